@@ -1,0 +1,38 @@
+"""LoRAINNe'24 Sphinx extension: schedule, talks, speakers and their outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .assets import setup_assets
+from .bibliography import setup_bibliography
+from .domain import WorkshopDomain
+from .nodes import setup_nodes
+from .resolve import setup_resolve
+from .schedule import setup_schedule
+from .speakers import setup_speakers
+from .talks import setup_talks
+
+__version__ = "1.0.0"
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("workshop_schedule", "program/schedule.yaml", "env", types=[str])
+    app.add_config_value("workshop_talks_dir", "abstracts", "env", types=[str])
+    app.add_config_value("workshop_speakers_dir", "speakers", "env", types=[str])
+    app.add_domain(WorkshopDomain)
+    setup_nodes(app)
+    setup_resolve(app)
+    setup_bibliography(app)
+    setup_assets(app)
+    setup_talks(app)
+    setup_speakers(app)
+    setup_schedule(app)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,  # all state is per document in WorkshopDomain
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,53 @@
+"""Offline assets: MathJax served from the site itself, never from a CDN."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+MATHJAX_ENTRY = "tex-chtml.js"
+# The entry script and what it may load lazily (fonts, TeX extensions, menu, a11y).
+MATHJAX_PARTS = (
+    MATHJAX_ENTRY,
+    "output/chtml/fonts/woff-v2",
+    "input/tex/extensions",
+    "ui",
+    "a11y",
+    "adaptors",
+    "sre",
+)
+
+
+def mathjax_source() -> Path:
+    """MathJax 3 as shipped by the PyPI package sphinx-mathjax-offline (Apache-2.0)."""
+    dist = metadata.distribution("sphinx-mathjax-offline")
+    return Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
+
+
+def use_local_mathjax(app: Sphinx, config: Config) -> None:
+    config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
+
+
+def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    source = mathjax_source()
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for part in MATHJAX_PARTS:
+        src = source / part
+        files = [src] if src.is_file() else [p for p in src.rglob("*") if p.is_file()]
+        for file in files:
+            dest = target / file.relative_to(source)
+            if dest.exists() and dest.stat().st_size == file.stat().st_size:
+                continue  # already there from an earlier build
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, dest)
+
+
+def setup_assets(app: Sphinx) -> None:
+    app.connect("config-inited", use_local_mathjax)
+    app.connect("build-finished", copy_mathjax)

@@ -1,0 +1,57 @@
+"""The one error type of the workshop model: a message located at file:line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Problem(StrEnum):
+    """Warning subtypes, shown as ``[workshop.<value>]`` and usable in ``suppress_warnings``."""
+
+    ENCODING = "encoding"
+    YAML = "yaml"
+    EMPTY = "empty"
+    KEY = "key"  # unknown or missing key
+    TYPE = "type"  # a value of the wrong shape
+    TIME = "time"
+    DATE = "date"
+    TIMEZONE = "timezone"
+    OVERLAP = "overlap"
+    ROOM = "room"
+    REF = "ref"  # a talk or speaker id that names nothing
+    DUPLICATE = "duplicate"
+    FILE = "file"
+    TITLE = "title"
+    ORCID = "orcid"
+    LENGTH = "length"
+    FILENAME = "filename"
+    CITATION = "citation"
+
+
+class WorkshopError(Exception):
+    """A problem in a source file: what is wrong, how to fix it, and where."""
+
+    def __init__(self, message: str, file: str, line: int | None, subtype: Problem) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.subtype = subtype
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+    def __reduce__(self):  # picklable across parallel workers
+        return (type(self), (self.message, self.file, self.line, self.subtype))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return ' (did you mean 'x'?)' for the closest candidate, or ''."""
+    matches = difflib.get_close_matches(str(word), sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""

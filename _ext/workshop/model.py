@@ -1,0 +1,526 @@
+"""The schedule model: load ``schedule.yaml``, validate it, answer questions about it.
+
+Pure Python: no Sphinx, no docutils. Every problem is a located WorkshopError; a file
+with problems still yields every slot that could be read, so one run reports them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from . import sourceyaml
+from .errors import Problem, WorkshopError, did_you_mean
+from .sourceyaml import LocMap, LocSeq, LocStr
+
+SLOT_KINDS = ("talk", "break", "meal", "social", "poster", "session")
+TIME_RANGE_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9] *[-–] *([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TALK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+WEEKDAYS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of the data file: the validator and the JSON Schema both read these."""
+
+    name: str
+    shape: str  # "string" | "strings" | "items"
+    required: bool
+    description: str
+    pattern: str | None = None
+    enum: tuple[str, ...] | None = None
+
+
+SLOT_FIELDS = (
+    Field(
+        "time",
+        "string",
+        True,
+        "Start and end, 24-hour clock: 13:45-14:00",
+        TIME_RANGE_PATTERN,
+    ),
+    Field(
+        "talk",
+        "string",
+        False,
+        "A talk id: the file stem of abstracts/<id>.md",
+        TALK_ID_PATTERN,
+    ),
+    Field("title", "string", False, "What happens, for a slot with no talk page"),
+    Field(
+        "kind",
+        "string",
+        False,
+        "What sort of slot (talk when 'talk' is set)",
+        enum=SLOT_KINDS,
+    ),
+    Field("room", "string", False, "One of 'rooms'; leave out for a slot in every room"),
+)
+DAY_FIELDS = (
+    Field(
+        "date",
+        "string",
+        True,
+        "ISO date, e.g. 2024-11-26 (the weekday is computed)",
+        DATE_PATTERN,
+    ),
+    Field("label", "string", False, "A short name for the day, e.g. Day 1"),
+    Field("slots", "items", True, "The day's slots, in any order"),
+)
+TOP_FIELDS = (
+    Field(
+        "timezone",
+        "string",
+        True,
+        "IANA time zone of every time in this file, e.g. Europe/Paris",
+    ),
+    Field("venue", "string", True, "Where the event takes place"),
+    Field("rooms", "strings", False, "Room names; two or more make parallel tracks"),
+    Field("days", "items", True, "One entry per day"),
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    talk: str | None
+    title: str | None
+    kind: str
+    room: str | None  # None: every room
+    line: int
+    talk_line: int
+
+    @property
+    def time_range(self) -> str:
+        return format_time_range(self.start, self.end)
+
+    @property
+    def uid(self) -> str:
+        """Stable across builds while the slot keeps its day, start and room."""
+        room = re.sub(r"[^a-z0-9]+", "-", (self.room or "all").lower()).strip("-")
+        return f"{self.date.isoformat()}-{self.start:%H%M}-{room}"
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    label: str | None
+    slots: tuple[Slot, ...]
+    line: int
+
+    @property
+    def heading(self) -> str:
+        return format_date(self.date)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    file: str
+    timezone: str
+    venue: str
+    rooms: tuple[str, ...]
+    days: tuple[Day, ...]
+
+    def slots(self) -> Iterator[Slot]:
+        for day in self.days:
+            yield from day.slots
+
+    def slot_of(self, talk_id: str) -> Slot | None:
+        return next((s for s in self.slots() if s.talk == talk_id), None)
+
+    def talk_order(self) -> list[str]:
+        """Talk ids in programme order (each once)."""
+        seen: dict[str, None] = {}
+        for slot in self.slots():
+            if slot.talk:
+                seen.setdefault(slot.talk, None)
+        return list(seen)
+
+    def room_of(self, slot: Slot) -> str | None:
+        """The room to name for a slot: its own, or the only room there is."""
+        if slot.room:
+            return slot.room
+        return self.rooms[0] if len(self.rooms) == 1 else None
+
+
+def format_date(day: dt.date) -> str:
+    """'Tuesday 26 November 2024': computed, never typed, and never locale-dependent."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_time_range(start: dt.time, end: dt.time) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Collector:
+    """Gathers problems so one run reports all of them."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[WorkshopError] = []
+
+    def add(self, message: str, line: int | None, subtype: Problem) -> None:
+        self.problems.append(WorkshopError(message, self.file, line, subtype))
+
+    def check_keys(
+        self, mapping: LocMap, fields: tuple[Field, ...], where: str, unknown_is_fatal: bool = True
+    ) -> bool:
+        """Unknown keys (with did-you-mean), missing keys, and value shapes. True if usable."""
+        names = [f.name for f in fields]
+        ok = True
+        for key in mapping:
+            if key not in names:
+                ok = ok and not unknown_is_fatal
+                hint = did_you_mean(key, names) or f" (allowed: {', '.join(names)})"
+                self.add(
+                    f"unknown key '{key}' in {where}{hint}",
+                    mapping.line_of(key),
+                    Problem.KEY,
+                )
+        for field in fields:
+            value = mapping.get(field.name)
+            if value is None:
+                if field.required:
+                    self.add(
+                        f"{where} has no '{field.name}': add '{field.name}:' ({field.description})",
+                        mapping.line,
+                        Problem.KEY,
+                    )
+                    ok = False
+                continue
+            expected = {"string": LocStr, "strings": LocSeq, "items": LocSeq}[field.shape]
+            if not isinstance(value, expected):
+                shape = {
+                    "string": "a single value",
+                    "strings": "a list",
+                    "items": "a list",
+                }
+                self.add(
+                    f"'{field.name}' in {where} must be {shape[field.shape]} ({field.description})",
+                    mapping.line_of(field.name),
+                    Problem.TYPE,
+                )
+                ok = False
+        return ok
+
+
+def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
+    match = re.match(TIME_RANGE_PATTERN, text.strip())
+    if not match:
+        return None
+    start_text, end_text = re.split(r" *[-–] *", text.strip())
+    return dt.time.fromisoformat(start_text.zfill(5)), dt.time.fromisoformat(end_text.zfill(5))
+
+
+def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[WorkshopError]]:
+    """Read and validate a schedule file's bytes. Never raises for bad input."""
+    out = _Collector(file)
+    try:
+        root = sourceyaml.parse(sourceyaml.decode(data, file), file)
+    except WorkshopError as err:
+        return None, [err]
+    if root is None:
+        out.add(
+            "the schedule file is empty: start with 'timezone:', 'venue:' and 'days:'",
+            1,
+            Problem.EMPTY,
+        )
+        return None, out.problems
+    if not isinstance(root, LocMap):
+        out.add(
+            "the schedule must be a mapping with 'timezone', 'venue' and 'days'",
+            root.line,
+            Problem.TYPE,
+        )
+        return None, out.problems
+    if not out.check_keys(root, TOP_FIELDS, "the schedule", unknown_is_fatal=False):
+        return None, out.problems
+
+    timezone = str(root["timezone"])
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(timezone, available_timezones()) or " (e.g. Europe/Paris)"
+        out.add(
+            f"unknown timezone '{timezone}'{hint}",
+            root.line_of("timezone"),
+            Problem.TIMEZONE,
+        )
+
+    rooms: list[str] = []
+    for room in root.get("rooms") or []:
+        if not isinstance(room, LocStr) or not room.strip():
+            out.add("each room must be a name", root.line_of("rooms"), Problem.TYPE)
+        elif room in rooms:
+            out.add(f"room '{room}' is listed twice", room.line, Problem.DUPLICATE)
+        else:
+            rooms.append(str(room))
+
+    days: list[Day] = []
+    seen_dates: dict[dt.date, int] = {}
+    for day_data in root["days"]:
+        day = _load_day(day_data, rooms, out)
+        if day is None:
+            continue
+        if day.date in seen_dates:
+            out.add(
+                f"{day.date} is already a day on line {seen_dates[day.date]}: merge the two",
+                day.line,
+                Problem.DUPLICATE,
+            )
+            continue
+        seen_dates[day.date] = day.line
+        days.append(day)
+    days.sort(key=lambda d: d.date)
+    for day in days:
+        _check_overlaps(day, out)
+    schedule = Schedule(file, timezone, str(root["venue"]), tuple(rooms), tuple(days))
+    return schedule, out.problems
+
+
+def _load_day(data, rooms: list[str], out: _Collector) -> Day | None:
+    if not isinstance(data, LocMap):
+        line = getattr(data, "line", None)
+        out.add("each day must be a mapping with 'date' and 'slots'", line, Problem.TYPE)
+        return None
+    if not out.check_keys(data, DAY_FIELDS, "a day", unknown_is_fatal=False):
+        return None
+    date = _parse_date(data["date"], out)
+    if date is None:
+        return None
+    slots = [s for s in (_load_slot(item, date, rooms, out) for item in data["slots"]) if s]
+    slots.sort(key=lambda s: (s.start, s.end, s.room or ""))
+    label = str(data["label"]) if data.get("label") else None
+    return Day(date, label, tuple(slots), data.line)
+
+
+def _parse_date(value: LocStr, out: _Collector) -> dt.date | None:
+    if not re.match(DATE_PATTERN, value):
+        out.add(
+            f"date '{value}' is not an ISO date: write YYYY-MM-DD, e.g. 2024-11-26",
+            value.line,
+            Problem.DATE,
+        )
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        out.add(
+            f"date '{value}' does not exist: check the month and day",
+            value.line,
+            Problem.DATE,
+        )
+        return None
+
+
+def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot | None:
+    if not isinstance(data, LocMap):
+        line = getattr(data, "line", None)
+        out.add(
+            "each slot must be a mapping with 'time' and 'talk' or 'title'",
+            line,
+            Problem.TYPE,
+        )
+        return None
+    if not out.check_keys(data, SLOT_FIELDS, "a slot"):
+        return None
+    time_text = data["time"]
+    parsed = parse_time_range(time_text)
+    if parsed is None:
+        out.add(
+            f"time '{time_text}' is not a range: write HH:MM-HH:MM, e.g. 13:45-14:00",
+            time_text.line,
+            Problem.TIME,
+        )
+        return None
+    start, end = parsed
+    if end <= start:
+        out.add(
+            f"time '{time_text}' ends before it starts: the end must be after the start",
+            time_text.line,
+            Problem.TIME,
+        )
+        return None
+    talk, title = data.get("talk"), data.get("title")
+    if talk is None and title is None:
+        out.add(
+            "the slot has neither 'talk' (a talk id) nor 'title': add one",
+            data.line,
+            Problem.KEY,
+        )
+        return None
+    if talk is not None and title is not None:
+        out.add(
+            "the slot has both 'talk' and 'title': the talk page gives the title, remove 'title'",
+            data.line_of("title"),
+            Problem.KEY,
+        )
+        return None
+    if talk is not None and not re.match(TALK_ID_PATTERN, talk):
+        out.add(
+            f"talk id '{talk}' is not a file stem (lower-case letters, digits, '-')",
+            talk.line,
+            Problem.REF,
+        )
+        return None
+    kind = data.get("kind") or ("talk" if talk else "session")
+    if kind not in SLOT_KINDS:
+        hint = did_you_mean(kind, SLOT_KINDS) or f" (one of: {', '.join(SLOT_KINDS)})"
+        out.add(f"unknown kind '{kind}'{hint}", data.line_of("kind"), Problem.KEY)
+        return None
+    room = data.get("room")
+    if room is not None and room not in rooms:
+        if rooms:
+            hint = did_you_mean(room, rooms) or f" (rooms: {', '.join(rooms)})"
+            out.add(f"unknown room '{room}'{hint}", room.line, Problem.ROOM)
+        else:
+            out.add(
+                f"room '{room}' is not declared: list it under 'rooms:' at the top",
+                room.line,
+                Problem.ROOM,
+            )
+        return None
+    talk_line = talk.line if talk is not None else data.line
+    return Slot(date, start, end, str(talk) if talk else None, str(title) if title else None,
+                str(kind), str(room) if room else None, data.line, talk_line)  # fmt: skip
+
+
+def _check_overlaps(day: Day, out: _Collector) -> None:
+    """Two slots overlap when they share a room; a slot with no room is in every room."""
+    for i, later in enumerate(day.slots):
+        for earlier in day.slots[:i]:
+            shared = earlier.room is None or later.room is None or earlier.room == later.room
+            if shared and earlier.start < later.end and later.start < earlier.end:
+                where = f" in room '{later.room or earlier.room}'" if (later.room or earlier.room) else ""
+                out.add(
+                    f"slot {later.time_range} overlaps slot {earlier.time_range} (line {earlier.line})"
+                    f"{where} on {format_date(day.date)}: change one of the times",
+                    later.line,
+                    Problem.OVERLAP,
+                )
+                break
+
+
+def check_talk_references(schedule: Schedule, talk_ids: set[str]) -> list[WorkshopError]:
+    """Problems that need the talk pages: unknown ids, a talk in two slots."""
+    problems = []
+    first_slot: dict[str, Slot] = {}
+    for slot in schedule.slots():
+        if not slot.talk:
+            continue
+        if slot.talk not in talk_ids:
+            hint = did_you_mean(slot.talk, talk_ids) or f" (no abstracts/{slot.talk}.md)"
+            problems.append(
+                WorkshopError(
+                    f"unknown talk '{slot.talk}'{hint}",
+                    schedule.file,
+                    slot.talk_line,
+                    Problem.REF,
+                )
+            )
+        elif slot.talk in first_slot:
+            other = first_slot[slot.talk]
+            problems.append(
+                WorkshopError(
+                    f"talk '{slot.talk}' is already in the slot on line {other.line}: a talk has one slot",
+                    schedule.file,
+                    slot.talk_line,
+                    Problem.DUPLICATE,
+                )
+            )
+        else:
+            first_slot[slot.talk] = slot
+    return problems
+
+
+class ScheduleCache:
+    """Each data file is parsed once per content (keyed by its hash), not once per page."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[str, Schedule | None, list[WorkshopError]]] = {}
+
+    def load(self, path: Path, display_name: str) -> tuple[Schedule | None, list[WorkshopError]]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            err = WorkshopError(f"schedule file '{display_name}' not found", display_name, None, Problem.FILE)
+            return None, [err]
+        # Reading is cheap; parsing and validating are what the cache saves. A hash, unlike
+        # an mtime, never serves stale data after a quick edit.
+        key = hashlib.sha256(data).hexdigest()
+        cached = self._entries.get(path)
+        if cached and cached[0] == key:
+            return cached[1], cached[2]
+        schedule, problems = load_schedule(data, display_name)
+        self._entries[path] = (key, schedule, problems)
+        return schedule, problems
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def _field_schema(field: Field) -> dict:
+    schema: dict = {"description": field.description}
+    if field.shape == "string":
+        schema["type"] = "string"
+    elif field.shape == "strings":
+        schema.update(type="array", items={"type": "string", "minLength": 1}, uniqueItems=True)
+    if field.pattern:
+        schema["pattern"] = field.pattern
+    if field.enum:
+        schema["enum"] = list(field.enum)
+    return schema
+
+
+def _object_schema(fields: tuple[Field, ...], **extra) -> dict:
+    return {
+        "type": "object",
+        "properties": {f.name: _field_schema(f) for f in fields},
+        "required": [f.name for f in fields if f.required],
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+def schedule_json_schema() -> dict:
+    """The JSON Schema of schedule.yaml, generated from the same fields the loader checks."""
+    slot = _object_schema(
+        SLOT_FIELDS,
+        oneOf=[
+            {"required": ["talk"], "not": {"required": ["title"]}},
+            {"required": ["title"], "not": {"required": ["talk"]}},
+        ],
+    )
+    day = _object_schema(DAY_FIELDS)
+    day["properties"]["slots"].update(type="array", items={"$ref": "#/$defs/slot"})
+    top = _object_schema(TOP_FIELDS)
+    top["properties"]["days"].update(type="array", items={"$ref": "#/$defs/day"}, minItems=1)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Workshop schedule (program/schedule.yaml)",
+        **top,
+        "$defs": {"day": day, "slot": slot},
+    }

@@ -1,0 +1,62 @@
+"""Placeholder nodes: what one page shows of another, filled in late.
+
+They are stored in the pickled doctree and replaced by a post-transform at write time,
+so a page always shows the current title, speakers and slot of a talk it names.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+
+class LatePlaceholder(nodes.General, nodes.Element):
+    """Base class: a document holding one of these is rewritten when talk data change."""
+
+
+class talk_title(LatePlaceholder):
+    """The linked title of talk ``talk``."""
+
+
+class talk_speakers(LatePlaceholder):
+    """The linked speaker names of talk ``talk`` (with affiliations)."""
+
+
+class talk_slot(LatePlaceholder):
+    """The day, time and room of talk ``talk``, or 'Not yet scheduled'."""
+
+
+class unscheduled_talks(LatePlaceholder):
+    """The talks that have no slot in the main schedule."""
+
+
+class talk_list(LatePlaceholder):
+    """Every talk, in programme order."""
+
+
+class speaker_list(LatePlaceholder):
+    """Every speaker, as a grid."""
+
+
+class speaker_talks(LatePlaceholder):
+    """The talks of speaker ``speaker``."""
+
+
+PLACEHOLDERS = (
+    talk_title,
+    talk_speakers,
+    talk_slot,
+    unscheduled_talks,
+    talk_list,
+    speaker_list,
+    speaker_talks,
+)
+
+
+def _unresolved(self, node):  # pragma: no cover - a post-transform always replaces them
+    raise nodes.SkipNode
+
+
+def setup_nodes(app) -> None:
+    handlers = {fmt: (_unresolved, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
+    for node_class in PLACEHOLDERS:
+        app.add_node(node_class, **handlers)

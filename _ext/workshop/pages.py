@@ -1,0 +1,73 @@
+"""What talk and speaker pages share: which documents they are, their sources, their H1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from .errors import Problem, WorkshopError
+
+
+def page_id(app: Sphinx, docname: str, folder: str) -> str | None:
+    """The id of ``<folder>/<id>`` (the file stem), or None for any other document."""
+    parts = docname.split("/")
+    if len(parts) == 2 and parts[0] == folder and parts[1] != "index":
+        return parts[1]
+    return None
+
+
+def talk_id(app: Sphinx, docname: str) -> str | None:
+    return page_id(app, docname, app.config.workshop_talks_dir)
+
+
+def speaker_id(app: Sphinx, docname: str) -> str | None:
+    return page_id(app, docname, app.config.workshop_speakers_dir)
+
+
+def source_name(app: Sphinx, docname: str) -> str:
+    """The document's file, relative to the source directory, as warnings name it."""
+    path = Path(app.env.doc2path(docname))
+    try:
+        return path.relative_to(app.srcdir).as_posix()
+    except ValueError:  # pragma: no cover
+        return str(path)
+
+
+def page_section(doctree: nodes.document) -> nodes.section | None:
+    """The section opened by the page's H1."""
+    for child in doctree.children:
+        if isinstance(child, nodes.section):
+            return child
+    return None
+
+
+def require_title(app: Sphinx, docname: str, doctree: nodes.document, what: str) -> nodes.section | None:
+    section = page_section(doctree)
+    if section is None or not section.children or not isinstance(section[0], nodes.title):
+        from .diagnostics import report
+
+        report(
+            WorkshopError(
+                f"the {what} page has no title: start its body with '# <{what} title>'",
+                source_name(app, docname),
+                1,
+                Problem.TITLE,
+            )
+        )
+        return None
+    return section
+
+
+def insert_after_title(section: nodes.section, *new: nodes.Node) -> None:
+    section[1:1] = list(new)
+
+
+def field(name: str, *body: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.field:
+    return nodes.field(
+        "",
+        nodes.field_name("", name),
+        nodes.field_body("", nodes.paragraph("", "", *body)),
+        classes=[*classes],
+    )

@@ -1,0 +1,103 @@
+"""Speaker pages: front matter, a details block under the name, the talks list, the grid."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
+
+from . import frontmatter
+from .diagnostics import report_all
+from .domain import WorkshopDomain
+from .nodes import speaker_list, speaker_talks
+from .pages import field, insert_after_title, require_title, source_name, speaker_id
+from .resolve import ResolveContext, register_resolver
+from .talks import linked_title, talk_item, talk_order
+
+
+def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    sid = speaker_id(app, docname)
+    if sid is None:
+        return
+    meta, problems = frontmatter.read_speaker(sid, source[0], source_name(app, docname))
+    report_all(problems)
+    app.env.get_domain("workshop").add_speaker(docname, meta)
+
+
+def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
+    docname = app.env.docname
+    sid = speaker_id(app, docname)
+    if sid is None:
+        return
+    section = require_title(app, docname, doctree, "speaker")
+    domain: WorkshopDomain = app.env.get_domain("workshop")
+    if section is None or sid not in domain.speakers:
+        return
+    meta = domain.speakers[sid][1]
+    fields = nodes.field_list(classes=["speaker-meta"])
+    if meta.affiliation:
+        fields += field("Affiliation", nodes.Text(meta.affiliation))
+    if meta.homepage:
+        fields += field("Homepage", nodes.reference("", meta.homepage, refuri=meta.homepage))
+    if meta.orcid:
+        url = f"https://orcid.org/{meta.orcid}"
+        fields += field("ORCID", nodes.reference("", meta.orcid, refuri=url))
+    insert_after_title(section, fields)
+    section += nodes.rubric("", "Talks", **{"heading-level": 2})
+    section += speaker_talks(speaker=sid)
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """Family name first ('André de Almeida' files under A), accents ignored."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = plain.split()
+    return (words[-1] if words else "", plain)
+
+
+def talks_of(ctx: ResolveContext, sid: str) -> list[str]:
+    return [t for t in talk_order(ctx, ctx.schedule()) if sid in ctx.domain.talks[t][1].speakers]
+
+
+def resolve_speaker_talks(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    items = [talk_item(ctx, tid, with_speakers=False) for tid in talks_of(ctx, node["speaker"])]
+    if not items:
+        return [nodes.paragraph("", "No talk yet.")]
+    return [nodes.bullet_list("", *items, classes=["speaker-talks"])]
+
+
+def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    names = {sid: ctx.domain.title_of(doc).astext() for sid, (doc, _m) in ctx.domain.speakers.items()}
+    cards = []
+    for sid in sorted(names, key=lambda s: sort_key(names[s])):
+        docname, meta = ctx.domain.speakers[sid]
+        name = make_refnode(ctx.builder, ctx.docname, docname, "", nodes.Text(names[sid]))
+        card = nodes.list_item(
+            "", nodes.paragraph("", "", nodes.strong("", "", name)), classes=["speaker-card"]
+        )
+        if meta.affiliation:
+            card += nodes.paragraph("", meta.affiliation, classes=["affiliation"])
+
+        for tid in talks_of(ctx, sid):
+            card += nodes.paragraph("", "", linked_title(ctx, tid), classes=["talk"])
+        cards.append(card)
+    if not cards:
+        return [nodes.paragraph("", "No speaker yet.")]
+    return [nodes.bullet_list("", *cards, classes=["speaker-grid"])]
+
+
+class SpeakerListDirective(SphinxDirective):
+    """``{speaker-list}``: a grid of every speaker page, generated from front matter."""
+
+    def run(self) -> list[nodes.Node]:
+        return [speaker_list()]
+
+
+def setup_speakers(app: Sphinx) -> None:
+    app.connect("source-read", read_speaker_source)
+    app.connect("doctree-read", add_speaker_details)
+    app.add_directive("speaker-list", SpeakerListDirective)
+    register_resolver(speaker_talks, resolve_speaker_talks)
+    register_resolver(speaker_list, resolve_speaker_list)

@@ -1,0 +1,199 @@
+"""Talk pages: front matter collected into the domain, a meta block under the H1,
+their references kept on the page, and the placeholders that show a talk elsewhere."""
+
+from __future__ import annotations
+
+import re
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
+
+from . import frontmatter
+from .diagnostics import report, report_all
+from .domain import WorkshopDomain
+from .errors import Problem, WorkshopError, did_you_mean
+from .model import Schedule, format_date
+from .nodes import talk_list, talk_slot, talk_speakers, talk_title
+from .pages import field, insert_after_title, require_title, source_name, talk_id
+from .resolve import ResolveContext, register_resolver
+
+REFERENCES_SECTION = "\n\n## References\n\n```{footbibliography}\n```\n"
+
+
+def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: collect the talk's front matter; give its citations a References section."""
+    tid = talk_id(app, docname)
+    if tid is None:
+        return
+    meta, problems = frontmatter.read_talk(tid, source[0], source_name(app, docname))
+    report_all(problems)
+    app.env.get_domain("workshop").add_talk(docname, meta)
+    # Footnote citations keep each talk's references on its own page (HTML and PDF), and
+    # one key may be cited by several talks. Contributors only write {footcite}.
+    if re.search(r"\{footcite[:}]", source[0]) and "{footbibliography}" not in source[0]:
+        source[0] += REFERENCES_SECTION
+
+
+def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read: the talk's speakers, authors, slot and keywords, right under its H1."""
+    docname = app.env.docname
+    tid = talk_id(app, docname)
+    if tid is None:
+        return
+    section = require_title(app, docname, doctree, "talk")
+    domain: WorkshopDomain = app.env.get_domain("workshop")
+    if section is None or tid not in domain.talks:
+        return
+    meta = domain.talks[tid][1]
+    fields = nodes.field_list(classes=["talk-meta"])
+    label = "Speaker" if len(meta.speakers) == 1 else "Speakers"
+    fields += field(label, talk_speakers(talk=tid, affiliation=True))
+    if meta.authors:
+        fields += field("Authors", *author_nodes(meta.authors))
+    fields += field("When", talk_slot(talk=tid))
+    if meta.keywords:
+        fields += field("Keywords", nodes.Text(", ".join(meta.keywords)))
+    insert_after_title(section, fields)
+
+
+def author_nodes(authors) -> list[nodes.Node]:
+    """'Name¹, Name²' with the numbered affiliations after them, as proceedings print them."""
+    affiliations: list[str] = []
+    for author in authors:
+        for aff in author.affiliations:
+            if aff not in affiliations:
+                affiliations.append(aff)
+    out: list[nodes.Node] = []
+    for i, author in enumerate(authors):
+        if i:
+            out.append(nodes.Text(", "))
+        out.append(nodes.Text(author.name))
+        marks = ",".join(str(affiliations.index(a) + 1) for a in author.affiliations)
+        if marks:
+            out.append(nodes.superscript("", marks))
+        if author.corresponding:
+            out.append(nodes.Text(" (corresponding)"))
+    if affiliations:
+        out.append(nodes.Text(" — " + "; ".join(f"{i}. {a}" for i, a in enumerate(affiliations, 1))))
+    return out
+
+
+def check_talk_speakers(app: Sphinx, env) -> None:
+    """env-check-consistency: every speaker id names a speaker page."""
+    domain: WorkshopDomain = env.get_domain("workshop")
+    for _tid, (docname, meta) in sorted(domain.talks.items()):
+        for speaker, line in zip(meta.speakers, meta.speaker_lines, strict=False):
+            if speaker not in domain.speakers:
+                hint = did_you_mean(speaker, domain.speakers) or f" (add speakers/{speaker}.md)"
+                report(
+                    WorkshopError(
+                        f"unknown speaker '{speaker}'{hint}", source_name(app, docname), line, Problem.REF
+                    )
+                )
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def title_nodes(ctx: ResolveContext, tid: str) -> list[nodes.Node]:
+    entry = ctx.domain.talks.get(tid)
+    title = ctx.domain.title_of(entry[0]) if entry else None
+    if title is None:
+        return [nodes.Text(tid)]
+    return [child.deepcopy() for child in title.children]
+
+
+def linked_title(ctx: ResolveContext, tid: str) -> nodes.Node:
+    entry = ctx.domain.talks.get(tid)
+    if entry is None:
+        return nodes.inline("", tid, classes=["talk-title", "unknown"])
+    return make_refnode(ctx.builder, ctx.docname, entry[0], "", title_nodes(ctx, tid))
+
+
+def speaker_nodes(ctx: ResolveContext, tid: str, affiliation: bool) -> list[nodes.Node]:
+    entry = ctx.domain.talks.get(tid)
+    out: list[nodes.Node] = []
+    for i, sid in enumerate(entry[1].speakers if entry else ()):
+        if i:
+            out.append(nodes.Text(", "))
+        speaker = ctx.domain.speakers.get(sid)
+        if speaker is None:
+            out.append(nodes.Text(sid))
+            continue
+        name = ctx.domain.title_of(speaker[0])
+        out.append(make_refnode(ctx.builder, ctx.docname, speaker[0], "", nodes.Text(name.astext())))
+        if affiliation and speaker[1].affiliation:
+            out.append(nodes.Text(f" ({speaker[1].affiliation})"))
+    return out
+
+
+def slot_nodes(ctx: ResolveContext, tid: str) -> list[nodes.Node]:
+    """'Tuesday 26 November 2024, 14:15–15:15 (Europe/Paris), Main room', the day linked."""
+    schedule = ctx.schedule()
+    slot = schedule.slot_of(tid) if schedule else None
+    if slot is None:
+        return [nodes.inline("", "Not yet scheduled", classes=["unscheduled"])]
+    day = nodes.Text(format_date(slot.date))
+    program = ctx.schedule_doc()
+    out: list[nodes.Node] = [make_refnode(ctx.builder, ctx.docname, program, f"day-{slot.date}", day)]
+    if program is None:
+        out = [day]
+    text = f", {slot.time_range} ({schedule.timezone})"
+    if room := schedule.room_of(slot):
+        text += f", {room}"
+    out.append(nodes.Text(text))
+    return out
+
+
+def talk_order(ctx: ResolveContext, schedule: Schedule | None) -> list[str]:
+    """Programme order, then the unscheduled talks by id."""
+    scheduled = [t for t in (schedule.talk_order() if schedule else []) if t in ctx.domain.talks]
+    return scheduled + sorted(set(ctx.domain.talks) - set(scheduled))
+
+
+def talk_item(ctx: ResolveContext, tid: str, with_speakers: bool = True) -> nodes.list_item:
+    head = nodes.paragraph("", "", linked_title(ctx, tid))
+    if with_speakers:
+        head += nodes.Text(" — ")
+        head.extend(speaker_nodes(ctx, tid, affiliation=False))
+    when = nodes.paragraph("", "", *slot_nodes(ctx, tid), classes=["talk-when"])
+    return nodes.list_item("", head, when)
+
+
+def resolve_talk_title(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    return [linked_title(ctx, node["talk"])]
+
+
+def resolve_talk_speakers(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    return speaker_nodes(ctx, node["talk"], node.get("affiliation", False))
+
+
+def resolve_talk_slot(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    return slot_nodes(ctx, node["talk"])
+
+
+def resolve_talk_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    items = [talk_item(ctx, tid) for tid in talk_order(ctx, ctx.schedule())]
+    if not items:
+        return [nodes.paragraph("", "No talk has been submitted yet.")]
+    return [nodes.bullet_list("", *items, classes=["talk-list"])]
+
+
+class TalkListDirective(SphinxDirective):
+    """``{talk-list}``: every talk page, in programme order, generated."""
+
+    def run(self) -> list[nodes.Node]:
+        return [talk_list()]
+
+
+def setup_talks(app: Sphinx) -> None:
+    app.connect("source-read", read_talk_source)
+    app.connect("doctree-read", add_talk_meta)
+    app.connect("env-check-consistency", check_talk_speakers)
+    app.add_directive("talk-list", TalkListDirective)
+    register_resolver(talk_title, resolve_talk_title)
+    register_resolver(talk_speakers, resolve_talk_speakers)
+    register_resolver(talk_slot, resolve_talk_slot)
+    register_resolver(talk_list, resolve_talk_list)

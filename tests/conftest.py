@@ -1,0 +1,106 @@
+"""Shared fixtures: Sphinx test roots, temp copies of the real site, system-tool checks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+# What a site checkout is made of (no .venv, no _build, no .git).
+SITE_PARTS = ("conf.py", "index.md", "program", "speakers", "abstracts", "_static", "_ext")
+SPHINX_FLAGS = ("-W", "--keep-going", "-n")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOT / "tests" / "roots"
+
+
+def require_tool(name: str, why: str) -> str:
+    """Skip when a system tool is missing, except in CI, where that fails the run."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed ({why})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}: CI must install it (.ci/run)")
+        pytest.skip(message)
+    return path
+
+
+def copy_site(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in SITE_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@dataclass
+class Build:
+    srcdir: Path
+    outdir: Path
+    returncode: int
+    output: str
+
+    def page(self, name: str) -> str:
+        return (self.outdir / name).read_text(encoding="utf-8")
+
+
+def sphinx_build(srcdir: Path, builder: str = "html", *extra: str) -> Build:
+    """Build as `make html` does: a separate sphinx-build process, warnings as errors."""
+    outdir = srcdir / "_build" / builder
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-b", builder, *extra, str(srcdir), str(outdir)],
+        capture_output=True,
+        text=True,
+        cwd=srcdir,
+    )
+    return Build(srcdir, outdir, proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Build:
+    """The real site, built once in a temp copy."""
+    return sphinx_build(copy_site(tmp_path_factory.mktemp("site")))
+
+
+@pytest.fixture
+def build_root(make_app, rootdir, tmp_path):
+    """Copy a test root, apply edits {path: text}, build it; return (app, warnings text)."""
+
+    def build(name: str, edits: dict[str, str | bytes] | None = None, **kwargs):
+        srcdir = tmp_path / name
+        if not srcdir.exists():
+            shutil.copytree(rootdir / f"test-{name}", srcdir)
+        for rel, content in (edits or {}).items():
+            path = srcdir / rel
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        warning = StringIO()
+        app = make_app(kwargs.pop("buildername", "html"), srcdir=srcdir, warning=warning, **kwargs)
+        app.build()
+        return app, strip_colors(warning.getvalue())
+
+    return build
+
+
+def strip_colors(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
