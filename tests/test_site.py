@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -12,12 +11,20 @@ from bs4 import BeautifulSoup
 DIRECTIONS = "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot"
 REGISTRATION = "https://forms.gle/cp7v3FCfH1QnJh8F6"
 SPEAKERS = {
-    "de-almeida": ("André de Almeida", "Federal University of Ceara, Fortaleza", "https://professors.gtel.ufc.br/andre/"),
+    "de-almeida": (
+        "André de Almeida",
+        "Federal University of Ceara, Fortaleza",
+        "https://professors.gtel.ufc.br/andre/",
+    ),
     "cerisara": ("Christophe Cerisara", "CNRS-LORIA, Nancy", "https://members.loria.fr/CCerisara/"),
     "cohen": ("Jérémy Cohen", "CNRS-CREATIS, Lyon", "https://jeremy-e-cohen.jimdofree.com"),
     "gusak": ("Julia Gusak", "INRIA Bordeaux", "https://juliagusak.github.io"),
     "ishteva": ("Mariya Ishteva", "Katholieke Universiteit Leuven", None),
-    "mourrain": ("Bernard Mourrain", "INRIA Sophia-Antipolis", "https://www-sop.inria.fr/members/Bernard.Mourrain/"),
+    "mourrain": (
+        "Bernard Mourrain",
+        "INRIA Sophia-Antipolis",
+        "https://www-sop.inria.fr/members/Bernard.Mourrain/",
+    ),
     "tudisco": ("Francesco Tudisco", "University of Edinburgh", "https://ftudisco.gitlab.io/"),
     "qi": ("Yang Qi", "INRIA Saclay – Île-de-France", "https://sites.google.com/view/yangqi"),
     "zniyed": ("Yassine Zniyed", "University of Toulon", "https://yzniyed.blogspot.com/p/about-me.html"),
@@ -162,7 +169,9 @@ def test_programme_dates_and_slots(site):
 
 
 def test_talk_page_shows_its_slot(site):
-    assert "Tuesday 26 November 2024, 14:15–15:15 (Europe/Paris), Main room" in text(site, "abstracts/de-almeida.html")
+    assert "Tuesday 26 November 2024, 14:15–15:15 (Europe/Paris), Main room" in text(
+        site, "abstracts/de-almeida.html"
+    )
     assert "Not yet scheduled" in text(site, "abstracts/qi.html")
 
 
@@ -184,7 +193,9 @@ def test_no_page_loads_anything_from_another_host(site):
         for style in html.find_all("style"):
             assert not re.search(r"url\(\s*['\"]?(https?:)?//", style.get_text()), page
     for css in site.outdir.rglob("*.css"):
-        assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//|url\(\s*['\"]?https?://", css.read_text(errors="ignore")), css
+        assert not re.search(
+            r"@import\s+url\(\s*['\"]?(https?:)?//|url\(\s*['\"]?https?://", css.read_text(errors="ignore")
+        ), css
 
 
 def test_math_is_served_by_the_site(site):

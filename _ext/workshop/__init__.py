@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -18,6 +20,14 @@ from .talks import setup_talks
 __version__ = "1.0.0"
 
 
+def _code_version() -> int:
+    """Changes with the extension's code, so stored doctrees made by older code are re-read."""
+    digest = 0
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest = zlib.crc32(path.read_bytes(), digest)
+    return digest
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("workshop_schedule", "program/schedule.yaml", "env", types=[str])
     app.add_config_value("workshop_talks_dir", "abstracts", "env", types=[str])
@@ -32,7 +42,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_schedule(app)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": _code_version(),
         "parallel_read_safe": True,  # all state is per document in WorkshopDomain
         "parallel_write_safe": True,
     }

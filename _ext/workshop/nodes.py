@@ -1,6 +1,6 @@
 """Placeholder nodes: what one page shows of another, filled in late.
 
-They are stored in the pickled doctree and replaced by a post-transform at write time,
+They are stored in the pickled doctree and replaced when the doctree is resolved (write time),
 so a page always shows the current title, speakers and slot of a talk it names.
 """
 
@@ -52,7 +52,7 @@ PLACEHOLDERS = (
 )
 
 
-def _unresolved(self, node):  # pragma: no cover - a post-transform always replaces them
+def _unresolved(self, node):  # pragma: no cover - always replaced at doctree-resolved
     raise nodes.SkipNode
 
 

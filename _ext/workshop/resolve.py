@@ -1,7 +1,7 @@
 """Filling placeholders at write time, and deciding which pages to rewrite.
 
-Each module registers a resolver for its own placeholder class; one post-transform
-runs them, so every builder (HTML, LaTeX, ...) sees finished nodes.
+Each module registers a resolver for its own placeholder class; one doctree-resolved
+handler runs them, so every builder (HTML, LaTeX, ...) sees finished nodes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .domain import WorkshopDomain
 from .errors import WorkshopError
@@ -27,52 +26,49 @@ def register_resolver(node_class: type, resolver: Resolver) -> None:
     _RESOLVERS[node_class] = resolver
 
 
-def main_schedule_path(app: Sphinx) -> str:
-    return app.config.workshop_schedule
+def main_schedule_path(config) -> str:
+    return config.workshop_schedule
 
 
-def load_schedule(app: Sphinx, path: str) -> tuple[Schedule | None, list[WorkshopError]]:
-    return SCHEDULES.load(Path(app.srcdir) / path, path)
+def load_schedule(srcdir, path: str) -> tuple[Schedule | None, list[WorkshopError]]:
+    return SCHEDULES.load(Path(srcdir) / path, path)
 
 
 class ResolveContext:
     """What a resolver needs: the page being written, the builder, the domain, the schedule."""
 
-    def __init__(self, transform: SphinxPostTransform) -> None:
-        self.app = transform.app
-        self.env = transform.env
-        self.builder = transform.app.builder
-        self.docname = transform.env.docname
-        self.domain: WorkshopDomain = transform.env.get_domain("workshop")
+    def __init__(self, app: Sphinx, docname: str) -> None:
+        self.app = app
+        self.env = app.env
+        self.builder = app.builder
+        self.docname = docname
+        self.domain: WorkshopDomain = app.env.get_domain("workshop")
         self._schedules: dict[str, Schedule | None] = {}
 
     def schedule(self, path: str | None = None) -> Schedule | None:
-        path = path or main_schedule_path(self.app)
+        path = path or main_schedule_path(self.app.config)
         if path not in self._schedules:
-            self._schedules[path] = load_schedule(self.app, path)[0]
+            self._schedules[path] = load_schedule(self.app.srcdir, path)[0]
         return self._schedules[path]
 
     def schedule_doc(self) -> str | None:
         """The page that shows the main schedule in full, to link days to."""
-        docs = self.domain.docs_showing(main_schedule_path(self.app))
+        docs = self.domain.docs_showing(main_schedule_path(self.app.config))
         return docs[0] if docs else None
 
 
-class ResolvePlaceholders(SphinxPostTransform):
-    default_priority = 5  # before Sphinx resolves pending_xref nodes (10)
-
-    def run(self, **kwargs) -> None:
-        context = None
-        for node in list(self.document.findall(LatePlaceholder)):
-            context = context or ResolveContext(self)
-            resolver = _RESOLVERS[type(node)]
-            node.replace_self(resolver(context, node))
+def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """doctree-resolved: fill every placeholder with the current data (any builder)."""
+    context = None
+    for node in list(doctree.findall(LatePlaceholder)):
+        context = context or ResolveContext(app, docname)
+        node.replace_self(_RESOLVERS[type(node)](context, node))
 
 
 def rewrite_late_docs(app: Sphinx, env) -> list[str]:
     """env-get-updated: rewrite pages with placeholders when what they show has changed."""
     domain: WorkshopDomain = env.get_domain("workshop")
-    digest = domain.public_digest(Path(app.srcdir), main_schedule_path(app))
+    digest = domain.public_digest(Path(app.srcdir), main_schedule_path(app.config))
     if digest == domain.data["digest"]:
         return []
     domain.data["digest"] = digest
@@ -85,6 +81,7 @@ def note_late_doc(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup_resolve(app: Sphinx) -> None:
-    app.add_post_transform(ResolvePlaceholders)
-    app.connect("doctree-read", note_late_doc)
+    app.connect("doctree-resolved", resolve_placeholders)
+    # after the handlers that insert placeholders at doctree-read (default priority 500)
+    app.connect("doctree-read", note_late_doc, priority=900)
     app.connect("env-get-updated", rewrite_late_docs)

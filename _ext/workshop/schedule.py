@@ -33,7 +33,7 @@ class ScheduleDirective(SphinxDirective):
             return self.problem(f"schedule file '{self.arguments[0]}' lies outside the source directory")
         self.env.note_dependency(rel_path)
         self.env.get_domain("workshop").note_schedule(self.env.docname, rel_path)
-        schedule, _problems = load_schedule(self.env.app, rel_path)  # reported at consistency check
+        schedule, _problems = load_schedule(self.env.srcdir, rel_path)  # reported at consistency check
         if schedule is None:
             return [nodes.paragraph("", "The programme could not be read (see the build's warnings).")]
         days = list(schedule.days)
@@ -80,8 +80,8 @@ def _who(slot: Slot) -> nodes.paragraph:
     return _para()
 
 
-def _table(day: Day, headers: list[str], widths: list[int]) -> tuple[nodes.table, nodes.tbody]:
-    table = nodes.table(classes=["schedule-day"], ids=[f"day-{day.date.isoformat()}"])
+def _table(day: Day, headers: list[str], widths: list[int], layout: str) -> tuple[nodes.table, nodes.tbody]:
+    table = nodes.table(classes=["schedule-day", layout], ids=[f"day-{day.date.isoformat()}"])
     heading = day.heading + (f" ({day.label})" if day.label else "")
     table += nodes.title("", heading)
     tgroup = nodes.tgroup(cols=len(headers))
@@ -99,7 +99,7 @@ def _table(day: Day, headers: list[str], widths: list[int]) -> tuple[nodes.table
 def day_table(schedule: Schedule, day: Day) -> nodes.table:
     """One row per slot; with parallel rooms, one column per room and shared slots spanning."""
     if len(schedule.rooms) < 2:
-        table, tbody = _table(day, ["Time", "Session", "Speaker"], [14, 50, 36])
+        table, tbody = _table(day, ["Time", "Session", "Speaker"], [14, 50, 36], "schedule-single")
         for slot in day.slots:
             tbody += nodes.row(
                 "",
@@ -111,7 +111,7 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
         return table
     rooms = list(schedule.rooms)
     width = 86 // len(rooms)
-    table, tbody = _table(day, ["Time", *rooms], [14] + [width] * len(rooms))
+    table, tbody = _table(day, ["Time", *rooms], [14] + [width] * len(rooms), "schedule-rooms")
     starts = sorted({slot.start for slot in day.slots})
     for start in starts:
         here = [s for s in day.slots if s.start == start]
@@ -152,11 +152,11 @@ def check_schedules(app: Sphinx, env) -> None:
     """env-check-consistency: every schedule shown (and the main one) against the talk pages."""
     domain: WorkshopDomain = env.get_domain("workshop")
     paths = domain.schedule_files()
-    main = main_schedule_path(app)
+    main = main_schedule_path(app.config)
     if (Path(app.srcdir) / main).exists():
         paths.add(main)
     for path in sorted(paths):
-        schedule, problems = load_schedule(app, path)
+        schedule, problems = load_schedule(app.srcdir, path)
         report_all(problems)
         if schedule is not None:
             report_all(check_talk_references(schedule, set(domain.talks)))

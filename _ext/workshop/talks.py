@@ -137,9 +137,10 @@ def slot_nodes(ctx: ResolveContext, tid: str) -> list[nodes.Node]:
         return [nodes.inline("", "Not yet scheduled", classes=["unscheduled"])]
     day = nodes.Text(format_date(slot.date))
     program = ctx.schedule_doc()
-    out: list[nodes.Node] = [make_refnode(ctx.builder, ctx.docname, program, f"day-{slot.date}", day)]
     if program is None:
-        out = [day]
+        out: list[nodes.Node] = [day]
+    else:
+        out = [make_refnode(ctx.builder, ctx.docname, program, f"day-{slot.date}", day)]
     text = f", {slot.time_range} ({schedule.timezone})"
     if room := schedule.room_of(slot):
         text += f", {room}"
