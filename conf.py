@@ -38,6 +38,7 @@ bibtex_default_style = "unsrt"
 
 # -- Workshop extension --------------------------------------------------------------------
 workshop_schedule = "program/schedule.yaml"
+workshop_word_limit = 300  # words in an abstract (the text under the talk title)
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

@@ -297,3 +297,20 @@ def test_parallel_build_equals_serial(make_app, rootdir, tmp_path):
     assert outputs[0].keys() == outputs[1].keys()
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
+
+
+def test_second_build_still_fails_while_the_problem_is_there(make_app, rootdir, tmp_path):
+    """Sphinx re-reads only changed files; a bad schedule must not pass silently next time."""
+    import shutil
+    from io import StringIO
+
+    srcdir = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", srcdir)
+    (srcdir / "program/schedule.yaml").write_text(GOOD.replace("talk: alpha", "talk: alpah"))
+    (srcdir / "speakers/bob.md").write_text("---\naffiliation: X\norcid: 0000-0002-1825-0098\n---\n\n# Bob Smith\n")
+    for _ in range(2):
+        warning = StringIO()
+        make_app("html", srcdir=srcdir, warning=warning).build()
+        text = warning.getvalue()
+        assert "program/schedule.yaml:15" in text and "unknown talk 'alpah'" in text
+        assert "speakers/bob.md:3" in text and "wrong check digit" in text

@@ -12,6 +12,7 @@ from .assets import setup_assets
 from .bibliography import setup_bibliography
 from .domain import WorkshopDomain
 from .nodes import setup_nodes
+from .recheck import setup_recheck
 from .resolve import setup_resolve
 from .schedule import setup_schedule
 from .speakers import setup_speakers
@@ -32,9 +33,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("workshop_schedule", "program/schedule.yaml", "env", types=[str])
     app.add_config_value("workshop_talks_dir", "abstracts", "env", types=[str])
     app.add_config_value("workshop_speakers_dir", "speakers", "env", types=[str])
+    app.add_config_value("workshop_word_limit", 300, "env", types=[int])
     app.add_domain(WorkshopDomain)
     setup_nodes(app)
     setup_resolve(app)
+    setup_recheck(app)
     setup_bibliography(app)
     setup_assets(app)
     setup_talks(app)

@@ -10,9 +10,11 @@ import argparse
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter
+from .content import bib_keys, check_citations, check_unfinished, check_word_limit
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import ScheduleCache, check_talk_references, schedule_json_schema
 from .sourceyaml import decode
@@ -41,41 +43,83 @@ def has_h1(text: str) -> bool:
     return False
 
 
-def check_project(root: Path, talks_dir: str = "abstracts", speakers_dir: str = "speakers",
-                  schedule: str = "program/schedule.yaml") -> list[WorkshopError]:  # fmt: skip
+@dataclass
+class ProjectSettings:
+    """What ``check`` needs from conf.py (read without starting Sphinx)."""
+
+    talks_dir: str = "abstracts"
+    speakers_dir: str = "speakers"
+    schedule: str = "program/schedule.yaml"
+    word_limit: int = 300
+    bibfiles: tuple[str, ...] = ()
+
+    @classmethod
+    def from_conf(cls, root: Path) -> ProjectSettings:
+        conf = root / "conf.py"
+        if not conf.exists():
+            return cls()
+        namespace: dict = {"__file__": str(conf)}
+        exec(compile(conf.read_text(encoding="utf-8"), str(conf), "exec"), namespace)
+        defaults = cls()
+        return cls(
+            namespace.get("workshop_talks_dir", defaults.talks_dir),
+            namespace.get("workshop_speakers_dir", defaults.speakers_dir),
+            namespace.get("workshop_schedule", defaults.schedule),
+            namespace.get("workshop_word_limit", defaults.word_limit),
+            tuple(namespace.get("bibtex_bibfiles") or ()),
+        )
+
+
+def _read_text(path: Path, rel: str, problems: list[WorkshopError]) -> str | None:
+    try:
+        return decode(path.read_bytes(), rel)
+    except WorkshopError as err:
+        problems.append(err)
+        return None
+
+
+def check_project(root: Path, settings: ProjectSettings | None = None) -> list[WorkshopError]:
+    """Every contributor file, as the build checks it, plus what only a submission needs."""
+    settings = settings or ProjectSettings.from_conf(root)
     problems: list[WorkshopError] = []
-    speakers = {}
-    talks = {}
-    for kind, folder in (("speaker", speakers_dir), ("talk", talks_dir)):
+    known_keys: set[str] = set()
+    bib_paths = [root / b for b in settings.bibfiles] + sorted((root / settings.talks_dir).glob("*.bib"))
+    for path in dict.fromkeys(bib_paths):
+        rel = path.relative_to(root).as_posix()
+        if path.parent.name == settings.talks_dir:
+            problems.extend(frontmatter.check_id(path.stem, rel))
+        text = _read_text(path, rel, problems) if path.exists() else None
+        known_keys.update(bib_keys(text or ""))
+    speakers: dict[str, tuple[str, frontmatter.SpeakerMeta]] = {}
+    talks: dict[str, tuple[str, frontmatter.TalkMeta]] = {}
+    for kind, folder in (("speaker", settings.speakers_dir), ("talk", settings.talks_dir)):
         for path in sorted((root / folder).glob("*.md")):
             if path.stem == "index":
                 continue
             rel = path.relative_to(root).as_posix()
-            try:
-                text = decode(path.read_bytes(), rel)
-            except WorkshopError as err:
-                problems.append(err)
+            text = _read_text(path, rel, problems)
+            if text is None:
                 continue
             reader = frontmatter.read_speaker if kind == "speaker" else frontmatter.read_talk
             meta, found = reader(path.stem, text, rel)
             problems.extend(found)
             if not has_h1(text):
-                problems.append(
-                    WorkshopError(
-                        f"the {kind} page has no title: start its body with '# <{kind} title>'",
-                        rel,
-                        1,
-                        Problem.TITLE,
-                    )
-                )
-            (speakers if kind == "speaker" else talks)[path.stem] = (rel, meta)
+                message = f"the {kind} page has no title: start its body with '# <{kind} title>'"
+                problems.append(WorkshopError(message, rel, 1, Problem.TITLE))
+            problems.extend(check_unfinished(text, rel))
+            if kind == "talk":
+                problems.extend(check_word_limit(text, rel, settings.word_limit))
+                problems.extend(check_citations(text, rel, known_keys))
+                talks[path.stem] = (rel, meta)
+            else:
+                speakers[path.stem] = (rel, meta)
     for _tid, (rel, meta) in sorted(talks.items()):
         for speaker, line in zip(meta.speakers, meta.speaker_lines, strict=False):
             if speaker not in speakers:
-                hint = did_you_mean(speaker, speakers) or f" (add {speakers_dir}/{speaker}.md)"
+                hint = did_you_mean(speaker, speakers) or f" (add {settings.speakers_dir}/{speaker}.md)"
                 problems.append(WorkshopError(f"unknown speaker '{speaker}'{hint}", rel, line, Problem.REF))
-    if (root / schedule).exists():
-        loaded, found = ScheduleCache().load(root / schedule, schedule)
+    if (root / settings.schedule).exists():
+        loaded, found = ScheduleCache().load(root / settings.schedule, settings.schedule)
         problems.extend(found)
         if loaded is not None:
             problems.extend(check_talk_references(loaded, set(talks)))

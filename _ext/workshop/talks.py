@@ -11,6 +11,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import frontmatter
+from .content import check_word_limit
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
@@ -27,8 +28,10 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
     tid = talk_id(app, docname)
     if tid is None:
         return
-    meta, problems = frontmatter.read_talk(tid, source[0], source_name(app, docname))
+    file = source_name(app, docname)
+    meta, problems = frontmatter.read_talk(tid, source[0], file)
     report_all(problems)
+    report_all(check_word_limit(source[0], file, app.config.workshop_word_limit))
     app.env.get_domain("workshop").add_talk(docname, meta)
     # Footnote citations keep each talk's references on its own page (HTML and PDF), and
     # one key may be cited by several talks. Contributors only write {footcite}.
