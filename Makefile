@@ -9,13 +9,15 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html test check lint live clean schema upgrade-requirements
+.PHONY: help html test check lint live clean schema new-abstract upgrade-requirements
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
 	@echo "make test    run the test suite"
 	@echo "make check   lint, validate talk/speaker/schedule files, build the site"
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
+	@echo "make new-abstract ID=jane-doe [SPEAKER=jane-doe] [NAME='Jane Doe']"
+	@echo "             scaffold a talk page (and its speaker page)"
 	@echo "make clean   remove build outputs"
 
 # The virtual environment is (re)made when missing or older than the pinned requirements.
@@ -42,6 +44,10 @@ check: lint
 live: $(STAMP)
 	$(BIN)/sphinx-autobuild -W --keep-going -n --host 127.0.0.1 --port 8000 \
 	  --watch _ext . $(BUILDDIR)/html
+
+new-abstract: $(STAMP)
+	@test -n "$(ID)" || { echo "usage: make new-abstract ID=<talk-id> [SPEAKER=<speaker-id>] [NAME='Full Name']"; exit 2; }
+	$(WORKSHOP) new-abstract "$(ID)" $(if $(SPEAKER),--speaker "$(SPEAKER)") $(if $(NAME),--name "$(NAME)")
 
 schema: $(STAMP)
 	$(WORKSHOP) schema

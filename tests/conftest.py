@@ -63,11 +63,13 @@ class Build:
 def sphinx_build(srcdir: Path, builder: str = "html", *extra: str) -> Build:
     """Build as `make html` does: a separate sphinx-build process, warnings as errors."""
     outdir = srcdir / "_build" / builder
+    ext = srcdir / "_ext" if (srcdir / "_ext").is_dir() else ROOT / "_ext"  # test roots use ours
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-b", builder, *extra, str(srcdir), str(outdir)],
         capture_output=True,
         text=True,
         cwd=srcdir,
+        env={**os.environ, "PYTHONPATH": str(ext)},
     )
     return Build(srcdir, outdir, proc.returncode, proc.stdout + proc.stderr)
 

@@ -307,7 +307,9 @@ def test_second_build_still_fails_while_the_problem_is_there(make_app, rootdir, 
     srcdir = tmp_path / "site"
     shutil.copytree(rootdir / "test-schedule", srcdir)
     (srcdir / "program/schedule.yaml").write_text(GOOD.replace("talk: alpha", "talk: alpah"))
-    (srcdir / "speakers/bob.md").write_text("---\naffiliation: X\norcid: 0000-0002-1825-0098\n---\n\n# Bob Smith\n")
+    (srcdir / "speakers/bob.md").write_text(
+        "---\naffiliation: X\norcid: 0000-0002-1825-0098\n---\n\n# Bob Smith\n"
+    )
     for _ in range(2):
         warning = StringIO()
         make_app("html", srcdir=srcdir, warning=warning).build()

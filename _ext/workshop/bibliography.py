@@ -1,4 +1,6 @@
-"""Bib files are found by themselves: ``references.bib`` and every ``abstracts/<id>.bib``."""
+"""Bib files are found by themselves: those in ``bibtex_bibfiles`` and every
+``abstracts/<id>.bib``. They are merged into one file for sphinxcontrib-bibtex, so that
+two talks may cite one work under one key, and every problem names the original file:line."""
 
 from __future__ import annotations
 
@@ -7,17 +9,45 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .bibfile import merge
+from .diagnostics import report_all
+from .errors import Problem, WorkshopError
+from .frontmatter import check_id
+from .sourceyaml import decode
 
-def add_talk_bibfiles(app: Sphinx, config: Config) -> None:
+MERGED_NAME = "workshop-references.bib"
+
+
+def bib_sources(srcdir: Path, bibfiles: list[str], talks_dir: str) -> list[Path]:
+    paths = [srcdir / b for b in bibfiles] + sorted((srcdir / talks_dir).glob("*.bib"))
+    return list(dict.fromkeys(p.resolve() for p in paths))
+
+
+def merge_bibfiles(app: Sphinx, config: Config) -> None:
     """config-inited: before sphinxcontrib-bibtex reads its files at builder-inited."""
-    bibfiles = list(config.bibtex_bibfiles or [])
-    talks_dir = Path(app.srcdir) / config.workshop_talks_dir
-    for path in sorted(talks_dir.glob("*.bib")):
-        rel = path.relative_to(app.srcdir).as_posix()
-        if rel not in bibfiles:
-            bibfiles.append(rel)
-    config.bibtex_bibfiles = bibfiles
+    srcdir = Path(app.srcdir)
+    files, problems = [], []
+    for path in bib_sources(srcdir, list(config.bibtex_bibfiles or []), config.workshop_talks_dir):
+        rel = path.relative_to(srcdir.resolve()).as_posix()
+        if path.parent.name == config.workshop_talks_dir:
+            problems.extend(check_id(path.stem, rel))
+        try:
+            files.append((rel, decode(path.read_bytes(), rel)))
+        except WorkshopError as err:
+            problems.append(err)
+        except OSError:
+            problems.append(
+                WorkshopError(f"bib file '{rel}' (bibtex_bibfiles) not found", "conf.py", None, Problem.FILE)
+            )
+    text, _entries, found = merge(files)
+    report_all(problems + found)
+    merged = Path(app.doctreedir) / MERGED_NAME
+    merged.parent.mkdir(parents=True, exist_ok=True)
+    # Rewritten only when it changes: sphinxcontrib-bibtex re-reads files by mtime.
+    if not merged.exists() or merged.read_text(encoding="utf-8") != text:
+        merged.write_text(text, encoding="utf-8")
+    config.bibtex_bibfiles = [str(merged)]
 
 
 def setup_bibliography(app: Sphinx) -> None:
-    app.connect("config-inited", add_talk_bibfiles)
+    app.connect("config-inited", merge_bibfiles)

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter
-from .content import bib_keys, check_citations, check_unfinished, check_word_limit
+from .bibfile import merge as merge_bib
+from .bibliography import bib_sources
+from .content import check_citations, check_unfinished, check_word_limit
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import ScheduleCache, check_talk_references, schedule_json_schema
+from .scaffold import ScaffoldError, new_abstract
 from .sourceyaml import decode
 
 SCHEMA_PATH = "program/schedule.schema.json"
@@ -82,14 +85,16 @@ def check_project(root: Path, settings: ProjectSettings | None = None) -> list[W
     """Every contributor file, as the build checks it, plus what only a submission needs."""
     settings = settings or ProjectSettings.from_conf(root)
     problems: list[WorkshopError] = []
-    known_keys: set[str] = set()
-    bib_paths = [root / b for b in settings.bibfiles] + sorted((root / settings.talks_dir).glob("*.bib"))
-    for path in dict.fromkeys(bib_paths):
-        rel = path.relative_to(root).as_posix()
+    bib_texts = []
+    for path in bib_sources(root, list(settings.bibfiles), settings.talks_dir):
+        rel = path.relative_to(root.resolve()).as_posix()
         if path.parent.name == settings.talks_dir:
             problems.extend(frontmatter.check_id(path.stem, rel))
         text = _read_text(path, rel, problems) if path.exists() else None
-        known_keys.update(bib_keys(text or ""))
+        bib_texts.append((rel, text or ""))
+    _merged, entries, found = merge_bib(bib_texts)
+    problems.extend(found)
+    known_keys = set(entries)
     speakers: dict[str, tuple[str, frontmatter.SpeakerMeta]] = {}
     talks: dict[str, tuple[str, frontmatter.TalkMeta]] = {}
     for kind, folder in (("speaker", settings.speakers_dir), ("talk", settings.talks_dir)):
@@ -131,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate talk, speaker and schedule files")
     check.add_argument("--root", type=Path, default=Path.cwd())
+    new = sub.add_parser("new-abstract", help="write the files of a new talk (and of its speaker)")
+    new.add_argument("id", help="the talk id: lower-case letters, digits and '-' (e.g. jane-doe)")
+    new.add_argument("--speaker", help="the speaker id (default: the talk id)")
+    new.add_argument("--name", help="the speaker's name, for a new speaker page")
+    new.add_argument("--root", type=Path, default=Path.cwd())
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
     schema.add_argument("--root", type=Path, default=Path.cwd())
     schema.add_argument("--stdout", action="store_true", help="print instead of writing the file")
@@ -144,6 +154,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(problems)} problem(s) found.", file=sys.stderr)
             return 1
         print("All talk, speaker and schedule files are valid.")
+        return 0
+    if args.command == "new-abstract":
+        settings = ProjectSettings.from_conf(args.root)
+        try:
+            written = new_abstract(
+                args.root, args.id, args.speaker or None, args.name or None,
+                settings.talks_dir, settings.speakers_dir, settings.word_limit,
+            )  # fmt: skip
+        except ScaffoldError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        for path in written:
+            print(f"wrote {path.relative_to(args.root)}")
+        print("Fill them in, preview with `make live`, check with `make check` (see CONTRIBUTING.md).")
         return 0
     text = json.dumps(schedule_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.stdout:

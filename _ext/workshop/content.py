@@ -66,24 +66,11 @@ def cited_keys(text: str) -> list[tuple[str, int]]:
     """Every (bib key, line) cited with {cite} or {footcite}."""
     found = []
     for number, line, fenced in body_lines(text):
-        if fenced:
+        if fenced or line.lstrip().startswith("%"):  # code and MyST comments cite nothing
             continue
         for match in CITE_ROLE.finditer(line):
             found.extend((key.strip(), number) for key in match.group(1).split(",") if key.strip())
     return found
-
-
-BIB_ENTRY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
-
-
-def bib_keys(text: str) -> dict[str, int]:
-    """Keys of a .bib file with their lines (@string, @preamble and @comment have none)."""
-    keys = {}
-    for match in BIB_ENTRY.finditer(text):
-        if match.group(1).lower() in ("string", "preamble", "comment"):
-            continue
-        keys.setdefault(match.group(2), text.count("\n", 0, match.start()) + 1)
-    return keys
 
 
 def check_citations(text: str, file: str, known: set[str]) -> list[WorkshopError]:
@@ -108,7 +95,7 @@ def check_unfinished(text: str, file: str) -> list[WorkshopError]:
             "the page still has a '% TODO' line from the template: do what it says, then delete it",
             file,
             number,
-            Problem.KEY,
+            Problem.UNFINISHED,
         )
         for number, line, fenced in body_lines(text)
         if not fenced and TODO_MARK.match(line.strip())

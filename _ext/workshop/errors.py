@@ -28,6 +28,8 @@ class Problem(StrEnum):
     LENGTH = "length"
     FILENAME = "filename"
     CITATION = "citation"
+    UNFINISHED = "unfinished"
+    BIB = "bib"
 
 
 class WorkshopError(Exception):

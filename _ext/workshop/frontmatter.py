@@ -76,21 +76,21 @@ class _Reader:
     def add(self, message: str, line: int | None, subtype: Problem) -> None:
         self.problems.append(WorkshopError(message, self.file, line, subtype))
 
-    def mapping(self, text: str, first_line: int, required: bool) -> LocMap:
+    def mapping(self, text: str | None, first_line: int) -> LocMap | None:
+        """The front matter as a mapping; None (with the problem noted) when there is none."""
         if text is None:
-            if required:
-                self.add("the page has no front matter: start it with a '---' block", 1, Problem.KEY)
-            return LocMap(1)
+            self.add("the page has no front matter: start it with a '---' block", 1, Problem.KEY)
+            return None
         try:
             data = sourceyaml.parse(text, self.file, line_offset=first_line - 1)
         except WorkshopError as err:
             self.problems.append(err)
-            return LocMap(first_line)
+            return None
         if data is None:
             return LocMap(first_line)
         if not isinstance(data, LocMap):
             self.add("the front matter must be 'key: value' lines", data.line, Problem.TYPE)
-            return LocMap(first_line)
+            return None
         return data
 
     def unknown_keys(self, data: LocMap, allowed: tuple[str, ...], where: str) -> None:
@@ -156,7 +156,7 @@ def check_id(page_id: str, file: str) -> list[WorkshopError]:
         WorkshopError(
             f"file name '{page_id}' must be lower-case letters, digits and '-' (e.g. jane-doe)",
             file,
-            None,
+            1,
             Problem.FILENAME,
         )
     ]
@@ -165,11 +165,12 @@ def check_id(page_id: str, file: str) -> list[WorkshopError]:
 def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[WorkshopError]]:
     reader = _Reader(file)
     reader.problems.extend(check_id(page_id, file))
-    fm_text, first_line = split_front_matter(text)
-    data = reader.mapping(fm_text, first_line, required=True)
+    data = reader.mapping(*split_front_matter(text))
+    if data is None:
+        return TalkMeta(page_id, (), (), ()), reader.problems
     reader.unknown_keys(data, TALK_KEYS + MYST_KEYS, "a talk's front matter")
     speakers = reader.strings(data, "speakers")
-    if not speakers and "speakers" not in data and fm_text is not None:
+    if not speakers and "speakers" not in data:
         reader.add(
             "the talk has no 'speakers': list the speaker ids (speakers/<id>.md)", data.line, Problem.KEY
         )
@@ -206,11 +207,12 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
 def read_speaker(page_id: str, text: str, file: str) -> tuple[SpeakerMeta, list[WorkshopError]]:
     reader = _Reader(file)
     reader.problems.extend(check_id(page_id, file))
-    fm_text, first_line = split_front_matter(text)
-    data = reader.mapping(fm_text, first_line, required=True)
+    data = reader.mapping(*split_front_matter(text))
+    if data is None:
+        return SpeakerMeta(page_id, "", None, None, None), reader.problems
     reader.unknown_keys(data, SPEAKER_KEYS + MYST_KEYS, "a speaker's front matter")
     affiliation = reader.string(data, "affiliation")
-    if affiliation is None and "affiliation" not in data and fm_text is not None:
+    if affiliation is None and "affiliation" not in data:
         reader.add(
             "the speaker has no 'affiliation': add 'affiliation: <institution, city>'", data.line, Problem.KEY
         )
