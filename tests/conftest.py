@@ -27,14 +27,17 @@ def rootdir() -> Path:
     return ROOT / "tests" / "roots"
 
 
-def require_tool(name: str, why: str) -> str:
-    """Skip when a system tool is missing, except in CI, where that fails the run."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed ({why})"
+def require(available: bool, message: str) -> None:
+    """Skip when something the test needs is missing, except in CI, where that fails the run."""
+    if not available:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message}: CI must install it (.ci/run)")
         pytest.skip(message)
+
+
+def require_tool(name: str, why: str) -> str:
+    path = shutil.which(name)
+    require(path is not None, f"{name} is not installed ({why})")
     return path
 
 
