@@ -233,7 +233,8 @@ def test_incremental_rebuild_after_schedule_edit(make_app, rootdir, tmp_path):
     app = make_app("html", srcdir=srcdir, status=status)
     app.build()
     log = re.sub(r"\x1b\[[0-9;]*m", "", status.getvalue())
-    assert _docs(log, "reading sources") == {"program/index"}
+    # the programme, and the talks index whose toctree follows the programme order
+    assert _docs(log, "reading sources") == {"program/index", "abstracts/index"}
     assert {"program/index", "abstracts/alpha"} <= _docs(log, "writing output")
     assert "14:20–15:15" in (Path(app.outdir) / "abstracts/alpha.html").read_text()
     assert "14:20–15:15" in (Path(app.outdir) / "program/index.html").read_text()
@@ -316,3 +317,25 @@ def test_second_build_still_fails_while_the_problem_is_there(make_app, rootdir, 
         text = warning.getvalue()
         assert "program/schedule.yaml:15" in text and "unknown talk 'alpah'" in text
         assert "speakers/bob.md:3" in text and "wrong check digit" in text
+
+
+def test_talk_toctree_follows_the_programme_and_picks_up_new_talks(make_app, rootdir, tmp_path):
+    import shutil
+
+    srcdir = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", srcdir)
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    # 26 Nov, 27 Nov, then unscheduled: the sidebar and the PDF follow the programme
+    assert app.env.toctree_includes["abstracts/index"] == [
+        "abstracts/alpha",
+        "abstracts/beta",
+        "abstracts/gamma",
+    ]
+    (srcdir / "abstracts/delta.md").write_text("---\nspeakers: [bob]\n---\n\n# Delta talk\n\nText.\n")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    assert app.env.toctree_includes["abstracts/index"][2:] == ["abstracts/delta", "abstracts/gamma"]
+    listing = html(app, "abstracts/index.html")
+    assert "Delta talk" in flat(listing.select_one("ul.talk-list"))
+    assert "Delta talk" in flat(html(app, "program/index.html").select_one("ul.unscheduled-talks"))

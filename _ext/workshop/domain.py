@@ -19,12 +19,13 @@ from .frontmatter import SpeakerMeta, TalkMeta
 class WorkshopDomain(Domain):
     name = "workshop"
     label = "Workshop"
-    data_version = 1
+    data_version = 2
     initial_data: dict[str, Any] = {
         "talks": {},  # talk id -> (docname, TalkMeta)
         "speakers": {},  # speaker id -> (docname, SpeakerMeta)
         "schedule_docs": {},  # docname -> list of schedule files it shows (srcdir-relative)
         "late_docs": set(),  # documents with placeholders filled at write time
+        "talk_list_docs": set(),  # documents whose toctree lists every talk
         "digest": None,  # what those placeholders showed at the last build
     }
 
@@ -49,6 +50,9 @@ class WorkshopDomain(Domain):
         if path not in self.data["schedule_docs"][docname]:
             self.data["schedule_docs"][docname].append(path)
 
+    def note_talk_list(self, docname: str) -> None:
+        self.data["talk_list_docs"].add(docname)
+
     def note_late_doc(self, docname: str) -> None:
         self.data["late_docs"].add(docname)
 
@@ -68,6 +72,7 @@ class WorkshopDomain(Domain):
                     del self.data[key][item_id]
         self.data["schedule_docs"].pop(docname, None)
         self.data["late_docs"].discard(docname)
+        self.data["talk_list_docs"].discard(docname)
 
     def merge_domaindata(self, docnames, otherdata: dict[str, Any]) -> None:
         docnames = set(docnames)
@@ -78,7 +83,8 @@ class WorkshopDomain(Domain):
         for doc, paths in otherdata["schedule_docs"].items():
             if doc in docnames:
                 self.data["schedule_docs"][doc] = list(paths)
-        self.data["late_docs"].update(d for d in otherdata["late_docs"] if d in docnames)
+        for key in ("late_docs", "talk_list_docs"):
+            self.data[key].update(d for d in otherdata[key] if d in docnames)
 
     def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
         return None

@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from .errors import Problem, WorkshopError
 
 
-def page_id(app: Sphinx, docname: str, folder: str) -> str | None:
+def page_id_in(docname: str, folder: str) -> str | None:
     """The id of ``<folder>/<id>`` (the file stem), or None for any other document."""
     parts = docname.split("/")
     if len(parts) == 2 and parts[0] == folder and parts[1] != "index":
@@ -19,11 +19,11 @@ def page_id(app: Sphinx, docname: str, folder: str) -> str | None:
 
 
 def talk_id(app: Sphinx, docname: str) -> str | None:
-    return page_id(app, docname, app.config.workshop_talks_dir)
+    return page_id_in(docname, app.config.workshop_talks_dir)
 
 
 def speaker_id(app: Sphinx, docname: str) -> str | None:
-    return page_id(app, docname, app.config.workshop_speakers_dir)
+    return page_id_in(docname, app.config.workshop_speakers_dir)
 
 
 def source_name(app: Sphinx, docname: str) -> str:

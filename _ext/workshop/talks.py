@@ -4,8 +4,11 @@ their references kept on the page, and the placeholders that show a talk elsewhe
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
@@ -17,8 +20,8 @@ from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import Schedule, format_date
 from .nodes import talk_list, talk_slot, talk_speakers, talk_title
-from .pages import field, insert_after_title, require_title, source_name, talk_id
-from .resolve import ResolveContext, register_resolver
+from .pages import field, insert_after_title, page_id_in, require_title, source_name, talk_id
+from .resolve import ResolveContext, load_schedule, register_resolver
 
 REFERENCES_SECTION = "\n\n## References\n\n```{footbibliography}\n```\n"
 
@@ -186,10 +189,48 @@ def resolve_talk_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.No
 
 
 class TalkListDirective(SphinxDirective):
-    """``{talk-list}``: every talk page, in programme order, generated."""
+    """``{talk-list}``: every talk page in programme order, and a hidden toctree in that order
+    (the sidebar and the PDF follow the programme). ``:toctree-only:`` leaves the list out."""
+
+    option_spec = {"toctree-only": directives.flag}
 
     def run(self) -> list[nodes.Node]:
-        return [talk_list()]
+        main = self.config.workshop_schedule
+        schedule, _problems = load_schedule(self.env.srcdir, main)
+        if (Path(self.env.srcdir) / main).exists():
+            self.env.note_dependency(main)
+        talk_docs = {
+            page_id_in(docname, self.config.workshop_talks_dir): docname
+            for docname in self.env.found_docs
+            if page_id_in(docname, self.config.workshop_talks_dir)
+        }
+        ordered = [t for t in (schedule.talk_order() if schedule else []) if t in talk_docs]
+        ordered += sorted(set(talk_docs) - set(ordered))
+        toctree = addnodes.toctree(
+            parent=self.env.docname,
+            entries=[(None, talk_docs[t]) for t in ordered],
+            includefiles=[talk_docs[t] for t in ordered],
+            maxdepth=-1,
+            caption=None,
+            glob=False,
+            hidden=True,
+            includehidden=False,
+            numbered=0,
+            titlesonly=False,
+        )
+        self.env.get_domain("workshop").note_talk_list(self.env.docname)
+        wrapper = nodes.compound("", toctree, classes=["toctree-wrapper"])
+        if "toctree-only" in self.options:
+            return [wrapper]
+        return [talk_list(), wrapper]
+
+
+def reread_talk_lists(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """env-get-outdated: a talk page added or removed changes the talk toctrees."""
+    folder = app.config.workshop_talks_dir
+    if any(page_id_in(d, folder) for d in added | removed):
+        return sorted(env.get_domain("workshop").data["talk_list_docs"] - removed)
+    return []
 
 
 def setup_talks(app: Sphinx) -> None:
@@ -197,6 +238,7 @@ def setup_talks(app: Sphinx) -> None:
     app.connect("doctree-read", add_talk_meta)
     app.connect("env-check-consistency", check_talk_speakers)
     app.add_directive("talk-list", TalkListDirective)
+    app.connect("env-get-outdated", reread_talk_lists)
     register_resolver(talk_title, resolve_talk_title)
     register_resolver(talk_speakers, resolve_talk_speakers)
     register_resolver(talk_slot, resolve_talk_slot)
