@@ -9,10 +9,12 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html test check lint live clean schema new-abstract upgrade-requirements
+.PHONY: help html pdf all test check lint live clean schema new-abstract upgrade-requirements
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
+	@echo "make pdf     build the PDF proceedings into $(BUILDDIR)/pdf (DRAFT=1: watermark every page)"
+	@echo "make all     the PDF, then the site with a link to it"
 	@echo "make test    run the test suite"
 	@echo "make check   lint, validate talk/speaker/schedule files, build the site"
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
@@ -29,6 +31,26 @@ $(STAMP): requirements.txt
 
 html: $(STAMP)
 	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
+
+# The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then latexmk with xelatex.
+PDF_NAME  := lorainne24-proceedings.pdf
+TEX_TOOLS ?= latexmk xelatex xindy
+TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra latexmk \
+  tex-gyre texlive-xetex fonts-freefont-otf fonts-wqy-microhei xindy poppler-utils
+
+pdf: $(STAMP)
+	@for tool in $(TEX_TOOLS); do command -v $$tool >/dev/null || { \
+	  echo "error: make pdf needs TeX ($$tool is missing). On Debian/Ubuntu: sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
+	  exit 1; }; done
+	$(SPHINXBUILD) -b latex -t proceedings $(if $(DRAFT),-t draft) -d $(BUILDDIR)/doctrees-pdf . $(BUILDDIR)/latex
+	$(MAKE) -C $(BUILDDIR)/latex all-pdf LATEXMKOPTS="-interaction=nonstopmode -halt-on-error -silent" >$(BUILDDIR)/latex/latexmk.out 2>&1 || { \
+	  tail -n 40 $(BUILDDIR)/latex/latexmk.out; echo "error: LaTeX failed, see $(BUILDDIR)/latex/lorainne24-proceedings.log"; exit 1; }
+	@mkdir -p $(BUILDDIR)/pdf && cp $(BUILDDIR)/latex/$(PDF_NAME) $(BUILDDIR)/pdf/$(PDF_NAME)
+	@echo "The proceedings are in $(BUILDDIR)/pdf/$(PDF_NAME)"
+
+# Both, the site linking the PDF ("Download the proceedings").
+all: pdf
+	$(SPHINXBUILD) -b html -D workshop_proceedings_pdf=$(BUILDDIR)/pdf/$(PDF_NAME) . $(BUILDDIR)/html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

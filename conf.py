@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 project = "LoRAINNe'24"
 author = "the LoRAINNe'24 organizing committee"
 copyright = "2024 Workshop LoRaINNe"
-release = "2024"
+release = ""  # no release number in page headers or the PDF
 language = "en"
 
 extensions = [
@@ -37,6 +37,13 @@ bibtex_bibfiles: list[str] = []
 bibtex_default_style = "unsrt"
 
 # -- Workshop extension --------------------------------------------------------------------
+workshop_acronym = "LoRAINNe'24"
+workshop_full_name = "LOw-Rank Approximations and their Interactions with Neural NEtworks"
+workshop_organizers = ["Ricardo Borsoi", "Marianne Clausel", "Sebastian Miron", "Konstantin Usevich"]
+workshop_organizer_group = "SiMul group @ CRAN"
+workshop_acknowledgement = (
+    "This workshop is a closing event of the ANR LeaFleT project (project ANR-19-CE23-0021)."
+)
 workshop_schedule = "program/schedule.yaml"
 workshop_word_limit = 300  # words in an abstract (the text under the talk title)
 
@@ -57,4 +64,21 @@ html_theme_options = {
     "use_download_button": False,
     "use_fullscreen_button": False,
     "show_toc_level": 2,
+}
+
+# -- PDF proceedings (make pdf) --------------------------------------------------------------
+# `make pdf` builds with -t proceedings: the book's root is proceedings.md, not the home page.
+if tags.has("proceedings"):  # noqa: F821 - Sphinx provides `tags` to conf.py
+    root_doc = "proceedings"
+    include_patterns = ["proceedings.md", "program/**", "speakers/**", "abstracts/**"]
+latex_engine = "xelatex"
+latex_documents = [
+    ("proceedings", "lorainne24-proceedings.tex", "LoRAINNe'24: book of abstracts", author, "manual"),
+]
+latex_toplevel_sectioning = "chapter"
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "figure_align": "htbp",
 }

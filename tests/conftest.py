@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 # What a site checkout is made of (no .venv, no _build, no .git).
-SITE_PARTS = ("conf.py", "index.md", "program", "speakers", "abstracts", "_static", "_ext")
+SITE_PARTS = ("conf.py", "index.md", "proceedings.md", "program", "speakers", "abstracts", "_static", "_ext")
 SPHINX_FLAGS = ("-W", "--keep-going", "-n")
 
 

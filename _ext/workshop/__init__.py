@@ -12,6 +12,7 @@ from .assets import setup_assets
 from .bibliography import setup_bibliography
 from .domain import WorkshopDomain
 from .nodes import setup_nodes
+from .proceedings import setup_proceedings
 from .recheck import setup_recheck
 from .resolve import setup_resolve
 from .schedule import setup_schedule
@@ -43,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_talks(app)
     setup_speakers(app)
     setup_schedule(app)
+    setup_proceedings(app)
     return {
         "version": __version__,
         "env_version": _code_version(),

@@ -61,7 +61,9 @@ class ProjectSettings:
         conf = root / "conf.py"
         if not conf.exists():
             return cls()
-        namespace: dict = {"__file__": str(conf)}
+        from sphinx.util.tags import Tags
+
+        namespace: dict = {"__file__": str(conf), "tags": Tags()}
         exec(compile(conf.read_text(encoding="utf-8"), str(conf), "exec"), namespace)
         defaults = cls()
         return cls(

@@ -101,6 +101,9 @@ class WorkshopDomain(Domain):
             for item_id, (doc, meta) in sorted(self.data[key].items()):
                 title = self.title_of(doc)
                 digest.update(repr((key, item_id, doc, meta, title.astext() if title else "")).encode())
+        pdf = self.env.config.workshop_proceedings_pdf
+        if pdf and (srcdir / pdf).is_file():
+            digest.update(f"pdf:{(srcdir / pdf).stat().st_size}".encode())
         for path in sorted(self.schedule_files() | {main_schedule}):
             try:
                 digest.update(path.encode() + (srcdir / path).read_bytes())

@@ -41,7 +41,17 @@ class speaker_talks(LatePlaceholder):
     """The talks of speaker ``speaker``."""
 
 
+class author_index(LatePlaceholder):
+    """Author index entries for talk ``talk`` (its authors, or its speakers' names)."""
+
+
+class proceedings_link(LatePlaceholder):
+    """A link to the PDF proceedings, when they were built in the same run."""
+
+
 PLACEHOLDERS = (
+    author_index,
+    proceedings_link,
     talk_title,
     talk_speakers,
     talk_slot,

@@ -81,7 +81,10 @@ def _who(slot: Slot) -> nodes.paragraph:
 
 
 def _table(day: Day, headers: list[str], widths: list[int], layout: str) -> tuple[nodes.table, nodes.tbody]:
-    table = nodes.table(classes=["schedule-day", layout], ids=[f"day-{day.date.isoformat()}"])
+    # colwidths-given: the LaTeX builder keeps these proportions, so tables fit the page
+    table = nodes.table(
+        classes=["schedule-day", layout, "colwidths-given"], ids=[f"day-{day.date.isoformat()}"]
+    )
     heading = day.heading + (f" ({day.label})" if day.label else "")
     table += nodes.title("", heading)
     tgroup = nodes.tgroup(cols=len(headers))
@@ -99,7 +102,7 @@ def _table(day: Day, headers: list[str], widths: list[int], layout: str) -> tupl
 def day_table(schedule: Schedule, day: Day) -> nodes.table:
     """One row per slot; with parallel rooms, one column per room and shared slots spanning."""
     if len(schedule.rooms) < 2:
-        table, tbody = _table(day, ["Time", "Session", "Speaker"], [14, 50, 36], "schedule-single")
+        table, tbody = _table(day, ["Time", "Session", "Speaker"], [20, 46, 34], "schedule-single")
         for slot in day.slots:
             tbody += nodes.row(
                 "",
@@ -110,8 +113,8 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
             )
         return table
     rooms = list(schedule.rooms)
-    width = 86 // len(rooms)
-    table, tbody = _table(day, ["Time", *rooms], [14] + [width] * len(rooms), "schedule-rooms")
+    width = 80 // len(rooms)
+    table, tbody = _table(day, ["Time", *rooms], [20] + [width] * len(rooms), "schedule-rooms")
     starts = sorted({slot.start for slot in day.slots})
     for start in starts:
         here = [s for s in day.slots if s.start == start]

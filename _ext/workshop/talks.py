@@ -19,7 +19,7 @@ from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import Schedule, format_date
-from .nodes import talk_list, talk_slot, talk_speakers, talk_title
+from .nodes import author_index, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import field, insert_after_title, page_id_in, require_title, source_name, talk_id
 from .resolve import ResolveContext, load_schedule, register_resolver
 
@@ -61,7 +61,7 @@ def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
     fields += field("When", talk_slot(talk=tid))
     if meta.keywords:
         fields += field("Keywords", nodes.Text(", ".join(meta.keywords)))
-    insert_after_title(section, fields)
+    insert_after_title(section, author_index(talk=tid), fields)
 
 
 def author_nodes(authors) -> list[nodes.Node]:
