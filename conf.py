@@ -55,7 +55,8 @@ html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
 html_css_files = ["workshop.css"]
 # The public address of the site, for absolute links (calendar files, sitemap, canonical).
-html_baseurl = os.environ.get("SITE_BASEURL", "")
+# Set SITE_BASEURL to the address the site is published at; the default is a placeholder.
+html_baseurl = os.environ.get("SITE_BASEURL", "https://lorainne24.example.org/")
 html_last_updated_fmt = None
 html_show_sourcelink = False
 html_theme_options = {

@@ -13,6 +13,7 @@ from .bibliography import setup_bibliography
 from .domain import WorkshopDomain
 from .nodes import setup_nodes
 from .proceedings import setup_proceedings
+from .publish import setup_publish
 from .recheck import setup_recheck
 from .resolve import setup_resolve
 from .schedule import setup_schedule
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_speakers(app)
     setup_schedule(app)
     setup_proceedings(app)
+    setup_publish(app)
     return {
         "version": __version__,
         "env_version": _code_version(),

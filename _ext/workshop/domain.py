@@ -19,13 +19,14 @@ from .frontmatter import SpeakerMeta, TalkMeta
 class WorkshopDomain(Domain):
     name = "workshop"
     label = "Workshop"
-    data_version = 2
+    data_version = 3
     initial_data: dict[str, Any] = {
         "talks": {},  # talk id -> (docname, TalkMeta)
         "speakers": {},  # speaker id -> (docname, SpeakerMeta)
         "schedule_docs": {},  # docname -> list of schedule files it shows (srcdir-relative)
         "late_docs": set(),  # documents with placeholders filled at write time
         "talk_list_docs": set(),  # documents whose toctree lists every talk
+        "texts": {},  # docname -> (title, abstract or first paragraph), as plain text
         "digest": None,  # what those placeholders showed at the last build
     }
 
@@ -71,6 +72,7 @@ class WorkshopDomain(Domain):
                 if doc == docname:
                     del self.data[key][item_id]
         self.data["schedule_docs"].pop(docname, None)
+        self.data["texts"].pop(docname, None)
         self.data["late_docs"].discard(docname)
         self.data["talk_list_docs"].discard(docname)
 
@@ -80,6 +82,9 @@ class WorkshopDomain(Domain):
             for item_id, (doc, meta) in otherdata[key].items():
                 if doc in docnames:
                     self.data[key][item_id] = (doc, meta)
+        for doc, text in otherdata["texts"].items():
+            if doc in docnames:
+                self.data["texts"][doc] = text
         for doc, paths in otherdata["schedule_docs"].items():
             if doc in docnames:
                 self.data["schedule_docs"][doc] = list(paths)
@@ -100,7 +105,8 @@ class WorkshopDomain(Domain):
         for key in ("talks", "speakers"):
             for item_id, (doc, meta) in sorted(self.data[key].items()):
                 title = self.title_of(doc)
-                digest.update(repr((key, item_id, doc, meta, title.astext() if title else "")).encode())
+                text = self.data["texts"].get(doc)
+                digest.update(repr((key, item_id, doc, meta, title.astext() if title else "", text)).encode())
         pdf = self.env.config.workshop_proceedings_pdf
         if pdf and (srcdir / pdf).is_file():
             digest.update(f"pdf:{(srcdir / pdf).stat().st_size}".encode())

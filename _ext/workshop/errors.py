@@ -30,6 +30,7 @@ class Problem(StrEnum):
     CITATION = "citation"
     UNFINISHED = "unfinished"
     BIB = "bib"
+    EXPORT = "export"
 
 
 class WorkshopError(Exception):

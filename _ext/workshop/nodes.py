@@ -49,7 +49,12 @@ class proceedings_link(LatePlaceholder):
     """A link to the PDF proceedings, when they were built in the same run."""
 
 
+class programme_exports(LatePlaceholder):
+    """Links to the calendar and conference-app exports (HTML only)."""
+
+
 PLACEHOLDERS = (
+    programme_exports,
     author_index,
     proceedings_link,
     talk_title,

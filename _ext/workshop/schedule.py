@@ -14,7 +14,7 @@ from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .model import Day, Schedule, Slot, check_talk_references, format_date, format_time_range
-from .nodes import talk_speakers, talk_title, unscheduled_talks
+from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .resolve import ResolveContext, load_schedule, main_schedule_path, register_resolver
 from .talks import talk_item, talk_order
 
@@ -48,6 +48,8 @@ class ScheduleDirective(SphinxDirective):
             container += day_table(schedule, day)
         if "day" not in self.options:
             container += unscheduled_talks(schedule=rel_path)
+        if rel_path == self.config.workshop_schedule:
+            return [programme_exports(), container]
         return [container]
 
     def problem(self, message: str) -> list[nodes.Node]:

@@ -154,6 +154,17 @@ def slot_nodes(ctx: ResolveContext, tid: str) -> list[nodes.Node]:
     return out
 
 
+def resolve_talk_slot(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    """The slot line on the talk's own page, with its 'Add to calendar' link."""
+    out = slot_nodes(ctx, node["talk"])
+    schedule = ctx.schedule()
+    if schedule is not None and schedule.slot_of(node["talk"]) is not None:
+        from .publish import calendar_link
+
+        out += calendar_link(ctx, node["talk"])
+    return out
+
+
 def talk_order(ctx: ResolveContext, schedule: Schedule | None) -> list[str]:
     """Programme order, then the unscheduled talks by id."""
     scheduled = [t for t in (schedule.talk_order() if schedule else []) if t in ctx.domain.talks]
@@ -175,10 +186,6 @@ def resolve_talk_title(ctx: ResolveContext, node: nodes.Element) -> list[nodes.N
 
 def resolve_talk_speakers(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
     return speaker_nodes(ctx, node["talk"], node.get("affiliation", False))
-
-
-def resolve_talk_slot(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    return slot_nodes(ctx, node["talk"])
 
 
 def resolve_talk_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:

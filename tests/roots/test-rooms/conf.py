@@ -3,3 +3,4 @@ source_suffix = {".md": "markdown"}
 bibtex_bibfiles: list[str] = []
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["dollarmath"]
+html_baseurl = "https://workshop.example.org/"
