@@ -28,8 +28,17 @@ def mathjax_source() -> Path:
     return Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
 
 
+MYST_MATH_CLASSES = "tex2jax_process|mathjax_process|math|output_area"
+
+
 def use_local_mathjax(app: Sphinx, config: Config) -> None:
+    """The bundled MathJax is version 3, so its settings go in mathjax3_config. Filled here with
+    what MyST would add at builder-inited, so the stored configuration never looks changed
+    (which would rewrite every page on every incremental build)."""
     config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
+    if not config.mathjax3_config and not getattr(config, "mathjax4_config", None):
+        classes = getattr(config, "myst_mathjax_classes", None) or MYST_MATH_CLASSES
+        config.mathjax3_config = {"options": {"processHtmlClass": classes}}
 
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:

@@ -89,8 +89,8 @@ def page_url(app: Sphinx, docname: str, anchor: str = "") -> str:
 
 
 def build_programme(app: Sphinx) -> exports.Programme | None:
-    schedule = load_schedule(app.srcdir, app.config.workshop_schedule)[0]
-    if schedule is None:
+    schedule, problems = load_schedule(app.srcdir, app.config.workshop_schedule)
+    if schedule is None or problems:  # reported by the build; no export from bad data
         return None
     domain: WorkshopDomain = app.env.get_domain("workshop")
     texts = domain.data["texts"]
