@@ -105,8 +105,9 @@ class WorkshopDomain(Domain):
         for key in ("talks", "speakers"):
             for item_id, (doc, meta) in sorted(self.data[key].items()):
                 title = self.title_of(doc)
-                text = self.data["texts"].get(doc)
-                digest.update(repr((key, item_id, doc, meta, title.astext() if title else "", text)).encode())
+                # titles only: an abstract is shown on its own page (and in the exports, which are
+                # rewritten every build), so editing it rewrites no other page
+                digest.update(repr((key, item_id, doc, meta, title.astext() if title else "")).encode())
         pdf = self.env.config.workshop_proceedings_pdf
         if pdf and (srcdir / pdf).is_file():
             digest.update(f"pdf:{(srcdir / pdf).stat().st_size}".encode())

@@ -323,7 +323,11 @@ def workshop_event(programme: Programme) -> dict:
         "location": _place(programme),
         "organizer": [{"@type": "Person", "name": n} for n in programme.organizers],
         "subEvent": [
-            {k: v for k, v in talk_event(programme, i).items() if k not in ("@context", "superEvent")}
+            {
+                k: v
+                for k, v in talk_event(programme, i).items()
+                if k not in ("@context", "superEvent", "description")
+            }
             for i in talks
         ]
         + [
