@@ -9,7 +9,7 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html pdf all test check lint live clean schema new-abstract upgrade-requirements
+.PHONY: help html pdf all test check lint live clean schema new-abstract upgrade-requirements bench
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
@@ -20,6 +20,7 @@ help:
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
 	@echo "make new-abstract ID=jane-doe [SPEAKER=jane-doe] [NAME='Jane Doe']"
 	@echo "             scaffold a talk page (and its speaker page)"
+	@echo "make bench   benchmark builds of synthetic conferences (BENCH_ARGS=--sizes 10,50)"
 	@echo "make clean   remove build outputs"
 
 # The virtual environment is (re)made when missing or older than the pinned requirements.
@@ -80,3 +81,7 @@ upgrade-requirements: $(STAMP)
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# Benchmarks (timings are never tests): synthetic conferences, results in benchmarks/results.json.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -14,20 +14,22 @@ from docutils import nodes
 from sphinx.domains import Domain
 
 from .frontmatter import SpeakerMeta, TalkMeta
+from .model import Schedule
 
 
 class WorkshopDomain(Domain):
     name = "workshop"
     label = "Workshop"
-    data_version = 3
+    data_version = 4
     initial_data: dict[str, Any] = {
         "talks": {},  # talk id -> (docname, TalkMeta)
         "speakers": {},  # speaker id -> (docname, SpeakerMeta)
         "schedule_docs": {},  # docname -> list of schedule files it shows (srcdir-relative)
-        "late_docs": set(),  # documents with placeholders filled at write time
+        "late_docs": {},  # docname -> tokens of what its placeholders show (filled at write time)
         "talk_list_docs": set(),  # documents whose toctree lists every talk
+        "problem_docs": set(),  # documents whose source had problems when last read
         "texts": {},  # docname -> (title, abstract or first paragraph), as plain text
-        "digest": None,  # what those placeholders showed at the last build
+        "digests": {},  # token -> (hash, related tokens): what placeholders showed at the last build
     }
 
     # -- state ---------------------------------------------------------------------------
@@ -51,11 +53,15 @@ class WorkshopDomain(Domain):
         if path not in self.data["schedule_docs"][docname]:
             self.data["schedule_docs"][docname].append(path)
 
+    def note_problems(self, docname: str, problems: list) -> None:
+        if problems:
+            self.data["problem_docs"].add(docname)
+
     def note_talk_list(self, docname: str) -> None:
         self.data["talk_list_docs"].add(docname)
 
-    def note_late_doc(self, docname: str) -> None:
-        self.data["late_docs"].add(docname)
+    def note_late_doc(self, docname: str, tokens: set[str]) -> None:
+        self.data["late_docs"][docname] = tokens
 
     def schedule_files(self) -> set[str]:
         return {path for paths in self.data["schedule_docs"].values() for path in paths}
@@ -73,8 +79,9 @@ class WorkshopDomain(Domain):
                     del self.data[key][item_id]
         self.data["schedule_docs"].pop(docname, None)
         self.data["texts"].pop(docname, None)
-        self.data["late_docs"].discard(docname)
+        self.data["late_docs"].pop(docname, None)
         self.data["talk_list_docs"].discard(docname)
+        self.data["problem_docs"].discard(docname)
 
     def merge_domaindata(self, docnames, otherdata: dict[str, Any]) -> None:
         docnames = set(docnames)
@@ -88,8 +95,11 @@ class WorkshopDomain(Domain):
         for doc, paths in otherdata["schedule_docs"].items():
             if doc in docnames:
                 self.data["schedule_docs"][doc] = list(paths)
-        for key in ("late_docs", "talk_list_docs"):
+        for key in ("talk_list_docs", "problem_docs"):
             self.data[key].update(d for d in otherdata[key] if d in docnames)
+        for doc, tokens in otherdata["late_docs"].items():
+            if doc in docnames:
+                self.data["late_docs"][doc] = tokens
 
     def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
         return None
@@ -99,21 +109,49 @@ class WorkshopDomain(Domain):
 
     # -- what late placeholders depend on ------------------------------------------------
 
-    def public_digest(self, srcdir: Path, main_schedule: str) -> str:
-        """A hash of everything placeholders show: talk and speaker data, titles, schedules."""
-        digest = hashlib.sha256()
-        for key in ("talks", "speakers"):
-            for item_id, (doc, meta) in sorted(self.data[key].items()):
-                title = self.title_of(doc)
-                # titles only: an abstract is shown on its own page (and in the exports, which are
-                # rewritten every build), so editing it rewrites no other page
-                digest.update(repr((key, item_id, doc, meta, title.astext() if title else "")).encode())
+    def public_digests(self, srcdir: Path, main_schedule: Schedule | None) -> dict[str, tuple[str, set[str]]]:
+        """A hash per thing placeholders show, with the tokens it touches: a talk's title,
+        speakers and slot; a speaker's name and affiliation; the schedule file; the PDF."""
+
+        def digest(*parts) -> str:
+            return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+        def title(doc: str) -> str:
+            node = self.title_of(doc)
+            return node.astext() if node is not None else ""
+
+        out: dict[str, tuple[str, set[str]]] = {}
+        talks_of: dict[str, set[str]] = {}
+        for tid, (doc, meta) in self.talks.items():
+            slot = main_schedule.slot_of(tid) if main_schedule else None
+            where = (slot.date, slot.start, slot.end, main_schedule.room_of(slot)) if slot else None
+            out[f"talk:{tid}"] = (
+                digest(doc, meta, title(doc), where),
+                {f"speaker:{s}" for s in meta.speakers},
+            )
+            for sid in meta.speakers:
+                talks_of.setdefault(sid, set()).add(f"talk:{tid}")
+        for sid, (doc, meta) in self.speakers.items():
+            out[f"speaker:{sid}"] = (digest(doc, meta, title(doc)), talks_of.get(sid, set()))
+        data = b""
+        if main_schedule is not None and (srcdir / main_schedule.file).is_file():
+            data = (srcdir / main_schedule.file).read_bytes()
+        out["schedule"] = (hashlib.sha256(data).hexdigest(), set())
         pdf = self.env.config.workshop_proceedings_pdf
         if pdf and (srcdir / pdf).is_file():
-            digest.update(f"pdf:{(srcdir / pdf).stat().st_size}".encode())
-        for path in sorted(self.schedule_files() | {main_schedule}):
-            try:
-                digest.update(path.encode() + (srcdir / path).read_bytes())
-            except OSError:
-                digest.update(path.encode() + b"<missing>")
-        return digest.hexdigest()
+            out["pdf"] = (str((srcdir / pdf).stat().st_size), set())
+        return out
+
+    def docs_to_rewrite(self, new: dict[str, tuple[str, set[str]]]) -> list[str]:
+        """Pages whose placeholders show something that changed since the last build."""
+        old = self.data["digests"]
+        changed = {k for k in old.keys() | new.keys() if old.get(k, ("",))[0] != new.get(k, ("",))[0]}
+        self.data["digests"] = new
+        if not changed:
+            return []
+        affected = set(changed)
+        for token in changed:
+            affected |= old.get(token, ("", set()))[1] | new.get(token, ("", set()))[1]
+        return sorted(
+            doc for doc, tokens in self.data["late_docs"].items() if "*" in tokens or tokens & affected
+        )

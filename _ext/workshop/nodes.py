@@ -10,7 +10,16 @@ from docutils import nodes
 
 
 class LatePlaceholder(nodes.General, nodes.Element):
-    """Base class: a document holding one of these is rewritten when talk data change."""
+    """Base class: a document holding one of these is rewritten when what it shows changes."""
+
+    def tokens(self) -> set[str]:
+        """What this placeholder shows: 'talk:<id>', 'speaker:<id>', or '*' (every talk)."""
+        found = set()
+        if "talk" in self.attributes:
+            found.add(f"talk:{self['talk']}")
+        if "speaker" in self.attributes:
+            found.add(f"speaker:{self['speaker']}")
+        return found or {"*"}
 
 
 class talk_title(LatePlaceholder):
@@ -48,9 +57,15 @@ class author_index(LatePlaceholder):
 class proceedings_link(LatePlaceholder):
     """A link to the PDF proceedings, when they were built in the same run."""
 
+    def tokens(self) -> set[str]:
+        return {"pdf"}
+
 
 class programme_exports(LatePlaceholder):
     """Links to the calendar and conference-app exports (HTML only)."""
+
+    def tokens(self) -> set[str]:
+        return {"schedule"}
 
 
 PLACEHOLDERS = (

@@ -48,14 +48,14 @@ def require_title(app: Sphinx, docname: str, doctree: nodes.document, what: str)
     if section is None or not section.children or not isinstance(section[0], nodes.title):
         from .diagnostics import report
 
-        report(
-            WorkshopError(
-                f"the {what} page has no title: start its body with '# <{what} title>'",
-                source_name(app, docname),
-                1,
-                Problem.TITLE,
-            )
+        problem = WorkshopError(
+            f"the {what} page has no title: start its body with '# <{what} title>'",
+            source_name(app, docname),
+            1,
+            Problem.TITLE,
         )
+        report(problem)
+        app.env.get_domain("workshop").note_problems(docname, [problem])
         return None
     return section
 

@@ -68,16 +68,14 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
 def rewrite_late_docs(app: Sphinx, env) -> list[str]:
     """env-get-updated: rewrite pages with placeholders when what they show has changed."""
     domain: WorkshopDomain = env.get_domain("workshop")
-    digest = domain.public_digest(Path(app.srcdir), main_schedule_path(app.config))
-    if digest == domain.data["digest"]:
-        return []
-    domain.data["digest"] = digest
-    return sorted(domain.data["late_docs"])
+    schedule = load_schedule(app.srcdir, main_schedule_path(app.config))[0]
+    return domain.docs_to_rewrite(domain.public_digests(Path(app.srcdir), schedule))
 
 
 def note_late_doc(app: Sphinx, doctree: nodes.document) -> None:
-    if next(doctree.findall(LatePlaceholder), None) is not None:
-        app.env.get_domain("workshop").note_late_doc(app.env.docname)
+    tokens = set().union(*(node.tokens() for node in doctree.findall(LatePlaceholder)))
+    if tokens:
+        app.env.get_domain("workshop").note_late_doc(app.env.docname, tokens)
 
 
 def setup_resolve(app: Sphinx) -> None:

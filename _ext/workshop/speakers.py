@@ -24,7 +24,9 @@ def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     meta, problems = frontmatter.read_speaker(sid, source[0], source_name(app, docname))
     report_all(problems)
-    app.env.get_domain("workshop").add_speaker(docname, meta)
+    domain: WorkshopDomain = app.env.get_domain("workshop")
+    domain.add_speaker(docname, meta)
+    domain.note_problems(docname, problems)
 
 
 def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:

@@ -33,9 +33,11 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     file = source_name(app, docname)
     meta, problems = frontmatter.read_talk(tid, source[0], file)
+    problems += check_word_limit(source[0], file, app.config.workshop_word_limit)
     report_all(problems)
-    report_all(check_word_limit(source[0], file, app.config.workshop_word_limit))
-    app.env.get_domain("workshop").add_talk(docname, meta)
+    domain: WorkshopDomain = app.env.get_domain("workshop")
+    domain.add_talk(docname, meta)
+    domain.note_problems(docname, problems)
     # Footnote citations keep each talk's references on its own page (HTML and PDF), and
     # one key may be cited by several talks. Contributors only write {footcite}.
     if re.search(r"\{footcite[:}]", source[0]) and "{footbibliography}" not in source[0]:
