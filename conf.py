@@ -24,6 +24,9 @@ include_patterns = ["index.md", "program/**", "speakers/**", "abstracts/**"]
 exclude_patterns = ["_build", ".venv"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
+# Text is shown as written (no curly quotes): titles must read the same on the site, in the PDF,
+# in calendars and in conference apps.
+smartquotes = False
 
 # -- MyST ----------------------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline"]

@@ -29,6 +29,7 @@ authors:
 Specials in the body: 50% & more, $x_1$ and {{braces}}, a #hash, a ~tilde, \\emph and ^caret.
 """
 SPECIALS_SPEAKER = "---\naffiliation: Tsinghua University, Beijing\n---\n\n# 张伟\n"
+HOSTILE_TALK = '---\nspeakers: [zhang-wei]\n---\n\n# \\<script>alert(1)\\</script> & "quotes" $x_1$ % # { } \\\\ ~ ^ _\n\nText.\n'
 
 
 def make(cwd: Path, *args: str) -> subprocess.CompletedProcess:
@@ -57,6 +58,7 @@ def book(tmp_path_factory):
         shutil.copy2(ROOT / name, root / name)
     (root / "abstracts/specials.md").write_text(SPECIALS_TALK, encoding="utf-8")
     (root / "speakers/zhang-wei.md").write_text(SPECIALS_SPEAKER, encoding="utf-8")
+    (root / "abstracts/hostile.md").write_text(HOSTILE_TALK, encoding="utf-8")
     result = make(root, "pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root
@@ -83,7 +85,7 @@ def test_every_talk_speaker_and_reference(book):
 
     text = squash(pdftext(book / PDF))
     for page in sorted((book / "abstracts").glob("*.md")):
-        if page.stem in ("index", "specials"):
+        if page.stem in ("index", "specials", "hostile"):
             continue
         title = re.search(r"^# (.+)$", page.read_text(), re.M).group(1)
         assert squash(title) in text, title
@@ -123,6 +125,12 @@ def test_latex_specials_are_shown_literally(book):
     assert "50% & more" in text and "{braces}" in text and "#hash" in text and "\\emph and ^caret" in text
     tex = (book / "_build/latex/lorainne24-proceedings.tex").read_text()
     assert r"Rank\sphinxhyphen{}\(k\)" in tex  # the math stays math
+
+
+def test_hostile_title_is_literal(book):
+    assert '<script>alert(1)</script> & "quotes" x1 % # { } \\ ~ ^ _' in pdftext(book / PDF).replace(
+        "x_1", "x1"
+    )
 
 
 def test_pages_rendered_for_review(book):

@@ -19,6 +19,7 @@ from .resolve import setup_resolve
 from .schedule import setup_schedule
 from .speakers import setup_speakers
 from .talks import setup_talks
+from .theme import setup_theme
 
 __version__ = "1.0.0"
 
@@ -47,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_schedule(app)
     setup_proceedings(app)
     setup_publish(app)
+    setup_theme(app)
     return {
         "version": __version__,
         "env_version": _code_version(),

@@ -83,12 +83,25 @@ def check_entry(entry: BibEntry) -> WorkshopError | None:
     return None
 
 
+MAX_BIB_CHARS = 1_000_000
+
+
 def merge(files: list[tuple[str, str]]) -> tuple[str, dict[str, BibEntry], list[WorkshopError]]:
     """Merge (file name, text) pairs: one entry per key; an identical repeat is fine."""
     kept: dict[str, BibEntry] = {}
     other: list[BibEntry] = []
     problems: list[WorkshopError] = []
     for name, text in files:
+        if len(text) > MAX_BIB_CHARS:
+            problems.append(
+                WorkshopError(
+                    f"the bib file is over {MAX_BIB_CHARS:,} characters: is it the right file?",
+                    name,
+                    1,
+                    Problem.BIB,
+                )
+            )
+            continue
         entries, found = split_bib(text, name)
         problems.extend(found)
         for entry in entries:

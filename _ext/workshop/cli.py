@@ -16,9 +16,10 @@ from pathlib import Path
 from . import frontmatter
 from .bibfile import merge as merge_bib
 from .bibliography import bib_sources
-from .content import check_citations, check_unfinished, check_word_limit
+from .content import check_citations, check_size, check_unfinished, check_word_limit
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import ScheduleCache, check_talk_references, schedule_json_schema
+from .safety import check_content, check_own_file
 from .scaffold import ScaffoldError, new_abstract
 from .sourceyaml import decode
 
@@ -114,6 +115,11 @@ def check_project(root: Path, settings: ProjectSettings | None = None) -> list[W
                 message = f"the {kind} page has no title: start its body with '# <{kind} title>'"
                 problems.append(WorkshopError(message, rel, 1, Problem.TITLE))
             problems.extend(check_unfinished(text, rel))
+            folder = settings.speakers_dir if kind == "speaker" else settings.talks_dir
+            problems.extend(check_content(text, rel, path.stem, folder))
+            if kind == "speaker" and meta.photo:
+                problems.extend(check_own_file(meta.photo, rel, path.stem, folder))
+            problems.extend(check_size(text, rel))
             if kind == "talk":
                 problems.extend(check_word_limit(text, rel, settings.word_limit))
                 problems.extend(check_citations(text, rel, known_keys))

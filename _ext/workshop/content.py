@@ -30,6 +30,18 @@ def body_lines(text: str) -> Iterator[tuple[int, str, bool]]:
         yield number, line, fence is not None
 
 
+MAX_PAGE_CHARS = 200_000  # an abstract page is a few kB
+
+
+def check_size(text: str, file: str) -> list[WorkshopError]:
+    if len(text) <= MAX_PAGE_CHARS:
+        return []
+    message = (
+        f"the page has {len(text):,} characters, over the limit of {MAX_PAGE_CHARS:,}: is it the right file?"
+    )
+    return [WorkshopError(message, file, 1, Problem.FILE)]
+
+
 def abstract_words(text: str) -> list[tuple[int, int]]:
     """(line, words on it) for the abstract: the text under the H1, up to the next heading."""
     counts = []

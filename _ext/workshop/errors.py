@@ -31,6 +31,7 @@ class Problem(StrEnum):
     UNFINISHED = "unfinished"
     BIB = "bib"
     EXPORT = "export"
+    SAFETY = "safety"
 
 
 class WorkshopError(Exception):
@@ -49,6 +50,12 @@ class WorkshopError(Exception):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, WorkshopError) and self.__reduce__() == other.__reduce__()
+
+    def __hash__(self) -> int:
+        return hash(self.__reduce__()[1])
 
     def __reduce__(self):  # picklable across parallel workers
         return (type(self), (self.message, self.file, self.line, self.subtype))

@@ -13,8 +13,8 @@ from .errors import Problem, WorkshopError, did_you_mean
 from .model import TALK_ID_PATTERN
 from .sourceyaml import LocMap, LocSeq, LocStr
 
-# Keys MyST itself reads from front matter; allowed on every page.
-MYST_KEYS = ("myst", "html_meta", "substitutions")
+# MyST's own key; on contributor pages only its 'html_meta' is allowed (see safety.py).
+MYST_KEYS = ("myst",)
 TALK_KEYS = ("speakers", "authors", "keywords")
 AUTHOR_KEYS = ("name", "affiliation", "affiliations", "orcid", "corresponding")
 SPEAKER_KEYS = ("affiliation", "homepage", "orcid", "photo")
@@ -193,6 +193,11 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
             affiliations.insert(0, aff)
         corresponding = (reader.string(item, "corresponding") or "false").lower() in ("true", "yes")
         authors.append(Author(name, tuple(affiliations), reader.orcid(item), corresponding))
+    seen: set[str] = set()
+    for speaker in speakers:
+        if speaker in seen:
+            reader.add(f"speaker '{speaker}' is listed twice", speaker.line, Problem.DUPLICATE)
+        seen.add(str(speaker))
     keywords = tuple(str(k) for k in reader.strings(data, "keywords"))
     meta = TalkMeta(
         page_id,

@@ -235,9 +235,16 @@ def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
     return dt.time.fromisoformat(start_text.zfill(5)), dt.time.fromisoformat(end_text.zfill(5))
 
 
+MAX_SCHEDULE_BYTES = 2_000_000  # a 500-talk programme is about 40 kB
+
+
 def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[WorkshopError]]:
     """Read and validate a schedule file's bytes. Never raises for bad input."""
     out = _Collector(file)
+    if len(data) > MAX_SCHEDULE_BYTES:
+        out.add(f"the file is {len(data) / 1e6:.1f} MB, over the {MAX_SCHEDULE_BYTES / 1e6:.0f} MB limit "
+                "for a schedule: is it the right file?", 1, Problem.FILE)  # fmt: skip
+        return None, out.problems
     try:
         root = sourceyaml.parse(sourceyaml.decode(data, file), file)
     except WorkshopError as err:

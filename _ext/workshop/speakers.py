@@ -10,11 +10,13 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import frontmatter
+from .content import check_size
 from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .nodes import speaker_list, speaker_talks
 from .pages import field, insert_after_title, require_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
+from .safety import check_content, check_own_file, strip_raw
 from .talks import linked_title, talk_item, talk_order
 
 
@@ -22,7 +24,13 @@ def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
     sid = speaker_id(app, docname)
     if sid is None:
         return
-    meta, problems = frontmatter.read_speaker(sid, source[0], source_name(app, docname))
+    file = source_name(app, docname)
+    meta, problems = frontmatter.read_speaker(sid, source[0], file)
+    problems += check_size(source[0], file) + check_content(
+        source[0], file, sid, app.config.workshop_speakers_dir
+    )
+    if meta.photo:
+        problems += check_own_file(meta.photo, file, sid, app.config.workshop_speakers_dir)
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_speaker(docname, meta)
@@ -34,6 +42,7 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
     sid = speaker_id(app, docname)
     if sid is None:
         return
+    strip_raw(doctree)
     section = require_title(app, docname, doctree, "speaker")
     domain: WorkshopDomain = app.env.get_domain("workshop")
     if section is None or sid not in domain.speakers:
@@ -47,7 +56,13 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
     if meta.orcid:
         url = f"https://orcid.org/{meta.orcid}"
         fields += field("ORCID", nodes.reference("", meta.orcid, refuri=url))
-    insert_after_title(section, fields)
+    photo = []
+    if meta.photo:
+        name = section[0].astext()
+        photo = [
+            nodes.image(uri=meta.photo, alt=f"Photo of {name}", classes=["speaker-photo"], width="160px")
+        ]
+    insert_after_title(section, *photo, fields)
     section += nodes.rubric("", "Talks", **{"heading-level": 2})
     section += speaker_talks(speaker=sid)
 
@@ -99,7 +114,8 @@ class SpeakerListDirective(SphinxDirective):
 
 def setup_speakers(app: Sphinx) -> None:
     app.connect("source-read", read_speaker_source)
-    app.connect("doctree-read", add_speaker_details)
+    # before Sphinx's image collector (500), so that a photo is copied into the output
+    app.connect("doctree-read", add_speaker_details, priority=400)
     app.add_directive("speaker-list", SpeakerListDirective)
     register_resolver(speaker_talks, resolve_speaker_talks)
     register_resolver(speaker_list, resolve_speaker_list)

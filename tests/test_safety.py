@@ -1,0 +1,154 @@
+"""Hostile contributor content: every rule is an error at file:line, in the build and in make
+check; organizer pages are free; every output escapes text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import icalendar
+import pytest
+from bs4 import BeautifulSoup
+from conftest import copy_site, sphinx_build
+from workshop.cli import check_project
+
+TALK = "---\nspeakers: [ada]\n---\n\n# A talk\n\n{body}\n"
+
+RULES = {
+    # name: (body, line in the file, message part)
+    "html block": ("<div onclick='x()'>hi</div>", 7, "raw HTML is not allowed"),
+    "html comment": ("<!-- hidden -->", 7, "raw HTML is not allowed"),
+    "inline html": ("Text <img src=x onerror=alert(1)> here.", 7, "raw HTML is not allowed"),
+    "raw directive": ("```{raw} html\n<script>alert(1)</script>\n```", 7, "directive '{raw}' is not allowed"),
+    "include": ("```{include} ../conf.py\n```", 7, "directive '{include}' is not allowed"),
+    "literalinclude": ("```{literalinclude} /etc/passwd\n```", 7, "directive '{literalinclude}' is not allowed"),
+    "eval-rst": ("```{eval-rst}\n.. raw:: html\n\n   <b>x</b>\n```", 7, "directive '{eval-rst}' is not allowed"),
+    "csv-table file": ("```{csv-table}\n:file: /etc/passwd\n```", 7, "directive '{csv-table}' is not allowed"),
+    "raw in a note": (":::{note}\nFine text.\n\n<b>bold</b>\n:::", 10, "raw HTML is not allowed"),
+    "raw role": ("Some {raw}`<b>x</b>` text.", 7, "role '{raw}' is not allowed"),
+    "download role": ("Get {download}`../conf.py`.", 7, "role '{download}' is not allowed"),
+    "javascript link": ("[click](javascript:alert(1))", 7, "a script or data address is not allowed"),
+    "data link": ("<data:text/html;base64,PHNjcmlwdD4=>", 7, "a script or data address is not allowed"),
+    "image outside": ("![x](../speakers/ada.md)", 7, "is not one of your files"),
+    "image far outside": ("![x](../../../etc/passwd)", 7, "is not one of your files"),
+    "remote image": ("![x](https://tracker.example.com/pixel.png)", 7, "not an address"),
+    "figure outside": ("```{figure} ../_static/logo.svg\n```", 7, "is not one of your files"),
+}  # fmt: skip
+
+FRONT_MATTER = {
+    "script url in front matter": ("---\nspeakers: [ada]\nkeywords: [\"javascript:alert(1)\"]\n---\n\n# T\n\nText.\n", 3, "holds a script or data address"),
+    "myst substitutions": ("---\nspeakers: [ada]\nmyst:\n  substitutions:\n    x: \"{{ env.config }}\"\n---\n\n# T\n\nText.\n", 4, "'myst: substitutions' is not allowed"),
+}  # fmt: skip
+
+
+def _cases():
+    for name, (body, line, message) in RULES.items():
+        yield name, "abstracts/alpha.md", TALK.format(body=body), line, message
+    for name, (content, line, message) in FRONT_MATTER.items():
+        yield name, "abstracts/alpha.md", content, line, message
+    yield ("speaker photo outside", "speakers/ada.md",
+           "---\naffiliation: X\nphoto: ../abstracts/alpha.md\n---\n\n# Ada Lovelace\n", 1, "is not one of your files")  # fmt: skip
+    yield ("data homepage", "speakers/ada.md",
+           "---\naffiliation: X\nhomepage: \"data:text/html,<script>alert(1)</script>\"\n---\n\n# Ada Lovelace\n", 3, "holds a script or data address")  # fmt: skip
+
+
+CASES = {case[0]: case[1:] for case in _cases()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_content_rule(build_root, tmp_path, case):
+    file, content, line, message = CASES[case]
+    _app, warnings = build_root("schedule", {file: content})
+    lines = warnings.splitlines()
+    assert any(
+        w.startswith(f"{file}:{line}: WARNING: ") and message in w and "[workshop." in w for w in lines
+    ), warnings
+    assert "Traceback" not in warnings
+    problems = [str(p) for p in check_project(tmp_path / "schedule")]
+    assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
+
+
+def test_no_raw_output_even_without_warnings_as_errors(build_root):
+    app, _ = build_root(
+        "schedule", {"abstracts/alpha.md": TALK.format(body="```{raw} html\n<script>alert(1)</script>\n```")}
+    )
+    assert "<script>alert(1)</script>" not in (Path(app.outdir) / "abstracts/alpha.html").read_text()
+
+
+def test_organizer_pages_are_not_restricted(build_root):
+    page = '# Programme\n\n<div class="note">Organizers may write HTML.</div>\n\n```{schedule} schedule.yaml\n```\n'
+    app, warnings = build_root("schedule", {"program/index.md": page})
+    assert "WARNING" not in warnings
+    assert (
+        '<div class="note">Organizers may write HTML.</div>'
+        in (Path(app.outdir) / "program/index.html").read_text()
+    )
+
+
+def test_allowed_content_passes(build_root, tmp_path):
+    body = (":::{note}\nA note with $x$ and {sub}`2`.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
+            "[a link](https://example.org) and ![figure](alpha-figure.png)")  # fmt: skip
+    _app, warnings = build_root("schedule", {"abstracts/alpha.md": TALK.format(body=body)})
+    assert "[workshop.safety]" not in warnings
+
+
+# --------------------------------------------------------------------------- escaping
+
+HOSTILE_TITLE = '<script>alert(1)</script> & "quotes" $x_1$ % # { } \\ ~ ^ _'
+HOSTILE_SOURCE = r'\<script>alert(1)\</script> & "quotes" $x_1$ % # { } \\ ~ ^ _'
+LITERAL = '<script>alert(1)</script> & "quotes" x_1 % # { } \\ ~ ^ _'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = copy_site(tmp_path_factory.mktemp("hostile"))
+    text = (root / "abstracts/cohen.md").read_text()
+    (root / "abstracts/cohen.md").write_text(
+        re.sub(r"^# .+$", f"# {HOSTILE_SOURCE}", text, count=1, flags=re.M)
+    )
+    build = sphinx_build(root)
+    assert build.returncode == 0, build.output[-3000:]
+    return build
+
+
+def test_hostile_title_is_literal_in_html(hostile_site):
+    for page in hostile_site.outdir.rglob("*.html"):
+        assert "<script>alert(1)</script>" not in page.read_text(), page
+    page = BeautifulSoup(hostile_site.page("abstracts/cohen.html"), "html.parser")
+    assert page.select_one("#jb-print-docs-body h1").get_text() == LITERAL  # the theme's print header
+    h1 = page.select_one("article section h1")
+    assert h1.select_one("span.math")  # math stays math
+    assert h1.get_text().replace("\\(x_1\\)", "x_1").strip("¶# ") == LITERAL
+    row = BeautifulSoup(hostile_site.page("program/index.html"), "html.parser").find(
+        "a", href="../abstracts/cohen.html"
+    )
+    assert row.get_text().replace("\\(x_1\\)", "x_1") == LITERAL
+
+
+def test_hostile_title_in_calendar_and_frab(hostile_site):
+    cal = icalendar.Calendar.from_ical((hostile_site.outdir / "program.ics").read_bytes())
+    assert LITERAL in [str(e["summary"]) for e in cal.walk("VEVENT")]
+    from lxml import etree
+
+    titles = [e.text for e in etree.parse(str(hostile_site.outdir / "schedule.xml")).iter("title")]
+    assert LITERAL in titles
+    data = json.loads(hostile_site.page("schedule.json"))
+    events = [e for d in data["schedule"]["conference"]["days"] for r in d["rooms"].values() for e in r]
+    assert LITERAL in [e["title"] for e in events]
+
+
+def test_hostile_title_in_json_ld(hostile_site):
+    for page in ("index.html", "abstracts/cohen.html"):
+        script = BeautifulSoup(hostile_site.page(page), "html.parser").find(
+            "script", type="application/ld+json"
+        )
+        assert "</script" not in script.string and "<script" not in script.string
+        data = json.loads(script.string)
+        names = [data["name"]] + [e["name"] for e in data.get("subEvent", [])]
+        assert LITERAL in names
+
+
+def test_hostile_title_in_meta_tags(hostile_site):
+    head = BeautifulSoup(hostile_site.page("abstracts/cohen.html"), "html.parser").head
+    assert head.find("meta", property="og:title")["content"] == LITERAL
