@@ -77,7 +77,8 @@ def check_entry(entry: BibEntry) -> WorkshopError | None:
         parse_string(entry.text, "bibtex")
     except PybtexSyntaxError as err:
         line = entry.line + max(getattr(err, "lineno", 1) - 1, 0)
-        return WorkshopError(f"bib entry '{entry.key}': {err.error_type}", entry.file, line, Problem.BIB)
+        detail = re.sub(r"^.*?line \d+:\s*", "", str(err)).strip() or err.error_type
+        return WorkshopError(f"bib entry '{entry.key}': {detail}", entry.file, line, Problem.BIB)
     except Exception as err:  # pybtex raises plain errors for e.g. a bad name list
         return WorkshopError(f"bib entry '{entry.key}': {err}", entry.file, entry.line, Problem.BIB)
     return None

@@ -174,6 +174,8 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
         reader.add(
             "the talk has no 'speakers': list the speaker ids (speakers/<id>.md)", data.line, Problem.KEY
         )
+    elif not speakers and isinstance(data.get("speakers"), LocSeq | type(None)):
+        reader.add("'speakers' is empty: list at least one speaker id", data.line_of("speakers"), Problem.KEY)
     authors = []
     raw_authors = data.get("authors")
     if raw_authors is not None and not isinstance(raw_authors, LocSeq):

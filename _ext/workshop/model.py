@@ -286,6 +286,12 @@ def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[Worksho
         else:
             rooms.append(str(room))
 
+    if not root["days"]:
+        out.add(
+            "'days' is empty: add at least one day with its 'date' and 'slots'",
+            root.line_of("days"),
+            Problem.KEY,
+        )
     days: list[Day] = []
     seen_dates: dict[dt.date, int] = {}
     for day_data in root["days"]:

@@ -45,7 +45,12 @@ def page_section(doctree: nodes.document) -> nodes.section | None:
 
 def require_title(app: Sphinx, docname: str, doctree: nodes.document, what: str) -> nodes.section | None:
     section = page_section(doctree)
-    if section is None or not section.children or not isinstance(section[0], nodes.title):
+    if (
+        section is None
+        or not section.children
+        or not isinstance(section[0], nodes.title)
+        or not section[0].astext().strip()
+    ):
         from .diagnostics import report
 
         problem = WorkshopError(
