@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 
+from markupsafe import Markup
 from sphinx.application import Sphinx
+from sphinx.config import Config
+
+TEMPLATES = Path(__file__).parent / "templates"
+SUMMARY = re.compile(r'(<a class="reference internal" href="[^"]*">(.*?)</a><details[^>]*>)<summary>', re.S)
 
 
 def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -15,5 +22,31 @@ def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: di
         context["_workshop_title_escaped"] = True
 
 
+def name_toctree_toggles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The sidebar's expand/collapse toggles are <summary> elements holding only an icon: give
+    each an accessible name ('Pages under Talks'), as screen readers need."""
+    generate = context.get("generate_toctree_html")
+    if generate is None or getattr(generate, "_workshop_named", False):
+        return
+
+    def named(*args, **kwargs):
+        out = generate(*args, **kwargs)
+
+        def label(match: re.Match) -> str:
+            text = re.sub(r"<[^>]+>", "", match.group(2)).strip()
+            return f'{match.group(1)}<summary aria-label="Pages under {html.escape(html.unescape(text))}">'
+
+        return Markup(SUMMARY.sub(label, str(out)))
+
+    named._workshop_named = True
+    context["generate_toctree_html"] = named
+
+
+def add_templates(app: Sphinx, config: Config) -> None:
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
+
 def setup_theme(app: Sphinx) -> None:
+    app.connect("config-inited", add_templates)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme's own handler
+    app.connect("html-page-context", name_toctree_toggles, priority=900)
