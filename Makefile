@@ -9,7 +9,7 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html pdf all test check lint live clean schema new-abstract upgrade-requirements bench
+.PHONY: help html pdf all test check lint live clean schema new-abstract upgrade-requirements bench lighthouse
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
@@ -21,6 +21,7 @@ help:
 	@echo "make new-abstract ID=jane-doe [SPEAKER=jane-doe] [NAME='Jane Doe']"
 	@echo "             scaffold a talk page (and its speaker page)"
 	@echo "make bench   benchmark builds of synthetic conferences (BENCH_ARGS=--sizes 10,50)"
+	@echo "make lighthouse  Lighthouse scores of home and programme (mobile and desktop)"
 	@echo "make clean   remove build outputs"
 
 # The virtual environment is (re)made when missing or older than the pinned requirements.
@@ -85,3 +86,8 @@ clean:
 # Benchmarks (timings are never tests): synthetic conferences, results in benchmarks/results.json.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# Lighthouse scores of the built site (a benchmark, not a test): needs Chromium and the Node tools.
+lighthouse: html
+	@test -f tools/node_modules/lighthouse/cli/index.js || npm install --prefix tools --silent
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python benchmarks/lighthouse.py

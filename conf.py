@@ -62,6 +62,8 @@ html_css_files = ["workshop.css"]
 html_baseurl = os.environ.get("SITE_BASEURL", "https://lorainne24.example.org/")
 html_last_updated_fmt = None
 html_show_sourcelink = False
+# The theme's colour mode follows the reader's system setting unless they choose one.
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
