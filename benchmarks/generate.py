@@ -26,6 +26,9 @@ bibtex_bibfiles = {bibfiles}
 bibtex_default_style = "unsrt"
 html_theme = "sphinx_book_theme"
 html_baseurl = "https://bench.example.org/"
+# At conference scale the sidebar lists the sections, not every talk (the talks index does):
+# a full tree on every page makes each page O(N) and the build O(N^2), with or without us.
+html_theme_options = {{"max_navbar_depth": 1}}
 latex_engine = "xelatex"
 """
 

@@ -3,6 +3,7 @@ and merging the talks' files: one work may be cited, with the same key, by sever
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,10 @@ class BibEntry:
     @property
     def normalized(self) -> str:
         return re.sub(r"\s+", " ", self.text).strip()
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()[:24]
 
 
 def split_bib(text: str, file: str) -> tuple[list[BibEntry], list[WorkshopError]]:
@@ -68,13 +73,14 @@ def split_bib(text: str, file: str) -> tuple[list[BibEntry], list[WorkshopError]
 
 def check_entry(entry: BibEntry) -> WorkshopError | None:
     """Let pybtex read the entry alone, so its syntax errors point into the right file."""
-    from pybtex.database import parse_string
+    # The parser class itself: pybtex.database.parse_string looks the plugin up each time (slow).
+    from pybtex.database.input.bibtex import Parser
     from pybtex.scanner import PybtexSyntaxError
 
     if entry.key is None:
         return None
     try:
-        parse_string(entry.text, "bibtex")
+        Parser().parse_string(entry.text)
     except PybtexSyntaxError as err:
         line = entry.line + max(getattr(err, "lineno", 1) - 1, 0)
         detail = re.sub(r"^.*?line \d+:\s*", "", str(err)).strip() or err.error_type
@@ -87,8 +93,14 @@ def check_entry(entry: BibEntry) -> WorkshopError | None:
 MAX_BIB_CHARS = 1_000_000
 
 
-def merge(files: list[tuple[str, str]]) -> tuple[str, dict[str, BibEntry], list[WorkshopError]]:
-    """Merge (file name, text) pairs: one entry per key; an identical repeat is fine."""
+def merge(
+    files: list[tuple[str, str]], known_good: set[str] | None = None
+) -> tuple[str, dict[str, BibEntry], list[WorkshopError]]:
+    """Merge (file name, text) pairs: one entry per key; an identical repeat is fine.
+
+    ``known_good`` holds hashes of entries that pybtex read before (kept between builds, so an
+    incremental build checks only new or edited entries); it is updated in place."""
+    known_good = set() if known_good is None else known_good
     kept: dict[str, BibEntry] = {}
     other: list[BibEntry] = []
     problems: list[WorkshopError] = []
@@ -109,9 +121,12 @@ def merge(files: list[tuple[str, str]]) -> tuple[str, dict[str, BibEntry], list[
             if entry.key is None:
                 other.append(entry)
                 continue
-            if (err := check_entry(entry)) is not None:
-                problems.append(err)
-                continue
+            digest = entry.digest
+            if digest not in known_good:
+                if (err := check_entry(entry)) is not None:
+                    problems.append(err)
+                    continue
+                known_good.add(digest)
             first = kept.get(entry.key.lower())
             if first is None:
                 kept[entry.key.lower()] = entry

@@ -4,6 +4,7 @@ two talks may cite one work under one key, and every problem names the original 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -16,6 +17,7 @@ from .frontmatter import check_id
 from .sourceyaml import decode
 
 MERGED_NAME = "workshop-references.bib"
+CHECKED_NAME = "workshop-bib-checked.json"  # entries pybtex has read, by hash
 
 
 def bib_sources(srcdir: Path, bibfiles: list[str], talks_dir: str) -> list[Path]:
@@ -39,10 +41,16 @@ def merge_bibfiles(app: Sphinx, config: Config) -> None:
             problems.append(
                 WorkshopError(f"bib file '{rel}' (bibtex_bibfiles) not found", "conf.py", None, Problem.FILE)
             )
-    text, _entries, found = merge(files)
-    report_all(problems + found)
     merged = Path(app.doctreedir) / MERGED_NAME
     merged.parent.mkdir(parents=True, exist_ok=True)
+    cache = Path(app.doctreedir) / CHECKED_NAME
+    try:
+        known_good = set(json.loads(cache.read_text()))
+    except (OSError, ValueError):
+        known_good = set()
+    text, _entries, found = merge(files, known_good)
+    report_all(problems + found)
+    cache.write_text(json.dumps(sorted(known_good)))
     # Rewritten only when it changes: sphinxcontrib-bibtex re-reads files by mtime.
     if not merged.exists() or merged.read_text(encoding="utf-8") != text:
         merged.write_text(text, encoding="utf-8")
