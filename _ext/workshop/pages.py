@@ -76,3 +76,22 @@ def field(name: str, *body: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.
         nodes.field_body("", nodes.paragraph("", "", *body)),
         classes=[*classes],
     )
+
+
+def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
+    """For a talk or speaker page being read: (id, the H1 section, its front matter), with raw
+    output stripped; None for any other page, or when the page has no title."""
+    from .safety import strip_raw
+
+    folder = app.config.workshop_talks_dir if kind == "talk" else app.config.workshop_speakers_dir
+    docname = app.env.docname
+    page = page_id_in(docname, folder)
+    if page is None:
+        return None
+    strip_raw(doctree)
+    section = require_title(app, docname, doctree, kind)
+    domain = app.env.get_domain("workshop")
+    records = domain.talks if kind == "talk" else domain.speakers
+    if section is None or page not in records:
+        return None
+    return page, section, records[page][1]

@@ -14,9 +14,9 @@ from .content import check_size
 from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .nodes import speaker_list, speaker_talks
-from .pages import field, insert_after_title, require_title, source_name, speaker_id
+from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
-from .safety import check_content, check_own_file, strip_raw
+from .safety import check_content, check_own_file
 from .talks import linked_title, talk_item, talk_order
 
 
@@ -38,16 +38,10 @@ def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
-    docname = app.env.docname
-    sid = speaker_id(app, docname)
-    if sid is None:
+    page = contributor_page(app, doctree, "speaker")
+    if page is None:
         return
-    strip_raw(doctree)
-    section = require_title(app, docname, doctree, "speaker")
-    domain: WorkshopDomain = app.env.get_domain("workshop")
-    if section is None or sid not in domain.speakers:
-        return
-    meta = domain.speakers[sid][1]
+    sid, section, meta = page
     fields = nodes.field_list(classes=["speaker-meta"])
     if meta.affiliation:
         fields += field("Affiliation", nodes.Text(meta.affiliation))

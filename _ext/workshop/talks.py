@@ -20,9 +20,9 @@ from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import Schedule, format_date
 from .nodes import author_index, talk_list, talk_slot, talk_speakers, talk_title
-from .pages import field, insert_after_title, page_id_in, require_title, source_name, talk_id
+from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
 from .resolve import ResolveContext, load_schedule, register_resolver
-from .safety import check_content, strip_raw
+from .safety import check_content
 
 REFERENCES_SECTION = "\n\n## References\n\n```{footbibliography}\n```\n"
 
@@ -50,16 +50,10 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
 
 def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
     """doctree-read: the talk's speakers, authors, slot and keywords, right under its H1."""
-    docname = app.env.docname
-    tid = talk_id(app, docname)
-    if tid is None:
+    page = contributor_page(app, doctree, "talk")
+    if page is None:
         return
-    strip_raw(doctree)
-    section = require_title(app, docname, doctree, "talk")
-    domain: WorkshopDomain = app.env.get_domain("workshop")
-    if section is None or tid not in domain.talks:
-        return
-    meta = domain.talks[tid][1]
+    tid, section, meta = page
     fields = nodes.field_list(classes=["talk-meta"])
     label = "Speaker" if len(meta.speakers) == 1 else "Speakers"
     fields += field(label, talk_speakers(talk=tid, affiliation=True))
