@@ -28,7 +28,7 @@ html_theme = "sphinx_book_theme"
 html_baseurl = "https://bench.example.org/"
 # At conference scale the sidebar lists the sections, not every talk (the talks index does):
 # a full tree on every page makes each page O(N) and the build O(N^2), with or without us.
-html_theme_options = {{"max_navbar_depth": 1}}
+html_theme_options = {{"max_navbar_depth": 1, "collapse_navbar": True}}
 latex_engine = "xelatex"
 """
 
