@@ -72,3 +72,14 @@ def test_editing_the_schedule_rewrites_the_talks_it_moves(small):
     assert result["read"] <= {"program/index", "abstracts/index"}
     assert {"abstracts/talk-0000", "abstracts/talk-0001"} <= result["written"]
     assert "abstracts/talk-0007" not in result["written"]  # a talk that did not move
+
+
+def test_large_conference_sidebar_lists_sections_not_every_talk(tmp_path):
+    """Above 100 talks the sidebar shows the sections: a full tree on every page is quadratic."""
+    site = generate(tmp_path / "n120", 120)
+    result = sphinx_build(site)
+    assert result.returncode == 0, result.output[-2000:]
+    page = (site / "_build/html/abstracts/talk-0003.html").read_text()
+    sidebar = page[page.index('aria-label="Main"') : page.index("</nav>", page.index('aria-label="Main"'))]
+    assert 'class="toctree-l1 current active"><a class="reference internal" href="index.html">Talks' in sidebar
+    assert "talk-0004.html" not in sidebar and "../program/index.html" in sidebar

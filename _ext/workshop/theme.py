@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from pathlib import Path
 
@@ -42,11 +43,41 @@ def name_toctree_toggles(app: Sphinx, pagename: str, templatename: str, context:
     context["generate_toctree_html"] = named
 
 
+COMPACT_SIDEBAR_FROM = 100  # talks; below that the sidebar shows every talk
+
+
+def compact_sidebar(app: Sphinx) -> bool:
+    mode = app.config.workshop_sidebar
+    if mode == "auto":
+        folder = app.config.workshop_talks_dir
+        return sum(1 for d in app.env.found_docs if d.startswith(folder + "/")) > COMPACT_SIDEBAR_FROM
+    return mode == "sections"
+
+
+def sidebar_sections(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Large conferences: the sidebar lists the home page's sections (programme, talks,
+    speakers), each marked current for the pages under it; O(sections) per page."""
+    if not compact_sidebar(app):
+        return
+    env = app.env
+    sections = []
+    for docname in env.toctree_includes.get(app.config.root_doc, []):
+        title = env.titles.get(docname)
+        folder = posixpath.dirname(docname)
+        current = pagename == docname or (docname.endswith("/index") and pagename.startswith(folder + "/"))
+        uri = app.builder.get_relative_uri(pagename, docname)
+        sections.append((title.astext() if title else docname, uri, current))
+    context["workshop_sections"] = sections
+
+
 def add_templates(app: Sphinx, config: Config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
 def setup_theme(app: Sphinx) -> None:
+    # "auto": every talk in the sidebar up to COMPACT_SIDEBAR_FROM talks, the sections beyond
+    app.add_config_value("workshop_sidebar", "auto", "html", types=[str])
     app.connect("config-inited", add_templates)
+    app.connect("html-page-context", sidebar_sections)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme's own handler
     app.connect("html-page-context", name_toctree_toggles, priority=900)
