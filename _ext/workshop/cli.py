@@ -16,7 +16,7 @@ from pathlib import Path
 from . import frontmatter
 from .bibfile import merge as merge_bib
 from .bibliography import bib_sources
-from .content import check_citations, check_size, check_unfinished, check_word_limit
+from .content import body_lines, check_citations, check_size, check_unfinished, check_word_limit
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import ScheduleCache, check_talk_references, schedule_json_schema
 from .safety import check_content, check_own_file
@@ -28,23 +28,7 @@ SCHEMA_PATH = "program/schedule.schema.json"
 
 def has_h1(text: str) -> bool:
     """A '# Title' line outside front matter and code fences."""
-    fm_text, _first_line = frontmatter.split_front_matter(text)
-    lines = text.split("\n")
-    if fm_text is not None:
-        lines = lines[fm_text.count("\n") + 3 :]
-    fence = None
-    for line in lines:
-        stripped = line.strip()
-        marker = re.match(r"^(`{3,}|~{3,}|:{3,})", stripped)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)[0]
-            elif stripped[0] == fence:
-                fence = None
-            continue
-        if fence is None and re.match(r"^# \S", stripped):
-            return True
-    return False
+    return any(not fenced and re.match(r"^# \S", line.strip()) for _n, line, fenced in body_lines(text))
 
 
 @dataclass
