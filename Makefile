@@ -16,7 +16,8 @@ help:
 	@echo "make pdf     build the PDF proceedings into $(BUILDDIR)/pdf (DRAFT=1: watermark every page)"
 	@echo "make all     the PDF, then the site with a link to it"
 	@echo "make test    run the test suite"
-	@echo "make check   lint, validate talk/speaker/schedule files, build the site"
+	@echo "make check   validate talk/speaker/schedule files, build the site"
+	@echo "make lint    ruff lint and format check of the code"
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
 	@echo "make new-abstract ID=jane-doe [SPEAKER=jane-doe] [NAME='Jane Doe']"
 	@echo "             scaffold a talk page (and its speaker page)"
@@ -54,14 +55,16 @@ pdf: $(STAMP)
 all: pdf
 	$(SPHINXBUILD) -b html -D workshop_proceedings_pdf=$(BUILDDIR)/pdf/$(PDF_NAME) . $(BUILDDIR)/html
 
-test: $(STAMP)
+# The linters run first: code drift fails CI, not a contributor's pull request.
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The project's own code (ruff lint and format); contributors' pages are checked by `make check`.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-check: lint
+check: $(STAMP)
 	$(WORKSHOP) check
 	$(SPHINXBUILD) -b html . $(BUILDDIR)/html -q
 

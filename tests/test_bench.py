@@ -81,5 +81,7 @@ def test_large_conference_sidebar_lists_sections_not_every_talk(tmp_path):
     assert result.returncode == 0, result.output[-2000:]
     page = (site / "_build/html/abstracts/talk-0003.html").read_text()
     sidebar = page[page.index('aria-label="Main"') : page.index("</nav>", page.index('aria-label="Main"'))]
-    assert 'class="toctree-l1 current active"><a class="reference internal" href="index.html">Talks' in sidebar
+    assert (
+        'class="toctree-l1 current active"><a class="reference internal" href="index.html">Talks' in sidebar
+    )
     assert "talk-0004.html" not in sidebar and "../program/index.html" in sidebar
