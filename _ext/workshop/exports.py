@@ -1,5 +1,9 @@
 """Programme exports, from the one model: iCalendar (RFC 5545), frab schedule.xml and
-schedule.json (conference apps), schema.org JSON-LD (search engines). Pure Python."""
+schedule.json (conference apps), schema.org JSON-LD (search engines). Pure Python.
+
+Every text is made safe on the way in (the dataclasses clean what they are given: one line for
+titles and names, no control characters anywhere) and again where a writer puts it in its
+format, so that no title taken from a page or a data file can break a calendar or an XML file."""
 
 from __future__ import annotations
 
@@ -13,16 +17,40 @@ from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from .model import Schedule, Slot
+from .safetext import clean_text, json_escape, one_line
 
 GENERATOR = "lorainne24-workshop"
+ORCID_URL = "https://orcid.org/"
+
+
+def _set_clean(obj, **values) -> None:
+    """Assign cleaned values on a frozen dataclass (in __post_init__)."""
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
 
 
 @dataclass(frozen=True)
 class Person:
+    """A speaker (with a page) or an author (url empty)."""
+
     id: str
     name: str
-    url: str
-    affiliation: str = ""
+    url: str = ""
+    affiliations: tuple[str, ...] = ()
+    orcid: str = ""  # 0000-0002-1825-0097, checked by the front matter reader
+
+    def __post_init__(self) -> None:
+        _set_clean(
+            self,
+            name=one_line(self.name),
+            affiliations=tuple(a for a in map(one_line, self.affiliations) if a),
+            orcid=one_line(self.orcid),
+        )
+
+    @property
+    def label(self) -> str:
+        """'Name (Affiliation, Other)' for plain-text lists."""
+        return f"{self.name} ({', '.join(self.affiliations)})" if self.affiliations else self.name
 
 
 @dataclass(frozen=True)
@@ -33,8 +61,12 @@ class Item:
     title: str
     url: str
     abstract: str = ""
-    persons: tuple[Person, ...] = ()
+    persons: tuple[Person, ...] = ()  # the speakers
     talk: str | None = None
+    authors: tuple[Person, ...] = ()  # empty: the speakers are the authors
+
+    def __post_init__(self) -> None:
+        _set_clean(self, title=one_line(self.title), abstract=clean_text(self.abstract))
 
 
 @dataclass(frozen=True)
@@ -49,6 +81,19 @@ class Programme:
     unscheduled: tuple[Item, ...] = ()
     version: str = "1"
     stamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+    def __post_init__(self) -> None:
+        _set_clean(
+            self,
+            acronym=one_line(self.acronym),
+            title=one_line(self.title),
+            organizers=tuple(o for o in map(one_line, self.organizers) if o),
+            description=clean_text(self.description),
+        )
+
+    @property
+    def venue(self) -> str:
+        return one_line(self.schedule.venue)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -66,11 +111,11 @@ class Programme:
         return dt.datetime.combine(item.slot.date, item.slot.end, self.tz)
 
     def location(self, item: Item) -> str:
-        room = self.schedule.room_of(item.slot)
-        return f"{self.schedule.venue}, {room}" if room else self.schedule.venue
+        room = one_line(self.schedule.room_of(item.slot) or "")
+        return f"{self.venue}, {room}" if room else self.venue
 
     def room(self, item: Item) -> str:
-        return self.schedule.room_of(item.slot) or "All rooms"
+        return one_line(self.schedule.room_of(item.slot) or "") or "All rooms"
 
     def guid(self, name: str) -> str:
         """Stable across builds: a UUID 5 of the site address and the slot (or person)."""
@@ -93,14 +138,31 @@ def stable_ids(names: list[str]) -> dict[str, int]:
 # --------------------------------------------------------------------------- iCalendar
 
 
+def ical_text(text: str, multiline: bool = False) -> str:
+    """RFC 5545 TEXT: '\\', ';', ',' and line breaks escaped; no other control character at
+    all (icalendar would read a typed '\\N' as a line break and leave U+2028 raw)."""
+    text = clean_text(text) if multiline else one_line(text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ical_value(text: str, multiline: bool = False):
+    from icalendar import vText
+
+    class EscapedText(vText):  # the value is escaped here, once
+        def to_ical(self) -> bytes:
+            return ical_text(str(self), multiline).encode(self.encoding)
+
+    return EscapedText(text)
+
+
 def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str | None = None) -> bytes:
     from icalendar import Calendar, Event, vCalAddress, vText
 
     cal = Calendar()
-    cal.add("prodid", f"-//{GENERATOR}//{programme.acronym}//EN")
+    cal.add("prodid", f"-//{GENERATOR}//{programme.slug}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name or programme.acronym)
+    cal.add("x-wr-calname", _ical_value(name or programme.acronym))
     cal.add("x-wr-timezone", programme.schedule.timezone)
     host = re.sub(r"^https?://", "", programme.base_url).split("/")[0] or "localhost"
     for item in items if items is not None else programme.items:
@@ -109,23 +171,21 @@ def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str |
         event.add("dtstamp", programme.stamp)
         event.add("dtstart", programme.start(item))
         event.add("dtend", programme.end(item))
-        event.add("summary", item.title)
+        event.add("summary", _ical_value(item.title))
         lines = []
         if item.persons:
-            people = ", ".join(
-                f"{p.name} ({p.affiliation})" if p.affiliation else p.name for p in item.persons
-            )
-            lines.append(f"Speakers: {people}")
+            lines.append(f"Speakers: {', '.join(p.label for p in item.persons)}")
         if item.abstract:
             lines.append(item.abstract)
         lines.append(item.url)
-        event.add("description", "\n\n".join(lines))
-        event.add("location", programme.location(item))
+        event.add("description", _ical_value("\n\n".join(lines), multiline=True))
+        event.add("location", _ical_value(programme.location(item)))
         event.add("url", item.url)
         event.add("categories", [item.slot.kind])
         for person in item.persons:
             attendee = vCalAddress(person.url)
-            attendee.params["cn"] = vText(person.name)
+            # a parameter value: quoted by icalendar, '"' written as ^' (RFC 6868)
+            attendee.params["cn"] = vText(one_line(person.name))
             attendee.params["role"] = vText("CHAIR")
             event.add("attendee", attendee, encode=0)
         cal.add_component(event)
@@ -158,6 +218,11 @@ def _slug(programme: Programme, item: Item) -> str:
     return f"{programme.slug}-{item.talk or item.slot.uid}".lower().replace("_", "-")
 
 
+def _xml_text(text: str, multiline: bool = False) -> str:
+    """Only characters XML 1.0 allows (ElementTree escapes '<', '&' and quotes, not these)."""
+    return clean_text(text) if multiline else one_line(text)
+
+
 def frab_xml(programme: Programme) -> bytes:
     ids = stable_ids([i.slot.uid for i in programme.items])
     person_ids = stable_ids(sorted({p.id for i in programme.items for p in i.persons}))
@@ -179,12 +244,12 @@ def frab_xml(programme: Programme) -> bytes:
         ("time_zone_name", programme.schedule.timezone),
     ):
         if text:
-            ET.SubElement(conference, tag).text = text
+            ET.SubElement(conference, tag).text = _xml_text(text)
     for index, day in enumerate(days, start=1):
         start, end = _day_bounds(programme, day)
         day_el = ET.SubElement(root, "day", index=str(index), date=day.date.isoformat(), start=start, end=end)
         for room in dict.fromkeys(programme.room(i) for i in programme.items if i.slot.date == day.date):
-            room_el = ET.SubElement(day_el, "room", name=room, guid=programme.guid(f"room:{room}"))
+            room_el = ET.SubElement(day_el, "room", name=_xml_text(room), guid=programme.guid(f"room:{room}"))
             for item in (i for i in programme.items if i.slot.date == day.date and programme.room(i) == room):
                 event = ET.SubElement(
                     room_el, "event", id=str(ids[item.slot.uid]), guid=programme.guid(item.slot.uid)
@@ -202,7 +267,7 @@ def frab_xml(programme: Programme) -> bytes:
                     ("language", "en"),
                     ("url", item.url),
                 ):
-                    ET.SubElement(event, tag).text = text
+                    ET.SubElement(event, tag).text = _xml_text(text, multiline=tag == "abstract")
                 persons = ET.SubElement(event, "persons")
                 for person in item.persons:
                     ET.SubElement(
@@ -210,7 +275,7 @@ def frab_xml(programme: Programme) -> bytes:
                         "person",
                         id=str(person_ids[person.id]),
                         guid=programme.guid(f"person:{person.id}"),
-                    ).text = person.name
+                    ).text = _xml_text(person.name)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
@@ -283,10 +348,22 @@ def frab_json(programme: Programme) -> dict:
 
 
 def _place(programme: Programme, item: Item | None = None) -> dict:
-    place = {"@type": "Place", "name": programme.schedule.venue, "address": programme.schedule.venue}
-    if item is not None and (room := programme.schedule.room_of(item.slot)):
-        place["name"] = f"{programme.schedule.venue}, {room}"
+    place = {"@type": "Place", "name": programme.venue, "address": programme.venue}
+    if item is not None and item.slot is not None:
+        place["name"] = programme.location(item)
     return place
+
+
+def person_ld(person: Person) -> dict:
+    """A schema.org Person: name, page, ORCID as sameAs, affiliations as Organizations."""
+    data: dict = {"@type": "Person", "name": person.name}
+    if person.url:
+        data["url"] = person.url
+    if person.orcid:
+        data["sameAs"] = ORCID_URL + person.orcid
+    if person.affiliations:
+        data["affiliation"] = [{"@type": "Organization", "name": a} for a in person.affiliations]
+    return data
 
 
 def talk_event(programme: Programme, item: Item) -> dict:
@@ -300,9 +377,11 @@ def talk_event(programme: Programme, item: Item) -> dict:
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": _place(programme, item),
-        "performer": [{"@type": "Person", "name": p.name, "url": p.url} for p in item.persons],
+        "performer": [person_ld(p) for p in item.persons],
         "superEvent": {"@type": "Event", "name": programme.title, "url": programme.base_url},
     }
+    if item.authors:  # the speakers perform; everyone who wrote the work contributed to it
+        event["contributor"] = [person_ld(a) for a in item.authors]
     if item.abstract:
         event["description"] = item.abstract
     return event
@@ -335,7 +414,8 @@ def workshop_event(programme: Programme) -> dict:
                 "@type": "Event",
                 "name": i.title,
                 "url": i.url,
-                "performer": [{"@type": "Person", "name": p.name, "url": p.url} for p in i.persons],
+                "performer": [person_ld(p) for p in i.persons],
+                **({"contributor": [person_ld(a) for a in i.authors]} if i.authors else {}),
             }
             for i in programme.unscheduled
         ],
@@ -353,6 +433,6 @@ def workshop_event(programme: Programme) -> dict:
 
 
 def script_json(data: dict) -> str:
-    """JSON safe inside <script>: no '</' and no '<!--' can close or confuse the element."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON safe inside <script>: no '</' and no '<!--' can close or confuse the element, and no
+    control character, line separator or bidi control appears raw (each is a \\u escape)."""
+    return json_escape(json.dumps(data, ensure_ascii=False, indent=1))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from . import sourceyaml
 from .errors import Problem, WorkshopError, did_you_mean
+from .safetext import describe, forbidden_char
 from .sourceyaml import LocMap, LocSeq, LocStr
 
 SLOT_KINDS = ("talk", "break", "meal", "social", "poster", "session")
@@ -236,6 +237,8 @@ def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
 
 
 MAX_SCHEDULE_BYTES = 2_000_000  # a 500-talk programme is about 40 kB
+MAX_DAYS = 100
+MAX_SLOTS = 2_000  # the whole programme; a 500-talk programme has about 600
 
 
 def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[WorkshopError]]:
@@ -246,7 +249,10 @@ def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[Worksho
                 "for a schedule: is it the right file?", 1, Problem.FILE)  # fmt: skip
         return None, out.problems
     try:
-        root = sourceyaml.parse(sourceyaml.decode(data, file), file)
+        text = sourceyaml.decode(data, file)
+        if _check_raw_characters(text, out):
+            return None, out.problems
+        root = sourceyaml.parse(text, file)
     except WorkshopError as err:
         return None, [err]
     if root is None:
@@ -262,6 +268,10 @@ def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[Worksho
             root.line,
             Problem.TYPE,
         )
+        return None, out.problems
+    # Every string reaches calendars, XML and pages: refuse what no output can carry, first,
+    # so that no later message repeats such a string.
+    if _check_characters(root, out) or not _check_sizes(root, out):
         return None, out.problems
     if not out.check_keys(root, TOP_FIELDS, "the schedule", unknown_is_fatal=False):
         return None, out.problems
@@ -312,6 +322,64 @@ def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[Worksho
         _check_overlaps(day, out)
     schedule = Schedule(file, timezone, str(root["venue"]), tuple(rooms), tuple(days))
     return schedule, out.problems
+
+
+def _check_raw_characters(text: str, out: _Collector) -> bool:
+    """Control characters typed into the file itself (YAML would refuse some of them with no
+    line, and read U+2028 as a line break, shifting every line after it). True if any."""
+    found = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        char = forbidden_char(line.replace("\t", " "))
+        if char:
+            out.add(f"this line holds {describe(char)}: remove it", number, Problem.SAFETY)
+            found = True
+    return found
+
+
+def _check_characters(root: LocMap, out: _Collector) -> bool:
+    """Every key and string, escapes included ("\\x07", "\\u2028", a '|' block's line breaks).
+    True if any holds a forbidden character."""
+    found = False
+    pending: list[tuple[str, object]] = [("the schedule", root)]
+    while pending:  # a loop, not recursion: nesting depth is the YAML reader's business
+        key, node = pending.pop()
+        if isinstance(node, LocMap):
+            for name, value in node.items():
+                if char := forbidden_char(name):
+                    out.add(f"a key holds {describe(char)}: remove it", node.line_of(name), Problem.SAFETY)
+                    found = True
+                else:
+                    pending.append((name, value))
+        elif isinstance(node, LocSeq):
+            pending.extend((key, item) for item in node)
+        elif isinstance(node, LocStr) and (char := forbidden_char(node)):
+            out.add(f"'{key}' holds {describe(char)}: remove it", node.line, Problem.SAFETY)
+            found = True
+    out.problems.sort(key=lambda p: p.line or 0)
+    return found
+
+
+def _check_sizes(root: LocMap, out: _Collector) -> bool:
+    """Bounded work for any file: at most MAX_DAYS days and MAX_SLOTS slots. True if within."""
+    days = root.get("days")
+    if not isinstance(days, LocSeq):
+        return True  # check_keys names the problem
+    if len(days) > MAX_DAYS:
+        out.add(f"the schedule has {len(days)} days, over the limit of {MAX_DAYS}: is it the right file?",
+                root.line_of("days"), Problem.LENGTH)  # fmt: skip
+        return False
+    count = 0
+    for day in days:
+        slots = day.get("slots") if isinstance(day, LocMap) else None
+        if not isinstance(slots, LocSeq):
+            continue
+        if count + len(slots) > MAX_SLOTS:
+            line = getattr(slots[MAX_SLOTS - count], "line", slots.line)
+            out.add(f"this is slot {MAX_SLOTS + 1} of the programme, over the limit of {MAX_SLOTS}: "
+                    "split the programme or remove slots", line, Problem.LENGTH)  # fmt: skip
+            return False
+        count += len(slots)
+    return True
 
 
 def _load_day(data, rooms: list[str], out: _Collector) -> Day | None:

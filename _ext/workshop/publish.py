@@ -24,6 +24,7 @@ from .errors import Problem, WorkshopError
 from .nodes import programme_exports
 from .pages import page_section, talk_id
 from .resolve import ResolveContext, load_schedule, register_resolver
+from .safetext import clean_text, one_line
 
 EXPORT_FILES = {"ics": "program.ics", "xml": "schedule.xml", "json": "schedule.json"}
 DESCRIPTION_LENGTH = 200
@@ -70,8 +71,9 @@ def collect_texts(app: Sphinx, doctree: nodes.document) -> None:
     if not abstract:
         first = next(iter(doctree.findall(nodes.paragraph)), None)
         abstract = [plain_text(first)] if first is not None else []
-    text = "\n\n".join(a.strip() for a in abstract if a.strip())
-    title = plain_text(section[0]) if section is not None and section.children else ""
+    text = clean_text("\n\n".join(a.strip() for a in abstract if a.strip()))
+    # a setext title ("line one\nline two\n===") keeps its line break in the doctree
+    title = one_line(plain_text(section[0])) if section is not None and section.children else ""
     app.env.get_domain("workshop").data["texts"][docname] = (title, text)
 
 
@@ -103,9 +105,18 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         for sid in meta.speakers:
             speaker = domain.speakers.get(sid)
             if speaker is not None:
-                name = texts.get(speaker[0], ("", ""))[0] or sid
-                persons.append(exports.Person(sid, name, page_url(app, speaker[0]), speaker[1].affiliation))
-        return exports.Item(slot, title, page_url(app, docname), abstract, tuple(persons), tid)
+                docname_of_speaker, speaker_meta = speaker
+                name = texts.get(docname_of_speaker, ("", ""))[0] or sid
+                affiliations = (speaker_meta.affiliation,) if speaker_meta.affiliation else ()
+                persons.append(
+                    exports.Person(sid, name, page_url(app, docname_of_speaker), affiliations,
+                                   speaker_meta.orcid or "")
+                )  # fmt: skip
+        authors = tuple(
+            exports.Person(f"{tid}:author:{n}", a.name, "", a.affiliations, a.orcid or "")
+            for n, a in enumerate(meta.authors)
+        )
+        return exports.Item(slot, title, page_url(app, docname), abstract, tuple(persons), tid, authors)
 
     items = []
     for slot in schedule.slots():
@@ -210,11 +221,11 @@ def write_sitemap(app: Sphinx, outdir: Path) -> None:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [f"  <url><loc>{xml_escape(u)}</loc></url>" for u in urls]
+    lines += [f"  <url><loc>{xml_escape(one_line(u))}</loc></url>" for u in urls]
     lines.append("</urlset>")
     (outdir / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (outdir / "robots.txt").write_text(
-        f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n", encoding="utf-8"
+        f"User-agent: *\nAllow: /\nSitemap: {one_line(base)}sitemap.xml\n", encoding="utf-8"
     )
 
 
@@ -222,7 +233,8 @@ def write_sitemap(app: Sphinx, outdir: Path) -> None:
 
 
 def _meta(prop: str, content: str, attr: str = "property") -> str:
-    return f'<meta {attr}="{html.escape(prop)}" content="{html.escape(content)}" />\n'
+    """One <meta>: the attribute name is ours, both values escaped and on one line."""
+    return f'<meta {attr}="{html.escape(one_line(prop))}" content="{html.escape(one_line(content))}" />\n'
 
 
 def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
