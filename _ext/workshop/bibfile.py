@@ -1,144 +1,672 @@
-"""Reading .bib files entry by entry, so that every problem names its file and line,
-and merging the talks' files: one work may be cited, with the same key, by several talks."""
+"""Reading .bib files entry by entry, so that every problem names its file and line, and
+merging the talks' files: one work may be cited, with the same key, by several talks.
+
+A .bib file is data, not code. Each file is read on its own: its ``@string`` macros (and the
+month names) are expanded inside that file, so one talk's macros never reach another talk's
+references. What the merged file holds is plain entries with braced, expanded values: no
+``@string``, no ``@preamble``, entry types from ``ENTRY_TYPES`` only, field values with the
+accent and formatting commands of ``TEXT_COMMANDS`` only, DOIs bare and URLs allowed by
+``urls.url_problem``. The work is linear in the size of the input and bounded by
+``MAX_BIB_CHARS`` and ``MAX_BIB_ENTRIES`` per file, checked before anything is parsed.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import os
 import re
+import stat
+import subprocess
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from .errors import Problem, WorkshopError
+from .errors import Problem, WorkshopError, did_you_mean
+from .urls import doi_problem, normalise_doi, url_problem
+
+MAX_BIB_CHARS = 1_000_000
+MAX_BIB_ENTRIES = 200
+RULES_VERSION = 2  # change it with the rules: cached results of older rules are then not used
+
+# The entry types pybtex's styles can format, and the usual aliases of others (mapped for the
+# merged file: a type the style does not know would crash the build).
+ENTRY_TYPES = (
+    "article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual", "mastersthesis",
+    "misc", "phdthesis", "proceedings", "techreport", "unpublished", "online", "software", "dataset",
+    "patent",
+)  # fmt: skip
+ENTRY_TYPE_ALIASES = {
+    "conference": "inproceedings",
+    "electronic": "online",
+    "www": "online",
+    "thesis": "phdthesis",
+    "report": "techreport",
+}
+
+# Commands a field value may use: what BibTeX entries really use for accents and emphasis.
+ACCENTS = frozenset("'\"^`~=.uvHcdbtrk")
+SPECIAL_LETTERS = frozenset({"ss", "o", "O", "aa", "AA", "ae", "AE", "oe", "OE", "l", "L", "i", "j"})
+ESCAPES = frozenset("&%_$#{} -,/")
+FORMATTING = frozenset({
+    "emph", "textit", "textbf", "textsc", "texttt", "textrm", "textsf", "textup", "textnormal",
+    "textsuperscript", "textsubscript", "mbox", "TeX", "LaTeX",
+})  # fmt: skip
+TEXT_COMMANDS = ACCENTS | SPECIAL_LETTERS | ESCAPES | FORMATTING
+# Inside $...$: Greek letters and a small set of symbols and operators.
+MATH_COMMANDS = frozenset(
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "pi",
+        "varpi",
+        "rho",
+        "varrho",
+        "sigma",
+        "varsigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Upsilon",
+        "Phi",
+        "Psi",
+        "Omega",
+        "ell",
+        "infty",
+        "partial",
+        "nabla",
+        "times",
+        "cdot",
+        "circ",
+        "pm",
+        "mp",
+        "le",
+        "leq",
+        "ge",
+        "geq",
+        "neq",
+        "ne",
+        "approx",
+        "sim",
+        "simeq",
+        "equiv",
+        "to",
+        "rightarrow",
+        "leftarrow",
+        "mapsto",
+        "in",
+        "notin",
+        "subset",
+        "subseteq",
+        "cup",
+        "cap",
+        "otimes",
+        "oplus",
+        "odot",
+        "star",
+        "ast",
+        "dagger",
+        "top",
+        "perp",
+        "ldots",
+        "cdots",
+        "dots",
+        "log",
+        "exp",
+        "min",
+        "max",
+        "sup",
+        "inf",
+        "lim",
+        "det",
+        "sum",
+        "prod",
+        "int",
+        "sqrt",
+        "frac",
+        "mathcal",
+        "mathbb",
+        "mathbf",
+        "mathrm",
+        "mathit",
+        "mathsf",
+        "boldsymbol",
+        "left",
+        "right",
+        "hat",
+        "tilde",
+        "bar",
+        "vec",
+        "dot",
+        "widehat",
+        "widetilde",
+        "overline",
+        "underline",
+        "mid",
+        "vert",
+        "quad",
+    ]
+) | frozenset("{}_^,;!| ")
+URL_FIELDS = ("url",)
+URL_TEXT_FIELDS = ("howpublished", "note")  # may hold \url{...}
+PERSON_FIELDS = ("author", "editor")
 
 ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 KEY = re.compile(r"\s*([^,\s{}()]+)\s*,")
+BRACES = re.compile(r"[{}]")
+BRACES_AND_PARENS = re.compile(r"[{}()]")
+FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+TEX_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\$", re.S)
+URL_COMMAND = re.compile(r"\\url\s*\{([^{}]*)\}")
+NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")  # candidates for the control-character check
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
-class BibEntry:
-    kind: str  # lower-case entry type: article, string, ...
+class RawEntry:
+    """One ``@kind{...}`` as written, before parsing."""
+
+    kind: str  # lower-case: article, string, preamble, ...
     key: str | None  # None for @string and @preamble
     text: str
     file: str
     line: int
 
-    @property
-    def normalized(self) -> str:
-        return re.sub(r"\s+", " ", self.text).strip()
+
+@dataclass(frozen=True)
+class BibEntry:
+    """An entry after its file's macros are expanded: what the merged file holds."""
+
+    kind: str  # lower-case, aliases mapped (conference -> inproceedings)
+    key: str
+    fields: tuple[tuple[str, str], ...]  # (lower-case name, expanded value), in written order
+    file: str
+    line: int
 
     @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()[:24]
+    def content(self) -> tuple:
+        """What two copies must share to be one work: not field order, not spacing or name case."""
+        return self.kind, tuple(
+            sorted((name, WHITESPACE.sub(" ", value).strip()) for name, value in self.fields)
+        )
+
+    @property
+    def text(self) -> str:
+        """Plain BibTeX: every value braced and already expanded (values have balanced braces)."""
+        body = "".join(f",\n  {name} = {{{value}}}" for name, value in self.fields)
+        return f"@{self.kind}{{{self.key}{body}\n}}"
 
 
-def split_bib(text: str, file: str) -> tuple[list[BibEntry], list[WorkshopError]]:
-    """Split into entries by balanced braces; text between entries is a comment, as in BibTeX."""
-    entries: list[BibEntry] = []
+def _error(message: str, file: str, line: int, subtype: Problem = Problem.BIB) -> WorkshopError:
+    return WorkshopError(message, file, line, subtype)
+
+
+def split_bib(text: str, file: str) -> tuple[list[RawEntry], list[WorkshopError]]:
+    """Split into entries by balanced braces; text between entries is a comment, as in BibTeX.
+
+    Stops at the entry past ``MAX_BIB_ENTRIES``: nothing after it is looked at."""
+    entries: list[RawEntry] = []
     problems: list[WorkshopError] = []
-    pos = 0
+    pos, line, line_pos = 0, 1, 0
     while match := ENTRY_START.search(text, pos):
         kind = match.group(1).lower()
-        line = text.count("\n", 0, match.start()) + 1
+        line += text.count("\n", line_pos, match.start())  # counted once per character: linear
+        line_pos = match.start()
         close = "}" if match.group(2) == "{" else ")"
-        depth, end = 1, match.end()
-        while end < len(text) and depth:
-            char = text[end]
-            if char == "{" or (close == ")" and char == "("):
-                depth += 1
-            elif char == "}" or (close == ")" and char == ")"):
-                depth -= 1
-            end += 1
-        if depth:
-            problems.append(
-                WorkshopError(
-                    f"@{kind} entry is never closed: a '{close}' is missing", file, line, Problem.BIB
-                )
-            )
+        depth, end = 1, None
+        for brace in (BRACES if close == "}" else BRACES_AND_PARENS).finditer(text, match.end()):
+            depth += 1 if brace.group() in "{(" else -1
+            if depth == 0:
+                end = brace.end()
+                break
+        if end is None:
+            problems.append(_error(f"@{kind} entry is never closed: a '{close}' is missing", file, line))
             break
         body = text[match.end() : end - 1]
         pos = end
         if kind == "comment":
             continue
+        if len(entries) == MAX_BIB_ENTRIES:
+            problems.append(
+                _error(
+                    f"more than {MAX_BIB_ENTRIES} entries in one bib file: keep only the works it cites",
+                    file,
+                    line,
+                )
+            )
+            break
         key = None
         if kind not in ("string", "preamble"):
             key_match = KEY.match(body)
             if not key_match:
-                problems.append(
-                    WorkshopError(f"@{kind} entry has no key before its first ','", file, line, Problem.BIB)
-                )
+                problems.append(_error(f"@{kind} entry has no key before its first ','", file, line))
                 continue
             key = key_match.group(1)
-        entries.append(BibEntry(kind, key, text[match.start() : end], file, line))
+        entries.append(RawEntry(kind, key, text[match.start() : end], file, line))
     return entries, problems
 
 
-def check_entry(entry: BibEntry) -> WorkshopError | None:
-    """Let pybtex read the entry alone, so its syntax errors point into the right file."""
-    # The parser class itself: pybtex.database.parse_string looks the plugin up each time (slow).
-    from pybtex.database.input.bibtex import Parser
-    from pybtex.scanner import PybtexSyntaxError
-
-    if entry.key is None:
-        return None
-    try:
-        Parser().parse_string(entry.text)
-    except PybtexSyntaxError as err:
-        line = entry.line + max(getattr(err, "lineno", 1) - 1, 0)
-        detail = re.sub(r"^.*?line \d+:\s*", "", str(err)).strip() or err.error_type
-        return WorkshopError(f"bib entry '{entry.key}': {detail}", entry.file, line, Problem.BIB)
-    except Exception as err:  # pybtex raises plain errors for e.g. a bad name list
-        return WorkshopError(f"bib entry '{entry.key}': {err}", entry.file, entry.line, Problem.BIB)
+def _control_character(text: str) -> tuple[int, str] | None:
+    """(offset, character) of the first control or invisible formatting character, if any."""
+    for match in NOT_PLAIN.finditer(text):
+        if unicodedata.category(match.group()) in ("Cc", "Cf", "Zl", "Zp"):
+            return match.start(), match.group()
     return None
 
 
-MAX_BIB_CHARS = 1_000_000
+def _strip_braces(value: str) -> str:
+    """``{{10.1/x}}`` -> ``10.1/x``: protective braces around an address or a DOI."""
+    value = value.strip()
+    while value.startswith("{") and value.endswith("}") and _balanced(value[1:-1]):
+        value = value[1:-1].strip()
+    return value
 
 
-def merge(
-    files: list[tuple[str, str]], known_good: set[str] | None = None
-) -> tuple[str, dict[str, BibEntry], list[WorkshopError]]:
-    """Merge (file name, text) pairs: one entry per key; an identical repeat is fine.
+def _balanced(text: str) -> bool:
+    depth = 0
+    for brace in BRACES.finditer(text):
+        depth += 1 if brace.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
-    ``known_good`` holds hashes of entries that pybtex read before (kept between builds, so an
-    incremental build checks only new or edited entries); it is updated in place."""
-    known_good = set() if known_good is None else known_good
-    kept: dict[str, BibEntry] = {}
-    other: list[BibEntry] = []
+
+def _unescape_address(value: str) -> str:
+    """Addresses are written with LaTeX escapes in .bib files (``\\_``, ``\\%``): the address itself."""
+    return re.sub(r"\\([_%&#~$])", r"\1", _strip_braces(value))
+
+
+def _text_problem(name: str, value: str) -> str | None:
+    """Why a field value could act as LaTeX code in the book (or is no text), or None."""
+    in_math = False
+    for token in TEX_TOKEN.finditer(value):
+        command = token.group()
+        if command == "$":
+            in_math = not in_math
+            continue
+        word = command[1:]
+        if in_math:
+            if word not in MATH_COMMANDS:
+                return f"'{command}' is not allowed in math in a bib field (field '{name}')"
+            continue
+        if word == "url" and name in URL_TEXT_FIELDS:
+            continue  # its address is checked by _address_problems
+        if word not in TEXT_COMMANDS:
+            hint = did_you_mean(word, FORMATTING | SPECIAL_LETTERS) if len(word) > 1 else ""
+            return (
+                f"'{command}' is not allowed in a bib field (field '{name}'){hint}: fields are data, "
+                "not LaTeX code; only accents (\\'{e}, \\\"o, \\c{c}, \\ss, ...), \\emph, \\textit, "
+                "\\textbf and escapes (\\&, \\%, \\_) may be used"
+            )
+    if in_math:
+        return f"a '$' in field '{name}' is never closed: write \\$ for a dollar sign"
+    return None
+
+
+def _address_problems(name: str, value: str) -> tuple[str | None, str]:
+    """(why the field's address may not be published or None, the value to keep)."""
+    if name == "doi":
+        doi = normalise_doi(_unescape_address(value))
+        problem = doi_problem(doi)
+        if problem is None and re.search(r"[\\{}\"\s]", doi):
+            problem = f"'{doi[:80]}' is not a DOI (a DOI looks like 10.1234/abc)"
+        return (f"field 'doi': {problem}" if problem else None), doi
+    if name in URL_FIELDS:
+        address = _unescape_address(value)
+        problem = url_problem(address)
+        return (f"field '{name}': {problem}" if problem else None), address
+    if name == "eprint":
+        address = _unescape_address(value)
+        scheme = SCHEME.match(address)
+        # an arXiv id ("2301.00774", "arXiv:2301.00774") is no address; anything with a scheme is
+        if scheme and scheme.group(1).lower() != "arxiv":
+            problem = url_problem(address)
+            return (f"field 'eprint': {problem}" if problem else None), address
+        return None, value
+    if name in URL_TEXT_FIELDS:
+        for match in URL_COMMAND.finditer(value):
+            problem = url_problem(_unescape_address(match.group(1)))
+            if problem:
+                return f"field '{name}': \\url{{...}}: {problem}", value
+    return None, value
+
+
+def _parser_detail(err: Exception) -> str:
+    from pybtex.database.input.bibtex import UndefinedMacro
+
+    if isinstance(err, UndefinedMacro):
+        name = str(err.args[0]) if err.args else "?"
+        name = getattr(err, "message", name)
+        return (
+            f"'{name}' is not defined: define it above with @string{{{name} = {{...}}}} in this file, "
+            "or write the value in braces"
+        )
+    detail = re.sub(r"^.*?line \d+:\s*", "", str(err)).strip()
+    return detail or getattr(err, "error_type", "syntax error")
+
+
+def _scan(entry: RawEntry, macros) -> tuple[tuple | None, list[int], WorkshopError | None]:
+    """pybtex's low-level parser on one entry, with the file's macros; field lines recorded."""
+    from pybtex.database.input.bibtex import LowLevelParser
+    from pybtex.scanner import PybtexSyntaxError
+
+    field_lines: list[int] = []
+
+    class Locating(LowLevelParser):
+        def parse_field(self):
+            name = self.optional([self.NAME])
+            if not name:
+                return
+            self.current_field_name = name.value
+            field_lines.append(self.lineno)
+            self.required([self.EQUALS])
+            self.parse_value()
+
+    what = f"bib entry '{entry.key}'" if entry.key else f"@{entry.kind}"
+    try:
+        commands = list(Locating(entry.text, macros=macros))
+    except PybtexSyntaxError as err:
+        line = entry.line + max((getattr(err, "lineno", None) or 1) - 1, 0)
+        return None, [], _error(f"{what}: {_parser_detail(err)}", entry.file, line)
+    except Exception as err:  # never a traceback for a contributor's file
+        return None, [], _error(f"{what}: {err}", entry.file, entry.line)
+    if len(commands) != 1:
+        return None, [], _error(f"{what} cannot be read", entry.file, entry.line)
+    return commands[0], field_lines, None
+
+
+def read_entries(raw_entries: list[RawEntry], file: str) -> tuple[list[BibEntry], list[WorkshopError]]:
+    """Expand each file's macros in its own entries and check every field."""
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import Person
+    from pybtex.database.input.bibtex import month_names
+    from pybtex.textutils import normalize_whitespace
+    from pybtex.utils import CaseInsensitiveDict
+
+    macros = CaseInsensitiveDict(month_names)  # this file's own: @string never leaves its file
+    entries: list[BibEntry] = []
     problems: list[WorkshopError] = []
-    for name, text in files:
-        if len(text) > MAX_BIB_CHARS:
+    for raw in raw_entries:
+        if (found := _control_character(raw.text)) is not None:
+            offset, char = found
+            line = raw.line + raw.text.count("\n", 0, offset)
+            name = unicodedata.name(char, "a control character")
+            where = f"bib entry '{raw.key}'" if raw.key else f"@{raw.kind}"
+            message = f"{where}: invisible character U+{ord(char):04X} ({name}): delete it"
+            problems.append(_error(message, file, line))
+            continue
+        if raw.kind == "preamble":
             problems.append(
-                WorkshopError(
-                    f"the bib file is over {MAX_BIB_CHARS:,} characters: is it the right file?",
-                    name,
-                    1,
-                    Problem.BIB,
+                _error(
+                    "@preamble is not allowed: it puts LaTeX code into the book; delete it and write "
+                    "accents in the fields themselves (e.g. {\\'e})",
+                    file,
+                    raw.line,
                 )
             )
             continue
-        entries, found = split_bib(text, name)
-        problems.extend(found)
+        if raw.kind == "string":
+            _result, _lines, err = _scan(raw, macros)
+            if err is not None:
+                hint = "" if "is not defined" in err.message else ": write it as @string{name = {value}}"
+                problems.append(_error(f"{err.message}{hint}", err.file, err.line))
+            continue
+        kind = ENTRY_TYPE_ALIASES.get(raw.kind, raw.kind)
+        if kind not in ENTRY_TYPES:
+            hint = did_you_mean(raw.kind, ENTRY_TYPES + tuple(ENTRY_TYPE_ALIASES))
+            problems.append(
+                _error(
+                    f"unknown entry type '@{raw.kind}'{hint}: use one of {', '.join(ENTRY_TYPES)}",
+                    file,
+                    raw.line,
+                )
+            )
+            continue
+        result, field_lines, err = _scan(raw, macros)
+        if err is not None:
+            problems.append(err)
+            continue
+        _command, (key, written_fields) = result
+        fields: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        bad = False
+        for (name, parts), line in zip(written_fields, field_lines, strict=False):
+            lower = name.lower()
+            value = normalize_whitespace("".join(parts))
+            problem = None
+            if not FIELD_NAME.match(name):
+                problem = f"'{name}' is not a field name (letters, digits, '-', '_')"
+            elif lower in seen:
+                problem = f"field '{lower}' is given twice"
+            else:
+                problem = _text_problem(lower, value)
+            if problem is None:
+                problem, value = _address_problems(lower, value)
+            if problem is None and lower in PERSON_FIELDS:
+                try:
+                    for person in split_name_list(value):
+                        Person(person)
+                except Exception as person_err:  # pybtex raises plain errors for a bad name
+                    problem = f"field '{lower}': {person_err}"
+            if problem is not None:
+                problems.append(_error(f"bib entry '{key}': {problem}", file, line))
+                bad = True
+            seen.add(lower)
+            fields.append((lower, value))
+        if not bad:
+            entries.append(BibEntry(kind, key, tuple(fields), file, raw.line))
+    return entries, problems
+
+
+def read_bib(text: str, file: str) -> tuple[list[BibEntry], list[WorkshopError]]:
+    """One file's entries, macros expanded, every problem located; bounded before any parsing."""
+    if len(text) > MAX_BIB_CHARS:
+        message = f"the bib file is over {MAX_BIB_CHARS:,} characters: is it the right file?"
+        return [], [_error(message, file, 1)]
+    raw_entries, problems = split_bib(text, file)
+    if problems:  # a broken or oversized file: nothing of it is merged
+        return [], problems
+    entries, found = read_entries(raw_entries, file)
+    return entries, problems + found
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def files_in_base(root: Path) -> set[str] | None:
+    """The files of the base branch (``WORKSHOP_BASE``, default ``origin/main``), relative to
+    ``root``; None when git or the ref is not there. Never fails because of git."""
+    base = os.environ.get("WORKSHOP_BASE", "origin/main")
+    if not base or base.startswith("-"):
+        return None
+    try:
+        proc = subprocess.run(
+            ["git", "ls-tree", "-r", "--name-only", base],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    if proc.returncode != 0:
+        return None
+    return set(proc.stdout.splitlines())
+
+
+def _conflict(first: BibEntry, second: BibEntry, base: set[str] | None) -> tuple[WorkshopError, BibEntry]:
+    """The error for two different entries under one key, and the entry to keep.
+
+    When the base branch has one file and not the other, the other is the one being added: it
+    is blamed. Otherwise the later one (in file order) is."""
+    blamed, other, note = second, first, ""
+    if base is not None and first.file != second.file:
+        first_in, second_in = first.file in base, second.file in base
+        if first_in != second_in:
+            blamed, other = (second, first) if first_in else (first, second)
+            branch = os.environ.get("WORKSHOP_BASE", "origin/main")
+            note = f" ({blamed.file} is the file being added; {other.file} is already on {branch})"
+    message = (
+        f"bib key '{blamed.key}' in {blamed.file}:{blamed.line} differs from the entry in "
+        f"{other.file}:{other.line}{note}: cite it under another key, or copy that entry unchanged"
+    )
+    return WorkshopError(message, blamed.file, blamed.line, Problem.DUPLICATE), other
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def merge(
+    files: list[tuple[str, str]],
+    cache: dict[str, list] | None = None,
+    base_files: Callable[[], set[str] | None] | None = None,
+) -> tuple[str, dict[str, BibEntry], list[WorkshopError]]:
+    """Merge (file name, text) pairs: one entry per key; the same work again under the same key
+    (compared by content) is fine.
+
+    ``cache`` maps a file's name and text to its entries, for files read before without a
+    problem (kept between builds: an incremental build parses only new or edited files); it is
+    updated in place. ``base_files`` tells which files the base branch has; it is called only
+    when two entries conflict."""
+    cache = {} if cache is None else cache
+    kept: dict[str, BibEntry] = {}
+    problems: list[WorkshopError] = []
+    base: set[str] | None = None
+    base_known = False
+    for name, text in files:
+        digest = file_digest(name, text)
+        entries = _cached(cache.get(digest), name)
+        if entries is None:
+            entries, found = read_bib(text, name)
+            problems.extend(found)
+            if not found:
+                cache[digest] = [[e.kind, e.key, [list(f) for f in e.fields], e.line] for e in entries]
         for entry in entries:
-            if entry.key is None:
-                other.append(entry)
-                continue
-            digest = entry.digest
-            if digest not in known_good:
-                if (err := check_entry(entry)) is not None:
-                    problems.append(err)
-                    continue
-                known_good.add(digest)
             first = kept.get(entry.key.lower())
             if first is None:
                 kept[entry.key.lower()] = entry
-            elif first.normalized != entry.normalized:
-                problems.append(
-                    WorkshopError(
-                        f"bib key '{entry.key}' is already an entry in {first.file}:{first.line} with other "
-                        "fields: copy that entry unchanged, or give this one another key",
-                        entry.file,
-                        entry.line,
-                        Problem.DUPLICATE,
-                    )
-                )
-    merged = "\n\n".join(e.text for e in other + list(kept.values())) + "\n"
+            elif first.content != entry.content:
+                if not base_known and base_files is not None:
+                    base, base_known = base_files(), True
+                problem, keep = _conflict(first, entry, base)
+                problems.append(problem)
+                kept[entry.key.lower()] = keep
+    merged = "\n\n".join(e.text for e in kept.values()) + "\n"
     return merged, {e.key: e for e in kept.values()}, problems
+
+
+def file_digest(name: str, text: str) -> str:
+    """The cache key of a file: its name, its text and the version of the rules that read it."""
+    import hashlib
+
+    return hashlib.sha256(f"{RULES_VERSION}\0{name}\0{text}".encode()).hexdigest()[:32]
+
+
+def _cached(rows, name: str) -> list[BibEntry] | None:
+    """Entries from the cache (None when absent or not of the expected shape)."""
+    if rows is None:
+        return None
+    try:
+        return [
+            BibEntry(kind, key, tuple((f, v) for f, v in fields), name, line)
+            for kind, key, fields, line in rows
+        ]
+    except (TypeError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def bib_sources(root: Path, bibfiles: list[str], talks_dir: str) -> list[tuple[str, Path]]:
+    """(name relative to root, path) of every bib file: ``bibtex_bibfiles``, then the talks'."""
+    found = [(b, root / b) for b in bibfiles]
+    talks = root / talks_dir
+    if talks.is_dir() and not talks.is_symlink():
+        found += [(f"{talks_dir}/{p.name}", p) for p in sorted(talks.glob("*.bib"))]
+    return list(dict(found).items())
+
+
+def _link_on_path(root: Path, rel: str) -> bool:
+    """Is the file, or a folder between root and it, a symbolic link?"""
+    path = root
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+def read_bib_files(
+    root: Path, bibfiles: list[str], talks_dir: str
+) -> tuple[list[tuple[str, str]], list[WorkshopError]]:
+    """Read every bib file of the project as (name, text), refusing links, non-files and files
+    over the size limit before reading them."""
+    from .frontmatter import check_id
+    from .sourceyaml import decode
+
+    files: list[tuple[str, str]] = []
+    problems: list[WorkshopError] = []
+    for rel, path in bib_sources(root, bibfiles, talks_dir):
+        rel = Path(rel).as_posix()
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            message = f"bib file '{rel}' (bibtex_bibfiles) must be a path inside the project"
+            problems.append(WorkshopError(message, "conf.py", None, Problem.FILE))
+            continue
+        if rel.startswith(f"{talks_dir}/"):
+            problems.extend(check_id(Path(rel).stem, rel))
+        if _link_on_path(root, rel):
+            message = "the bib file must be a regular file, not a link: copy the references into it"
+            problems.append(WorkshopError(message, rel, 1, Problem.FILE))
+            continue
+        try:
+            info = os.lstat(path)
+        except OSError:
+            message = f"bib file '{rel}' (bibtex_bibfiles) not found"
+            problems.append(WorkshopError(message, "conf.py", None, Problem.FILE))
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(WorkshopError("the bib file must be a regular file", rel, 1, Problem.FILE))
+            continue
+        if info.st_size > 4 * MAX_BIB_CHARS:  # UTF-8: at most 4 bytes a character
+            message = f"the bib file is over {MAX_BIB_CHARS:,} characters: is it the right file?"
+            problems.append(WorkshopError(message, rel, 1, Problem.BIB))
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read(4 * MAX_BIB_CHARS + 1)
+            files.append((rel, decode(data, rel)))
+        except WorkshopError as err:
+            problems.append(err)
+        except OSError as err:
+            problems.append(
+                WorkshopError(f"the bib file cannot be read: {err.strerror}", rel, 1, Problem.FILE)
+            )
+    return files, problems

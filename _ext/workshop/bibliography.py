@@ -11,47 +11,33 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .bibfile import merge
+from .bibfile import bib_sources, file_digest, files_in_base, merge, read_bib_files
 from .diagnostics import report_all
-from .errors import Problem, WorkshopError
-from .frontmatter import check_id
-from .sourceyaml import decode
+
+__all__ = ["bib_sources", "merge_bibfiles", "setup_bibliography"]
 
 MERGED_NAME = "workshop-references.bib"
-CHECKED_NAME = "workshop-bib-checked.json"  # entries pybtex has read, by hash
-
-
-def bib_sources(srcdir: Path, bibfiles: list[str], talks_dir: str) -> list[Path]:
-    paths = [srcdir / b for b in bibfiles] + sorted((srcdir / talks_dir).glob("*.bib"))
-    return list(dict.fromkeys(p.resolve() for p in paths))
+CHECKED_NAME = "workshop-bib-checked.json"  # files read before without a problem: their entries
 
 
 def merge_bibfiles(app: Sphinx, config: Config) -> None:
     """config-inited: before sphinxcontrib-bibtex reads its files at builder-inited."""
     srcdir = Path(app.srcdir)
-    files, problems = [], []
-    for path in bib_sources(srcdir, list(config.bibtex_bibfiles or []), config.workshop_talks_dir):
-        rel = path.relative_to(srcdir.resolve()).as_posix()
-        if path.parent.name == config.workshop_talks_dir:
-            problems.extend(check_id(path.stem, rel))
-        try:
-            files.append((rel, decode(path.read_bytes(), rel)))
-        except WorkshopError as err:
-            problems.append(err)
-        except OSError:
-            problems.append(
-                WorkshopError(f"bib file '{rel}' (bibtex_bibfiles) not found", "conf.py", None, Problem.FILE)
-            )
+    files, problems = read_bib_files(srcdir, list(config.bibtex_bibfiles or []), config.workshop_talks_dir)
     merged = Path(app.doctreedir) / MERGED_NAME
     merged.parent.mkdir(parents=True, exist_ok=True)
-    cache = Path(app.doctreedir) / CHECKED_NAME
+    cache_path = Path(app.doctreedir) / CHECKED_NAME
     try:
-        known_good = set(json.loads(cache.read_text()))
+        cache = json.loads(cache_path.read_text())
+        if not isinstance(cache, dict):
+            cache = {}
     except (OSError, ValueError):
-        known_good = set()
-    text, _entries, found = merge(files, known_good)
+        cache = {}
+    text, _entries, found = merge(files, cache, base_files=lambda: files_in_base(srcdir))
     report_all(problems + found)
-    cache.write_text(json.dumps(sorted(known_good)))
+    # Only the files of this build: the cache does not grow with every edit.
+    current = {file_digest(name, text) for name, text in files}
+    cache_path.write_text(json.dumps({k: v for k, v in sorted(cache.items()) if k in current}))
     # Rewritten only when it changes: sphinxcontrib-bibtex re-reads files by mtime.
     if not merged.exists() or merged.read_text(encoding="utf-8") != text:
         merged.write_text(text, encoding="utf-8")

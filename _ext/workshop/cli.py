@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter
+from .bibfile import files_in_base, read_bib_files
 from .bibfile import merge as merge_bib
-from .bibliography import bib_sources
 from .content import body_lines, check_citations, check_size, check_unfinished, check_word_limit
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import ScheduleCache, check_talk_references, schedule_json_schema
@@ -72,14 +72,9 @@ def check_project(root: Path, settings: ProjectSettings | None = None) -> list[W
     """Every contributor file, as the build checks it, plus what only a submission needs."""
     settings = settings or ProjectSettings.from_conf(root)
     problems: list[WorkshopError] = []
-    bib_texts = []
-    for path in bib_sources(root, list(settings.bibfiles), settings.talks_dir):
-        rel = path.relative_to(root.resolve()).as_posix()
-        if path.parent.name == settings.talks_dir:
-            problems.extend(frontmatter.check_id(path.stem, rel))
-        text = _read_text(path, rel, problems) if path.exists() else None
-        bib_texts.append((rel, text or ""))
-    _merged, entries, found = merge_bib(bib_texts)
+    bib_texts, found = read_bib_files(root, list(settings.bibfiles), settings.talks_dir)
+    problems.extend(found)
+    _merged, entries, found = merge_bib(bib_texts, base_files=lambda: files_in_base(root))
     problems.extend(found)
     known_keys = set(entries)
     speakers: dict[str, tuple[str, frontmatter.SpeakerMeta]] = {}
