@@ -11,6 +11,8 @@ from sphinx.application import Sphinx
 from .assets import setup_assets
 from .bibliography import setup_bibliography
 from .domain import WorkshopDomain
+from .gate import setup_gate
+from .memory import setup_memory
 from .nodes import setup_nodes
 from .proceedings import setup_proceedings
 from .publish import setup_publish
@@ -39,6 +41,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("workshop_word_limit", 300, "env", types=[int])
     app.add_domain(WorkshopDomain)
     setup_nodes(app)
+    setup_gate(app)
+    setup_memory(app)
     setup_resolve(app)
     setup_recheck(app)
     setup_bibliography(app)

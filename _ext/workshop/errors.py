@@ -32,6 +32,7 @@ class Problem(StrEnum):
     BIB = "bib"
     EXPORT = "export"
     SAFETY = "safety"
+    MATH = "math"  # math that would not render, or uses commands outside the allowed vocabulary
 
 
 class WorkshopError(Exception):

@@ -7,8 +7,6 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .errors import Problem, WorkshopError
-
 
 def page_id_in(docname: str, folder: str) -> str | None:
     """The id of ``<folder>/<id>`` (the file stem), or None for any other document."""
@@ -44,23 +42,11 @@ def page_section(doctree: nodes.document) -> nodes.section | None:
 
 
 def require_title(app: Sphinx, docname: str, doctree: nodes.document, what: str) -> nodes.section | None:
+    """The page's title section; the gate (gate.py) has reported a page without one."""
+    if not doctree.get("workshop-titled", True):
+        return None
     section = page_section(doctree)
-    if (
-        section is None
-        or not section.children
-        or not isinstance(section[0], nodes.title)
-        or not section[0].astext().strip()
-    ):
-        from .diagnostics import report
-
-        problem = WorkshopError(
-            f"the {what} page has no title: start its body with '# <{what} title>'",
-            source_name(app, docname),
-            1,
-            Problem.TITLE,
-        )
-        report(problem)
-        app.env.get_domain("workshop").note_problems(docname, [problem])
+    if section is None or not section.children or not isinstance(section[0], nodes.title):
         return None
     return section
 
@@ -81,14 +67,13 @@ def field(name: str, *body: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.
 def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
     """For a talk or speaker page being read: (id, the H1 section, its front matter), with raw
     output stripped; None for any other page, or when the page has no title."""
-    from .safety import strip_raw
-
     folder = app.config.workshop_talks_dir if kind == "talk" else app.config.workshop_speakers_dir
     docname = app.env.docname
     page = page_id_in(docname, folder)
     if page is None:
         return None
-    strip_raw(doctree)
+    for raw in list(doctree.findall(nodes.raw)):  # defence in depth: the gate removed them already
+        raw.parent.remove(raw)
     section = require_title(app, docname, doctree, kind)
     domain = app.env.get_domain("workshop")
     records = domain.talks if kind == "talk" else domain.speakers

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 import unicodedata
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -13,10 +15,11 @@ from . import frontmatter
 from .content import check_size
 from .diagnostics import report_all
 from .domain import WorkshopDomain
+from .errors import Problem, WorkshopError
+from .imagefile import image_file_problem, own_image_problem
 from .nodes import speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
-from .safety import check_content, check_own_file
 from .talks import linked_title, talk_item, talk_order
 
 
@@ -26,11 +29,14 @@ def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     file = source_name(app, docname)
     meta, problems = frontmatter.read_speaker(sid, source[0], file)
-    problems += check_size(source[0], file) + check_content(
-        source[0], file, sid, app.config.workshop_speakers_dir
-    )
+    problems += check_size(source[0], file)
     if meta.photo:
-        problems += check_own_file(meta.photo, file, sid, app.config.workshop_speakers_dir)
+        folder = app.config.workshop_speakers_dir
+        reason = own_image_problem(meta.photo, sid, folder) or image_file_problem(
+            Path(app.srcdir), posixpath.normpath(posixpath.join(folder, meta.photo))
+        )
+        if reason:
+            problems.append(WorkshopError(f"photo: {reason}", file, 1, Problem.SAFETY))
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_speaker(docname, meta)

@@ -14,7 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import frontmatter
-from .content import check_size, check_word_limit
+from .content import check_size
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
@@ -22,7 +22,6 @@ from .model import Schedule, format_date
 from .nodes import author_index, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
 from .resolve import ResolveContext, load_schedule, register_resolver
-from .safety import check_content
 
 REFERENCES_SECTION = "\n\n## References\n\n```{footbibliography}\n```\n"
 
@@ -34,10 +33,8 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     file = source_name(app, docname)
     meta, problems = frontmatter.read_talk(tid, source[0], file)
-    problems += check_size(source[0], file) + check_word_limit(
-        source[0], file, app.config.workshop_word_limit
-    )
-    problems += check_content(source[0], file, tid, app.config.workshop_talks_dir)
+    # The body's rules (allow-lists, citations, title, word limit) are checked on the parse (gate.py).
+    problems += check_size(source[0], file)
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_talk(docname, meta)

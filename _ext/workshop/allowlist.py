@@ -1,0 +1,193 @@
+"""What a contributor page may contain, decided on the doctree MyST produced (no second reader of
+the text): node types, attributes, addresses, images, math. Pure docutils; the Sphinx glue is in
+gate.py.
+
+Every node outside the allow-lists is a ``file:line`` error and is removed from the page, so that
+even a build without ``-W`` publishes nothing it refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from docutils import nodes
+
+from .errors import Problem, WorkshopError
+from .imagefile import own_image_problem
+from .urls import url_problem
+
+# Node types MyST makes from the Markdown and the allowed directives and roles (see gate.py).
+ALLOWED_NODES = frozenset({
+    "document", "section", "title", "subtitle", "paragraph", "Text", "emphasis", "strong",
+    "literal", "literal_block", "reference", "target", "bullet_list", "enumerated_list",
+    "list_item", "definition_list", "definition_list_item", "term", "classifier", "definition",
+    "block_quote", "attribution", "math", "math_block", "image", "figure", "caption", "legend",
+    "table", "tgroup", "colspec", "thead", "tbody", "row", "entry", "footnote",
+    "footnote_reference", "label", "transition", "comment", "admonition", "note", "tip", "hint",
+    "important", "warning", "caution", "attention", "danger", "error", "seealso", "subscript",
+    "superscript", "abbreviation", "inline", "pending_xref", "container", "rubric", "line_block",
+    "line", "system_message", "problematic", "substitution_definition", "title_reference",
+    "literal_emphasis", "literal_strong", "number_reference", "download_reference",
+})  # fmt: skip
+# Only what the allowed roles and directives produce on these node types: nothing a theme reads.
+ALLOWED_CLASSES = frozenset({
+    "note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
+    "seealso", "admonition", "xref", "std", "std-ref", "std-doc", "doc", "ref", "eq", "myst",
+    "code", "highlight", "literal-block-wrapper", "math", "footnote", "brackets", "superscript",
+    "tex2jax_ignore", "mathjax_ignore",  # MyST marks sections so that MathJax reads only math nodes
+})  # fmt: skip
+ALLOWED_CLASS_PATTERN = re.compile(r"^(?:admonition-[a-z0-9-]+|language-[a-z0-9+#-]+|footcite-.*)$")
+LENGTH = re.compile(r"^\d{1,4}(?:\.\d+)?(?:px|%|em|rem)?$")
+MAX_DEPTH = 40  # nesting of the doctree (lists in quotes in admonitions ...)
+TEXT_MATH_HINT = re.compile(r"\$\$|\$\\|\\\(|\\\[")
+
+
+@dataclass
+class PageRules:
+    """One contributor page: where it is and whose files it may use."""
+
+    file: str
+    page_id: str
+    folder: str
+    check_math: Callable[[str], list[tuple[int, str]]] | None = None
+    problems: list[WorkshopError] = field(default_factory=list)
+
+    def add(self, message: str, line: int | None, subtype: Problem = Problem.SAFETY) -> None:
+        self.problems.append(WorkshopError(message, self.file, line or 1, subtype))
+
+
+def node_line(node: nodes.Node) -> int | None:
+    """The source line of ``node`` or of its nearest ancestor that knows one."""
+    current: nodes.Node | None = node
+    while current is not None:
+        if getattr(current, "line", None):
+            return current.line
+        current = current.parent
+    return None
+
+
+def check_doctree(document: nodes.document, rules: PageRules) -> list[WorkshopError]:
+    """Check every node of a freshly parsed contributor page; remove what is refused."""
+    refused: list[nodes.Node] = []
+    stack: list[tuple[nodes.Node, int]] = [(document, 0)]
+    while stack:  # iterative: a deep tree cannot exhaust the recursion limit
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            rules.add(f"the page nests blocks more than {MAX_DEPTH} deep: flatten it", node_line(node))
+            refused.append(node)
+            continue
+        if not _check_node(node, rules):
+            refused.append(node)
+            continue
+        if isinstance(node, nodes.Element):
+            stack.extend((child, depth + 1) for child in reversed(node.children))
+    for node in refused:
+        if node.parent is not None:
+            node.parent.remove(node)
+    return rules.problems
+
+
+def _check_node(node: nodes.Node, rules: PageRules) -> bool:
+    """False when ``node`` must go (its problem is noted)."""
+    name = type(node).__name__
+    line = node_line(node)
+    if isinstance(node, nodes.raw):
+        rules.add("raw HTML is not allowed in a talk or speaker page: use Markdown (comments: '% ...')", line)
+        return False
+    if name not in ALLOWED_NODES:
+        rules.add(f"'{name}' content is not allowed in a talk or speaker page", line)
+        return False
+    if isinstance(node, nodes.Text):
+        parent = node.parent
+        if not isinstance(parent, nodes.literal | nodes.literal_block | nodes.comment | nodes.math):
+            _check_text(str(node), line, rules)
+        return True
+    assert isinstance(node, nodes.Element)
+    ok = True
+    for cls in [] if isinstance(node, nodes.document) else node.get("classes", []):
+        if cls not in ALLOWED_CLASSES and not ALLOWED_CLASS_PATTERN.match(cls):
+            rules.add(f"class '{cls}' is not allowed in a talk or speaker page: remove it", line)
+            ok = False
+    if isinstance(node, nodes.reference | nodes.target) and node.get("refuri"):
+        uri = node["refuri"]
+        if not uri.startswith("#") and (reason := url_problem(uri)):
+            rules.add(f"link '{uri[:80]}' is not allowed: {reason}", line)
+            return False
+    if isinstance(node, nodes.image):
+        if reason := own_image_problem(node.get("uri", ""), rules.page_id, rules.folder):
+            rules.add(reason, line)
+            return False
+        for key in ("width", "height"):
+            if key in node and not LENGTH.match(str(node[key])):
+                rules.add(f"image {key} '{node[key]}' must be a number with px, %, em or rem", line)
+                ok = False
+    if isinstance(node, nodes.math | nodes.math_block) and rules.check_math is not None:
+        for offset, message in rules.check_math(node.astext()):
+            rules.add(message, (line or 1) + (offset if isinstance(node, nodes.math_block) else 0))
+            ok = False
+    return ok
+
+
+def _check_text(text: str, line: int | None, rules: PageRules) -> None:
+    if "\\cite" in text:
+        rules.add(
+            "LaTeX '\\cite{…}' is not read here: cite with {footcite}`key` (did you mean '{footcite}'?)",
+            line,
+            Problem.CITATION,
+        )
+    if TEXT_MATH_HINT.search(text):
+        rules.add(
+            "math that was opened and not closed ('$', '$$', '\\(' or '\\['): close it, or write '\\$' "
+            "for a dollar sign",
+            line,
+            Problem.MATH,
+        )
+
+
+# ------------------------------------------------------------------------------ the abstract
+
+WORD = re.compile(r"[^\W_](?:[\w'’-]*\w)?")
+NOT_COUNTED = (
+    nodes.comment, nodes.literal_block, nodes.math, nodes.math_block, nodes.footnote,
+    nodes.footnote_reference, nodes.system_message, nodes.raw, nodes.target,
+)  # fmt: skip
+
+
+def abstract_words(section: nodes.section, last_line: int) -> list[tuple[int | None, int]]:
+    """(line, words) for every text of the abstract: everything under the title, every
+    sub-section included; not the title, math, code, comments, citation markers and what the
+    extension added after the contributor's last line (the References heading)."""
+    counts = []
+    for text in section.findall(nodes.Text):
+        if (node_line(text) or 0) > last_line:
+            continue
+        ancestor, skip = text.parent, False
+        while ancestor is not None and ancestor is not section:
+            if isinstance(ancestor, NOT_COUNTED) or (
+                isinstance(ancestor, nodes.title) and ancestor.parent is section
+            ):
+                skip = True
+                break
+            ancestor = ancestor.parent
+        if not skip:
+            counts.append((node_line(text), len(WORD.findall(str(text)))))
+    return counts
+
+
+def check_word_limit(section: nodes.section, limit: int, file: str, last_line: int) -> list[WorkshopError]:
+    counts = abstract_words(section, last_line)
+    total = sum(n for _line, n in counts)
+    if total <= limit:
+        return []
+    running = 0
+    for line, words in counts:
+        running += words
+        if running > limit:
+            message = (
+                f"the abstract has {total} words, more than the limit of {limit} "
+                f"(word {limit + 1} is on this line): shorten it"
+            )
+            return [WorkshopError(message, file, line or 1, Problem.LENGTH)]
+    return []  # pragma: no cover

@@ -1,0 +1,355 @@
+"""The gate for contributor pages (everything under the talks and speakers folders): what may
+be built is decided on what the build's own MyST parser produced, with allow-lists.
+
+A Markdown parser that wraps MyST's does, for a contributor page only:
+
+1. refuse a page that is a link or sits under one (nothing of it is read);
+2. hide the front matter from MyST (the workshop reads it, with anchors, aliases and depth
+   refused; MyST's own reader would follow aliases without limit and read ``myst:`` settings);
+3. turn off file insertion and raw output for the document (``{include}`` and friends cannot read
+   a file even if a check missed them);
+4. resolve directive and role names through allow-lists while MyST parses (a refused name is a
+   ``file:line`` error with "did you mean", and produces nothing); cited keys are checked here;
+5. check the resulting doctree (allowlist.py): nodes, classes, addresses, images, math, title,
+   the word limit; refused nodes are removed.
+
+Organizer pages are parsed by MyST unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives, roles
+from myst_parser.mdit_to_docutils.base import token_line
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.parsers.sphinx_ import MystParser
+from sphinx.application import Sphinx
+
+from .allowlist import PageRules, check_doctree, check_word_limit, node_line
+from .diagnostics import report_all
+from .errors import Problem, WorkshopError, did_you_mean
+from .imagefile import link_on_path
+
+ALLOWED_DIRECTIVES = frozenset({
+    "math", "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso",
+    "admonition", "figure", "image", "table", "list-table", "code-block", "code", "footbibliography",
+})  # fmt: skip
+ALLOWED_ROLES = frozenset({
+    "footcite", "footcite:p", "footcite:t", "footcite:ps", "footcite:ts", "footcite:ct",
+    "footcite:cp", "math", "sub", "sup", "abbr", "code", "eq", "ref", "doc", "date",
+})  # fmt: skip
+# Names a contributor may know from elsewhere, with what to write here instead.
+ROLE_HINTS = {"cite": "footcite", "cite:p": "footcite:p", "cite:t": "footcite:t", "cite:ps": "footcite:ps"}
+DIRECTIVE_HINTS = {"bibliography": "footbibliography", "eq": "math", "equation": "math"}
+MAX_DIRECTIVE_DEPTH = 6
+
+
+def _closest(name: str, names) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def contributor_page(config, docname: str) -> tuple[str, str] | None:
+    """(page id, folder) for any document under the talks or speakers folder, else None."""
+    for folder in (config.workshop_talks_dir, config.workshop_speakers_dir):
+        if docname.startswith(folder + "/") and docname != f"{folder}/index":
+            return docname.removeprefix(folder + "/"), folder
+    return None
+
+
+def blank_front_matter(text: str) -> str:
+    """The text with its front matter (or a front matter opening) made of blank lines, so that
+    MyST's readers see none and every line keeps its number."""
+    if not text.startswith("---"):
+        return text
+    lines = text.split("\n")
+    end = _front_matter_end(text) or 1
+    return "\n" * end + "\n".join(lines[end:])
+
+
+def _front_matter_end(text: str) -> int:
+    """The line of the front matter's closing '---' (0: none), as MyST's readers see it."""
+    from . import frontmatter
+
+    if hasattr(frontmatter, "front_matter_span"):
+        span = frontmatter.front_matter_span(text)
+        return span[1] if span else 0
+    fm_text, _first = frontmatter.split_front_matter(text)
+    return 0 if fm_text is None else fm_text.count("\n") + 3
+
+
+class _AnyOption(dict):
+    """Accepts every option, so that a refused directive is reported once, by name."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> Callable[[Any], Any]:
+        return directives.unchanged
+
+    def get(self, key, default=None):
+        return directives.unchanged
+
+
+class _Guard:
+    """Directive and role look-ups for one contributor page, installed while MyST parses it."""
+
+    def __init__(self, env, rules: PageRules) -> None:
+        self.env = env
+        self.rules = rules
+        self.depth = 0
+        self.wrapped: dict[type, type] = {}
+
+    def __enter__(self) -> _Guard:
+        self.directive_lookup, self.role_lookup = directives.directive, roles.role
+        directives.directive, roles.role = self.directive, self.role
+        return self
+
+    def __exit__(self, *exc) -> None:
+        directives.directive, roles.role = self.directive_lookup, self.role_lookup
+
+    # -- directives -------------------------------------------------------------------
+
+    def directive(self, name: str, language_module, document):
+        if name not in ALLOWED_DIRECTIVES:
+            hint = DIRECTIVE_HINTS.get(name)
+            hint = hint or _closest(name, ALLOWED_DIRECTIVES)
+            hint = f" (did you mean '{{{hint}}}'?)" if hint else ""
+            allowed = ", ".join(sorted(ALLOWED_DIRECTIVES))
+            return self._refused(f"directive '{{{name}}}' is not allowed in a talk or speaker page{hint} "
+                                 f"(allowed: {allowed})"), []  # fmt: skip
+        found, messages = self.directive_lookup(name, language_module, document)
+        if found is None:
+            return found, messages
+        if found not in self.wrapped:
+            self.wrapped[found] = self._counted(found)
+        return self.wrapped[found], messages
+
+    def _refused(self, message: str) -> type[Directive]:
+        rules = self.rules
+
+        class RefusedDirective(Directive):
+            has_content = True
+            optional_arguments = 1
+            final_argument_whitespace = True
+            option_spec = _AnyOption()
+
+            def run(self) -> list[nodes.Node]:
+                rules.add(message, self.lineno)
+                return []
+
+        return RefusedDirective
+
+    def _counted(self, cls: type) -> type:
+        """The directive, refusing nesting past MAX_DIRECTIVE_DEPTH (MyST recurses per level)."""
+        guard = self
+
+        def run(directive) -> list[nodes.Node]:
+            if guard.depth >= MAX_DIRECTIVE_DEPTH:
+                guard.rules.add(
+                    f"directives are nested more than {MAX_DIRECTIVE_DEPTH} deep: flatten the page",
+                    directive.lineno,
+                )
+                return []
+            guard.depth += 1
+            try:
+                return cls.run(directive)
+            finally:
+                guard.depth -= 1
+
+        return type(cls.__name__, (cls,), {"run": run})
+
+    # -- roles ------------------------------------------------------------------------
+
+    def role(self, name: str, language_module, lineno: int, reporter):
+        if name not in ALLOWED_ROLES:
+            hint = ROLE_HINTS.get(name)
+            hint = hint or _closest(name, ALLOWED_ROLES)
+            hint = f" (did you mean '{{{hint}}}'?)" if hint else ""
+            message = f"role '{{{name}}}' is not allowed in a talk or speaker page{hint}"
+            subtype = Problem.CITATION if name.startswith("cite") else Problem.SAFETY
+            return self._refused_role(message, subtype), []
+        found, messages = self.role_lookup(name, language_module, lineno, reporter)
+        if found is not None and name.startswith("footcite"):
+            return self._checked_citation(found), messages
+        return found, messages
+
+    def _refused_role(self, message: str, subtype: Problem):
+        rules = self.rules
+
+        def refused(name, rawtext, text, lineno, inliner, options=None, content=None):
+            rules.add(message, lineno, subtype)
+            return [], []
+
+        return refused
+
+    def _checked_citation(self, role):
+        """Unknown keys are located errors with "did you mean"; the role sees only known keys."""
+        rules, env = self.rules, self.env
+
+        def footcite(name, rawtext, text, lineno, inliner, options=None, content=None):
+            entries = env.get_domain("cite").bibdata.data.entries
+            keys = [key.strip() for key in text.split(",") if key.strip()]
+            for key in keys:
+                if key not in entries:
+                    rules.add(
+                        f"cited key '{key}' is in no .bib file{did_you_mean(key, entries)}: "
+                        f"add the entry to the talk's .bib file",
+                        lineno,
+                        Problem.CITATION,
+                    )
+            known = [key for key in keys if key in entries]
+            if not known:
+                return [], []
+            return role(name, rawtext, ",".join(known), lineno, inliner, options or {}, content or [])
+
+        return footcite
+
+
+class GatedRenderer(SphinxRenderer):
+    """MyST's renderer for a contributor page: no reStructuredText island, located comments."""
+
+    def render_restructuredtext(self, token) -> None:
+        rules: PageRules = self.document["workshop-rules"]
+        rules.add(
+            "directive '{eval-rst}' is not allowed in a talk or speaker page: write Markdown",
+            token_line(token, 0),
+        )
+
+    def render_myst_line_comment(self, token) -> None:
+        super().render_myst_line_comment(token)
+        self.current_node[-1].line = token_line(token, 0)  # MyST's token lines count from 1
+
+
+class WorkshopMarkdownParser(MystParser):
+    """MyST, with the gate around contributor pages."""
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        env = document.settings.env
+        page = contributor_page(env.config, env.docname)
+        if page is None:
+            super().parse(inputstring, document)
+            return
+        page_id, folder = page
+        source = Path(env.doc2path(env.docname))
+        file = source.relative_to(env.srcdir).as_posix()
+        rules = PageRules(file, page_id, folder, _math_checker())
+        source_lines = env.temp_data.get("workshop_source_lines", inputstring.count("\n") + 1)
+        if link := link_on_path(Path(env.srcdir), source):
+            rules.add(f"the page must be a regular file, not a link ({link.relative_to(env.srcdir)})", 1,
+                      Problem.FILE)  # fmt: skip
+            inputstring = ""
+        # Defence in depth: even a directive that got through reads no file and writes no raw output.
+        document.settings.file_insertion_enabled = False
+        document.settings.raw_enabled = False
+        # As MystParser.parse, with the front matter hidden (so no file-level `myst:` settings)
+        # and the gated renderer.
+        parser = create_md_parser(env.myst_config, GatedRenderer)
+        parser.options["document"] = document
+        document["workshop-rules"] = rules
+        try:
+            with _Guard(env, rules):
+                parser.render(blank_front_matter(inputstring))
+        finally:
+            del document["workshop-rules"]
+        check_doctree(document, rules)
+        _check_comments(document, rules)
+        section = _check_title(
+            document, rules, source_lines, inputstring, folder == env.config.workshop_talks_dir
+        )
+        if section is not None and folder == env.config.workshop_talks_dir and "/" not in page_id:
+            rules.problems += check_word_limit(section, env.config.workshop_word_limit, file, source_lines)
+        document["workshop-titled"] = section is not None
+        problems = sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message))
+        report_all(problems)
+        env.get_domain("workshop").note_problems(env.docname, problems)
+
+
+def _math_checker():
+    try:
+        from .texcheck import check_math
+    except ImportError:  # pragma: no cover - until the math vocabulary lands
+        return None
+    return check_math
+
+
+def _check_comments(document: nodes.document, rules: PageRules) -> None:
+    for comment in document.findall(nodes.comment):
+        if comment.astext().lstrip().upper().startswith("TODO"):
+            rules.add(
+                "the page still has a '% TODO' line from the template: do what it says, then delete it",
+                node_line(comment),
+                Problem.UNFINISHED,
+            )
+
+
+def _check_title(document, rules: PageRules, source_lines: int, text: str, is_talk: bool):
+    """The page's one '# ' title: the section it opens, or None (with the problem noted)."""
+    what = "talk" if is_talk else "speaker"
+    written = [
+        child
+        for child in document.children
+        if isinstance(child, nodes.section) and (node_line(child[0]) or 0) <= source_lines
+    ]
+    if not written or not written[0][0].astext().strip():
+        fm_end = _front_matter_end(text)
+        rules.add(
+            f"the {what} page has no title: start its body with '# <{what} title>'",
+            min(fm_end + 1, source_lines),
+            Problem.TITLE,
+        )
+        return None
+    for extra in written[1:]:
+        rules.add(
+            f"the page has a second '# ' title ('{extra[0].astext()[:60]}'): a page has one '# ' "
+            f"title; use '## ' for its sections",
+            node_line(extra[0]),
+            Problem.TITLE,
+        )
+    return written[0]
+
+
+def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read, before any other handler: the contributor's own line count (the extension
+    may append to the text), and nothing at all of a page that is a link."""
+    page = contributor_page(app.config, docname)
+    if page is None:
+        return
+    if link_on_path(Path(app.srcdir), Path(app.env.doc2path(docname))):
+        source[0] = ""  # not a word of the file it points to reaches a handler or a message
+    app.env.temp_data["workshop_source_lines"] = source[0].count("\n") + 1
+
+
+def exclude_subfolder_pages(app: Sphinx, config) -> None:
+    """config-inited: only <folder>/<id>.md is a contributor page; nothing deeper is built."""
+    for folder in (config.workshop_talks_dir, config.workshop_speakers_dir):
+        config.exclude_patterns.append(f"{folder}/*/**")
+
+
+def report_subfolder_pages(app: Sphinx, env, docnames: list[str]) -> None:
+    """env-before-read-docs (every build): a page in a contributor's folder is an error."""
+    srcdir = Path(app.srcdir)
+    problems = []
+    for folder in (app.config.workshop_talks_dir, app.config.workshop_speakers_dir):
+        for path in sorted((srcdir / folder).glob("*/**/*")):
+            if path.suffix in app.config.source_suffix:
+                rel = path.relative_to(srcdir).as_posix()
+                page = rel.removeprefix(folder + "/").split("/")[0]
+                problems.append(WorkshopError(
+                    f"pages in {folder}/{page}/ are not built: write the text in {folder}/{page}.md "
+                    f"(the folder is for your images)", rel, 1, Problem.FILE))  # fmt: skip
+    report_all(problems)
+
+
+def setup_gate(app: Sphinx) -> None:
+    app.add_source_parser(WorkshopMarkdownParser, override=True)
+    app.connect("source-read", note_source, priority=100)
+    app.connect("config-inited", exclude_subfolder_pages)
+    app.connect("env-before-read-docs", report_subfolder_pages)

@@ -1,0 +1,95 @@
+"""Contributor images, checked by what the file is: a regular file of the contributor's own
+(no link anywhere on its path), a name LaTeX and URLs take as it is, a PNG or JPEG whose bytes say
+so, within size and dimension limits. Pure Python.
+
+SVG is refused: opened directly from the site it runs script.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+from pathlib import Path
+
+ALLOWED_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
+MAX_IMAGE_BYTES = 5_000_000
+MAX_IMAGE_SIDE = 8_000
+SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.(?:png|jpe?g)$")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def link_on_path(root: Path, path: Path) -> Path | None:
+    """The first symbolic link on ``path`` below ``root`` (the file itself included), or None."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return path
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def own_image_problem(uri: str, page_id: str, folder: str) -> str | None:
+    """Why ``uri`` (as written on the page in ``folder``) is not one of the contributor's images."""
+    if _URL.match(uri) or uri.startswith("//"):
+        return f"image '{uri}' must be a file of yours in {folder}/, not an address"
+    resolved = posixpath.normpath(posixpath.join(folder, uri)) if not uri.startswith("/") else uri
+    name = resolved.removeprefix(folder + "/")
+    mine = resolved.startswith(folder + "/") and name.startswith((f"{page_id}-", f"{page_id}/"))
+    if not mine:
+        return (
+            f"image '{uri}' is not one of your files: name it {folder}/{page_id}-<name>.png "
+            f"(or put it in {folder}/{page_id}/)"
+        )
+    if not SAFE_NAME.match(name):
+        return (
+            f"image name '{name}' must be lower-case letters, digits, '-' and '_', "
+            f"ending in .png, .jpg or .jpeg"
+        )
+    return None
+
+
+def _dimensions(data: bytes, kind: str) -> tuple[int, int] | None:
+    if kind == "png":
+        if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+            return None
+        return struct.unpack(">II", data[16:24])
+    if data[:3] != b"\xff\xd8\xff":
+        return None
+    pos = 2
+    while pos + 9 < len(data):  # JPEG segments up to a start-of-frame marker
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+            return width, height
+        pos += 2 + length
+    return None
+
+
+def image_file_problem(root: Path, rel: str) -> str | None:
+    """Why the file ``rel`` (relative to ``root``) may not be published as a contributor image."""
+    path = root / rel
+    if link := link_on_path(root, path):
+        return f"image '{rel}' must be a regular file, not a link ({link.relative_to(root).as_posix()})"
+    if not path.is_file():
+        return f"image '{rel}' does not exist: add the file next to your page"
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return f"image '{rel}' has {size:,} bytes, over the limit of {MAX_IMAGE_BYTES:,}"
+    kind = ALLOWED_SUFFIXES.get(path.suffix.lower())
+    with path.open("rb") as handle:
+        head = handle.read(65_536)
+    dims = _dimensions(head, kind) if kind else None
+    if dims is None:
+        expected = kind.upper() if kind else "PNG or JPEG"
+        return f"image '{rel}' is not a {expected} file (its content says otherwise)"
+    if max(dims) > MAX_IMAGE_SIDE or min(dims) < 1:
+        return f"image '{rel}' is {dims[0]}x{dims[1]} pixels: at most {MAX_IMAGE_SIDE} on a side"
+    return None
