@@ -1,39 +1,33 @@
-"""Command line: ``python -m workshop check`` and ``python -m workshop schema``.
+"""Command line: ``python -m workshop check|new-abstract|schema``.
 
-``check`` validates the contributor files without building the site (fast, offline) and
-prints the same ``file:line: message`` lines as the build.
+``check`` runs the build's own pipeline (the same parser, settings and rules, every document
+read afresh, nothing written) and prints its problems as ``file:line: message`` lines: check and
+build cannot disagree, because they are one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter
-from .bibfile import files_in_base, read_bib_files
-from .bibfile import merge as merge_bib
-from .content import body_lines, check_citations, check_size, check_unfinished, check_word_limit
-from .errors import Problem, WorkshopError, did_you_mean
-from .model import ScheduleCache, check_talk_references, schedule_json_schema
-from .safety import check_content, check_own_file
+from .errors import Problem, WorkshopError
+from .model import schedule_json_schema
 from .scaffold import ScaffoldError, new_abstract
-from .sourceyaml import decode
 
 SCHEMA_PATH = "program/schedule.schema.json"
 
 
-def has_h1(text: str) -> bool:
-    """A '# Title' line outside front matter and code fences."""
-    return any(not fenced and re.match(r"^# \S", line.strip()) for _n, line, fenced in body_lines(text))
-
-
 @dataclass
 class ProjectSettings:
-    """What ``check`` needs from conf.py (read without starting Sphinx)."""
+    """What ``new-abstract`` needs from conf.py (read without starting Sphinx)."""
 
     talks_dir: str = "abstracts"
     speakers_dir: str = "speakers"
@@ -60,62 +54,51 @@ class ProjectSettings:
         )
 
 
-def _read_text(path: Path, rel: str, problems: list[WorkshopError]) -> str | None:
-    try:
-        return decode(path.read_bytes(), rel)
-    except WorkshopError as err:
-        problems.append(err)
-        return None
+WARNING_LINE = re.compile(
+    r"^(?:(?P<file>.+?):(?:(?P<line>\d+):)? )?(?:WARNING|ERROR|CRITICAL): (?P<message>.*?)"
+    r"(?: \[(?P<type>[\w.-]+)\])?$"
+)
+SUBTYPES = {problem.value: problem for problem in Problem}
+
+
+def run_build_checks(root: Path, builder: str = "dummy") -> tuple[list[WorkshopError], str]:
+    """Run the build's own pipeline (Sphinx with -W --keep-going -n, every document read afresh)
+    on ``root``; return its warnings as located problems, and the raw output."""
+    ext = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="workshop-check-") as tmp:
+        command = [
+            sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", builder,
+            "-d", str(Path(tmp) / "doctrees"), str(root), str(Path(tmp) / "out"),
+        ]  # fmt: skip
+        paths = [str(root / "_ext"), str(ext), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p), "NO_COLOR": "1"}
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=root, env=env)
+    output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stderr + proc.stdout)
+    problems: list[WorkshopError] = []
+    for text in output.splitlines():
+        match = WARNING_LINE.match(text)
+        if not match:
+            continue
+        file = match.group("file") or "conf.py"
+        with contextlib.suppress(ValueError, OSError):
+            file = Path(file).resolve().relative_to(root.resolve()).as_posix()
+        kind = match.group("type") or ""
+        message = match.group("message")
+        if kind.startswith("workshop."):
+            subtype = SUBTYPES.get(kind.removeprefix("workshop."), Problem.BUILD)
+        else:  # MyST's, docutils', Sphinx's or sphinxcontrib-bibtex's own: keep their tag
+            subtype, message = Problem.BUILD, f"{message} [{kind}]" if kind else message
+        line = int(match.group("line")) if match.group("line") else None
+        problems.append(WorkshopError(message, file, line, subtype))
+    if proc.returncode and not problems:
+        last = output.strip().splitlines()[-1:] or ["no output"]
+        problems.append(WorkshopError(f"the build stopped: {last[0]}", "conf.py", None, Problem.BUILD))
+    return problems, output
 
 
 def check_project(root: Path, settings: ProjectSettings | None = None) -> list[WorkshopError]:
-    """Every contributor file, as the build checks it, plus what only a submission needs."""
-    settings = settings or ProjectSettings.from_conf(root)
-    problems: list[WorkshopError] = []
-    bib_texts, found = read_bib_files(root, list(settings.bibfiles), settings.talks_dir)
-    problems.extend(found)
-    _merged, entries, found = merge_bib(bib_texts, base_files=lambda: files_in_base(root))
-    problems.extend(found)
-    known_keys = set(entries)
-    speakers: dict[str, tuple[str, frontmatter.SpeakerMeta]] = {}
-    talks: dict[str, tuple[str, frontmatter.TalkMeta]] = {}
-    for kind, folder in (("speaker", settings.speakers_dir), ("talk", settings.talks_dir)):
-        for path in sorted((root / folder).glob("*.md")):
-            if path.stem == "index":
-                continue
-            rel = path.relative_to(root).as_posix()
-            text = _read_text(path, rel, problems)
-            if text is None:
-                continue
-            reader = frontmatter.read_speaker if kind == "speaker" else frontmatter.read_talk
-            meta, found = reader(path.stem, text, rel)
-            problems.extend(found)
-            if not has_h1(text):
-                message = f"the {kind} page has no title: start its body with '# <{kind} title>'"
-                problems.append(WorkshopError(message, rel, 1, Problem.TITLE))
-            problems.extend(check_unfinished(text, rel))
-            folder = settings.speakers_dir if kind == "speaker" else settings.talks_dir
-            problems.extend(check_content(text, rel, path.stem, folder))
-            if kind == "speaker" and meta.photo:
-                problems.extend(check_own_file(meta.photo, rel, path.stem, folder))
-            problems.extend(check_size(text, rel))
-            if kind == "talk":
-                problems.extend(check_word_limit(text, rel, settings.word_limit))
-                problems.extend(check_citations(text, rel, known_keys))
-                talks[path.stem] = (rel, meta)
-            else:
-                speakers[path.stem] = (rel, meta)
-    for _tid, (rel, meta) in sorted(talks.items()):
-        for speaker, line in zip(meta.speakers, meta.speaker_lines, strict=False):
-            if speaker not in speakers:
-                hint = did_you_mean(speaker, speakers) or f" (add {settings.speakers_dir}/{speaker}.md)"
-                problems.append(WorkshopError(f"unknown speaker '{speaker}'{hint}", rel, line, Problem.REF))
-    if (root / settings.schedule).exists():
-        loaded, found = ScheduleCache().load(root / settings.schedule, settings.schedule)
-        problems.extend(found)
-        if loaded is not None:
-            problems.extend(check_talk_references(loaded, set(talks)))
-    return problems
+    """Every problem the build reports, found by the build itself (one pipeline of rules)."""
+    return run_build_checks(root)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,13 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "check":
-        problems = check_project(args.root)
+        problems, _output = run_build_checks(args.root.resolve())
         for problem in problems:
-            print(f"{problem} [workshop.{problem.subtype.value}]", file=sys.stderr)
+            tag = "" if problem.subtype is Problem.BUILD else f" [workshop.{problem.subtype.value}]"
+            print(f"{problem}{tag}", file=sys.stderr)
         if problems:
-            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+            files = len({p.file for p in problems})
+            print(f"{len(problems)} problem(s) in {files} file(s): fix them, then run `make check` again.",
+                  file=sys.stderr)  # fmt: skip
             return 1
-        print("All talk, speaker and schedule files are valid.")
+        print("All talk, speaker, bib and schedule files are valid, and the site builds.")
         return 0
     if args.command == "new-abstract":
         settings = ProjectSettings.from_conf(args.root)

@@ -32,6 +32,7 @@ class Problem(StrEnum):
     BIB = "bib"
     EXPORT = "export"
     SAFETY = "safety"
+    BUILD = "build"  # a warning from MyST, docutils, Sphinx or sphinxcontrib-bibtex (make check)
     MATH = "math"  # math that would not render, or uses commands outside the allowed vocabulary
 
 
