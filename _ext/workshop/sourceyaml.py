@@ -62,56 +62,162 @@ def decode(data: bytes, file: str, line_offset: int = 0) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Bounded work for any input: no anchors or aliases (a 400-byte "billion laughs" would expand
+# to gigabytes), no tags (they name Python types), limited nesting and size.
+MAX_DEPTH = 20
+MAX_NODES = 50_000
+# A syntax error is worded and located by PyYAML's pure-Python parser (its messages are the
+# clearer ones); above this size libyaml's message is kept, so the work stays bounded.
+MAX_REREAD_CHARS = 200_000
+# YAML reads these as line breaks, a text editor and git do not: line numbers would disagree.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+_CORE_TAG = "tag:yaml.org,2002:"
+ANCHOR_MESSAGE = "YAML anchors and aliases (&name, *name) are not allowed: write the value out"
+DEPTH_MESSAGE = f"the YAML is nested more than {MAX_DEPTH} levels deep: flatten it"
+
+
 def parse(text: str, file: str, line_offset: int = 0) -> LocMap | LocSeq | LocStr | None:
     """Parse one YAML document into Loc* values; raise WorkshopError on bad syntax.
 
-    ``line_offset`` is added to every line (for YAML embedded in a larger file).
+    ``line_offset`` is added to every line (for YAML embedded in a larger file). Values are built
+    from the parser's events, one at a time, so anchors, aliases, tags, deep nesting and too many
+    values are refused where they start, before any of them is expanded.
     """
+    if odd := _YAML_ONLY_BREAKS.search(text):
+        line = text.count("\n", 0, odd.start()) + 1 + line_offset
+        raise WorkshopError(
+            f"the invisible line break U+{ord(odd.group()):04X} is not allowed: delete it",
+            file,
+            line,
+            Problem.YAML,
+        )
+    fast = getattr(yaml, "CSafeLoader", None)  # libyaml: the same events, 20 times faster
+    if fast is not None:
+        try:
+            return _Builder(file, line_offset).build(yaml.parse(text, Loader=fast))
+        except yaml.YAMLError as err:
+            if len(text) > MAX_REREAD_CHARS:
+                raise _located(err, text, file, line_offset) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as err:
+        return _Builder(file, line_offset).build(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as err:
+        raise _located(err, text, file, line_offset) from None
+
+
+def _located(err: yaml.YAMLError, text: str, file: str, offset: int) -> WorkshopError:
+    if isinstance(err, yaml.reader.ReaderError):
+        position = min(max(err.position, 0), len(text))
+        line = text.count("\n", 0, position) + 1 + offset
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        return WorkshopError(
+            f"the control character U+{ord(char):04X} is not allowed: delete it", file, line, Problem.YAML
+        )
+    if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
+        line = (mark.line + 1 if mark else 1) + offset
         problem = err.problem or err.context or "invalid YAML"
-        raise WorkshopError(f"YAML syntax error: {problem}", file, line, Problem.YAML) from None
-    except yaml.YAMLError as err:  # pragma: no cover - PyYAML marks nearly everything
-        raise WorkshopError(f"YAML error: {err}", file, 1 + line_offset, Problem.YAML) from None
-    if node is None:
-        return None
-    return _convert(node, file, line_offset)
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours in huge files
+            return WorkshopError(DEPTH_MESSAGE, file, line, Problem.YAML)
+        return WorkshopError(f"YAML syntax error: {problem}", file, line, Problem.YAML)
+    return WorkshopError(f"YAML error: {err}", file, 1 + offset, Problem.YAML)  # pragma: no cover
 
 
-def _convert(node: yaml.Node, file: str, offset: int):
-    line = node.start_mark.line + 1 + offset
-    if isinstance(node, yaml.ScalarNode):
-        if node.style is None and _NULL.match(node.value):
-            return None
-        return LocStr(node.value, line)
-    if isinstance(node, yaml.SequenceNode):
-        seq = LocSeq(line)
-        seq.extend(_convert(item, file, offset) for item in node.value)
-        return seq
-    if isinstance(node, yaml.MappingNode):
-        mapping = LocMap(line)
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1 + offset
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise WorkshopError(
-                    "a key must be a plain word, not a list or mapping",
-                    file,
-                    key_line,
-                    Problem.YAML,
-                )
-            key = key_node.value
-            if key in mapping:
-                raise WorkshopError(
+_NO_KEY = object()
+
+
+class _Frame:
+    """An open mapping or sequence, and (for a mapping) the key waiting for its value."""
+
+    __slots__ = ("container", "key")
+
+    def __init__(self, container: LocMap | LocSeq) -> None:
+        self.container = container
+        self.key = _NO_KEY
+
+
+class _Builder:
+    """Loc* values from a stream of parser events, with an explicit stack (no recursion)."""
+
+    def __init__(self, file: str, offset: int) -> None:
+        self.file = file
+        self.offset = offset
+        self.stack: list[_Frame] = []
+        self.root = None
+        self.nodes = 0
+        self.documents = 0
+
+    def fail(self, message: str, event: yaml.Event) -> None:
+        raise WorkshopError(message, self.file, self.line(event), Problem.YAML)
+
+    def line(self, event: yaml.Event) -> int:
+        return event.start_mark.line + 1 + self.offset
+
+    def build(self, events) -> LocMap | LocSeq | LocStr | None:
+        for event in events:
+            if isinstance(event, yaml.AliasEvent):
+                self.fail(ANCHOR_MESSAGE, event)
+            if isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self.fail(
+                        "a second YAML document starts here: a file holds one (remove the '---')", event
+                    )
+            elif isinstance(event, yaml.NodeEvent):
+                self.node(event)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                frame = self.stack.pop()
+                self.add(frame.container, event)
+        return self.root
+
+    def node(self, event: yaml.NodeEvent) -> None:
+        if event.anchor is not None:
+            self.fail(ANCHOR_MESSAGE, event)
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag.removeprefix(_CORE_TAG) if tag.startswith(_CORE_TAG) else tag
+            self.fail(f"YAML tags ('{shown}') are not allowed: write the plain value", event)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.fail(f"the YAML holds more than {MAX_NODES:,} values: is it the right file?", event)
+        if isinstance(event, yaml.ScalarEvent):
+            plain = event.style in (None, "")  # PyYAML says None, libyaml ''
+            self.add(
+                None if plain and _NULL.match(event.value) else LocStr(event.value, self.line(event)), event
+            )
+            return
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, LocMap) and frame.key is _NO_KEY:
+            self.fail("a key must be a plain word, not a list or mapping", event)
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(DEPTH_MESSAGE, event)
+        container = (
+            LocMap(self.line(event))
+            if isinstance(event, yaml.MappingStartEvent)
+            else LocSeq(self.line(event))
+        )
+        self.stack.append(_Frame(container))
+
+    def add(self, value, event: yaml.Event) -> None:
+        """Put a finished value where it belongs: the root, a list, a key, or a key's value."""
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        container = frame.container
+        if isinstance(container, LocSeq):
+            container.append(value)
+        elif frame.key is not _NO_KEY:
+            container[frame.key] = value
+            frame.key = _NO_KEY
+        else:
+            # a scalar key (containers were refused when they started)
+            key = event.value
+            line = self.line(event)
+            if key in container:
+                self.fail(
                     f"key '{key}' appears twice in this mapping "
-                    f"(first on line {mapping.key_lines[key]}): keep one",
-                    file,
-                    key_line,
-                    Problem.YAML,
+                    f"(first on line {container.key_lines[key]}): keep one",
+                    event,
                 )
-            mapping.key_lines[key] = key_line
-            mapping[key] = _convert(value_node, file, offset)
-        return mapping
-    raise WorkshopError("unsupported YAML node", file, line, Problem.YAML)  # pragma: no cover
+            container.key_lines[key] = line
+            frame.key = key
