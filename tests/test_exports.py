@@ -160,3 +160,59 @@ def test_programme_page_links_every_export(site):
     for href in links.values():
         target = site.outdir / urljoin("program/index.html", href)
         assert target.is_file() and target.stat().st_size > 500, href
+
+
+ORCID_TALK = """\
+---
+speakers: [ada, bob]
+authors:
+  - name: Ada Lovelace
+    orcid: 0000-0002-1825-0097
+    affiliations: [University of Nowhere, Institute of Somewhere]
+  - name: Carl Gauss
+    orcid: https://orcid.org/0000-0002-1694-233X
+    affiliations: [Universität Göttingen]
+  - name: Emmy Noether
+    affiliations: [Universität Erlangen]
+---
+
+# Beta talk
+
+The beta abstract.
+"""
+ORCID_SPEAKER = """\
+---
+affiliation: University of Nowhere
+homepage: https://example.org/ada
+orcid: 0000-0001-5109-3700
+---
+
+# Ada Lovelace
+"""
+
+
+def test_json_ld_gives_authors_and_speakers_with_orcids_and_affiliations(build_root):
+    app, _warnings = build_root(
+        "schedule", {"abstracts/beta.md": ORCID_TALK, "speakers/ada.md": ORCID_SPEAKER}
+    )
+    event = _jsonld((app.outdir / "abstracts/beta.html").read_text(encoding="utf-8"))
+    ada, bob = event["performer"]
+    assert ada["name"] == "Ada Lovelace" and ada["sameAs"] == "https://orcid.org/0000-0001-5109-3700"
+    assert ada["affiliation"] == [{"@type": "Organization", "name": "University of Nowhere"}]
+    assert bob["name"] == "Bob Smith" and "sameAs" not in bob
+    authors = {a["name"]: a for a in event["contributor"]}
+    assert list(authors) == ["Ada Lovelace", "Carl Gauss", "Emmy Noether"]
+    assert authors["Ada Lovelace"]["sameAs"] == "https://orcid.org/0000-0002-1825-0097"
+    assert authors["Carl Gauss"]["sameAs"] == "https://orcid.org/0000-0002-1694-233X"  # URL form normalised
+    assert "sameAs" not in authors["Emmy Noether"]
+    assert [o["name"] for o in authors["Ada Lovelace"]["affiliation"]] == [
+        "University of Nowhere",
+        "Institute of Somewhere",
+    ]
+    assert all(p["@type"] == "Person" for p in event["contributor"] + event["performer"])
+    # the home page's sub-event for the talk says the same; a talk with no authors has no contributor
+    home = _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))
+    beta = next(s for s in home["subEvent"] if s["name"] == "Beta talk")
+    assert beta["contributor"] == event["contributor"]
+    alpha = _jsonld((app.outdir / "abstracts/alpha.html").read_text(encoding="utf-8"))
+    assert "contributor" not in alpha and alpha["performer"][0]["sameAs"].endswith("0000-0001-5109-3700")

@@ -239,6 +239,7 @@ def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
 MAX_SCHEDULE_BYTES = 2_000_000  # a 500-talk programme is about 40 kB
 MAX_DAYS = 100
 MAX_SLOTS = 2_000  # the whole programme; a 500-talk programme has about 600
+MAX_ROOMS = 100  # one column each in the programme's tables
 
 
 def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[WorkshopError]]:
@@ -360,7 +361,13 @@ def _check_characters(root: LocMap, out: _Collector) -> bool:
 
 
 def _check_sizes(root: LocMap, out: _Collector) -> bool:
-    """Bounded work for any file: at most MAX_DAYS days and MAX_SLOTS slots. True if within."""
+    """Bounded work for any file: at most MAX_DAYS days, MAX_ROOMS rooms and MAX_SLOTS slots.
+    True if within."""
+    rooms = root.get("rooms")
+    if isinstance(rooms, LocSeq) and len(rooms) > MAX_ROOMS:
+        out.add(f"the schedule has {len(rooms)} rooms, over the limit of {MAX_ROOMS}: is it the right file?",
+                root.line_of("rooms"), Problem.LENGTH)  # fmt: skip
+        return False
     days = root.get("days")
     if not isinstance(days, LocSeq):
         return True  # check_keys names the problem
@@ -490,9 +497,14 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
 
 
 def _check_overlaps(day: Day, out: _Collector) -> None:
-    """Two slots overlap when they share a room; a slot with no room is in every room."""
-    for i, later in enumerate(day.slots):
-        for earlier in day.slots[:i]:
+    """Two slots overlap when they share a room; a slot with no room is in every room.
+
+    Slots come sorted by start: only those still running when a slot starts can overlap it,
+    so the work grows with the slots running at once, not with the square of the day's slots."""
+    running: list[Slot] = []
+    for later in day.slots:
+        running = [s for s in running if s.end > later.start]
+        for earlier in running:
             shared = earlier.room is None or later.room is None or earlier.room == later.room
             if shared and earlier.start < later.end and later.start < earlier.end:
                 where = f" in room '{later.room or earlier.room}'" if (later.room or earlier.room) else ""
@@ -503,6 +515,7 @@ def _check_overlaps(day: Day, out: _Collector) -> None:
                     Problem.OVERLAP,
                 )
                 break
+        running.append(later)
 
 
 def check_talk_references(schedule: Schedule, talk_ids: set[str]) -> list[WorkshopError]:

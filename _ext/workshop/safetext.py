@@ -31,9 +31,13 @@ OTHER_CHARS = "\ud800-\udfff\ufffe\uffff"  # surrogates, noncharacters XML 1.0 r
 # Every character a value in a data file may not hold (tab and line breaks included).
 FORBIDDEN = re.compile(f"[{CONTROL_CHARS}{LINE_SEPARATORS}{FORMAT_CHARS}{OTHER_CHARS}]")
 # Characters that end or space a line: become one space (or a line break in clean_text).
-_BLANKS = re.compile(r"[\t\n\v\f\r \x1c-\x1f\x85\u2028\u2029]+")
+_BLANK_CHARS = "\t\n\v\f\r \x1c-\x1f\x85\u2028\u2029"
+_BLANKS = re.compile(f"[{_BLANK_CHARS}]+")
+# The other forbidden characters: dropped, as if never typed.
+_DROPPED = re.compile(f"(?![{_BLANK_CHARS}])[{CONTROL_CHARS}{LINE_SEPARATORS}{FORMAT_CHARS}{OTHER_CHARS}]")
 _LINE_BREAK = re.compile(r"\r\n|[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[\t\x1f ]+")
+_EMPTY_LINES = re.compile(r"\n{3,}")
 _JSON_ESCAPED = re.compile(f"[<>&\x00-\x09\x0b-\x1f\x7f-\x9f{LINE_SEPARATORS}{FORMAT_CHARS}{OTHER_CHARS}]")
 
 _NAMES = {
@@ -60,19 +64,23 @@ def describe(char: str) -> str:
     if unicodedata.category(char) == "Cf":
         bidi = "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
         return f"{'a bidi control' if bidi else 'an invisible format character'} ({code})"
+    if unicodedata.category(char) == "Cs" or char in "\ufffe\uffff":
+        return f"a code point that is not a character ({code})"
     return f"a control character ({code})"
 
 
 def one_line(text: str) -> str:
     """A title, a name, a place: every run of blanks and line breaks becomes one space, every
     forbidden character goes, no leading or trailing space."""
-    return FORBIDDEN.sub("", _BLANKS.sub(" ", str(text))).strip()
+    return _BLANKS.sub(" ", _DROPPED.sub("", str(text))).strip()
 
 
 def clean_text(text: str) -> str:
-    """An abstract or a description: line breaks stay (as '\\n'), forbidden characters go."""
-    lines = _LINE_BREAK.split(str(text))
-    return "\n".join(FORBIDDEN.sub("", _SPACES.sub(" ", line)).strip() for line in lines).strip()
+    """An abstract or a description: line breaks stay (as '\\n', at most one empty line in a
+    row), every other forbidden character goes."""
+    lines = _LINE_BREAK.split(_DROPPED.sub("", str(text)))
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in lines).strip()
+    return _EMPTY_LINES.sub("\n\n", text)  # at most one empty line between paragraphs
 
 
 def json_escape(json_text: str) -> str:
