@@ -9,7 +9,7 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html pdf all test check lint live clean schema new-abstract upgrade-requirements bench lighthouse
+.PHONY: help html pdf all test check check-pr lint live clean schema new-abstract upgrade-requirements bench lighthouse
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
@@ -18,6 +18,7 @@ help:
 	@echo "make test    run the test suite"
 	@echo "make check   validate talk/speaker/schedule files, build the site"
 	@echo "make lint    ruff lint and format check of the code"
+	@echo "make check-pr [BASE=origin/main]  fail when the branch changes files that are not its own"
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
 	@echo "make new-abstract ID=jane-doe [SPEAKER=jane-doe] [NAME='Jane Doe']"
 	@echo "             scaffold a talk page (and its speaker page)"
@@ -33,7 +34,7 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 html: $(STAMP)
-	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
+	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
 # The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then latexmk with xelatex.
 PDF_NAME  := lorainne24-proceedings.pdf
@@ -53,7 +54,7 @@ pdf: $(STAMP)
 
 # Both, the site linking the PDF ("Download the proceedings").
 all: pdf
-	$(SPHINXBUILD) -b html -D workshop_proceedings_pdf=$(BUILDDIR)/pdf/$(PDF_NAME) . $(BUILDDIR)/html
+	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees -D workshop_proceedings_pdf=$(BUILDDIR)/pdf/$(PDF_NAME) . $(BUILDDIR)/html
 
 # The linters run first: code drift fails CI, not a contributor's pull request.
 test: lint
@@ -64,12 +65,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Contributor files through the build's own checks, then the site itself.
 check: $(STAMP)
 	$(WORKSHOP) check
-	$(SPHINXBUILD) -b html . $(BUILDDIR)/html -q
+	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html -q
+
+# A pull request's scope: only its own new talk and speaker files (BASE=<ref> for another base).
+BASE ?= origin/main
+check-pr: $(STAMP)
+	$(WORKSHOP) check-pr --base $(BASE)
 
 live: $(STAMP)
-	$(BIN)/sphinx-autobuild -W --keep-going -n --host 127.0.0.1 --port 8000 \
+	$(BIN)/sphinx-autobuild -W --keep-going -n -d $(BUILDDIR)/doctrees --host 127.0.0.1 --port 8000 \
 	  --watch _ext . $(BUILDDIR)/html
 
 new-abstract: $(STAMP)

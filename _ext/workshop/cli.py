@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--speaker", help="the speaker id (default: the talk id)")
     new.add_argument("--name", help="the speaker's name, for a new speaker page")
     new.add_argument("--root", type=Path, default=Path.cwd())
+    scope = sub.add_parser("check-pr", help="fail when a branch changes files that are not its own")
+    scope.add_argument("--base", default="origin/main", help="the branch the pull request targets")
+    scope.add_argument("--root", type=Path, default=Path.cwd())
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
     schema.add_argument("--root", type=Path, default=Path.cwd())
     schema.add_argument("--stdout", action="store_true", help="print instead of writing the file")
@@ -127,6 +130,25 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)  # fmt: skip
             return 1
         print("All talk, speaker, bib and schedule files are valid, and the site builds.")
+        return 0
+    if args.command == "check-pr":
+        from .scope import ScopeError, check_pr
+
+        settings = ProjectSettings.from_conf(args.root)
+        try:
+            ok, bad = check_pr(args.root, args.base, settings.talks_dir, settings.speakers_dir)
+        except ScopeError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        for line in ok:
+            print(line)
+        for line in bad:
+            print(line, file=sys.stderr)
+        if bad:
+            print(f"{len(bad)} change(s) outside your own new files (compared with {args.base}).",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        print(f"The branch only adds its own files (compared with {args.base})." if ok else "No changes.")
         return 0
     if args.command == "new-abstract":
         settings = ProjectSettings.from_conf(args.root)

@@ -1,0 +1,130 @@
+"""The gate: a failure fails every build until fixed (whoever warned), `make check` is the build's
+own pipeline, and a pull request's scope is its own new files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, sphinx_build
+from workshop.cli import check_project
+from workshop.scope import Change, verdicts
+
+TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# A talk\n\n{body}\n"
+
+# Failures from every source: the workshop, MyST, sphinxcontrib-bibtex, docutils, Sphinx.
+FAILURES = {
+    "unknown cite key": ({"abstracts/gamma.md": TALK.format(body="See {footcite}`nokey`.")}, "abstracts/gamma.md:8", "cited key 'nokey' is in no .bib file"),
+    "cite instead of footcite": ({"abstracts/gamma.md": TALK.format(body="See {cite}`k`.")}, "abstracts/gamma.md:8", "did you mean '{footcite}'?"),
+    "no title": ({"abstracts/gamma.md": "---\nspeakers: [ada]\n---\n\nJust text.\n"}, "abstracts/gamma.md:4", "the talk page has no title"),
+    "myst heading jump": ({"abstracts/gamma.md": TALK.format(body="### Deep\n\nText.")}, "abstracts/gamma.md:8", "Non-consecutive header level increase"),
+    "raw html": ({"abstracts/gamma.md": TALK.format(body="<b>x</b>")}, "abstracts/gamma.md:8", "raw HTML is not allowed"),
+    "unknown role": ({"abstracts/gamma.md": TALK.format(body="A {footcit}`k` b.")}, "abstracts/gamma.md:8", "did you mean '{footcite}'?"),
+    "docutils footnote": ({"abstracts/gamma.md": TALK.format(body="Text[^nope].")}, "abstracts/gamma.md", "nope"),
+    "sphinx missing doc": ({"abstracts/gamma.md": TALK.format(body="See {doc}`nowhere`.")}, "abstracts/gamma.md:8", "unknown document"),
+    "organizer page myst": ({"index.md": (ROOT / "tests/roots/test-schedule/index.md").read_text() + "\n### Jump\n"}, "index.md", "header level"),
+    "todo left": ({"abstracts/gamma.md": TALK.format(body="% TODO write the abstract\n\nText.")}, "abstracts/gamma.md:8", "'% TODO' line"),
+}  # fmt: skip
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "tests/roots/test-schedule", root)
+    for rel, text in files.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def _located(output: str, where: str, message: str) -> list[str]:
+    return [line for line in output.splitlines() if where in line and message in line]
+
+
+@pytest.mark.parametrize("case", sorted(FAILURES))
+def test_a_failure_fails_every_build_until_fixed(tmp_path, case):
+    files, where, message = FAILURES[case]
+    root = _project(tmp_path, files)
+    first = sphinx_build(root)
+    second = sphinx_build(root)  # nothing changed
+    assert first.returncode and second.returncode, second.output
+    assert _located(first.output, where, message), first.output
+    assert _located(first.output, where, message) == _located(second.output, where, message)
+    assert "Traceback" not in first.output + second.output
+    # check is the build: same message, same line
+    problems = [str(p) for p in check_project(root)]
+    assert any(where in p and message in p for p in problems), problems
+
+
+def test_parallel_and_another_page_saved(tmp_path):
+    """As in `make live`: another file saved, the broken page still fails (-j 2 too)."""
+    files, where, message = FAILURES["unknown cite key"]
+    root = _project(tmp_path, files)
+    assert sphinx_build(root, "html", "-j", "2").returncode
+    beta = root / "abstracts/beta.md"
+    beta.write_text(beta.read_text() + "\nOne more sentence.\n", encoding="utf-8")
+    again = sphinx_build(root, "html", "-j", "2")
+    assert again.returncode and _located(again.output, where, message), again.output
+    (root / "abstracts/gamma.md").write_text(TALK.format(body="Fixed."), encoding="utf-8")
+    assert sphinx_build(root, "html", "-j", "2").returncode == 0
+
+
+def test_check_passes_a_clean_project(tmp_path):
+    assert check_project(_project(tmp_path, {})) == []
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+def _check_pr(root: Path, base: str = "main") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", "check-pr", "--base", base, "--root", str(root)],
+        capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
+    )  # fmt: skip
+
+
+def test_check_pr_in_a_real_repository(tmp_path):
+    root = _project(tmp_path, {})
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    _git(root, "checkout", "-qb", "submission")
+    (root / "abstracts/delta.md").write_text(TALK.format(body="Text."), encoding="utf-8")
+    (root / "abstracts/delta.bib").write_text("", encoding="utf-8")
+    (root / "speakers/dora.md").write_text("---\naffiliation: X\n---\n\n# Dora\n", encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "my talk")
+    ok = _check_pr(root)
+    assert ok.returncode == 0, ok.stderr
+    assert "abstracts/delta.md: added (yours)" in ok.stdout
+    (root / "abstracts/alpha.md").write_text("vandalised\n", encoding="utf-8")
+    (root / "program/schedule.yaml").unlink()
+    bad = _check_pr(root)
+    assert bad.returncode == 1
+    assert "abstracts/alpha.md: modified, but it is not yours" in bad.stderr
+    assert "program/schedule.yaml: deleted: needs an organizer" in bad.stderr
+    missing = _check_pr(root, base="origin/nowhere")
+    assert missing.returncode == 2 and "cannot compare with 'origin/nowhere'" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "verdict"),
+    [
+        (Change("A", "abstracts/zed.md"), "added (yours)"),
+        (Change("A", "abstracts/zed/figure.png"), "added (yours)"),
+        (Change("A", "abstracts/other-image.png"), "not a file of a new talk"),
+        (Change("M", "abstracts/alpha.bib"), "not yours"),
+        (Change("D", "speakers/ada.md"), "not yours"),
+        (Change("M", "conf.py"), "needs an organizer"),
+        (Change("A", "_ext/workshop/evil.py"), "not a file of a new talk"),
+        (Change("M", ".github/workflows/ci.yml"), "needs an organizer"),
+    ],
+)
+def test_scope_verdicts(change, verdict):
+    ok, bad = verdicts([Change("A", "abstracts/zed.md"), change], "abstracts", "speakers")
+    assert any(verdict in line and change.path in line for line in ok + bad), (ok, bad)
