@@ -40,7 +40,12 @@ def test_ci_workflow_runs_the_tests_and_uploads_the_site():
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key 'on' as True
     steps = workflow["jobs"]["test"]["steps"]
     runs = " ".join(step.get("run", "") for step in steps)
-    assert ".ci/run" in runs and "make all" in runs and "make check" in runs
+    assert ".ci/run" in runs and "make all" in runs and "make check" in runs and "make lint" in runs
+    scope = next(step for step in steps if "make check-pr" in step.get("run", ""))
+    assert scope["if"] == "github.event_name == 'pull_request'"
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "pull_request_target" not in workflow[True]  # that event would hand secrets to forks
+    assert "secrets." not in (ROOT / ".github/workflows/ci.yml").read_text()
     uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")]
     assert uploads and uploads[0]["with"]["path"] == "_build/html"
 
