@@ -13,8 +13,11 @@ from .errors import Problem, WorkshopError, did_you_mean
 from .model import TALK_ID_PATTERN
 from .sourceyaml import LocMap, LocSeq, LocStr
 
-# MyST's own key; on contributor pages only its 'html_meta' is allowed (see safety.py).
-MYST_KEYS = ("myst",)
+# MyST's own settings key is refused on contributor pages: its html_meta wrote <meta> tags.
+MYST_REFUSED = (
+    "the 'myst' key is not allowed in a talk or speaker page: delete it and what is under it "
+    "(the page's description comes from its text)"
+)
 TALK_KEYS = ("speakers", "authors", "keywords")
 AUTHOR_KEYS = ("name", "affiliation", "affiliations", "orcid", "corresponding")
 SPEAKER_KEYS = ("affiliation", "homepage", "orcid", "photo")
@@ -47,15 +50,140 @@ class SpeakerMeta:
     photo: str | None
 
 
-def split_front_matter(text: str) -> tuple[str | None, int]:
-    """Return (front matter text, line of its first line) or (None, 0)."""
+@dataclass(frozen=True)
+class FrontMatter:
+    """Where a page's front matter is, as MyST reads it.
+
+    MyST has two readers of it: the Markdown parser's front_matter rule (mdit_py_plugins), which
+    decides what is *not* rendered as Markdown, and ``read_topmatter`` (myst_parser.config.main),
+    which reads the page's ``myst:`` settings. ``text`` is set only when both agree on the lines;
+    otherwise ``problem`` says where and why, and nothing is guessed.
+    """
+
+    start: int  # 1-based line of the opening '---'
+    end: int  # 1-based last line either reader takes (its closing line, or the last line)
+    text: str | None  # the YAML between the delimiters; None when there is a problem
+    problem: tuple[str, int] | None = None  # (message, 1-based line)
+
+
+# str.splitlines (read_topmatter) breaks lines at these; Markdown and YAML line numbers do not.
+_SPLITLINES_ONLY_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+NOT_CLOSED = "the front matter opened on line {start} is never closed: add a line '---' after it"
+
+
+def _lines(text: str) -> list[str]:
+    """The lines as markdown-it counts them (a final newline opens no extra line)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()
+    return lines
+
+
+def _indent_columns(line: str) -> tuple[int, int]:
+    """(columns, characters) of the leading spaces and tabs; a tab goes to the next multiple of 4."""
+    columns = chars = 0
+    for char in line:
+        if char == " ":
+            columns += 1
+        elif char == "\t":
+            columns += 4 - columns % 4
+        else:
+            break
+        chars += 1
+    return columns, chars
+
+
+def _markdown_end(lines: list[str]) -> int | None:
+    """0-based closing line of mdit_py_plugins.front_matter's rule, or None (then it is no front
+    matter at all: the page is rendered from line 1). Mirrors _front_matter_rule line by line."""
+    opening = len(lines[0]) - len(lines[0].lstrip("-"))
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if line.startswith("...") and not line[3:].strip(" \t"):
+            return index  # YAML's document end marker, at column 0
+        columns, chars = _indent_columns(line)
+        rest = line[chars:]
+        if not rest.startswith("-") or columns >= 4:  # 4 columns: an indented code line
+            continue
+        dashes = len(rest) - len(rest.lstrip("-"))
+        if dashes >= opening and not rest[dashes:].strip(" \t"):
+            return index
+    return None
+
+
+def _topmatter_end(lines: list[str]) -> int | None:
+    """0-based line where myst_parser's read_topmatter stops (any line starting with '---' or
+    '...'), or None when it reads to the end. It splits lines with str.splitlines."""
+    for index, line in enumerate(lines):
+        parts = line.splitlines() or [""]
+        for part in parts[1:] if index == 0 else parts:
+            if part.startswith(("---", "...")):
+                return index
+    return None
+
+
+def locate_front_matter(text: str) -> FrontMatter | None:
+    """The front matter MyST would read, or None when the page has none (it must start with '---')."""
+    if not text.startswith("---"):
+        return None
+    lines = _lines(text)
+    markdown_end = _markdown_end(lines)
+    topmatter_end = _topmatter_end(lines)
+    # read_topmatter reads to the end when nothing stops it
+    end = len(lines) - 1 if topmatter_end is None else max(topmatter_end, markdown_end or 0)
+    span = FrontMatter(1, end + 1, None)
+    if lines[0].rstrip(" \t") != "---":
+        return _with(span, "the front matter must open with a line of exactly '---'", 1)
+    for index in range(end + 1):
+        if odd := _SPLITLINES_ONLY_BREAKS.search(lines[index]):
+            message = f"the invisible line break U+{ord(odd.group()):04X} is not allowed here: delete it"
+            return _with(span, message, index + 1)
+    if markdown_end is None and topmatter_end is None:
+        return _with(span, NOT_CLOSED.format(start=1), 1)
+    if markdown_end != topmatter_end:
+        if markdown_end is None or (topmatter_end is not None and topmatter_end < markdown_end):
+            message = (
+                f"'{lines[topmatter_end][:20]}' ends the front matter for one of MyST's readers and not "
+                "for the other: end it with a line of exactly '---', and start no line of it "
+                "with '---' or '...'"
+            )
+            return _with(span, message, topmatter_end + 1)
+        message = (
+            "an indented '---' ends the front matter for one of MyST's readers and not for the other: "
+            "write '---' at the start of the line to end it there, or reword the line"
+        )
+        return _with(span, message, markdown_end + 1)
+    return FrontMatter(1, end + 1, "\n".join(lines[1:end]))
+
+
+def _with(span: FrontMatter, message: str, line: int) -> FrontMatter:
+    return FrontMatter(span.start, span.end, None, (message, line))
+
+
+def front_matter_span(text: str) -> tuple[int, int] | None:
+    """(first, last) 1-based lines that either of MyST's readers takes as front matter, or None.
+
+    For a well-formed page these are the opening and closing '---' lines. When the readers
+    disagree it is the union of what they take, and when it is never closed it runs to the last
+    line (read_topmatter reads the whole page then). Blanking every line from first to last
+    inclusive (each replaced by an empty line, so line numbers stay) leaves MyST no front matter
+    to read, whatever the page holds.
+    """
+    found = locate_front_matter(text)
+    return None if found is None else (found.start, found.end)
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """Return (front matter text, line of its first line) or (None, 0).
+
+    (None, 0) also when the front matter is malformed (never closed, MyST's readers disagree):
+    ``locate_front_matter`` tells why, and the page readers report it.
+    """
+    found = locate_front_matter(text)
+    if found is None or found.text is None:
         return None, 0
-    for index, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            return "\n".join(lines[1:index]), 2
-    return None, 0
+    return found.text, 2
 
 
 def orcid_checksum_ok(orcid: str) -> bool:
@@ -76,13 +204,19 @@ class _Reader:
     def add(self, message: str, line: int | None, subtype: Problem) -> None:
         self.problems.append(WorkshopError(message, self.file, line, subtype))
 
-    def mapping(self, text: str | None, first_line: int) -> LocMap | None:
-        """The front matter as a mapping; None (with the problem noted) when there is none."""
-        if text is None:
+    def front_matter(self, text: str) -> LocMap | None:
+        """The page's front matter as a mapping; None (with the problem noted) when it has none."""
+        found = locate_front_matter(text)
+        if found is None:
             self.add("the page has no front matter: start it with a '---' block", 1, Problem.KEY)
             return None
+        if found.problem is not None:
+            message, line = found.problem
+            self.add(message, line, Problem.YAML)
+            return None
+        first_line = found.start + 1
         try:
-            data = sourceyaml.parse(text, self.file, line_offset=first_line - 1)
+            data = sourceyaml.parse(found.text, self.file, line_offset=first_line - 1)
         except WorkshopError as err:
             self.problems.append(err)
             return None
@@ -91,6 +225,9 @@ class _Reader:
         if not isinstance(data, LocMap):
             self.add("the front matter must be 'key: value' lines", data.line, Problem.TYPE)
             return None
+        if "myst" in data:
+            self.add(MYST_REFUSED, data.line_of("myst"), Problem.KEY)
+            del data["myst"]
         return data
 
     def unknown_keys(self, data: LocMap, allowed: tuple[str, ...], where: str) -> None:
@@ -149,6 +286,53 @@ class _Reader:
         return value
 
 
+# One list item is one affiliation. "[Université de Lorraine, Nancy]" is YAML for two items, the
+# second only a city: such an item is flagged. An item is taken for an institution when it holds
+# one of these words (as a word start), an acronym (MIT, IDMC, DeepMind), a digit or a comma, or
+# names a known organisation; a known place is flagged wherever it stands.
+_INSTITUTION_WORDS = re.compile(
+    r"\b(?:univ|institu|istitut|inria|cnrs|inserm|inrae|lab|school|[eé]cole|scuola|college|coll[eè]ge|"
+    r"cent(?:re|er|ro|rum)|company|compan|inc\b|gmbh|ltd|llc|corp|plc|s\.?a\.?s?\b|ag\b|b\.?v\.?\b|"
+    r"department|dept|facult|academ|hospital|h[oô]pital|foundation|fondation|research|recherche|group|"
+    r"team|polytech|politecnico|observator|museum|ministry|minist[eè]re|agency|agence|council|society|"
+    r"soci[eé]t[eé]|association|hochschule|technolog|science|ai\b)",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"\b\w*[A-Z]\w*[A-Z]")
+KNOWN_ORGANISATIONS = frozenset({
+    "google", "meta", "microsoft", "amazon", "apple", "huawei", "samsung", "criteo", "thales", "airbus",
+    "orange", "siemens", "bosch", "sony", "intel", "adobe", "naver", "mistral", "kyutai", "hugging face",
+    "valeo", "safran", "renault", "stellantis", "ericsson", "nokia", "alibaba", "tencent", "baidu",
+    "owkin", "dataiku", "qualcomm", "anthropic", "openai", "deepmind", "nvidia", "ibm", "loria", "iecl",
+    "sorbonne", "cnam", "ens", "eth", "epfl", "kaust", "irisa", "lip6", "ircam",
+})  # fmt: skip
+KNOWN_PLACES = frozenset({
+    "nancy", "metz", "paris", "lyon", "marseille", "toulouse", "grenoble", "lille", "rennes", "nantes",
+    "bordeaux", "strasbourg", "nice", "montpellier", "saclay", "sophia-antipolis", "france", "germany",
+    "belgium", "luxembourg", "switzerland", "italy", "spain", "portugal", "netherlands", "uk",
+    "united kingdom", "usa", "us", "united states", "canada", "china", "japan", "korea", "india",
+    "europe", "leuven", "brussels", "berlin", "munich", "london", "oxford", "cambridge", "zurich",
+    "zürich", "geneva", "lausanne", "milan", "rome", "madrid", "barcelona", "amsterdam", "beijing",
+    "shanghai", "tokyo", "new york", "boston", "montreal", "montréal", "toronto",
+})  # fmt: skip
+PLACE_MESSAGE = (
+    "affiliation '{value}' looks like a place, not an institution: write one list item per "
+    'affiliation, e.g. "Université de Lorraine, Nancy"'
+)
+
+
+def looks_like_place(affiliation: str, follows_another: bool) -> bool:
+    """True for an affiliation item that is only a city or country (see PLACE_MESSAGE)."""
+    value = " ".join(affiliation.split())
+    if value.casefold() in KNOWN_PLACES:
+        return True
+    if not follows_another or value.casefold() in KNOWN_ORGANISATIONS:
+        return False
+    short = len(value) <= 30 and len(value.split()) <= 3
+    marked = _INSTITUTION_WORDS.search(value) or _ACRONYM.search(value) or re.search(r"[\d,;()]", value)
+    return short and not marked
+
+
 def check_id(page_id: str, file: str) -> list[WorkshopError]:
     if re.match(TALK_ID_PATTERN, page_id):
         return []
@@ -165,10 +349,10 @@ def check_id(page_id: str, file: str) -> list[WorkshopError]:
 def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[WorkshopError]]:
     reader = _Reader(file)
     reader.problems.extend(check_id(page_id, file))
-    data = reader.mapping(*split_front_matter(text))
+    data = reader.front_matter(text)
     if data is None:
         return TalkMeta(page_id, (), (), ()), reader.problems
-    reader.unknown_keys(data, TALK_KEYS + MYST_KEYS, "a talk's front matter")
+    reader.unknown_keys(data, TALK_KEYS, "a talk's front matter")
     speakers = reader.strings(data, "speakers")
     if not speakers and "speakers" not in data:
         reader.add(
@@ -190,9 +374,13 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
         if not name:
             reader.add("the author has no 'name'", item.line, Problem.KEY)
             continue
-        affiliations = [str(a) for a in reader.strings(item, "affiliations")]
+        listed = reader.strings(item, "affiliations")
+        affiliations = [str(a) for a in listed]
         if aff := reader.string(item, "affiliation"):
             affiliations.insert(0, aff)
+        for position, value in enumerate(listed, start=len(affiliations) - len(listed)):
+            if looks_like_place(value, follows_another=position > 0):
+                reader.add(PLACE_MESSAGE.format(value=value), value.line, Problem.TYPE)
         corresponding = (reader.string(item, "corresponding") or "false").lower() in ("true", "yes")
         authors.append(Author(name, tuple(affiliations), reader.orcid(item), corresponding))
     seen: set[str] = set()
@@ -214,10 +402,10 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
 def read_speaker(page_id: str, text: str, file: str) -> tuple[SpeakerMeta, list[WorkshopError]]:
     reader = _Reader(file)
     reader.problems.extend(check_id(page_id, file))
-    data = reader.mapping(*split_front_matter(text))
+    data = reader.front_matter(text)
     if data is None:
         return SpeakerMeta(page_id, "", None, None, None), reader.problems
-    reader.unknown_keys(data, SPEAKER_KEYS + MYST_KEYS, "a speaker's front matter")
+    reader.unknown_keys(data, SPEAKER_KEYS, "a speaker's front matter")
     affiliation = reader.string(data, "affiliation")
     if affiliation is None and "affiliation" not in data:
         reader.add(

@@ -5,26 +5,40 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import sourceyaml
+from .errors import Problem, WorkshopError
+from .frontmatter import locate_front_matter
 from .model import TALK_ID_PATTERN
+from .sourceyaml import LocMap, LocSeq, LocStr
+
+# The template's placeholders: left unchanged, each is a located error (check_placeholders).
+PLACEHOLDER_TITLE = "Title of the talk"
+PLACEHOLDER_ABSTRACT = "The abstract, in plain text with math where needed"
+PLACEHOLDER_KEYWORDS = ("first keyword", "second keyword")
+# "Institution" and "City": items of the template's older shape, [Institution, City]
+PLACEHOLDER_AFFILIATIONS = ("Institution, City", "Institution", "City")
+EXAMPLE_ORCID = "0000-0002-1825-0097"  # ORCID's own fictitious example record
+EXAMPLE_HOMEPAGE = "https://example.org/~you"
 
 TALK_TEMPLATE = """\
 ---
 speakers: [{speaker}]
 # authors: optional; without it the speakers are the authors. ORCID and corresponding are optional.
+# One list item per affiliation, in quotes: a comma outside quotes separates two items.
 # authors:
 #   - name: {name}
-#     affiliations: [Institution, City]
-#     orcid: 0000-0002-1825-0097
+#     affiliations: ["{affiliation}"]
+#     orcid: {orcid}
 #     corresponding: true
-keywords: [first keyword, second keyword]
+keywords: [{keywords}]
 ---
 
 % TODO: write the talk's title on the '# ' line, the abstract under it (at most {limit} words),
 % TODO: cite works from {talk}.bib with {{footcite}}`key`, then delete these '% TODO' lines.
 
-# Title of the talk
+# {title}
 
-The abstract, in plain text with math where needed, such as $\\|A - UV^\\top\\|_F$.
+{abstract}, such as $\\|A - UV^\\top\\|_F$.
 """
 
 BIB_TEMPLATE = """\
@@ -34,15 +48,89 @@ BIB_TEMPLATE = """\
 
 SPEAKER_TEMPLATE = """\
 ---
-affiliation: Institution, City
-# homepage: https://example.org/~you
-# orcid: 0000-0002-1825-0097
+affiliation: {affiliation}
+# homepage: {homepage}
+# orcid: {orcid}
 ---
 
 % TODO: check the name on the '# ' line and the affiliation above, then delete this line.
 
 # {name}
 """
+# What the templates' {fields} hold besides the ids, name and word limit.
+PLACEHOLDERS = {
+    "affiliation": PLACEHOLDER_AFFILIATIONS[0],
+    "orcid": EXAMPLE_ORCID,
+    "homepage": EXAMPLE_HOMEPAGE,
+    "keywords": ", ".join(PLACEHOLDER_KEYWORDS),
+    "title": PLACEHOLDER_TITLE,
+    "abstract": PLACEHOLDER_ABSTRACT,
+}
+
+
+def check_placeholders(text: str, file: str) -> list[WorkshopError]:
+    """The template's placeholders left in a talk or speaker page, each located. Pure.
+
+    Front matter that cannot be read is skipped here (the front matter reader reports it).
+    """
+    found = locate_front_matter(text)
+    problems: list[WorkshopError] = []
+
+    def add(message: str, line: int) -> None:
+        problems.append(WorkshopError(message, file, line, Problem.UNFINISHED))
+
+    if found is not None and found.text is not None:
+        try:
+            data = sourceyaml.parse(found.text, file, line_offset=found.start)
+        except WorkshopError:
+            data = None
+        if isinstance(data, LocMap):
+            for value in _values(data, "keywords"):
+                if value.strip().casefold() in PLACEHOLDER_KEYWORDS:
+                    add(
+                        f"keyword '{value}' is the template's placeholder: write your talk's keywords",
+                        value.line,
+                    )
+            owners = [data] + [a for a in data.get("authors") or [] if isinstance(a, LocMap)]
+            for owner in owners:
+                for value in _values(owner, "affiliation") + _values(owner, "affiliations"):
+                    if value.strip() in PLACEHOLDER_AFFILIATIONS:
+                        add(
+                            f"affiliation '{value}' is the template's placeholder: "
+                            "write your institution and its city",
+                            value.line,
+                        )
+                for value in _values(owner, "orcid"):
+                    if value.strip().removeprefix("https://orcid.org/") == EXAMPLE_ORCID:
+                        add(
+                            f"ORCID {EXAMPLE_ORCID} is the template's example: "
+                            "write your own ORCID, or delete the line",
+                            value.line,
+                        )
+                for value in _values(owner, "homepage"):
+                    if value.strip() == EXAMPLE_HOMEPAGE:
+                        add(
+                            f"homepage '{EXAMPLE_HOMEPAGE}' is the template's example: "
+                            "write your own address, or delete the line",
+                            value.line,
+                        )
+    body_start = found.end if found is not None else 0
+    for number, line in enumerate(text.split("\n")[body_start:], start=body_start + 1):
+        stripped = line.strip()
+        if stripped.startswith("# ") and stripped[2:].strip().casefold() == PLACEHOLDER_TITLE.casefold():
+            add("the title is still the template's placeholder: write your talk's title", number)
+        elif stripped.startswith(PLACEHOLDER_ABSTRACT):
+            add("the abstract is still the template's placeholder text: write your abstract", number)
+    return problems
+
+
+def _values(data: LocMap, key: str) -> list[LocStr]:
+    value = data.get(key)
+    if isinstance(value, LocStr):
+        return [value]
+    if isinstance(value, LocSeq):
+        return [item for item in value if isinstance(item, LocStr)]
+    return []
 
 
 class ScaffoldError(Exception):
@@ -79,11 +167,13 @@ def new_abstract(
                 f"{path.relative_to(root)} already exists: choose another id (nothing was written)"
             )
     written = []
-    talk_md.write_text(TALK_TEMPLATE.format(speaker=speaker, name=name, talk=talk, limit=word_limit), "utf-8")
+    talk_md.write_text(
+        TALK_TEMPLATE.format(speaker=speaker, name=name, talk=talk, limit=word_limit, **PLACEHOLDERS), "utf-8"
+    )
     talk_bib.write_text(BIB_TEMPLATE.format(talk=talk), "utf-8")
     written += [talk_md, talk_bib]
     speaker_md = root / speakers_dir / f"{speaker}.md"
     if not speaker_md.exists():
-        speaker_md.write_text(SPEAKER_TEMPLATE.format(name=name), "utf-8")
+        speaker_md.write_text(SPEAKER_TEMPLATE.format(name=name, **PLACEHOLDERS), "utf-8")
         written.append(speaker_md)
     return written
