@@ -68,7 +68,11 @@ def valid_schedules(draw):
                 slot["talk"] = f"talk-{total}"
             else:
                 slot["title"] = draw(
-                    st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=30)
+                    st.text(
+                        st.characters(blacklist_categories=["Cs", "Cc", "Cf", "Zl", "Zp"]),
+                        min_size=1,
+                        max_size=30,
+                    )
                 )
                 slot["kind"] = draw(st.sampled_from(SLOT_KINDS))
             total += 1
