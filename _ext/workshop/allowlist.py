@@ -8,14 +8,16 @@ even a build without ``-W`` publishes nothing it refused.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from docutils import nodes
 
 from .errors import Problem, WorkshopError
-from .imagefile import own_image_problem
+from .imagefile import image_file_problem, own_image_problem
 from .urls import url_problem
 
 # Node types MyST makes from the Markdown and the allowed directives and roles (see gate.py).
@@ -29,7 +31,7 @@ ALLOWED_NODES = frozenset({
     "important", "warning", "caution", "attention", "danger", "error", "seealso", "subscript",
     "superscript", "abbreviation", "inline", "pending_xref", "container", "rubric", "line_block",
     "line", "system_message", "problematic", "substitution_definition", "title_reference",
-    "literal_emphasis", "literal_strong", "number_reference", "download_reference",
+    "literal_emphasis", "literal_strong", "number_reference",
 })  # fmt: skip
 # Only what the allowed roles and directives produce on these node types: nothing a theme reads.
 ALLOWED_CLASSES = frozenset({
@@ -52,6 +54,7 @@ class PageRules:
     page_id: str
     folder: str
     check_math: Callable[[str], list[tuple[int, str]]] | None = None
+    srcdir: Path | None = None  # when given, images are checked by their content too
     problems: list[WorkshopError] = field(default_factory=list)
 
     def add(self, message: str, line: int | None, subtype: Problem = Problem.SAFETY) -> None:
@@ -96,6 +99,10 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
     if isinstance(node, nodes.raw):
         rules.add("raw HTML is not allowed in a talk or speaker page: use Markdown (comments: '% ...')", line)
         return False
+    if name == "download_reference":  # Sphinx would copy the file it names into the site
+        target = node.get("reftarget", "")
+        rules.add(f"a link to the file '{target}' is not allowed: link to an https:// address", line)
+        return False
     if name not in ALLOWED_NODES:
         rules.add(f"'{name}' content is not allowed in a talk or speaker page", line)
         return False
@@ -116,7 +123,11 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
             rules.add(f"link '{uri[:80]}' is not allowed: {reason}", line)
             return False
     if isinstance(node, nodes.image):
-        if reason := own_image_problem(node.get("uri", ""), rules.page_id, rules.folder):
+        uri = node.get("uri", "")
+        reason = own_image_problem(uri, rules.page_id, rules.folder)
+        if reason is None and rules.srcdir is not None:
+            reason = image_file_problem(rules.srcdir, posixpath.normpath(posixpath.join(rules.folder, uri)))
+        if reason:
             rules.add(reason, line)
             return False
         for key in ("width", "height"):

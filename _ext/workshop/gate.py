@@ -240,7 +240,7 @@ class WorkshopMarkdownParser(MystParser):
         page_id, folder = page
         source = Path(env.doc2path(env.docname))
         file = source.relative_to(env.srcdir).as_posix()
-        rules = PageRules(file, page_id, folder, _math_checker())
+        rules = PageRules(file, page_id, folder, _math_checker(), Path(env.srcdir))
         source_lines = env.temp_data.get("workshop_source_lines", inputstring.count("\n") + 1)
         if link := link_on_path(Path(env.srcdir), source):
             rules.add(f"the page must be a regular file, not a link ({link.relative_to(env.srcdir)})", 1,
