@@ -26,6 +26,9 @@ from .urls import doi_problem, normalise_doi, url_problem
 
 MAX_BIB_CHARS = 1_000_000
 MAX_BIB_ENTRIES = 200
+MAX_BIB_TOKENS = 20_000  # fields, braces and '#' concatenations in one file
+MAX_NAMES = 100  # authors (or editors) of one entry: BibTeX's "and others" says the rest
+MAX_FILE_NAMES = 2_000  # authors and editors of all the entries of one file
 RULES_VERSION = 2  # change it with the rules: cached results of older rules are then not used
 
 # The entry types pybtex's styles can format, and the usual aliases of others (mapped for the
@@ -232,16 +235,21 @@ def split_bib(text: str, file: str) -> tuple[list[RawEntry], list[WorkshopError]
     Stops at the entry past ``MAX_BIB_ENTRIES``: nothing after it is looked at."""
     entries: list[RawEntry] = []
     problems: list[WorkshopError] = []
-    pos, line, line_pos = 0, 1, 0
+    pos, line, line_pos, tokens = 0, 1, 0, 0
     while match := ENTRY_START.search(text, pos):
         kind = match.group(1).lower()
         line += text.count("\n", line_pos, match.start())  # counted once per character: linear
         line_pos = match.start()
         close = "}" if match.group(2) == "{" else ")"
-        depth, end = 1, None
+        depth, end, segment = 1, None, match.end()
         for brace in (BRACES if close == "}" else BRACES_AND_PARENS).finditer(text, match.end()):
+            tokens += 1  # pybtex's work is per token: braces, and '=' and '#' on the entry's own level
+            if depth == 1:
+                tokens += text.count("=", segment, brace.start()) + text.count("#", segment, brace.start())
             depth += 1 if brace.group() in "{(" else -1
-            if depth == 0:
+            if depth == 1:
+                segment = brace.end()
+            elif depth == 0:
                 end = brace.end()
                 break
         if end is None:
@@ -251,6 +259,12 @@ def split_bib(text: str, file: str) -> tuple[list[RawEntry], list[WorkshopError]
         pos = end
         if kind == "comment":
             continue
+        if tokens > MAX_BIB_TOKENS:
+            message = (
+                f"more than {MAX_BIB_TOKENS:,} fields, braces and '#' in one bib file: is it the right file?"
+            )
+            problems.append(_error(message, file, line))
+            break
         if len(entries) == MAX_BIB_ENTRIES:
             problems.append(
                 _error(
@@ -411,6 +425,7 @@ def read_entries(raw_entries: list[RawEntry], file: str) -> tuple[list[BibEntry]
     macros = CaseInsensitiveDict(month_names)  # this file's own: @string never leaves its file
     entries: list[BibEntry] = []
     problems: list[WorkshopError] = []
+    names_in_file = 0
     for raw in raw_entries:
         if (found := _control_character(raw.text)) is not None:
             offset, char = found
@@ -469,7 +484,13 @@ def read_entries(raw_entries: list[RawEntry], file: str) -> tuple[list[BibEntry]
                 problem, value = _address_problems(lower, value)
             if problem is None and lower in PERSON_FIELDS:
                 try:
-                    for person in split_name_list(value):
+                    names = split_name_list(value)
+                    names_in_file += len(names)
+                    if len(names) > MAX_NAMES:
+                        raise ValueError(f"over {MAX_NAMES} names: give the first ones, then 'and others'")
+                    if names_in_file > MAX_FILE_NAMES:
+                        raise ValueError(f"over {MAX_FILE_NAMES:,} names in the file: is it the right file?")
+                    for person in names:
                         Person(person)
                 except Exception as person_err:  # pybtex raises plain errors for a bad name
                     problem = f"field '{lower}': {person_err}"
@@ -608,7 +629,7 @@ def bib_sources(root: Path, bibfiles: list[str], talks_dir: str) -> list[tuple[s
     """(name relative to root, path) of every bib file: ``bibtex_bibfiles``, then the talks'."""
     found = [(b, root / b) for b in bibfiles]
     talks = root / talks_dir
-    if talks.is_dir() and not talks.is_symlink():
+    if talks.is_dir():  # a linked folder too: each of its files is then refused as a link
         found += [(f"{talks_dir}/{p.name}", p) for p in sorted(talks.glob("*.bib"))]
     return list(dict(found).items())
 

@@ -1,0 +1,404 @@
+"""BibTeX files: valid BibTeX works (@string macros within their own file, '#', month names, DOIs
+given as addresses), what could act in the book or the site is refused at file:line (@preamble,
+unknown entry types, LaTeX commands, script addresses, control characters, links), shared keys
+compare by content, and the work is bounded for any input."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import require_tool, sphinx_build
+from workshop.bibfile import MAX_BIB_ENTRIES, files_in_base, merge, read_bib
+from workshop.cli import check_project
+
+TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# {title}\n\nAs shown in {{footcite}}`{key}`.\n"
+ENTRY = "@article{{{key},\n  author = {{Doe, Jane}},\n  title = {{{title}}},\n  journal = {{J}},\n  year = {{2020}}\n}}\n"
+GOOD = ENTRY.format(key="k1", title="A paper")
+
+
+def talk(key: str, title: str = "Alpha talk") -> str:
+    return TALK.format(title=title, key=key)
+
+
+def misc(fields: str, key: str = "k1") -> str:
+    """An entry on lines 1.. of its file: '@misc{k1,' is line 1, the first field line 2."""
+    return f"@misc{{{key},\n  title = {{A work}},\n{fields}\n}}\n"
+
+
+# --------------------------------------------------------------------------- refused input
+
+CASES = {
+    # name: ({file: content}, file with the problem, line, message part)
+    "string without '='": ({"abstracts/alpha.bib": '% refs\n@string{psy "Psychological Review"}\n' + GOOD}, "abstracts/alpha.bib", 2, "@string: '=' expected: write it as @string{name = {value}}"),
+    "string without value": ({"abstracts/alpha.bib": "\n\n@string{psy = }\n" + GOOD}, "abstracts/alpha.bib", 3, "@string: field value expected"),
+    "macro not defined": ({"abstracts/alpha.bib": GOOD.replace("{J}", "psy")}, "abstracts/alpha.bib", 4, "bib entry 'k1': 'psy' is not defined: define it above with @string{psy = {...}}"),
+    "macro of another file": ({"abstracts/alpha.bib": '@string{psy = "Psychological Review"}\n' + GOOD.replace("{J}", "psy"), "abstracts/beta.bib": ENTRY.format(key="k2", title="B").replace("{J}", "psy")}, "abstracts/beta.bib", 4, "bib entry 'k2': 'psy' is not defined"),
+    "macro used before its @string": ({"abstracts/alpha.bib": GOOD.replace("{J}", "psy") + '@string{psy = "P"}\n'}, "abstracts/alpha.bib", 4, "'psy' is not defined"),
+    "preamble": ({"abstracts/alpha.bib": GOOD + '\n@preamble{"\\makeatletter\\input{/etc/passwd}"}\n'}, "abstracts/alpha.bib", 8, "@preamble is not allowed: it puts LaTeX code into the book"),
+    "entry type typo": ({"abstracts/alpha.bib": GOOD.replace("@article", "@artcle")}, "abstracts/alpha.bib", 1, "unknown entry type '@artcle' (did you mean 'article'?)"),
+    "entry type unknown": ({"abstracts/alpha.bib": "\n" + GOOD.replace("@article", "@script")}, "abstracts/alpha.bib", 2, "unknown entry type '@script': use one of article, book"),
+    "doi not a doi": ({"abstracts/alpha.bib": misc("  doi = {see the paper}")}, "abstracts/alpha.bib", 3, "field 'doi': 'see the paper' is not a DOI"),
+    "doi as a script": ({"abstracts/alpha.bib": misc("  doi = {javascript:alert(1)}")}, "abstracts/alpha.bib", 3, "field 'doi': 'javascript:alert(1)' is not a DOI"),
+    "url javascript": ({"abstracts/alpha.bib": misc("  year = 2020,\n  url = {javascript:alert(document.cookie)}")}, "abstracts/alpha.bib", 4, "field 'url': 'javascript:' addresses are not allowed"),
+    "url data": ({"abstracts/alpha.bib": misc('  url = "data:text/html,<script>alert(1)</script>"')}, "abstracts/alpha.bib", 3, "field 'url': 'data:' addresses are not allowed"),
+    "url file": ({"abstracts/alpha.bib": misc("  URL = {file:///etc/passwd}")}, "abstracts/alpha.bib", 3, "field 'url': 'file:' addresses are not allowed"),
+    "url relative": ({"abstracts/alpha.bib": misc("  url = {../conf.py}")}, "abstracts/alpha.bib", 3, "is not a full address"),
+    "eprint address": ({"abstracts/alpha.bib": misc("  eprint = {vbscript:msgbox(1)}")}, "abstracts/alpha.bib", 3, "field 'eprint': 'vbscript:' addresses are not allowed"),
+    "howpublished url": ({"abstracts/alpha.bib": misc("  howpublished = {\\url{javascript:alert(1)}}")}, "abstracts/alpha.bib", 3, "field 'howpublished': \\url{...}: 'javascript:' addresses are not allowed"),
+    "url in a title": ({"abstracts/alpha.bib": misc("  note = {x},\n  series = {\\url{https://example.org}}")}, "abstracts/alpha.bib", 4, "'\\url' is not allowed in a bib field (field 'series')"),
+    "input in a title": ({"abstracts/alpha.bib": GOOD.replace("A paper", "A \\input{/etc/passwd} paper")}, "abstracts/alpha.bib", 3, "'\\input' is not allowed in a bib field (field 'title'): fields are data, not LaTeX code"),
+    "def in a macro": ({"abstracts/alpha.bib": '@string{evil = "\\def\\x{y}"}\n' + GOOD.replace("{J}", "evil")}, "abstracts/alpha.bib", 5, "'\\def' is not allowed in a bib field (field 'journal')"),
+    "command typo": ({"abstracts/alpha.bib": GOOD.replace("A paper", "A \\emhp{new} paper")}, "abstracts/alpha.bib", 3, "'\\emhp' is not allowed in a bib field (field 'title') (did you mean 'emph'?)"),
+    "command in math": ({"abstracts/alpha.bib": GOOD.replace("A paper", "On $\\input{x}$")}, "abstracts/alpha.bib", 3, "'\\input' is not allowed in math in a bib field"),
+    "dollar never closed": ({"abstracts/alpha.bib": GOOD.replace("A paper", "A 5$ paper")}, "abstracts/alpha.bib", 3, "a '$' in field 'title' is never closed: write \\$ for a dollar sign"),
+    "control character": ({"abstracts/alpha.bib": GOOD.replace("{J}", "{J\x1b[31m}")}, "abstracts/alpha.bib", 4, "bib entry 'k1': invisible character U+001B"),
+    "bidi override": ({"abstracts/alpha.bib": "\n" + GOOD.replace("A paper", "A \u202eparep")}, "abstracts/alpha.bib", 4, "invisible character U+202E (RIGHT-TO-LEFT OVERRIDE): delete it"),
+    "field twice": ({"abstracts/alpha.bib": GOOD.replace("  year", "  Title = {Other},\n  year")}, "abstracts/alpha.bib", 5, "bib entry 'k1': field 'title' is given twice"),
+    "too many authors": ({"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "A and " * 100 + "B")}, "abstracts/alpha.bib", 2, "field 'author': over 100 names: give the first ones, then 'and others'"),
+    "bad author list": ({"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "Doe, Jane, Jr, X")}, "abstracts/alpha.bib", 2, "field 'author': Too many commas"),
+    "too many entries": ({"abstracts/alpha.bib": "".join(f"@misc{{k{i},\n  title = {{W{i}}}\n}}\n" for i in range(MAX_BIB_ENTRIES + 5))}, "abstracts/alpha.bib", 3 * MAX_BIB_ENTRIES + 1, f"more than {MAX_BIB_ENTRIES} entries in one bib file"),
+    "key differs in one file": ({"abstracts/alpha.bib": GOOD + "\n" + GOOD.replace("A paper", "Another")}, "abstracts/alpha.bib", 8, "bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1: cite it under another key"),
+    "key differs, case of the key": ({"abstracts/alpha.bib": GOOD, "abstracts/beta.bib": GOOD.replace("k1", "K1").replace("2020", "2021")}, "abstracts/beta.bib", 1, "bib key 'K1' in abstracts/beta.bib:1 differs from the entry in abstracts/alpha.bib:1"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_refused_bib(build_root, tmp_path, case):
+    files, file, line, message = CASES[case]
+    _app, warnings = build_root("schedule", files)
+    located = [w for w in warnings.splitlines() if w.startswith(f"{file}:{line}: WARNING: ")]
+    assert any(message in w for w in located), warnings
+    assert "Traceback" not in warnings and "Exception" not in warnings
+    problems = [str(p) for p in check_project(tmp_path / "schedule")]
+    assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["\\input{x}", "\\include{x}", "\\def\\a{b}", "\\write18{ls}", "\\immediate", "\\special{pdf:x}",
+     "\\csname x\\endcsname", "\\catcode`\\@=11", "\\openin1=x", "\\read1 to\\x", "\\newcommand{\\x}{y}",
+     "\\let\\a\\b", "\\end{document}", "\\loop", "\\href{javascript:x}{y}", "\\url{https://x.org}",
+     "\\makeatletter", "\\usepackage{x}", "\\expandafter", "\\\\", "\\noexpand"],
+)  # fmt: skip
+def test_latex_commands_are_refused(command):
+    text = GOOD.replace("A paper", f"A {command} paper")
+    entries, problems = read_bib(text, "abstracts/alpha.bib")
+    assert entries == []
+    assert [(p.location, "is not allowed in a bib field (field 'title')" in p.message) for p in problems] == [
+        ("abstracts/alpha.bib:3", True)
+    ]
+
+
+def test_malformed_string_fails_the_real_build_in_one_line(rootdir, tmp_path):
+    """It crashed sphinxcontrib-bibtex with a traceback."""
+    root = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", root)
+    (root / "abstracts/alpha.bib").write_text('@string{psy "P"}\n' + GOOD.replace("{J}", "psy"))
+    (root / "abstracts/alpha.md").write_text(talk("k1"))
+    build = sphinx_build(root)
+    assert build.returncode != 0
+    assert "Traceback" not in build.output and "Exception occurred" not in build.output
+    assert "abstracts/alpha.bib:1: WARNING: @string: '=' expected" in build.output
+
+
+# --------------------------------------------------------------------------- valid BibTeX works
+
+
+def _page(app, name: str) -> str:
+    return (Path(app.outdir) / f"abstracts/{name}.html").read_text(encoding="utf-8")
+
+
+def test_string_macros_concatenation_and_months(build_root):
+    bib = (
+        '@string{psy = "Psychological Review"}\n@STRING(ed = {Ada})\n'
+        "@article{k1,\n  author = ed # { Lovelace},\n  title = {On engines},\n"
+        '  journal = psy # " Letters",\n  year = 1843,\n  month = oct\n}\n'
+    )
+    app, warnings = build_root("schedule", {"abstracts/alpha.bib": bib, "abstracts/alpha.md": talk("k1")})
+    assert "WARNING" not in warnings, warnings
+    page = _page(app, "alpha")
+    assert "Psychological Review Letters" in page
+    assert "Ada Lovelace" in page
+    assert "October 1843" in page
+
+
+def test_a_macro_never_changes_another_files_references(build_root, tmp_path):
+    """Two files define the same macro name differently: each file's entries get their own."""
+    files = {
+        "abstracts/alpha.bib": '@string{jr = "Journal of Alpha"}\n' + GOOD.replace("{J}", "jr"),
+        "abstracts/beta.bib": '@string{jr = "Beta Letters"}\n@string{oct = "Octobre"}\n'
+        + ENTRY.format(key="k2", title="B paper")
+        .replace("{J}", "jr")
+        .replace("year", "month = oct,\n  year"),
+        "abstracts/alpha.md": talk("k1"),
+        "abstracts/beta.md": talk("k2", "Beta talk").replace("[ada]", "[ada, bob]"),
+    }
+    app, warnings = build_root("schedule", files)
+    assert "WARNING" not in warnings, warnings
+    alpha, beta = _page(app, "alpha"), _page(app, "beta")
+    assert "Journal of Alpha" in alpha and "Beta Letters" not in alpha
+    assert "Beta Letters" in beta and "Journal of Alpha" not in beta
+    assert "Octobre 2020" in beta
+    assert check_project(tmp_path / "schedule") == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["https://doi.org/10.1137/07070111X", "http://dx.doi.org/10.1137/07070111X", "doi:10.1137/07070111X",
+     "DOI: 10.1137/07070111X", "{10.1137/07070111X}", "10.1137/07070111X"],
+)  # fmt: skip
+def test_doi_is_normalised(build_root, written):
+    bib = GOOD.replace("  year", f"  doi = {{{written}}},\n  year")
+    app, warnings = build_root("schedule", {"abstracts/alpha.bib": bib, "abstracts/alpha.md": talk("k1")})
+    assert "WARNING" not in warnings, warnings
+    page = _page(app, "alpha")
+    assert 'href="https://doi.org/10.1137/07070111X"' in page
+    assert "doi.org/http" not in page and "doi.org/doi" not in page.lower().replace("doi.org/10", "")
+
+
+def test_accents_formatting_and_types_are_allowed(build_root):
+    bib = (
+        "@online{k1,\n  author = {M{\\\"u}ller, J{\\'e}r{\\^o}me and Gar\\c{c}on, Fran\\c{c}ois and "
+        "{\\O}stergaard, {\\AA}sa and Stra{\\ss}er, {\\L}ukasz},\n"
+        "  title = {\\emph{Sparse} \\textbf{and} $\\ell_1$-norm \\& {PCA}: 50\\% faster~now},\n"
+        "  year = 2024,\n  url = {https://example.org/a\\_b?x=1},\n"
+        "  howpublished = {\\url{https://example.org/page}}\n}\n"
+        "@conference{k2,\n  author = {Doe, Jane},\n  title = {Proc paper},\n  booktitle = {Proc},\n  year = 2020\n}\n"
+    )
+    talk_text = talk("k1").replace("{footcite}`k1`", "{footcite}`k1,k2`")
+    app, warnings = build_root("schedule", {"abstracts/alpha.bib": bib, "abstracts/alpha.md": talk_text})
+    assert "WARNING" not in warnings, warnings
+    page = _page(app, "alpha")
+    assert "Müller" in page and "Garçon" in page and "Øster" in page and "Straßer" in page
+    assert 'href="https://example.org/a_b?x=1"' in page
+    assert "Proc paper" in page
+
+
+def test_shared_key_compares_by_content(build_root, tmp_path):
+    """The same work in two talks' files, fields in another order, other spacing and name case."""
+    reordered = (
+        '@ARTICLE{k1,\n    YEAR={2020}, Journal = "J",\n title   =   {A   paper},\n Author={Doe, Jane}}\n'
+    )
+    files = {
+        "abstracts/alpha.bib": GOOD,
+        "abstracts/beta.bib": "% the same work\n" + reordered,
+        "abstracts/alpha.md": talk("k1"),
+        "abstracts/beta.md": talk("k1", "Beta talk").replace("[ada]", "[ada, bob]"),
+    }
+    app, warnings = build_root("schedule", files)
+    assert "WARNING" not in warnings, warnings
+    assert "A paper" in _page(app, "beta")
+    assert check_project(tmp_path / "schedule") == []
+
+
+# --------------------------------------------------------------------------- who is adding the conflict
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def repo_with_base(rootdir, tmp_path):
+    """A project whose base branch ('base') has abstracts/beta.bib; alpha.bib is being added."""
+    require_tool("git", "the base branch tells which bib file is new")
+    root = tmp_path / "schedule"
+    shutil.copytree(rootdir / "test-schedule", root)
+    (root / "abstracts/beta.bib").write_text(GOOD)
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "base")
+    _git(root, "branch", "base")
+    (root / "abstracts/alpha.bib").write_text("\n" + GOOD.replace("A paper", "My paper"))
+    return root
+
+
+def test_conflict_blames_the_file_being_added(build_root, repo_with_base, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_BASE", "base")
+    expected = (
+        "abstracts/alpha.bib:2: bib key 'k1' in abstracts/alpha.bib:2 differs from the entry in "
+        "abstracts/beta.bib:1 (abstracts/alpha.bib is the file being added; abstracts/beta.bib is already "
+        "on base): cite it under another key, or copy that entry unchanged"
+    )
+    assert [str(p) for p in check_project(repo_with_base)] == [expected]
+    _app, warnings = build_root("schedule")
+    assert expected.replace(":2: ", ":2: WARNING: ", 1) in warnings, warnings
+    assert "abstracts/beta.bib:1: WARNING" not in warnings
+
+
+def test_conflict_without_a_base_names_both_files(repo_with_base, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_BASE", "no-such-branch")
+    assert [str(p) for p in check_project(repo_with_base)] == [
+        "abstracts/beta.bib:1: bib key 'k1' in abstracts/beta.bib:1 differs from the entry in "
+        "abstracts/alpha.bib:2: cite it under another key, or copy that entry unchanged"
+    ]
+
+
+def test_files_in_base(repo_with_base, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_BASE", "base")
+    files = files_in_base(repo_with_base)
+    assert "abstracts/beta.bib" in files and "abstracts/alpha.bib" not in files
+    # relative to the project when it is a folder of the repository
+    assert "beta.bib" in files_in_base(repo_with_base / "abstracts")
+    monkeypatch.setenv("WORKSHOP_BASE", "no-such-branch")
+    assert files_in_base(repo_with_base) is None
+    monkeypatch.setenv("WORKSHOP_BASE", "--output=/tmp/x")
+    assert files_in_base(repo_with_base) is None
+    monkeypatch.delenv("WORKSHOP_BASE")
+    assert files_in_base(repo_with_base) is None  # no origin/main here
+    plain = tmp_path / "not-a-repo"
+    plain.mkdir()
+    assert files_in_base(plain) is None
+    monkeypatch.setenv("PATH", str(plain))  # no git at all
+    assert files_in_base(repo_with_base) is None
+
+
+# --------------------------------------------------------------------------- links
+
+
+def test_linked_bib_is_refused_and_not_read(build_root, rootdir, tmp_path):
+    secret = tmp_path / "secret.bib"
+    secret.write_text("@misc{k1,\n  title = {TOPSECRET}\n}\n")
+    root = tmp_path / "schedule"
+    shutil.copytree(rootdir / "test-schedule", root)
+    os.symlink(secret, root / "abstracts/alpha.bib")
+    os.symlink(root / "conf.py", root / "abstracts/beta.bib")
+    app, warnings = build_root("schedule", {"abstracts/alpha.md": talk("k1")})
+    for name in ("alpha", "beta"):
+        expected = f"abstracts/{name}.bib:1: WARNING: the bib file must be a regular file, not a link"
+        assert expected in warnings, warnings
+    assert "Traceback" not in warnings
+    assert "TOPSECRET" not in _page(app, "alpha")
+    assert "TOPSECRET" not in (Path(app.doctreedir) / "workshop-references.bib").read_text()
+    problems = [str(p) for p in check_project(root)]
+    assert (
+        "abstracts/alpha.bib:1: the bib file must be a regular file, not a link: copy the references into it"
+        in problems
+    )
+
+
+def test_bib_under_a_linked_folder_is_refused(build_root, rootdir, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "refs.bib").write_text(GOOD)
+    root = tmp_path / "schedule"
+    shutil.copytree(rootdir / "test-schedule", root)
+    os.symlink(elsewhere, root / "refs")
+    conf = (
+        (root / "conf.py")
+        .read_text()
+        .replace("bibtex_bibfiles: list[str] = []", 'bibtex_bibfiles = ["refs/refs.bib"]')
+    )
+    _app, warnings = build_root("schedule", {"conf.py": conf})
+    assert "refs/refs.bib:1: WARNING: the bib file must be a regular file, not a link" in warnings, warnings
+    assert any(str(p).startswith("refs/refs.bib:1: the bib file must be") for p in check_project(root))
+
+
+def test_linked_bib_fails_the_real_build_without_a_traceback(rootdir, tmp_path):
+    """A symlinked .bib crashed every build of the site."""
+    root = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", root)
+    os.symlink(
+        "/etc/hostname" if Path("/etc/hostname").exists() else "/etc/passwd", root / "abstracts/alpha.bib"
+    )
+    build = sphinx_build(root)
+    assert build.returncode != 0
+    assert "Traceback" not in build.output and "Exception occurred" not in build.output
+    assert "abstracts/alpha.bib:1: WARNING: the bib file must be a regular file, not a link" in build.output
+
+
+def test_folder_named_bib_is_refused(build_root, rootdir, tmp_path):
+    root = tmp_path / "schedule"
+    shutil.copytree(rootdir / "test-schedule", root)
+    (root / "abstracts/alpha.bib").mkdir()
+    _app, warnings = build_root("schedule")
+    assert "abstracts/alpha.bib:1: WARNING: the bib file must be a regular file" in warnings, warnings
+    assert [str(p) for p in check_project(root)] == [
+        "abstracts/alpha.bib:1: the bib file must be a regular file"
+    ]
+
+
+# --------------------------------------------------------------------------- bounded work
+
+
+def test_80000_tiny_entries_are_refused_fast():
+    text = "@misc{k,}\n" * 80_000  # 800,000 characters: under the size limit
+    assert len(text) < 1_000_000
+    start = time.perf_counter()
+    _merged, entries, problems = merge([("abstracts/alpha.bib", text)])
+    elapsed = time.perf_counter() - start
+    assert elapsed < 0.25, elapsed
+    assert entries == {}
+    assert [str(p) for p in problems] == [
+        f"abstracts/alpha.bib:{MAX_BIB_ENTRIES + 1}: more than {MAX_BIB_ENTRIES} entries in one bib file: "
+        "keep only the works it cites"
+    ]
+
+
+ADVERSARIAL = {
+    # name: (text of about 1 MB, message part)
+    "entries never closed": ("@misc{" * 160_000, "is never closed"),
+    "deep braces": (
+        "@misc{k,\n title = " + "{" * 450_000 + "}" * 450_000 + "\n}\n",
+        "more than 20,000 fields, braces",
+    ),
+    "nested braces": (
+        "@misc{k,\n title = " + "{" * 150 + "}" * 150 + "\n}\n" + "% " + "x" * 990_000,
+        "too many nested braces",
+    ),
+    "at signs": ("@" * 990_000, None),
+    "long type name": ("@" + "a" * 990_000, None),
+    "accents": ("@misc{k,\n title = {" + "\\'e" * 330_000 + "}\n}\n", None),
+    "commands": (
+        "@misc{k,\n title = {" + "\\emph{x}" * 120_000 + "}\n}\n",
+        "more than 20,000 fields, braces",
+    ),
+    "dollars": ("@misc{k,\n title = {" + "$\\alpha$" * 120_000 + "}\n}\n", None),
+    "concatenations": (
+        "@misc{k,\n title = " + "{a} # " * 160_000 + "{b}\n}\n",
+        "more than 20,000 fields, braces",
+    ),
+    "fields": ("@misc{k,\n" + "a = {b},\n" * 110_000 + "}\n", "more than 20,000 fields, braces"),
+    "fields in many entries": (
+        "".join(f"@misc{{k{i},\n" + "a = {b},\n" * 30 + "}\n" for i in range(200)),
+        "given twice",
+    ),
+    "author list": ("@misc{k,\n author = {" + "A and " * 160_000 + "B}\n}\n", "over 100 names"),
+    "author lists": (
+        "".join(f"@misc{{k{i},\n author = {{{'A and ' * 99}B}}\n}}\n" for i in range(200)),
+        "over 2,000 names in the file",
+    ),
+    "strings": ("@string{a = {" + "x" * 990_000 + "}}\n", None),
+    "doi": ("@misc{k,\n doi = {10.1000/" + "x" * 990_000 + "}\n}\n", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ADVERSARIAL))
+def test_adversarial_bib_is_checked_in_under_a_second(case):
+    text, message = ADVERSARIAL[case]
+    assert len(text) <= 1_000_000
+    start = time.perf_counter()
+    _merged, _entries, problems = merge([("abstracts/alpha.bib", text)])
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, elapsed
+    if message:
+        assert any(message in p.message for p in problems), problems
