@@ -31,9 +31,11 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
 from .allowlist import PageRules, check_doctree, check_word_limit, node_line
+from .content import check_size
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, did_you_mean
 from .imagefile import link_on_path
+from .pages import source_name
 
 ALLOWED_DIRECTIVES = frozenset({
     "math", "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso",
@@ -242,10 +244,8 @@ class WorkshopMarkdownParser(MystParser):
         file = source.relative_to(env.srcdir).as_posix()
         rules = PageRules(file, page_id, folder, _math_checker(), Path(env.srcdir))
         source_lines = env.temp_data.get("workshop_source_lines", inputstring.count("\n") + 1)
-        if link := link_on_path(Path(env.srcdir), source):
-            rules.add(f"the page must be a regular file, not a link ({link.relative_to(env.srcdir)})", 1,
-                      Problem.FILE)  # fmt: skip
-            inputstring = ""
+        if env.temp_data.get("workshop_refused"):  # reported at source-read
+            return
         # Defence in depth: even a directive that got through reads no file and writes no raw output.
         document.settings.file_insertion_enabled = False
         document.settings.raw_enabled = False
@@ -320,10 +320,22 @@ def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read, before any other handler: the contributor's own line count (the extension
     may append to the text), and nothing at all of a page that is a link."""
     page = contributor_page(app.config, docname)
+    app.env.temp_data.pop("workshop_refused", None)
     if page is None:
         return
-    if link_on_path(Path(app.srcdir), Path(app.env.doc2path(docname))):
-        source[0] = ""  # not a word of the file it points to reaches a handler or a message
+    file = source_name(app, docname)
+    if link := link_on_path(Path(app.srcdir), Path(app.env.doc2path(docname))):
+        problem = WorkshopError(
+            f"the page must be a regular file, not a link ({link.relative_to(app.srcdir).as_posix()})",
+            file, 1, Problem.FILE)  # fmt: skip
+        refused = [problem]
+    else:
+        refused = check_size(source[0], file)
+    if refused:  # nothing of it reaches a parser, a handler or a message: bounded work
+        report_all(refused)
+        app.env.get_domain("workshop").note_problems(docname, refused)
+        app.env.temp_data["workshop_refused"] = True
+        source[0] = ""
     app.env.temp_data["workshop_source_lines"] = source[0].count("\n") + 1
 
 

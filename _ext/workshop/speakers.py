@@ -12,7 +12,6 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import frontmatter
-from .content import check_size
 from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
@@ -25,11 +24,10 @@ from .talks import linked_title, talk_item, talk_order
 
 def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
     sid = speaker_id(app, docname)
-    if sid is None:
+    if sid is None or app.env.temp_data.get("workshop_refused"):
         return
     file = source_name(app, docname)
     meta, problems = frontmatter.read_speaker(sid, source[0], file)
-    problems += check_size(source[0], file)
     if meta.photo:
         folder = app.config.workshop_speakers_dir
         reason = own_image_problem(meta.photo, sid, folder) or image_file_problem(

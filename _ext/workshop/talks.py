@@ -14,7 +14,6 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import frontmatter
-from .content import check_size
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
@@ -29,12 +28,11 @@ REFERENCES_SECTION = "\n\n## References\n\n```{footbibliography}\n```\n"
 def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read: collect the talk's front matter; give its citations a References section."""
     tid = talk_id(app, docname)
-    if tid is None:
+    if tid is None or app.env.temp_data.get("workshop_refused"):
         return
     file = source_name(app, docname)
     meta, problems = frontmatter.read_talk(tid, source[0], file)
     # The body's rules (allow-lists, citations, title, word limit) are checked on the parse (gate.py).
-    problems += check_size(source[0], file)
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_talk(docname, meta)
@@ -63,7 +61,7 @@ def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def author_nodes(authors) -> list[nodes.Node]:
-    """'Name¹, Name²' with the numbered affiliations after them, as proceedings print them."""
+    """'Name¹ (ORCID …), Name²' with the numbered affiliations after them, as proceedings print them."""
     affiliations: list[str] = []
     for author in authors:
         for aff in author.affiliations:
@@ -77,6 +75,16 @@ def author_nodes(authors) -> list[nodes.Node]:
         marks = ",".join(str(affiliations.index(a) + 1) for a in author.affiliations)
         if marks:
             out.append(nodes.superscript("", marks))
+        if author.orcid:  # checked against the ORCID pattern by the front matter reader
+            # 'ORCID 0000-0002-1825-0097', linked: the id stays readable on paper
+            record = nodes.reference(
+                "",
+                f"ORCID {author.orcid}",
+                refuri=f"https://orcid.org/{author.orcid}",
+                reftitle=f"ORCID record of {author.name}",
+                classes=["orcid"],
+            )
+            out += [nodes.Text(" ("), record, nodes.Text(")")]
         if author.corresponding:
             out.append(nodes.Text(" (corresponding)"))
     if affiliations:
