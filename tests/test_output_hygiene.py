@@ -16,6 +16,8 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from workshop import exports, publish
 from workshop.model import MAX_DAYS, MAX_ROOMS, MAX_SLOTS, Day, Schedule, Slot, load_schedule
@@ -360,6 +362,37 @@ def test_meta_tags_escape_and_clean_their_values():
         "property": "og:title",
         "content": 'x" onload="alert(1)"><script>alert(2)</script>',
     }
+
+
+# Any text, with the hostile characters and the iCalendar and XML specials made likely.
+ANY_TEXT = st.text(
+    st.one_of(st.characters(), st.sampled_from([*HOSTILE_CHARS, "\\", ";", ",", "<", "&", '"', "N"])),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=ANY_TEXT, name=ANY_TEXT, affiliation=ANY_TEXT, abstract=ANY_TEXT, venue=ANY_TEXT)
+def test_any_text_gives_well_formed_clean_exports(title, name, affiliation, abstract, venue):
+    day = dt.date(2024, 11, 26)
+    slot = Slot(day, dt.time(9), dt.time(10), "alpha", None, "talk", None, 5, 5)
+    schedule = Schedule(SCHEDULE_FILE, "Europe/Paris", venue, (), (Day(day, None, (slot,), 4),))
+    person = exports.Person("ada", name, "https://x.org/ada.html", (affiliation,), "0000-0002-1825-0097")
+    item = exports.Item(slot, title, "https://x.org/alpha.html", abstract, (person,), "alpha", (person,))
+    programme = exports.Programme(schedule, (item,), "T24", title, "https://x.org/")
+    calendar = exports.ics(programme, name=title).decode("utf-8")
+    for line in calendar[:-2].split("\r\n"):
+        assert_no_forbidden(line, "ICS")
+    event = icalendar.Calendar.from_ical(calendar).walk("VEVENT")[0]
+    assert str(event["summary"]) == one_line(title)
+    assert str(event["location"]) == one_line(venue)
+    xml = exports.frab_xml(programme)
+    assert etree.fromstring(xml).findtext(".//event/title") == one_line(title)
+    script = exports.script_json(exports.talk_event(programme, item))
+    assert_no_forbidden(script, "JSON-LD")
+    assert not re.search("[<>&]", script)
+    assert json.loads(script)["contributor"][0]["name"] == one_line(name)
+    assert_no_forbidden(publish._meta("og:title", title), "meta")
 
 
 def test_sitemap_and_robots_are_clean(tmp_path):
