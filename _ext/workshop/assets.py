@@ -30,15 +30,45 @@ def mathjax_source() -> Path:
 
 MYST_MATH_CLASSES = "tex2jax_process|mathjax_process|math|output_area"
 
+# MathJax's own defences, behind the math checker (texcheck): the 'safe' extension filters
+# what TeX may put into the page (only http/https links, no classes, ids or styles of one's own),
+# the HTML extension (\href, \class, \style, \cssId) and \unicode are never loaded, and text
+# in \text{…} is read with textmacros, as LaTeX reads it in the PDF.
+MATHJAX_SAFETY = {
+    "loader": {"load": ["ui/safe", "[tex]/textmacros"]},
+    "tex": {
+        "packages": {"[+]": ["textmacros"]},
+        "autoload": {"html": [], "unicode": [], "verb": [], "color": [], "colorv2": []},
+        "require": {
+            "allow": {"html": False, "unicode": False, "verb": False, "color": False, "colorv2": False}
+        },
+    },
+    "options": {
+        "safeOptions": {
+            "allow": {"URLs": "safe", "classes": "safe", "cssIDs": "safe", "styles": "safe"},
+            "safeProtocols": {"http": True, "https": True, "file": False, "javascript": False, "data": False},
+        }
+    },
+}
+
+
+def merged(base: dict, extra: dict) -> dict:
+    result = dict(base)
+    for key, value in extra.items():
+        result[key] = merged(result.get(key, {}), value) if isinstance(value, dict) else value
+    return result
+
 
 def use_local_mathjax(app: Sphinx, config: Config) -> None:
     """The bundled MathJax is version 3, so its settings go in mathjax3_config. Filled here with
     what MyST would add at builder-inited, so the stored configuration never looks changed
     (which would rewrite every page on every incremental build)."""
     config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
-    if not config.mathjax3_config and not getattr(config, "mathjax4_config", None):
+    mathjax3 = config.mathjax3_config or {}
+    if not mathjax3 and not getattr(config, "mathjax4_config", None):
         classes = getattr(config, "myst_mathjax_classes", None) or MYST_MATH_CLASSES
-        config.mathjax3_config = {"options": {"processHtmlClass": classes}}
+        mathjax3 = {"options": {"processHtmlClass": classes}}
+    config.mathjax3_config = merged(mathjax3, MATHJAX_SAFETY)
 
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
