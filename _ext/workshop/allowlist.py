@@ -18,6 +18,7 @@ from docutils import nodes
 
 from .errors import Problem, WorkshopError
 from .imagefile import image_file_problem, own_image_problem
+from .safetext import describe, forbidden_char
 from .urls import url_problem
 
 # Node types MyST makes from the Markdown and the allowed directives and roles (see gate.py).
@@ -108,6 +109,9 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
         return False
     if isinstance(node, nodes.Text):
         parent = node.parent
+        if bad := forbidden_char(str(node).replace("\n", " ").replace("\t", " ")):  # line breaks are text
+            rules.add(f"the text holds {describe(bad)}: remove it", line)
+            return False
         if not isinstance(parent, nodes.literal | nodes.literal_block | nodes.comment | nodes.math):
             _check_text(str(node), line, rules)
         return True
