@@ -66,11 +66,16 @@ def decode(data: bytes, file: str, line_offset: int = 0) -> str:
 # to gigabytes), no tags (they name Python types), limited nesting and size.
 MAX_DEPTH = 20
 MAX_NODES = 50_000
-# A syntax error is worded and located by PyYAML's pure-Python parser (its messages are the
-# clearer ones); above this size libyaml's message is kept, so the work stays bounded.
-MAX_REREAD_CHARS = 200_000
+# A syntax error found by libyaml is worded and located again by PyYAML's pure-Python parser (its
+# messages are the clearer ones) when the text is small; the pure parser is 20 to 40 times slower.
+MAX_REREAD_CHARS = 20_000
+# Without libyaml, the pure parser reads at most this much (a 500-talk programme is about 40 kB).
+MAX_PURE_CHARS = 200_000
 # YAML reads these as line breaks, a text editor and git do not: line numbers would disagree.
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+# What PyYAML's reader refuses (C0 controls but tab and line ends, DEL, surrogates, ...), found first
+# so the line is exact whichever parser runs.
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _CORE_TAG = "tag:yaml.org,2002:"
 ANCHOR_MESSAGE = "YAML anchors and aliases (&name, *name) are not allowed: write the value out"
 DEPTH_MESSAGE = f"the YAML is nested more than {MAX_DEPTH} levels deep: flatten it"
@@ -83,35 +88,28 @@ def parse(text: str, file: str, line_offset: int = 0) -> LocMap | LocSeq | LocSt
     from the parser's events, one at a time, so anchors, aliases, tags, deep nesting and too many
     values are refused where they start, before any of them is expanded.
     """
-    if odd := _YAML_ONLY_BREAKS.search(text):
-        line = text.count("\n", 0, odd.start()) + 1 + line_offset
-        raise WorkshopError(
-            f"the invisible line break U+{ord(odd.group()):04X} is not allowed: delete it",
-            file,
-            line,
-            Problem.YAML,
-        )
-    fast = getattr(yaml, "CSafeLoader", None)  # libyaml: the same events, 20 times faster
+    for pattern, what in ((_YAML_ONLY_BREAKS, "invisible line break"), (_NON_PRINTABLE, "control character")):
+        if odd := pattern.search(text):
+            line = text.count("\n", 0, odd.start()) + 1 + line_offset
+            message = f"the {what} U+{ord(odd.group()):04X} is not allowed: delete it"
+            raise WorkshopError(message, file, line, Problem.YAML)
+    fast = getattr(yaml, "CSafeLoader", None)  # libyaml: the same events, 20 to 40 times faster
     if fast is not None:
         try:
             return _Builder(file, line_offset).build(yaml.parse(text, Loader=fast))
         except yaml.YAMLError as err:
             if len(text) > MAX_REREAD_CHARS:
-                raise _located(err, text, file, line_offset) from None
+                raise _located(err, file, line_offset) from None
+    elif len(text) > MAX_PURE_CHARS:
+        message = f"the YAML has {len(text):,} characters, over the limit of {MAX_PURE_CHARS:,}"
+        raise WorkshopError(message + ": is it the right file?", file, 1 + line_offset, Problem.YAML)
     try:
         return _Builder(file, line_offset).build(yaml.parse(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as err:
-        raise _located(err, text, file, line_offset) from None
+        raise _located(err, file, line_offset) from None
 
 
-def _located(err: yaml.YAMLError, text: str, file: str, offset: int) -> WorkshopError:
-    if isinstance(err, yaml.reader.ReaderError):
-        position = min(max(err.position, 0), len(text))
-        line = text.count("\n", 0, position) + 1 + offset
-        char = err.character if isinstance(err.character, str) else chr(err.character)
-        return WorkshopError(
-            f"the control character U+{ord(char):04X} is not allowed: delete it", file, line, Problem.YAML
-        )
+def _located(err: yaml.YAMLError, file: str, offset: int) -> WorkshopError:
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line = (mark.line + 1 if mark else 1) + offset
