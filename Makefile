@@ -47,8 +47,8 @@ pdf: $(STAMP)
 	  echo "error: make pdf needs TeX ($$tool is missing). On Debian/Ubuntu: sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
 	  exit 1; }; done
 	$(SPHINXBUILD) -b latex -t proceedings $(if $(DRAFT),-t draft) -d $(BUILDDIR)/doctrees-pdf . $(BUILDDIR)/latex
-	$(MAKE) -C $(BUILDDIR)/latex all-pdf LATEXMKOPTS="-interaction=nonstopmode -halt-on-error -silent" >$(BUILDDIR)/latex/latexmk.out 2>&1 || { \
-	  tail -n 40 $(BUILDDIR)/latex/latexmk.out; echo "error: LaTeX failed, see $(BUILDDIR)/latex/lorainne24-proceedings.log"; exit 1; }
+	@# latexmk in a sandbox: clean environment, no shell escape, paranoid file access, PDF_TIMEOUT
+	PYTHONPATH=_ext $(BIN)/python -m workshop.latexrun $(BUILDDIR)/latex --name $(basename $(PDF_NAME))
 	@mkdir -p $(BUILDDIR)/pdf && cp $(BUILDDIR)/latex/$(PDF_NAME) $(BUILDDIR)/pdf/$(PDF_NAME)
 	@echo "The proceedings are in $(BUILDDIR)/pdf/$(PDF_NAME)"
 

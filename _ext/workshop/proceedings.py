@@ -6,6 +6,7 @@ The book is the same documents as the site, through Sphinx's LaTeX builder, with
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -161,6 +162,32 @@ class BookLayout(SphinxPostTransform):
                 transition.parent.remove(transition)
 
 
+SOURCE_MARKER = "% workshop-source: "
+SOURCE_END_MARKER = "% workshop-source-end"
+SAFE_SOURCE = re.compile(r"[A-Za-z0-9._/-]+")  # anything else never reaches the .tex as written
+
+
+class SourceMarkers(SphinxPostTransform):
+    """LaTeX: a comment line at the start and end of each document in the book, naming its
+    source file, so that a LaTeX error can be traced back to the talk it came from
+    (``latexrun`` reads them)."""
+
+    builders = ("latex",)
+    default_priority = 900
+
+    def marker(self, docname: str) -> nodes.raw:
+        source = self.env.doc2path(docname, False)
+        source = str(source) if SAFE_SOURCE.fullmatch(str(source)) else "(a file with an unusual name)"
+        return nodes.raw("", f"\n{SOURCE_MARKER}{source}\n", format="latex")
+
+    def run(self, **kwargs) -> None:
+        end = f"\n{SOURCE_END_MARKER}\n"
+        for start in list(self.document.findall(addnodes.start_of_file)):
+            start.insert(0, self.marker(start["docname"]))
+            start.append(nodes.raw("", end, format="latex"))
+        self.document.insert(0, self.marker(self.env.docname))  # the book's root document
+
+
 # --------------------------------------------------------------------------- site link
 
 
@@ -207,6 +234,7 @@ def setup_proceedings(app: Sphinx) -> None:
     app.connect("config-inited", configure_latex)
     app.connect("build-finished", copy_proceedings)
     app.add_post_transform(BookLayout)
+    app.add_post_transform(SourceMarkers)
     app.add_directive("proceedings-link", ProceedingsLinkDirective)
     register_resolver(author_index, resolve_author_index)
     register_resolver(proceedings_link, resolve_proceedings_link)
