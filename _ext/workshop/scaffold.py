@@ -121,7 +121,7 @@ def check_placeholders(text: str, file: str) -> list[WorkshopError]:
             add("the title is still the template's placeholder: write your talk's title", number)
         elif stripped.startswith(PLACEHOLDER_ABSTRACT):
             add("the abstract is still the template's placeholder text: write your abstract", number)
-    return problems
+    return sorted(problems, key=lambda problem: problem.line)
 
 
 def _values(data: LocMap, key: str) -> list[LocStr]:
