@@ -83,7 +83,7 @@ def test_refused_bib(build_root, tmp_path, case):
     ["\\input{x}", "\\include{x}", "\\def\\a{b}", "\\write18{ls}", "\\immediate", "\\special{pdf:x}",
      "\\csname x\\endcsname", "\\catcode`\\@=11", "\\openin1=x", "\\read1 to\\x", "\\newcommand{\\x}{y}",
      "\\let\\a\\b", "\\end{document}", "\\loop", "\\href{javascript:x}{y}", "\\url{https://x.org}",
-     "\\makeatletter", "\\usepackage{x}", "\\expandafter", "\\\\", "\\noexpand"],
+     "\\makeatletter", "\\usepackage{x}", "\\expandafter", "\\\\", "\\noexpand", "a\\-b", "x\\,y", "\\/"],
 )  # fmt: skip
 def test_latex_commands_are_refused(command):
     text = GOOD.replace("A paper", f"A {command} paper")
@@ -92,6 +92,13 @@ def test_latex_commands_are_refused(command):
     assert [(p.location, "is not allowed in a bib field (field 'title')" in p.message) for p in problems] == [
         ("abstracts/alpha.bib:3", True)
     ]
+
+
+def test_math_in_a_field_is_kept_limited():
+    title = "An $\\ell_1$ and $\\mathcal{O}(n^2)$ bound, 5\\$"
+    entries, problems = read_bib(GOOD.replace("A paper", title), "abstracts/alpha.bib")
+    assert problems == []
+    assert dict(entries[0].fields)["title"] == title
 
 
 def test_malformed_string_fails_the_real_build_in_one_line(rootdir, tmp_path):
@@ -165,7 +172,7 @@ def test_accents_formatting_and_types_are_allowed(build_root):
     bib = (
         "@online{k1,\n  author = {M{\\\"u}ller, J{\\'e}r{\\^o}me and Gar\\c{c}on, Fran\\c{c}ois and "
         "{\\O}stergaard, {\\AA}sa and Stra{\\ss}er, {\\L}ukasz},\n"
-        "  title = {\\emph{Sparse} \\textbf{and} $\\ell_1$-norm \\& {PCA}: 50\\% faster~now},\n"
+        "  title = {\\emph{Sparse} \\textbf{and} \\TeX{} \\& {PCA}: 50\\% faster~now},\n"
         "  year = 2024,\n  url = {https://example.org/a\\_b?x=1},\n"
         "  howpublished = {\\url{https://example.org/page}}\n}\n"
         "@conference{k2,\n  author = {Doe, Jane},\n  title = {Proc paper},\n  booktitle = {Proc},\n  year = 2020\n}\n"
@@ -175,6 +182,8 @@ def test_accents_formatting_and_types_are_allowed(build_root):
     assert "WARNING" not in warnings, warnings
     page = _page(app, "alpha")
     assert "Müller" in page and "Garçon" in page and "Øster" in page and "Straßer" in page
+    # pybtex shows no formatting command: the merged file holds their text
+    assert "Sparse and TeX &amp; PCA: 50% faster" in page and "\\emph" not in page
     assert 'href="https://example.org/a_b?x=1"' in page
     assert "Proc paper" in page
 

@@ -29,7 +29,7 @@ MAX_BIB_ENTRIES = 200
 MAX_BIB_TOKENS = 20_000  # fields, braces and '#' concatenations in one file
 MAX_NAMES = 100  # authors (or editors) of one entry: BibTeX's "and others" says the rest
 MAX_FILE_NAMES = 2_000  # authors and editors of all the entries of one file
-RULES_VERSION = 2  # change it with the rules: cached results of older rules are then not used
+RULES_VERSION = 3  # change it with the rules: cached results of older rules are then not used
 
 # The entry types pybtex's styles can format, and the usual aliases of others (mapped for the
 # merged file: a type the style does not know would crash the build).
@@ -49,7 +49,7 @@ ENTRY_TYPE_ALIASES = {
 # Commands a field value may use: what BibTeX entries really use for accents and emphasis.
 ACCENTS = frozenset("'\"^`~=.uvHcdbtrk")
 SPECIAL_LETTERS = frozenset({"ss", "o", "O", "aa", "AA", "ae", "AE", "oe", "OE", "l", "L", "i", "j"})
-ESCAPES = frozenset("&%_$#{} -,/")
+ESCAPES = frozenset("&%_$# ")  # not \{ \} \, \/ \-: pybtex shows them as a backslash or a soft hyphen
 FORMATTING = frozenset({
     "emph", "textit", "textbf", "textsc", "texttt", "textrm", "textsf", "textup", "textnormal",
     "textsuperscript", "textsubscript", "mbox", "TeX", "LaTeX",
@@ -188,6 +188,9 @@ URL_COMMAND = re.compile(r"\\url\s*\{([^{}]*)\}")
 NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")  # candidates for the control-character check
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 WHITESPACE = re.compile(r"\s+")
+_FORMATTING_NAMES = "|".join(sorted(FORMATTING - {"TeX", "LaTeX"}))
+FORMATTING_COMMAND = re.compile(rf"\\(?:{_FORMATTING_NAMES})\s*(?=\{{)")
+TEX_LOGO = re.compile(r"\\(La)?TeX\b(?:\s*\{\})?")
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,14 @@ class BibEntry:
     @property
     def text(self) -> str:
         """Plain BibTeX: every value braced and already expanded (values have balanced braces)."""
-        body = "".join(f",\n  {name} = {{{value}}}" for name, value in self.fields)
+        body = "".join(f",\n  {name} = {{{shown(value)}}}" for name, value in self.fields)
         return f"@{self.kind}{{{self.key}{body}\n}}"
+
+
+def shown(value: str) -> str:
+    """The value as the site and the book can show it: pybtex renders no formatting command
+    (\\emph{x} would show as "\\emph x"), so they give way to their braced text."""
+    return TEX_LOGO.sub(r"{\1TeX}", FORMATTING_COMMAND.sub("", value))
 
 
 def _error(message: str, file: str, line: int, subtype: Problem = Problem.BIB) -> WorkshopError:
@@ -470,7 +479,8 @@ def read_entries(raw_entries: list[RawEntry], file: str) -> tuple[list[BibEntry]
         fields: list[tuple[str, str]] = []
         seen: set[str] = set()
         bad = False
-        for (name, parts), line in zip(written_fields, field_lines, strict=False):
+        for (name, parts), field_line in zip(written_fields, field_lines, strict=False):
+            line = raw.line + field_line - 1
             lower = name.lower()
             value = normalize_whitespace("".join(parts))
             problem = None
