@@ -405,3 +405,20 @@ def test_author_orcids_reach_the_pdf(tmp_path):
         r"Ada Lovelace$^{\text{1}}$ (\sphinxhref{https://orcid.org/0000-0001-5109-3700}{ORCID "
         r"0000\sphinxhyphen{}0001\sphinxhyphen{}5109\sphinxhyphen{}3700}), Bob$^{\text{2}}$"
     ) in tex
+
+
+def test_the_contributing_guides_example_reads_as_it_says():
+    from conftest import ROOT
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = guide.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+    meta, problems = read_talk("jane-doe", example, "abstracts/jane-doe.md")
+    assert problems == []
+    assert [a.affiliations for a in meta.authors] == [
+        ("Université de Lorraine, Nancy", "Inria, Nancy"),
+        ("Tsinghua University, Beijing",),
+    ]
+    # its ORCID is ORCID's own example: fine to show, refused as a contributor's own
+    assert [p.message for p in check_placeholders(example, "abstracts/jane-doe.md")] == [
+        "ORCID 0000-0002-1825-0097 is the template's example: write your own ORCID, or delete the line"
+    ]
