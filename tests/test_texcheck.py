@@ -1,0 +1,338 @@
+"""The math checker: what contributors may write in $…$, $$…$$ and amsmath blocks, and what not."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+
+import pytest
+from conftest import copy_site, require_tool, sphinx_build
+from workshop import texcheck
+from workshop.assets import MATHJAX_SAFETY, mathjax_source
+from workshop.texcheck import check_dollars, check_math
+
+# Math as it appears in real low-rank / ML abstracts: all of it must pass.
+GOOD = [
+    r"\|A - UV^\top\|_F^2",
+    r"\min_{U \in \mathbb{R}^{m \times r},\, V \geq 0} \tfrac{1}{2}\lVert X - UV^\top \rVert_F^2 + \lambda \|V\|_1",
+    r"\mathcal{T} = \sum_{r=1}^{R} \mathbf{a}_r \otimes \mathbf{b}_r \otimes \mathbf{c}_r",
+    r"\operatorname*{arg\,min}_{\theta} \; \mathbb{E}_{x \sim p}\left[ \ell(f_\theta(x)) \right]",
+    r"\widehat{W} = \operatorname{diag}(\sigma_1, \dots, \sigma_k)",
+    r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}^{-1} = \frac{1}{ad - bc}\begin{bmatrix} d & -b \\ -c & a \end{bmatrix}",
+    r"f(x) = \begin{cases} x^2 & \text{if } x \ge 0, \\ -x & \text{otherwise} \end{cases}",
+    r"\left\langle \nabla f(x), y - x \right\rangle \leq \frac{L}{2}\|y - x\|^2",
+    r"\sqrt[3]{x} + \binom{n}{k} + \dfrac{\partial^2 u}{\partial t^2}",
+    r"\underbrace{a + \cdots + a}_{n\ \text{times}} \overset{\text{def}}{=} na",
+    r"\boldsymbol{\Sigma}^{1/2} \quad \hspace{1em} \text{rank}(X) \leq r",
+    r"\lim_{n \to \infty} \frac{1}{n}\sum_{i=1}^n \log p(x_i) \label{eq:mle}",
+    r"\text{50\% of \textbf{all} entries}",
+    r"\bigl( x \bigr) \Big\| y \Big\|",
+    "a + b\n= c",
+]
+
+
+def messages(tex: str, **options) -> list[str]:
+    return [message for _line, message in check_math(tex, **options)]
+
+
+@pytest.mark.parametrize("tex", GOOD)
+def test_math_of_real_abstracts_passes(tex):
+    assert check_math(tex) == []
+
+
+def test_display_blocks_may_align_and_amsmath_blocks_may_be_whole_displays():
+    assert check_math("a &= b \\\\\n&= c", display=True) == []
+    align = "\\begin{align}\na &= b \\tag{1} \\\\\nc &= d \\nonumber\n\\end{align}"
+    assert check_math(align, amsmath=True) == []
+    split = r"\begin{equation}\begin{split} a &= b \\ &= c \end{split}\end{equation}"
+    assert check_math(split, amsmath=True) == []
+
+
+@pytest.mark.parametrize(
+    ("tex", "line", "expected"),
+    [
+        (r"\frac{a}{b", 0, "'{' is not closed: add '}'"),
+        ("x +\n\\frac{a}{b}}", 1, "'}' has no matching '{'"),
+        ("\\left( a\n+ b", 0, "'\\left' has no matching '\\right'"),
+        (r"a \right)", 0, "'\\right' has no matching '\\left'"),
+        ("\\begin{pmatrix} a\n\\end{bmatrix}", 1, "'\\end{bmatrix}' has no matching '\\begin{bmatrix}'"),
+        (r"\begin{tabular}{c} a \end{tabular}", 0, "'\\begin{tabular}' is not a math environment"),
+        (r"\begin{pmatirx} a \end{pmatrix}", 0, "(did you mean 'pmatrix'?)"),
+        (r"\alpah", 0, "'\\alpah' is not allowed in math (did you mean '\\alpha'?)"),
+        (r"\tr(A)", 0, "'\\tr' is not allowed in math (write \\operatorname{tr})"),
+        (r"\argmin_x", 0, "(write \\operatorname*{arg\\,min})"),
+        (r"x^", 0, "'^' needs something after it"),
+        (r"\frac{a}", 0, "'\\frac' needs 2 argument(s)"),
+        ("50%", 0, "'%' starts a TeX comment: write \\% for a percent sign"),
+        ("a # b", 0, "write \\# for a hash sign"),
+        ("a $ b", 0, "write \\$ for a dollar sign"),
+        ("a & b", 0, "'&' outside an alignment"),
+        (r"\text{x_1}", 0, "'_' in text"),
+        (r"\text{\alpha}", 0, "'\\alpha' inside text"),
+        (r"\left{ x \right}", 0, "'\\left' must be followed by a delimiter"),
+        (r"\hspace{\input x}", 0, "'\\hspace' needs a plain length"),
+        (r"\label{a b}", 0, "'\\label' needs a plain name"),
+        ("αβ", 0, "'α' in math (write \\alpha)"),
+        ("\n\nx^^5c", 2, "'^^' (TeX's character code escape) is not allowed"),
+        ("a\u202eb", 0, "control or invisible character U+202E"),
+        ("a\x00b", 0, "control or invisible character U+0000"),
+        ("a\x1bb", 0, "control or invisible character U+001B"),
+        ("a\\", 0, "lone '\\'"),
+        (r"\begin{align} a &= b \end{align}", 0, "'\\begin{align}' only works on its own lines"),
+        (r"a \tag{1}", 0, "'\\tag' only works in an equation written on its own lines"),
+        (r"\begin{split} a \end{split}", 0, "'\\begin{split}' only works directly inside"),
+        (r"\begin{array} a \end{array}", 0, "needs its columns"),
+    ],
+)
+def test_problems_name_the_line_and_say_how_to_fix(tex, line, expected):
+    problems = check_math(tex, display="\n" in tex)
+    assert any(expected in message and at == line for at, message in problems), problems
+
+
+# Each with the reason it is refused, not just "unknown".
+REFUSED = {
+    "input": "reads or writes files", "include": "reads or writes files", "openin": "reads or writes files",
+    "read": "reads or writes files", "readline": "reads or writes files", "def": "defines commands",
+    "gdef": "defines commands", "edef": "defines commands", "xdef": "defines commands", "let": "defines commands",
+    "newcommand": "defines commands", "renewcommand": "defines commands", "DeclareMathOperator": "defines commands",
+    "catcode": "changes how TeX reads", "special": "writes into files or the PDF", "write": "writes into files",
+    "immediate": "writes into files", "csname": "TeX programming", "endcsname": "TeX programming",
+    "string": "TeX programming", "expandafter": "TeX programming", "uppercase": "TeX programming",
+    "char": "TeX programming", "mathchar": "TeX programming", "href": "links are not allowed in math",
+    "url": "links are not allowed in math", "style": "HTML attributes", "class": "HTML attributes",
+    "cssId": "HTML attributes", "data": "HTML attributes", "html": "HTML attributes", "loop": "can hang",
+    "repeat": "can hang", "jobname": "preamble", "documentclass": "preamble", "usepackage": "preamble",
+    "makeatletter": "preamble", "require": "loads MathJax extensions", "unicode": "by its code",
+    "verb": "verbatim", "begingroup": "group with { }", "color": "colour",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_dangerous_commands_are_refused_with_their_reason(name):
+    [message] = messages(f"x \\{name}{{y}}")
+    assert message.startswith(f"'\\{name}' is not allowed in math: ") and REFUSED[name] in message
+
+
+def test_end_document_is_refused():
+    [message] = messages(r"x \end{document} \documentclass{article}")[:1]
+    assert "'\\end{document}' is not allowed in math" in message and "preamble" in message
+
+
+def test_no_refused_name_is_in_the_vocabulary_and_the_vocabulary_is_generous():
+    assert not set(texcheck.REFUSED) & texcheck.MATH_VOCABULARY
+    assert not {"tr", "newcommand", "style", "input", "color"} & texcheck.MATH_VOCABULARY
+    assert len(texcheck.MATH_VOCABULARY) > 500
+
+
+def test_limits_on_length_and_depth():
+    assert "at most 5000" in messages("x" * 5001)[0]
+    assert "nested more than 50 levels" in messages("{" * 51 + "x" + "}" * 51)[0]
+    assert check_math("{" * 49 + "x" + "}" * 49) == []
+
+
+def test_problems_per_formula_are_capped():
+    assert len(check_math(r"\foo " * 1000)) == texcheck.MAX_PROBLEMS
+
+
+ADVERSARIAL = {
+    "open braces": "{" * 10**6,
+    "close braces": "}" * 10**6,
+    "lefts": r"\left(" * (10**6 // 6),
+    "rights": r"\right)" * (10**6 // 7),
+    "backslashes": "\\" * 10**6,
+    "carets": "^" * 10**6,
+    "subscripts": "_" * 10**6,
+    "long name": "\\" + "a" * 10**6,
+    "balanced nesting": ("{" * 40 + "x" + "}" * 40) * (10**6 // 81),
+    "fractions": r"\frac{a}{b}" * (10**6 // 11),
+    "powers": "x^{2}" * (10**6 // 5),
+    "environments": r"\begin{matrix}a&b\end{matrix}" * (10**6 // 29),
+    "percent": "%" * 10**6,
+    "text": r"\text{" + "a" * 10**6 + "}",
+    "ends": r"\end{x}" * (10**6 // 7),
+    "newlines": "\n" * 10**6,
+    "unicode": "é" * 10**6,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_adversarial_megabyte_is_checked_in_under_a_second(name):
+    tex = ADVERSARIAL[name]
+    start = time.perf_counter()
+    assert check_math(tex)  # over the length limit, at least
+    assert time.perf_counter() - start < 1
+    # and the scanner itself is linear: 200 kB (40 times the limit) read in full, under a second
+    start = time.perf_counter()
+    check_math(tex[:200_000], max_length=10**7, display=True)
+    assert time.perf_counter() - start < 1, name
+
+
+def test_check_dollars_finds_math_left_open():
+    message = "unclosed $ or $$: close the math, or write \\$ for a dollar sign"
+    assert check_dollars("and then $$ x + y") == message
+    assert check_dollars(r"so $\frac{a}{b} is") == message
+    assert check_dollars("it costs $5 and $10") is None
+    assert check_dollars("plain text") is None
+    start = time.perf_counter()
+    assert check_dollars("$ " * 500_000) is None
+    assert time.perf_counter() - start < 1
+
+
+# -- The vocabulary against the real renderers ------------------------------------------------
+
+
+def snippets() -> dict[str, str]:
+    """One formula per allowed command, written the way it is used."""
+    result = {}
+    for name in sorted(texcheck.MATH_VOCABULARY - texcheck.SPECIAL):
+        if name in ("left", "right", "middle"):
+            tex = r"\left( x \middle| y \right)"
+        elif name in texcheck.SIZED:
+            tex = rf"\{name}( x \{name})"
+        elif name in texcheck.DELIMITER_NAMES:
+            tex = rf"\left\{name} x \right\{name} \{name}"
+        elif name in texcheck.TEXT_COMMANDS:
+            tex = rf"\{name}{{ab}}"
+        elif name in ("limits", "nolimits"):
+            tex = rf"\sum\{name}_a^b"
+        elif name == "not":
+            tex = r"a \not= b"
+        elif name == "hline":
+            tex = r"\begin{array}{c} a \\ \hline b \end{array}"
+        elif name == "genfrac":
+            tex = r"\genfrac(]{0pt}{2}{a}{b}"
+        elif name == "sideset":
+            tex = r"\sideset{_a}{^b}\sum"
+        else:
+            tex = rf"\{name}" + "{x}" * texcheck.ARGUMENTS.get(name, 0)
+        result[name] = tex
+    for name in ("tag", "notag", "nonumber", "shoveleft", "shoveright"):
+        result.pop(name)  # only inside display environments: their own test below
+    return result
+
+
+def test_every_allowed_command_typesets_in_latex_as_the_book_loads_it(tmp_path):
+    require_tool("xelatex", "the vocabulary is checked against real LaTeX")
+    body = []
+    for name, tex in snippets().items():
+        assert check_math(tex) == [], name
+        body.append(f"% {name}\n${tex}$\\par")
+    body.append(r"\begin{align} a &= b \tag{1} \\ c &= d \notag \\ e &= f \nonumber \end{align}")
+    body.append(r"\begin{multline} a \\ \shoveleft{b} \\ \shoveright{c} \\ d \end{multline}")
+    # What Sphinx's LaTeX builder loads for math (sphinx.builders.latex.constants: 'amsmath').
+    document = "\\documentclass{article}\\usepackage{amsmath,amssymb,amstext}\n\\begin{document}\n"
+    (tmp_path / "v.tex").write_text(document + "\n".join(body) + "\n\\end{document}\n")
+    subprocess.run(["xelatex", "-interaction=nonstopmode", "-no-shell-escape", "v.tex"], cwd=tmp_path,
+                   capture_output=True, timeout=300)  # fmt: skip
+    log = (tmp_path / "v.log").read_text(errors="replace")
+    errors = re.findall(r"^! .*\n(?:.*\n){0,8}?l\.\d+ .*", log, re.M)
+    assert not errors, errors[:5]
+    assert "Missing character" not in log
+
+
+MATHJAX_HARNESS = """
+const [dir, config, formulas] = [process.argv[2], JSON.parse(process.argv[3]), JSON.parse(process.argv[4])];
+config.loader = Object.assign({}, config.loader, {paths: {mathjax: dir}, require: require});
+config.loader.load = ['adaptors/liteDOM'].concat(config.loader.load || []);
+config.startup = {typeset: false};
+global.MathJax = config;
+require(dir + '/tex-chtml.js');
+MathJax.startup.promise.then(async () => {
+  const out = {__safe__: 'safe' in (MathJax._.ui || {})};
+  for (const [name, tex] of Object.entries(formulas)) {
+    const node = await MathJax.tex2chtmlPromise(tex, {display: true});
+    out[name] = MathJax.startup.adaptor.outerHTML(node);
+  }
+  console.log(JSON.stringify(out));
+});
+"""
+# Node modules MathJax's speech code asks for in Node, never used to render.
+NODE_STUBS = {
+    "xmldom-sre": "class D{createDocument(){return {createElement(){return {}},documentElement:{}}}};"
+    "class P{parseFromString(){return {}}}; class S{serializeToString(){return ''}};"
+    "module.exports = {DOMParser: P, XMLSerializer: S, DOMImplementation: D};",
+    "wicked-good-xpath": "module.exports = {install(){}};",
+    "commander": "module.exports = {};",
+}
+
+
+def render_with_mathjax(tmp_path, formulas: dict[str, str]) -> dict:
+    """Our MathJax (the bundled files, the site's configuration) run by Node."""
+    require_tool("node", "MathJax is run by Node to check the vocabulary")
+    for module, code in NODE_STUBS.items():
+        (tmp_path / "node_modules" / module).mkdir(parents=True)
+        (tmp_path / "node_modules" / module / "index.js").write_text(code)
+    (tmp_path / "harness.js").write_text(MATHJAX_HARNESS)
+    config = json.dumps(
+        {**MATHJAX_SAFETY, "options": {**MATHJAX_SAFETY["options"], "processHtmlClass": "math"}}
+    )
+    result = subprocess.run(
+        ["node", "harness.js", str(mathjax_source()), config, json.dumps(formulas)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={"PATH": "/usr/bin:/bin", "NODE_PATH": str(tmp_path / "node_modules")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_every_allowed_command_renders_in_mathjax_with_the_site_configuration(tmp_path):
+    formulas = snippets()
+    formulas["tags"] = r"\begin{align} a &= b \tag{1} \\ c &= d \notag \\ e &= f \nonumber \end{align}"
+    formulas["text"] = r"\text{50\% of \textbf{all}, \quad a \& b}"
+    html = render_with_mathjax(tmp_path, formulas)
+    assert html.pop("__safe__") is True  # the safe extension is loaded
+    broken = {name: out[:300] for name, out in html.items() if "merror" in out or "color: red" in out}
+    assert not broken
+    assert "\\%" not in html["text"] and "\\textbf" not in html["text"]  # text read as LaTeX reads it
+
+
+def test_mathjax_itself_refuses_links_styles_and_extensions(tmp_path):
+    """Behind the checker: what MathJax does if such math reached it anyway."""
+    html = render_with_mathjax(
+        tmp_path,
+        {
+            "href": r"\href{javascript:alert(1)}{x}",
+            "style": r"\style{position:fixed;top:0}{x}",
+            "class": r"\class{overlay}{x}",
+            "cssId": r"\cssId{login}{x}",
+            "require": r"\require{html}\href{javascript:alert(1)}{x}",
+            "unicode": r"\unicode{x202E}",
+        },
+    )
+    html.pop("__safe__")
+    for name, out in html.items():
+        assert "javascript:" not in out and "fixed" not in out, name
+        assert "href=" not in out and 'class="overlay"' not in out and 'id="login"' not in out, name
+        assert "merror" in out or "color: red" in out, name  # an error or an undefined command
+
+
+MATH_TALK = """\
+---
+speakers: [cohen]
+keywords: [math]
+---
+
+# Math on the site
+
+We minimize $\\|A - UV^\\top\\|_F^2$ over $U \\in \\mathbb{R}^{m \\times r}$.
+"""
+
+
+def test_site_loads_mathjax_with_its_safe_extension(tmp_path):
+    root = copy_site(tmp_path / "site")
+    (root / "abstracts/math-talk.md").write_text(MATH_TALK, encoding="utf-8")
+    build = sphinx_build(root)
+    assert build.returncode == 0, build.output[-3000:]
+    page = build.page("abstracts/math-talk.html")
+    config = re.search(r"window\.MathJax = (\{.*?\})</script>", page, re.S)
+    assert config, "no MathJax configuration on a page with math"
+    settings = json.loads(config.group(1))
+    assert "ui/safe" in settings["loader"]["load"]
+    protocols = settings["options"]["safeOptions"]["safeProtocols"]
+    assert {scheme for scheme, allowed in protocols.items() if allowed} == {"http", "https"}
+    assert settings["tex"]["autoload"]["html"] == []
+    assert 'src="../_static/mathjax/tex-chtml.js' in page
+    assert (build.outdir / "_static/mathjax/ui/safe.js").is_file()
+    assert (build.outdir / "_static/mathjax/input/tex/extensions/textmacros.js").is_file()
