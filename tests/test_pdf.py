@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,162 @@ def test_make_pdf_without_tex_names_the_packages(tmp_path):
         "make pdf needs TeX" in line and "texlive-xetex" in line and "apt-get install" in line
         for line in message
     )
+
+
+# -- LaTeX in a sandbox (workshop.latexrun) -----------------------------------------------------
+
+
+def latexrun(latexdir: Path, name: str, **env: str) -> subprocess.CompletedProcess:
+    """`make pdf`'s LaTeX step, with extra variables in the caller's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "workshop.latexrun", str(latexdir), "--name", name],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext"), **env},
+    )  # fmt: skip
+
+
+def test_book_marks_where_each_talk_starts_and_ends(book):
+    tex = (book / "_build/latex/lorainne24-proceedings.tex").read_text().splitlines()
+    starts = [
+        line.removeprefix("% workshop-source: ") for line in tex if line.startswith("% workshop-source: ")
+    ]
+    for page in sorted((book / "abstracts").glob("*.md")):
+        assert f"abstracts/{page.name}" in starts, page.name
+    assert starts[0] == "proceedings.md"
+    assert sum(line == "% workshop-source-end" for line in tex) == len(starts) - 1
+
+
+def test_latex_error_names_the_talk_it_came_from(book, tmp_path):
+    latexdir = tmp_path / "latex"
+    shutil.copytree(book / "_build/latex", latexdir)
+    tex = latexdir / "lorainne24-proceedings.tex"
+    lines = tex.read_text().splitlines()
+    start = lines.index("% workshop-source: abstracts/cohen.md")
+    lines.insert(start + 3, r"\workshopnosuchcommand")
+    tex.write_text("\n".join(lines) + "\n")
+    result = latexrun(latexdir, "lorainne24-proceedings")
+    assert result.returncode == 1
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("error: abstracts/cohen.md: LaTeX failed: ! Undefined control sequence."), last
+    assert "lorainne24-proceedings.log" in last
+    assert r"\workshopnosuchcommand" in result.stdout  # LaTeX's own l.<N> line
+
+
+BROKEN_MATH_TALK = """\
+---
+speakers: [cohen]
+---
+
+# A talk whose math LaTeX rejects
+
+The rank is $x^2^3$.
+"""
+
+
+def test_make_pdf_names_the_talk_whose_math_latex_rejects(tmp_path):
+    for tool in ("latexmk", "xelatex", "xindy"):
+        require_tool(tool, "the PDF tests need TeX (see README)")
+    root = copy_site(tmp_path / "book")
+    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    (root / "abstracts/broken-math.md").write_text(BROKEN_MATH_TALK, encoding="utf-8")
+    result = make(root, "pdf")
+    assert result.returncode != 0
+    assert "error: abstracts/broken-math.md: LaTeX failed: ! Double superscript." in result.stdout, (
+        result.stdout[-3000:]
+    )
+    assert not (root / PDF).exists()
+
+
+def test_latex_time_limit_stops_a_loop(tmp_path):
+    require_tool("latexmk", "the PDF tests need TeX (see README)")
+    (tmp_path / "loop.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\n% workshop-source: abstracts/loop.md\n"
+        "\\def\\a{\\a}\\a\n\\end{document}\n"
+    )
+    start = time.monotonic()
+    result = latexrun(tmp_path, "loop", PDF_TIMEOUT="2")
+    assert time.monotonic() - start < 60
+    assert result.returncode == 1
+    assert "error: LaTeX took longer than 2 s: stopped (a loop in a talk's math?)" in result.stdout
+    still_running = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout
+    assert not still_running.strip()  # the whole process group was stopped
+
+
+def test_latex_cannot_read_host_files_or_the_environment(tmp_path):
+    require_tool("latexmk", "the PDF tests need TeX (see README)")
+    secret = "workshop-secret-4f1c"
+    (tmp_path / "leak.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\n% workshop-source: abstracts/leak.md\n"
+        "\\input{/proc/self/environ}\n\\end{document}\n"
+    )
+    result = latexrun(tmp_path, "leak", SECRET_TOKEN=secret)
+    assert result.returncode == 1
+    assert "error: abstracts/leak.md: LaTeX failed: !" in result.stdout
+    for output in tmp_path.iterdir():
+        if output.is_file():
+            assert secret not in output.read_text(errors="replace"), output.name
+    (tmp_path / "shell.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\n"
+        "\\immediate\\write18{echo $SECRET_TOKEN > shell-escape.txt}\n"
+        "\\input{|kpsewhich --var-value=SECRET_TOKEN}\n\\end{document}\n"
+    )
+    latexrun(tmp_path, "shell", SECRET_TOKEN=secret)
+    assert not (tmp_path / "shell-escape.txt").exists()
+    for output in tmp_path.iterdir():
+        if output.is_file():
+            assert secret not in output.read_text(errors="replace"), output.name
+
+
+FAKE_LATEXMK = """#!/bin/sh
+env > environment.txt
+touch "$(basename "$(eval echo \\${$#})" .tex).pdf"
+echo x > "$(basename "$(eval echo \\${$#})" .tex).pdf"
+"""
+
+
+def test_latex_sees_only_the_environment_it_needs(tmp_path):
+    """Whatever runs as LaTeX gets an environment built from nothing: no caller variable
+    other than the locale and PATH, and kpathsea's lockdown settings."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "latexmk").write_text(FAKE_LATEXMK)
+    (bin_dir / "latexmk").chmod(0o755)
+    (tmp_path / "book.tex").write_text("\\documentclass{article}\n")
+    path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    result = latexrun(
+        tmp_path, "book", PATH=path, SECRET_TOKEN="s3cret", GITHUB_TOKEN="g", AWS_SECRET_ACCESS_KEY="a"
+    )
+    assert result.returncode == 0, result.stdout
+    seen = dict(
+        line.split("=", 1) for line in (tmp_path / "environment.txt").read_text().splitlines() if "=" in line
+    )
+    from workshop.latexrun import KPATHSEA_LOCKDOWN, PASSED_THROUGH
+
+    made_here = {
+        "HOME",
+        "TEXMFHOME",
+        "TEXMFVAR",
+        "TEXMFCONFIG",
+        "LATEXOPTS",
+        "XINDYOPTS",
+        "PWD",
+        "SHLVL",
+        "_",
+    }
+    assert set(seen) <= set(PASSED_THROUGH) | set(KPATHSEA_LOCKDOWN) | made_here, set(seen)
+    assert "s3cret" not in (tmp_path / "environment.txt").read_text()
+    assert {key: seen.get(key) for key in ("shell_escape", "openin_any", "openout_any")} == {
+        "shell_escape": "f", "openin_any": "p", "openout_any": "p",
+    }  # fmt: skip
+    assert seen["HOME"] != os.environ.get("HOME") and not Path(seen["HOME"]).exists()  # a temp home, gone
+
+
+def test_latexrun_says_when_the_pdf_is_missing(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "latexmk").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "latexmk").chmod(0o755)
+    (tmp_path / "book.tex").write_text("\\documentclass{article}\n")
+    result = latexrun(tmp_path, "book", PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert result.returncode == 1 and "was not written" in result.stdout
