@@ -17,8 +17,8 @@ FILLED_TALK = """\
 speakers: [jane-doe]
 authors:
   - name: Jane Doe
-    affiliations: [Université de Lorraine, Nancy]
-    orcid: 0000-0002-1825-0097
+    affiliations: ["Université de Lorraine, Nancy"]
+    orcid: 0000-0001-5109-3700
     corresponding: true
   - name: 张伟
     affiliation: Tsinghua University, Beijing
@@ -48,7 +48,7 @@ FILLED_SPEAKER = """\
 ---
 affiliation: Université de Lorraine, Nancy
 homepage: https://example.org/jane
-orcid: 0000-0002-1825-0097
+orcid: 0000-0001-5109-3700
 ---
 
 # Jane Doe
@@ -156,14 +156,14 @@ BAD = {
     "unknown author key": ("abstracts/alpha.md", TALK.replace("keywords", "authors:\n  - name: Ada\n    afiliation: X\nkeywords"), 5, "unknown key 'afiliation' in an author (did you mean 'affiliation'?)"),
     "no front matter": ("abstracts/alpha.md", "# A talk\n\nText.\n", 1, "the page has no front matter"),
     "bad front matter yaml": ("abstracts/alpha.md", TALK.replace("keywords: [tensors]", "keywords: [tensors"), 3, "YAML syntax error"),
-    "talk without title": ("abstracts/alpha.md", TALK.replace("# A talk\n", ""), 1, "the talk page has no title"),
+    "talk without title": ("abstracts/alpha.md", TALK.replace("# A talk\n", ""), 5, "the talk page has no title"),
     "too long": ("abstracts/alpha.md", TALK.replace("The abstract.", "word " * 301), 8, "the abstract has 301 words, more than the limit of 300"),
     "bad file name": ("abstracts/Alpha_Talk.md", TALK, 1, "file name 'Alpha_Talk' must be lower-case letters"),
     "missing affiliation": ("speakers/ada.md", SPEAKER.replace("affiliation: University of Nowhere\n", "homepage: https://example.org\n"), 2, "the speaker has no 'affiliation'"),
     "unknown speaker key": ("speakers/ada.md", SPEAKER.replace("affiliation:", "afiliation:"), 2, "unknown key 'afiliation' in a speaker's front matter (did you mean 'affiliation'?)"),
     "bad homepage": ("speakers/ada.md", SPEAKER.replace("---\n\n#", "homepage: javascript:alert(1)\n---\n\n#"), 3, "'homepage' must be an http:// or https:// address"),
     "bad speaker orcid": ("speakers/ada.md", SPEAKER.replace("---\n\n#", "orcid: 0000-0002-1825-009X\n---\n\n#"), 3, "wrong check digit"),
-    "speaker without title": ("speakers/ada.md", SPEAKER.replace("# Ada Lovelace\n", "Just text.\n"), 1, "the speaker page has no title"),
+    "speaker without title": ("speakers/ada.md", SPEAKER.replace("# Ada Lovelace\n", "Just text.\n"), 4, "the speaker page has no title"),
 }  # fmt: skip
 
 

@@ -24,10 +24,9 @@ TALK_TEMPLATE = """\
 ---
 speakers: [{speaker}]
 # authors: optional; without it the speakers are the authors. ORCID and corresponding are optional.
-# One list item per affiliation, in quotes: a comma outside quotes separates two items.
 # authors:
 #   - name: {name}
-#     affiliations: ["{affiliation}"]
+#     affiliations: ["{affiliation}"]  # one item per affiliation, in quotes (a comma splits items)
 #     orcid: {orcid}
 #     corresponding: true
 keywords: [{keywords}]
