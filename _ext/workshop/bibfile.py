@@ -29,7 +29,8 @@ MAX_BIB_ENTRIES = 200
 MAX_BIB_TOKENS = 20_000  # fields, braces and '#' concatenations in one file
 MAX_NAMES = 100  # authors (or editors) of one entry: BibTeX's "and others" says the rest
 MAX_FILE_NAMES = 2_000  # authors and editors of all the entries of one file
-RULES_VERSION = 3  # change it with the rules: cached results of older rules are then not used
+STYLE = "unsrt"  # the pybtex style entries are formatted with to check them (conf.py's bibtex_default_style)
+RULES_VERSION = 5  # change it with the rules: cached results of older rules are then not used
 
 # The entry types pybtex's styles can format, and the usual aliases of others (mapped for the
 # merged file: a type the style does not know would crash the build).
@@ -423,7 +424,9 @@ def _scan(entry: RawEntry, macros) -> tuple[tuple | None, list[int], WorkshopErr
     return commands[0], field_lines, None
 
 
-def read_entries(raw_entries: list[RawEntry], file: str) -> tuple[list[BibEntry], list[WorkshopError]]:
+def read_entries(
+    raw_entries: list[RawEntry], file: str, style: str = STYLE
+) -> tuple[list[BibEntry], list[WorkshopError]]:
     """Expand each file's macros in its own entries and check every field."""
     from pybtex.bibtex.utils import split_name_list
     from pybtex.database import Person
@@ -509,12 +512,61 @@ def read_entries(raw_entries: list[RawEntry], file: str) -> tuple[list[BibEntry]
                 bad = True
             seen.add(lower)
             fields.append((lower, value))
-        if not bad:
-            entries.append(BibEntry(kind, key, tuple(fields), file, raw.line))
+        if bad:
+            continue
+        entry = BibEntry(kind, key, tuple(fields), file, raw.line)
+        if (problem := _format_problem(entry, style)) is not None:
+            problems.append(_error(f"bib entry '{key}': {problem}", file, raw.line))
+            continue
+        entries.append(entry)
     return entries, problems
 
 
-def read_bib(text: str, file: str) -> tuple[list[BibEntry], list[WorkshopError]]:
+_STYLES: dict = {}
+_SHAPES: dict[tuple, str | None] = {}  # (style, type, fields present and empty) -> problem
+
+
+def _format_problem(entry: BibEntry, style_name: str) -> str | None:
+    """Format the entry as the build will: a missing required field is an exception there.
+
+    Whether it is missing depends on the entry's type and which fields it has, not on their
+    text: one formatting (pybtex takes a millisecond) per shape, of an entry of that shape."""
+    shape = (
+        style_name,
+        entry.kind,
+        tuple(sorted((name, bool(value.strip())) for name, value in entry.fields)),
+    )
+    if shape not in _SHAPES:
+        _SHAPES[shape] = _format_shape(*shape)
+    return _SHAPES[shape]
+
+
+def _format_shape(style_name: str, kind: str, fields: tuple[tuple[str, bool], ...]) -> str | None:
+    from pybtex.database import Entry, Person
+    from pybtex.plugin import find_plugin
+    from pybtex.style.template import FieldIsMissing
+
+    try:
+        if style_name not in _STYLES:
+            _STYLES[style_name] = find_plugin("pybtex.style.formatting", style_name)()
+        style = _STYLES[style_name]
+    except Exception:  # an unknown style is the configuration's problem, reported by Sphinx
+        return None
+    # pybtex reads an empty name list as no such field at all
+    persons = {name: [Person("Doe, Jane")] for name, filled in fields if name in PERSON_FIELDS and filled}
+    values = [(name, "1" if filled else "") for name, filled in fields if name not in PERSON_FIELDS]
+    entry = Entry(kind, fields=values, persons=persons)
+    entry.key = "key"
+    try:
+        style.format_entry("1", entry)
+    except FieldIsMissing as err:
+        return f"@{kind} entries need the field '{err.field_name}': add it, or make the entry a @misc"
+    except Exception as err:  # never a traceback in the build for a contributor's entry
+        return f"an @{kind} entry with these fields cannot be formatted ({err}): make it a @misc"
+    return None
+
+
+def read_bib(text: str, file: str, style: str = STYLE) -> tuple[list[BibEntry], list[WorkshopError]]:
     """One file's entries, macros expanded, every problem located; bounded before any parsing."""
     if len(text) > MAX_BIB_CHARS:
         message = f"the bib file is over {MAX_BIB_CHARS:,} characters: is it the right file?"
@@ -522,7 +574,7 @@ def read_bib(text: str, file: str) -> tuple[list[BibEntry], list[WorkshopError]]
     raw_entries, problems = split_bib(text, file)
     if problems:  # a broken or oversized file: nothing of it is merged
         return [], problems
-    entries, found = read_entries(raw_entries, file)
+    entries, found = read_entries(raw_entries, file, style)
     return entries, problems + found
 
 
@@ -577,6 +629,7 @@ def merge(
     files: list[tuple[str, str]],
     cache: dict[str, list] | None = None,
     base_files: Callable[[], set[str] | None] | None = None,
+    style: str = STYLE,
 ) -> tuple[str, dict[str, BibEntry], list[WorkshopError]]:
     """Merge (file name, text) pairs: one entry per key; the same work again under the same key
     (compared by content) is fine.
@@ -591,10 +644,10 @@ def merge(
     base: set[str] | None = None
     base_known = False
     for name, text in files:
-        digest = file_digest(name, text)
+        digest = file_digest(name, text, style)
         entries = _cached(cache.get(digest), name)
         if entries is None:
-            entries, found = read_bib(text, name)
+            entries, found = read_bib(text, name, style)
             problems.extend(found)
             if not found:
                 cache[digest] = [[e.kind, e.key, [list(f) for f in e.fields], e.line] for e in entries]
@@ -612,11 +665,11 @@ def merge(
     return merged, {e.key: e for e in kept.values()}, problems
 
 
-def file_digest(name: str, text: str) -> str:
+def file_digest(name: str, text: str, style: str = "") -> str:
     """The cache key of a file: its name, its text and the version of the rules that read it."""
     import hashlib
 
-    return hashlib.sha256(f"{RULES_VERSION}\0{name}\0{text}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{RULES_VERSION}\0{style}\0{name}\0{text}".encode()).hexdigest()[:32]
 
 
 def _cached(rows, name: str) -> list[BibEntry] | None:

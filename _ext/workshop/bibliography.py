@@ -33,10 +33,11 @@ def merge_bibfiles(app: Sphinx, config: Config) -> None:
             cache = {}
     except (OSError, ValueError):
         cache = {}
-    text, _entries, found = merge(files, cache, base_files=lambda: files_in_base(srcdir))
+    style = getattr(config, "bibtex_default_style", None) or "alpha"  # sphinxcontrib-bibtex's default
+    text, _entries, found = merge(files, cache, base_files=lambda: files_in_base(srcdir), style=style)
     report_all(problems + found)
     # Only the files of this build: the cache does not grow with every edit.
-    current = {file_digest(name, text) for name, text in files}
+    current = {file_digest(name, text, style) for name, text in files}
     cache_path.write_text(json.dumps({k: v for k, v in sorted(cache.items()) if k in current}))
     # Rewritten only when it changes: sphinxcontrib-bibtex re-reads files by mtime.
     if not merged.exists() or merged.read_text(encoding="utf-8") != text:
