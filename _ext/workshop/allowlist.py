@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +43,8 @@ ALLOWED_CLASSES = frozenset({
 ALLOWED_CLASS_PATTERN = re.compile(r"^(?:admonition-[a-z0-9-]+|language-[a-z0-9+#-]+|footcite-.*)$")
 LENGTH = re.compile(r"^\d{1,4}(?:\.\d+)?(?:px|%|em|rem)?$")
 MAX_DEPTH = 40  # nesting of the doctree (lists in quotes in admonitions ...)
-TEXT_MATH_HINT = re.compile(r"\$\$|\$\\|\\\(|\\\[")
+# A link Markdown refused to make (markdown-it never links these schemes) stays text: say so.
+SCRIPT_ADDRESS = re.compile(r"(?i)\b(?:javascript|vbscript|data|file)\s*:")
 
 
 @dataclass
@@ -54,7 +54,6 @@ class PageRules:
     file: str
     page_id: str
     folder: str
-    check_math: Callable[[str], list[tuple[int, str]]] | None = None
     srcdir: Path | None = None  # when given, images are checked by their content too
     problems: list[WorkshopError] = field(default_factory=list)
 
@@ -138,27 +137,35 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
             if key in node and not LENGTH.match(str(node[key])):
                 rules.add(f"image {key} '{node[key]}' must be a number with px, %, em or rem", line)
                 ok = False
-    if isinstance(node, nodes.math | nodes.math_block) and rules.check_math is not None:
-        for offset, message in rules.check_math(node.astext()):
-            rules.add(message, (line or 1) + (offset if isinstance(node, nodes.math_block) else 0))
-            ok = False
+    if isinstance(node, nodes.math | nodes.math_block):
+        ok = _check_math(node, line, rules) and ok
     return ok
 
 
+def _check_math(node: nodes.Element, line: int | None, rules: PageRules) -> bool:
+    """Math is input, not markup: the vocabulary both MathJax and LaTeX define, nothing else."""
+    from .texcheck import check_math
+
+    block = isinstance(node, nodes.math_block)
+    found = check_math(node.astext(), display=block, amsmath=block and "amsmath" in node["classes"])
+    for offset, message in found:
+        rules.add(message, (line or 1) + (offset if block else 0), Problem.MATH)
+    return not found
+
+
 def _check_text(text: str, line: int | None, rules: PageRules) -> None:
+    if SCRIPT_ADDRESS.search(text):
+        rules.add("a script or data address is not allowed: use an http(s) address", line)
     if "\\cite" in text:
         rules.add(
             "LaTeX '\\cite{…}' is not read here: cite with {footcite}`key` (did you mean '{footcite}'?)",
             line,
             Problem.CITATION,
         )
-    if TEXT_MATH_HINT.search(text):
-        rules.add(
-            "math that was opened and not closed ('$', '$$', '\\(' or '\\['): close it, or write '\\$' "
-            "for a dollar sign",
-            line,
-            Problem.MATH,
-        )
+    from .texcheck import check_dollars
+
+    if message := check_dollars(text):
+        rules.add(message, line, Problem.MATH)
 
 
 # ------------------------------------------------------------------------------ the abstract

@@ -242,10 +242,9 @@ class WorkshopMarkdownParser(MystParser):
         page_id, folder = page
         source = Path(env.doc2path(env.docname))
         file = source.relative_to(env.srcdir).as_posix()
-        rules = PageRules(file, page_id, folder, _math_checker(), Path(env.srcdir))
+        rules = PageRules(file, page_id, folder, Path(env.srcdir))
         source_lines = env.temp_data.get("workshop_source_lines", inputstring.count("\n") + 1)
-        if env.temp_data.get("workshop_refused"):  # reported at source-read
-            return
+        refused = env.temp_data.get("workshop_refused", False)  # reported at source-read
         # Defence in depth: even a directive that got through reads no file and writes no raw output.
         document.settings.file_insertion_enabled = False
         document.settings.raw_enabled = False
@@ -259,6 +258,8 @@ class WorkshopMarkdownParser(MystParser):
                 parser.render(blank_front_matter(inputstring))
         finally:
             del document["workshop-rules"]
+        if refused:  # an empty page, parsed so that MyST's transforms find their settings
+            return
         check_doctree(document, rules)
         _check_comments(document, rules)
         section = _check_title(
@@ -270,14 +271,6 @@ class WorkshopMarkdownParser(MystParser):
         problems = sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message))
         report_all(problems)
         env.get_domain("workshop").note_problems(env.docname, problems)
-
-
-def _math_checker():
-    try:
-        from .texcheck import check_math
-    except ImportError:  # pragma: no cover - until the math vocabulary lands
-        return None
-    return check_math
 
 
 def _check_comments(document: nodes.document, rules: PageRules) -> None:
