@@ -403,6 +403,10 @@ ADVERSARIAL = {
         "".join(f"@misc{{k{i},\n author = {{{'A and ' * 99}B}}\n}}\n" for i in range(200)),
         "over 2,000 names in the file",
     ),
+    "a shape per entry": (
+        "".join(f"@misc{{k{i},\n title = {{x}},\n shape{i} = {{y}}\n}}\n" for i in range(200)),
+        None,
+    ),
     "strings": ("@string{a = {" + "x" * 990_000 + "}}\n", None),
     "doi": ("@misc{k,\n doi = {10.1000/" + "x" * 990_000 + "}\n}\n", None),
 }
