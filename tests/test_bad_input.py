@@ -27,7 +27,7 @@ CASES = {
     "bib huge": ({"abstracts/alpha.bib": "% " + "x" * 1_000_001 + "\n"}, "abstracts/alpha.bib", 1, "over 1,000,000 characters"),
     "bib file name": ({"abstracts/Alpha_Refs.bib": GOOD_BIB}, "abstracts/Alpha_Refs.bib", 1, "file name 'Alpha_Refs' must be lower-case"),
     "talk not utf-8": ({"abstracts/alpha.md": TALK.encode().replace(b"The abstract.", b"The \xff abstract.")}, "abstracts/alpha.md", 8, "is not UTF-8"),
-    "talk empty": ({"abstracts/alpha.md": ""}, "abstracts/alpha.md", 1, "the front matter opened on line 1 is never closed"),
+    "talk empty": ({"abstracts/alpha.md": ""}, "abstracts/alpha.md", 1, "the page has no front matter"),
     "talk huge": ({"abstracts/alpha.md": TALK + "word " * 50_000}, "abstracts/alpha.md", 1, "over the limit of 200,000"),
     "talk tab in front matter": ({"abstracts/alpha.md": TALK.replace("keywords:", "\tkeywords:")}, "abstracts/alpha.md", 3, "YAML syntax error"),
     "talk front matter is a list": ({"abstracts/alpha.md": "---\n- ada\n---\n\n# A talk\n\nText.\n"}, "abstracts/alpha.md", 2, "the front matter must be 'key: value' lines"),
