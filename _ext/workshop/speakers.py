@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import unicodedata
 from pathlib import Path
@@ -19,6 +20,7 @@ from .imagefile import image_file_problem, own_image_problem
 from .nodes import speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
+from .scaffold import check_placeholders
 from .talks import linked_title, talk_item, talk_order
 
 
@@ -28,6 +30,7 @@ def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     file = source_name(app, docname)
     meta, problems = frontmatter.read_speaker(sid, source[0], file)
+    problems += check_placeholders(source[0], file)  # the scaffold's text, left unchanged
     if meta.photo:
         folder = app.config.workshop_speakers_dir
         reason = own_image_problem(meta.photo, sid, folder) or image_file_problem(
@@ -35,6 +38,7 @@ def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
         )
         if reason:
             problems.append(WorkshopError(f"photo: {reason}", file, 1, Problem.SAFETY))
+            meta = dataclasses.replace(meta, photo=None)  # a refused file is never copied into the site
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_speaker(docname, meta)

@@ -21,6 +21,7 @@ from .model import Schedule, format_date
 from .nodes import author_index, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
 from .resolve import ResolveContext, load_schedule, register_resolver
+from .scaffold import check_placeholders
 
 REFERENCES_SECTION = "\n\n## References\n\n```{footbibliography}\n```\n"
 
@@ -32,6 +33,7 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     file = source_name(app, docname)
     meta, problems = frontmatter.read_talk(tid, source[0], file)
+    problems += check_placeholders(source[0], file)  # the scaffold's text, left unchanged
     # The body's rules (allow-lists, citations, title, word limit) are checked on the parse (gate.py).
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
