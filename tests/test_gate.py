@@ -27,6 +27,9 @@ FAILURES = {
     "docutils footnote": ({"abstracts/gamma.md": TALK.format(body="Text[^nope].")}, "abstracts/gamma.md", "nope"),
     "sphinx missing doc": ({"abstracts/gamma.md": TALK.format(body="See {doc}`nowhere`.")}, "abstracts/gamma.md:8", "unknown document"),
     "organizer page myst": ({"index.md": (ROOT / "tests/roots/test-schedule/index.md").read_text() + "\n### Jump\n"}, "index.md", "header level"),
+    "cite on a paragraph's second line": ({"abstracts/gamma.md": TALK.format(body="First line.\nThen {cite}`k` here.")}, "abstracts/gamma.md:9", "did you mean '{footcite}'?"),
+    "math on a paragraph's third line": ({"abstracts/gamma.md": TALK.format(body="One.\nTwo.\nThree $\\frac{a}{b$ four.")}, "abstracts/gamma.md:10", "'{' is not closed"),
+    "only a ## heading": ({"abstracts/gamma.md": "---\nspeakers: [ada]\n---\n\n## Only a section\n\nText.\n"}, "abstracts/gamma.md:4", "the talk page has no title"),
     "todo left": ({"abstracts/gamma.md": TALK.format(body="% TODO write the abstract\n\nText.")}, "abstracts/gamma.md:8", "'% TODO' line"),
 }  # fmt: skip
 

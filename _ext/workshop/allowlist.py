@@ -58,8 +58,23 @@ class PageRules:
     srcdir: Path | None = None  # when given, images are checked by their content too
     problems: list[WorkshopError] = field(default_factory=list)
 
-    def add(self, message: str, line: int | None, subtype: Problem = Problem.SAFETY) -> None:
-        self.problems.append(WorkshopError(message, self.file, line or 1, subtype))
+    source: list[str] = field(default_factory=list)  # the page's lines, to place inline problems
+
+    def add(
+        self, message: str, line: int | None, subtype: Problem = Problem.SAFETY, needle: str = ""
+    ) -> None:
+        """Note a problem; ``needle`` (text of the offending span) moves it from the line where its
+        paragraph starts (what the parser knows) to the line that holds it."""
+        self.problems.append(WorkshopError(message, self.file, self.locate(line or 1, needle), subtype))
+
+    def locate(self, line: int, needle: str) -> int:
+        needle = needle.split("\n", 1)[0].strip()
+        if not needle:
+            return line
+        for number in range(line, min(line + 200, len(self.source)) + 1):
+            if needle in self.source[number - 1]:
+                return number
+        return line
 
 
 def node_line(node: nodes.Node) -> int | None:
@@ -126,12 +141,12 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
     ok = True
     for cls in [] if isinstance(node, nodes.document) else node.get("classes", []):
         if cls not in ALLOWED_CLASSES and not ALLOWED_CLASS_PATTERN.match(cls):
-            rules.add(f"class '{cls}' is not allowed in a talk or speaker page: remove it", line)
+            rules.add(f"class '{cls}' is not allowed in a talk or speaker page: remove it", line, needle=cls)
             ok = False
     if isinstance(node, nodes.reference | nodes.target) and node.get("refuri"):
         uri = node["refuri"]
         if not uri.startswith("#") and (reason := url_problem(uri)):
-            rules.add(f"link '{uri[:80]}' is not allowed: {reason}", line)
+            rules.add(f"link '{uri[:80]}' is not allowed: {reason}", line, needle=uri[:40])
             return False
     if isinstance(node, nodes.image):
         uri = node.get("uri", "")
@@ -139,7 +154,7 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
         if reason is None and rules.srcdir is not None:
             reason = image_file_problem(rules.srcdir, posixpath.normpath(posixpath.join(rules.folder, uri)))
         if reason:
-            rules.add(reason, line)
+            rules.add(reason, line, needle=uri)
             return False
         for key in ("width", "height"):
             if key in node and not LENGTH.match(str(node[key])):
@@ -157,23 +172,30 @@ def _check_math(node: nodes.Element, line: int | None, rules: PageRules) -> bool
     block = isinstance(node, nodes.math_block)
     found = check_math(node.astext(), display=block, amsmath=block and "amsmath" in node["classes"])
     for offset, message in found:
-        rules.add(message, (line or 1) + (offset if block else 0), Problem.MATH)
+        if block:
+            rules.add(message, (line or 1) + offset, Problem.MATH)
+        else:
+            rules.add(message, line, Problem.MATH, needle="$" + node.astext())
     return not found
 
 
 def _check_text(text: str, line: int | None, rules: PageRules) -> None:
     if SCRIPT_ADDRESS.search(text):
-        rules.add("a script or data address is not allowed: use an http(s) address", line)
+        found = SCRIPT_ADDRESS.search(text)
+        rules.add(
+            "a script or data address is not allowed: use an http(s) address", line, needle=found.group()
+        )
     if "\\cite" in text:
         rules.add(
             "LaTeX '\\cite{…}' is not read here: cite with {footcite}`key` (did you mean '{footcite}'?)",
             line,
             Problem.CITATION,
+            needle="\\cite",
         )
     from .texcheck import check_dollars
 
     if message := check_dollars(text):
-        rules.add(message, line, Problem.MATH)
+        rules.add(message, line, Problem.MATH, needle="$")
 
 
 # ------------------------------------------------------------------------------ the abstract

@@ -187,7 +187,7 @@ class _Guard:
         rules = self.rules
 
         def refused(name, rawtext, text, lineno, inliner, options=None, content=None):
-            rules.add(message, lineno, subtype)
+            rules.add(message, lineno, subtype, needle=f"{{{name}}}`")
             return [], []
 
         return refused
@@ -206,6 +206,7 @@ class _Guard:
                         f"add the entry to the talk's .bib file",
                         lineno,
                         Problem.CITATION,
+                        needle=key,
                     )
             known = [key for key in keys if key in entries]
             if not known:
@@ -242,7 +243,7 @@ class WorkshopMarkdownParser(MystParser):
         page_id, folder = page
         source = Path(env.doc2path(env.docname))
         file = source.relative_to(env.srcdir).as_posix()
-        rules = PageRules(file, page_id, folder, Path(env.srcdir))
+        rules = PageRules(file, page_id, folder, Path(env.srcdir), source=inputstring.split("\n"))
         source_lines = env.temp_data.get("workshop_source_lines", inputstring.count("\n") + 1)
         refused = env.temp_data.get("workshop_refused", False)  # reported at source-read
         # Defence in depth: even a directive that got through reads no file and writes no raw output.
@@ -256,15 +257,24 @@ class WorkshopMarkdownParser(MystParser):
         try:
             with _Guard(env, rules):
                 parser.render(blank_front_matter(inputstring))
+        except RecursionError:  # markdown-it builds its tree recursively: e.g. 10,000 nested '*'
+            document.children.clear()
+            parser.render("")  # an empty page, so that MyST's transforms find their settings
+            rules.add(
+                "the page nests Markdown too deeply (emphasis, brackets, lists or quotes): flatten it", 1
+            )
+            report_all(rules.problems)
+            env.get_domain("workshop").note_problems(env.docname, rules.problems)
+            return
         finally:
             del document["workshop-rules"]
         if refused:  # an empty page, parsed so that MyST's transforms find their settings
             return
         check_doctree(document, rules)
         _check_comments(document, rules)
-        section = _check_title(
-            document, rules, source_lines, inputstring, folder == env.config.workshop_talks_dir
-        )
+        unread = _front_matter_end(inputstring) >= source_lines  # never closed: reported already
+        is_talk = folder == env.config.workshop_talks_dir
+        section = None if unread else _check_title(document, rules, source_lines, inputstring, is_talk)
         if section is not None and folder == env.config.workshop_talks_dir and "/" not in page_id:
             rules.problems += check_word_limit(section, env.config.workshop_word_limit, file, source_lines)
         document["workshop-titled"] = section is not None
@@ -286,11 +296,18 @@ def _check_comments(document: nodes.document, rules: PageRules) -> None:
 def _check_title(document, rules: PageRules, source_lines: int, text: str, is_talk: bool):
     """The page's one '# ' title: the section it opens, or None (with the problem noted)."""
     what = "talk" if is_talk else "speaker"
-    written = [
-        child
-        for child in document.children
-        if isinstance(child, nodes.section) and (node_line(child[0]) or 0) <= source_lines
-    ]
+    lines = text.split("\n")
+
+    def is_h1(section: nodes.section) -> bool:
+        """The heading's own line says '# ' (or a setext '===' underline): MyST puts a page
+        without H1 under its first '##'."""
+        number = node_line(section[0]) or 0
+        if not 0 < number <= source_lines:
+            return False
+        below = lines[number] if number < len(lines) else ""
+        return lines[number - 1].lstrip().startswith("# ") or below.strip().startswith("==")
+
+    written = [child for child in document.children if isinstance(child, nodes.section) and is_h1(child)]
     if not written or not written[0][0].astext().strip():
         fm_end = _front_matter_end(text)
         rules.add(
@@ -353,8 +370,18 @@ def report_subfolder_pages(app: Sphinx, env, docnames: list[str]) -> None:
     report_all(problems)
 
 
+def no_source_copy_of_links(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
+    """html-page-context: a contributor page that is a link is not copied into ``_sources``
+    (Sphinx copies the file the link points to: a host file would be published)."""
+    if contributor_page(app.config, pagename) and link_on_path(
+        Path(app.srcdir), Path(app.env.doc2path(pagename))
+    ):
+        context["sourcename"] = ""
+
+
 def setup_gate(app: Sphinx) -> None:
     app.add_source_parser(WorkshopMarkdownParser, override=True)
+    app.connect("html-page-context", no_source_copy_of_links)
     app.connect("source-read", note_source, priority=100)
     app.connect("config-inited", exclude_subfolder_pages)
     app.connect("env-before-read-docs", report_subfolder_pages)

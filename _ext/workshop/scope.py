@@ -40,7 +40,8 @@ def _git(root: Path, *args: str) -> str:
 
 
 def changes(root: Path, base: str) -> list[Change]:
-    """What the working tree (commits, edits and new files) changes against the merge base."""
+    """What the branch (its commits and edits to tracked files) changes against the merge base;
+    files never added to git are not part of a pull request."""
     try:
         merge_base = _git(root, "merge-base", base, "HEAD").strip()
     except ScopeError:
@@ -52,8 +53,6 @@ def changes(root: Path, base: str) -> list[Change]:
     for line in _git(root, "diff", "--name-status", "--no-renames", merge_base).splitlines():
         status, *paths = line.split("\t")
         found.append(Change(status[0], paths[-1], paths[0] if len(paths) > 1 else None))
-    for path in _git(root, "ls-files", "--others", "--exclude-standard").splitlines():
-        found.append(Change("A", path))
     return sorted(set(found), key=lambda c: c.path)
 
 
