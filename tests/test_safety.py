@@ -93,7 +93,9 @@ def test_organizer_pages_are_not_restricted(build_root):
 def test_allowed_content_passes(build_root, tmp_path):
     body = (":::{note}\nA note with $x$ and {sub}`2`.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
             "[a link](https://example.org) and ![figure](alpha-figure.png)")  # fmt: skip
-    _app, warnings = build_root("schedule", {"abstracts/alpha.md": TALK.format(body=body), "abstracts/alpha-figure.png": PNG})
+    _app, warnings = build_root(
+        "schedule", {"abstracts/alpha.md": TALK.format(body=body), "abstracts/alpha-figure.png": PNG}
+    )
     assert "WARNING" not in warnings, warnings
 
 
