@@ -567,3 +567,70 @@ INCLUSION.update(
     }
 )
 INCLUSION["speaker photo own-named but linked elsewhere"].links["speakers/in-photo3-a.png"] = "@SECRET@"
+
+# -- More variants, in the builds above ---------------------------------------------------------
+INCLUSION.update(
+    {
+        "include in a list item": case(
+            "abstracts/in-list.md",
+            talk("- item\n\n  ```{include} ../conf.py\n  ```"),
+            9,
+            "'{include}' is not allowed",
+        ),
+        "include in a block quote": case(
+            "abstracts/in-quote.md",
+            talk("> ```{include} /etc/passwd\n> ```"),
+            7,
+            "'{include}' is not allowed",
+        ),
+        "include in a footnote": case(
+            "abstracts/in-footnote.md",
+            talk("Text[^a].\n\n[^a]: Note.\n\n    ```{include} ../conf.py\n    ```"),
+            11,
+            "'{include}' is not allowed",
+        ),
+        "figure :target: to ../conf.py": case(
+            "abstracts/in-figtarget.md",
+            talk("```{figure} in-figtarget-a.png\n:target: ../conf.py\n\nCaption.\n```"),
+            8,
+            "not allowed",
+        ),
+        "speaker photo as a data: address": case(
+            "speakers/in-photo4.md",
+            speaker('affiliation: X\nphoto: "data:image/png;base64,iVBORw0KGgo="\n'),
+            1,
+            "not an address",
+        ),
+    }
+)
+INCLUSION["figure :target: to ../conf.py"].files["abstracts/in-figtarget-a.png"] = PNG_1X1
+SCRIPT_LINKS.update(
+    {
+        "link title breaking out": case(
+            "abstracts/js-title.md", talk('[x](https://example.org "a\\" onmouseover=\\"alert(1)")'), None
+        ),
+        "image alt breaking out": case(
+            "abstracts/js-alt.md", talk('```{image} js-alt-a.png\n:alt: x" onerror="alert(1)\n```'), None
+        ),
+        "admonition title with a script": case(
+            "abstracts/js-adm.md",
+            talk(":::{admonition} <script>alert(1)</script>\nText.\n:::"),
+            8,
+            "raw HTML",
+        ),
+        "heading with an attribute breakout": case(
+            "abstracts/js-heading.md", talk('## x" onclick="alert(1)\n\nText.'), None
+        ),
+        "ref role to a script address": case(
+            "abstracts/js-ref.md", talk("See {ref}`x <javascript:alert(1)>`."), 7, "undefined label"
+        ),
+        "image width with css": case(
+            "abstracts/js-width.md",
+            talk("```{image} js-width-a.png\n:width: 100px;position:fixed\n```"),
+            8,
+            "no valid measure",
+        ),
+    }
+)
+SCRIPT_LINKS["image alt breaking out"].files["abstracts/js-alt-a.png"] = PNG_1X1
+SCRIPT_LINKS["image width with css"].files["abstracts/js-width-a.png"] = PNG_1X1

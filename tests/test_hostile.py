@@ -283,7 +283,7 @@ def test_linked_pages_are_not_published_not_even_as_sources(built):
             assert not (result.outdir / "_sources" / f"{rel}.txt").exists(), rel
 
 
-@pytest.mark.parametrize("group", [g for g in GROUPS if g not in ("resources", "subfolder")])
+@pytest.mark.parametrize("group", [g for g in GROUPS if g != "resources"])
 def test_check_reports_what_the_build_reports(built, group):
     """`python -m workshop check` is the build: the same file:line for every case of the class."""
     result = built(group)
