@@ -439,7 +439,6 @@ TRACEBACKS = {
     ),
 }  # fmt: skip
 
-FM_HOLE = "front matter strings are not checked for control, format and separator characters: frontmatter._Reader.string/strings accept them, HTML (and meta) get them raw"
 
 # -- Control characters into the exports --------------------------------------------------------
 CONTROL = {
@@ -460,10 +459,9 @@ CONTROL = {
         talk("Text.", front='speakers: [ada]\nkeywords: ["a\\fb"]\n'),
         3,
         "",
-        xfail=FM_HOLE,
     ),
     "bidi override in an affiliation": case(
-        "speakers/cc-bidi.md", speaker('affiliation: "X \\u202e evil"\n'), 2, "", xfail=FM_HOLE
+        "speakers/cc-bidi.md", speaker('affiliation: "X \\u202e evil"\n'), 2, ""
     ),
 }
 
@@ -487,7 +485,6 @@ CONTROL_EXPORTS = {
         ],
     ),
 }
-CONTROL_EXPORTS[next(iter(CONTROL_EXPORTS))].xfail = FM_HOLE
 
 # Refused in the schedule, each on its line.
 SCHEDULE_CONTROL = (

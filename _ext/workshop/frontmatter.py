@@ -245,7 +245,18 @@ class _Reader:
                 f"'{key}' must be a single value, not a list or mapping", data.line_of(key), Problem.TYPE
             )
             return None
+        if not self.printable(value, key):
+            return None
         return str(value).strip() or None
+
+    def printable(self, value: LocStr, key: str) -> bool:
+        """No control, format or separator character: every output shows front matter as text."""
+        from .safetext import describe, forbidden_char
+
+        if bad := forbidden_char(str(value)):
+            self.add(f"'{key}' holds {describe(bad)}: remove it", value.line, Problem.TYPE)
+            return False
+        return True
 
     def strings(self, data: LocMap, key: str) -> list[LocStr]:
         """A list, or one value standing for a list of one."""
@@ -253,9 +264,9 @@ class _Reader:
         if value is None:
             return []
         if isinstance(value, LocStr):
-            return [value]
+            return [value] if self.printable(value, key) else []
         if isinstance(value, LocSeq) and all(isinstance(v, LocStr) for v in value):
-            return list(value)
+            return [v for v in value if self.printable(v, key)]
         self.add(f"'{key}' must be a list of values", data.line_of(key), Problem.TYPE)
         return []
 
@@ -371,13 +382,15 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
             continue
         reader.unknown_keys(item, AUTHOR_KEYS, "an author")
         name = reader.string(item, "name")
-        if not name:
-            reader.add("the author has no 'name'", item.line, Problem.KEY)
-            continue
         listed = reader.strings(item, "affiliations")
         affiliations = [str(a) for a in listed]
         if aff := reader.string(item, "affiliation"):
             affiliations.insert(0, aff)
+        if not name:
+            raw = item.get("name")
+            if not (isinstance(raw, LocStr) and str(raw).strip()):  # a bad name: string() said so
+                reader.add("the author has no 'name'", item.line, Problem.KEY)
+            continue
         for position, value in enumerate(listed, start=len(affiliations) - len(listed)):
             if looks_like_place(value, follows_another=position > 0):
                 reader.add(PLACE_MESSAGE.format(value=value), value.line, Problem.TYPE)
