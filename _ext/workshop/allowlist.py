@@ -8,7 +8,6 @@ even a build without ``-W`` publishes nothing it refused.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from docutils import nodes
 
 from .errors import Problem, WorkshopError
-from .imagefile import image_file_problem, own_image_problem
+from .imagefile import contributor_image_problem, own_image_problem
 from .safetext import describe, forbidden_char
 from .urls import url_problem
 
@@ -57,7 +56,6 @@ class PageRules:
     folder: str
     srcdir: Path | None = None  # when given, images are checked by their content too
     problems: list[WorkshopError] = field(default_factory=list)
-
     source: list[str] = field(default_factory=list)  # the page's lines, to place inline problems
 
     def add(
@@ -150,9 +148,10 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
             return False
     if isinstance(node, nodes.image):
         uri = node.get("uri", "")
-        reason = own_image_problem(uri, rules.page_id, rules.folder)
-        if reason is None and rules.srcdir is not None:
-            reason = image_file_problem(rules.srcdir, posixpath.normpath(posixpath.join(rules.folder, uri)))
+        if rules.srcdir is None:
+            reason = own_image_problem(uri, rules.page_id, rules.folder)
+        else:
+            reason = contributor_image_problem(rules.srcdir, uri, rules.page_id, rules.folder)
         if reason:
             rules.add(reason, line, needle=uri)
             return False

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .content import link_on_path
 from .errors import Problem, WorkshopError, did_you_mean
 from .urls import doi_problem, normalise_doi, url_problem
 
@@ -591,16 +592,6 @@ def bib_sources(root: Path, bibfiles: list[str], talks_dir: str) -> list[tuple[s
     return list(dict(found).items())
 
 
-def _link_on_path(root: Path, rel: str) -> bool:
-    """Is the file, or a folder between root and it, a symbolic link?"""
-    path = root
-    for part in Path(rel).parts:
-        path = path / part
-        if path.is_symlink():
-            return True
-    return False
-
-
 def read_bib_files(
     root: Path, bibfiles: list[str], talks_dir: str
 ) -> tuple[list[tuple[str, str]], list[WorkshopError]]:
@@ -619,7 +610,7 @@ def read_bib_files(
             continue
         if rel.startswith(f"{talks_dir}/"):
             problems.extend(check_id(Path(rel).stem, rel))
-        if _link_on_path(root, rel):
+        if link_on_path(root, root / rel):
             message = "the bib file must be a regular file, not a link: copy the references into it"
             problems.append(WorkshopError(message, rel, 1, Problem.FILE))
             continue

@@ -96,7 +96,7 @@ def run_build_checks(root: Path, builder: str = "dummy") -> tuple[list[WorkshopE
     return problems, output
 
 
-def check_project(root: Path, settings: ProjectSettings | None = None) -> list[WorkshopError]:
+def check_project(root: Path) -> list[WorkshopError]:
     """Every problem the build reports, found by the build itself (one pipeline of rules)."""
     return run_build_checks(root)[0]
 

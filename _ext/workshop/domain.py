@@ -20,14 +20,13 @@ from .model import Schedule
 class WorkshopDomain(Domain):
     name = "workshop"
     label = "Workshop"
-    data_version = 4
+    data_version = 5
     initial_data: dict[str, Any] = {
         "talks": {},  # talk id -> (docname, TalkMeta)
         "speakers": {},  # speaker id -> (docname, SpeakerMeta)
         "schedule_docs": {},  # docname -> list of schedule files it shows (srcdir-relative)
         "late_docs": {},  # docname -> tokens of what its placeholders show (filled at write time)
         "talk_list_docs": set(),  # documents whose toctree lists every talk
-        "problem_docs": set(),  # documents whose source had problems when last read
         "texts": {},  # docname -> (title, abstract or first paragraph), as plain text
         "digests": {},  # token -> (hash, related tokens): what placeholders showed at the last build
     }
@@ -53,10 +52,6 @@ class WorkshopDomain(Domain):
         if path not in self.data["schedule_docs"][docname]:
             self.data["schedule_docs"][docname].append(path)
 
-    def note_problems(self, docname: str, problems: list) -> None:
-        if problems:
-            self.data["problem_docs"].add(docname)
-
     def note_talk_list(self, docname: str) -> None:
         self.data["talk_list_docs"].add(docname)
 
@@ -81,7 +76,6 @@ class WorkshopDomain(Domain):
         self.data["texts"].pop(docname, None)
         self.data["late_docs"].pop(docname, None)
         self.data["talk_list_docs"].discard(docname)
-        self.data["problem_docs"].discard(docname)
 
     def merge_domaindata(self, docnames, otherdata: dict[str, Any]) -> None:
         docnames = set(docnames)
@@ -95,8 +89,7 @@ class WorkshopDomain(Domain):
         for doc, paths in otherdata["schedule_docs"].items():
             if doc in docnames:
                 self.data["schedule_docs"][doc] = list(paths)
-        for key in ("talk_list_docs", "problem_docs"):
-            self.data[key].update(d for d in otherdata[key] if d in docnames)
+        self.data["talk_list_docs"].update(d for d in otherdata["talk_list_docs"] if d in docnames)
         for doc, tokens in otherdata["late_docs"].items():
             if doc in docnames:
                 self.data["late_docs"][doc] = tokens

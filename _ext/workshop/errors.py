@@ -63,7 +63,13 @@ class WorkshopError(Exception):
         return (type(self), (self.message, self.file, self.line, self.subtype))
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word``, or None when none is close."""
+    matches = difflib.get_close_matches(str(word), sorted(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ' (did you mean 'x'?)' for the closest candidate, or ''."""
-    matches = difflib.get_close_matches(str(word), sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    match = closest(word, candidates)
+    return f" (did you mean '{match}'?)" if match else ""

@@ -31,10 +31,10 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
 from .allowlist import PageRules, check_doctree, check_word_limit, node_line
-from .content import check_size
+from .content import check_size, link_on_path
 from .diagnostics import report_all
-from .errors import Problem, WorkshopError, did_you_mean
-from .imagefile import link_on_path
+from .errors import Problem, WorkshopError, closest, did_you_mean
+from .frontmatter import front_matter_span
 from .pages import source_name
 
 ALLOWED_DIRECTIVES = frozenset({
@@ -51,14 +51,7 @@ DIRECTIVE_HINTS = {"bibliography": "footbibliography", "eq": "math", "equation":
 MAX_DIRECTIVE_DEPTH = 6
 
 
-def _closest(name: str, names) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-def contributor_page(config, docname: str) -> tuple[str, str] | None:
+def gated_page(config, docname: str) -> tuple[str, str] | None:
     """(page id, folder) for any document under the talks or speakers folder, else None."""
     for folder in (config.workshop_talks_dir, config.workshop_speakers_dir):
         if docname.startswith(folder + "/") and docname != f"{folder}/index":
@@ -66,25 +59,19 @@ def contributor_page(config, docname: str) -> tuple[str, str] | None:
     return None
 
 
-def blank_front_matter(text: str) -> str:
-    """The text with its front matter (or a front matter opening) made of blank lines, so that
-    MyST's readers see none and every line keeps its number."""
+def front_matter_end(text: str) -> int:
+    """The last line either of MyST's front-matter readers would take (0: none)."""
+    span = front_matter_span(text)
+    return span[1] if span else 0
+
+
+def blank_front_matter(text: str, end: int) -> str:
+    """The text with its first ``end`` lines (the front matter, or at least a front matter
+    opening) blank, so that MyST's readers see none and every line keeps its number."""
     if not text.startswith("---"):
         return text
-    lines = text.split("\n")
-    end = _front_matter_end(text) or 1
-    return "\n" * end + "\n".join(lines[end:])
-
-
-def _front_matter_end(text: str) -> int:
-    """The line of the front matter's closing '---' (0: none), as MyST's readers see it."""
-    from . import frontmatter
-
-    if hasattr(frontmatter, "front_matter_span"):
-        span = frontmatter.front_matter_span(text)
-        return span[1] if span else 0
-    fm_text, _first = frontmatter.split_front_matter(text)
-    return 0 if fm_text is None else fm_text.count("\n") + 3
+    end = end or 1
+    return "\n" * end + "\n".join(text.split("\n")[end:])
 
 
 class _AnyOption(dict):
@@ -121,8 +108,7 @@ class _Guard:
 
     def directive(self, name: str, language_module, document):
         if name not in ALLOWED_DIRECTIVES:
-            hint = DIRECTIVE_HINTS.get(name)
-            hint = hint or _closest(name, ALLOWED_DIRECTIVES)
+            hint = DIRECTIVE_HINTS.get(name) or closest(name, ALLOWED_DIRECTIVES)
             hint = f" (did you mean '{{{hint}}}'?)" if hint else ""
             allowed = ", ".join(sorted(ALLOWED_DIRECTIVES))
             return self._refused(f"directive '{{{name}}}' is not allowed in a talk or speaker page{hint} "
@@ -172,8 +158,7 @@ class _Guard:
 
     def role(self, name: str, language_module, lineno: int, reporter):
         if name not in ALLOWED_ROLES:
-            hint = ROLE_HINTS.get(name)
-            hint = hint or _closest(name, ALLOWED_ROLES)
+            hint = ROLE_HINTS.get(name) or closest(name, ALLOWED_ROLES)
             hint = f" (did you mean '{{{hint}}}'?)" if hint else ""
             message = f"role '{{{name}}}' is not allowed in a talk or speaker page{hint}"
             subtype = Problem.CITATION if name.startswith("cite") else Problem.SAFETY
@@ -236,7 +221,7 @@ class WorkshopMarkdownParser(MystParser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
-        page = contributor_page(env.config, env.docname)
+        page = gated_page(env.config, env.docname)
         if page is None:
             super().parse(inputstring, document)
             return
@@ -246,6 +231,7 @@ class WorkshopMarkdownParser(MystParser):
         rules = PageRules(file, page_id, folder, Path(env.srcdir), source=inputstring.split("\n"))
         source_lines = env.temp_data.get("workshop_source_lines", inputstring.count("\n") + 1)
         refused = env.temp_data.get("workshop_refused", False)  # reported at source-read
+        fm_end = front_matter_end(inputstring)
         # Defence in depth: even a directive that got through reads no file and writes no raw output.
         document.settings.file_insertion_enabled = False
         document.settings.raw_enabled = False
@@ -256,31 +242,28 @@ class WorkshopMarkdownParser(MystParser):
         document["workshop-rules"] = rules
         try:
             with _Guard(env, rules):
-                parser.render(blank_front_matter(inputstring))
+                parser.render(blank_front_matter(inputstring, fm_end))
         except RecursionError:  # markdown-it builds its tree recursively: e.g. 10,000 nested '*'
             document.children.clear()
             parser.render("")  # an empty page, so that MyST's transforms find their settings
             rules.add(
                 "the page nests Markdown too deeply (emphasis, brackets, lists or quotes): flatten it", 1
             )
-            report_all(rules.problems)
-            env.get_domain("workshop").note_problems(env.docname, rules.problems)
-            return
+            refused = True
         finally:
             del document["workshop-rules"]
-        if refused:  # an empty page, parsed so that MyST's transforms find their settings
-            return
-        check_doctree(document, rules)
-        _check_comments(document, rules)
-        unread = _front_matter_end(inputstring) >= source_lines  # never closed: reported already
-        is_talk = folder == env.config.workshop_talks_dir
-        section = None if unread else _check_title(document, rules, source_lines, inputstring, is_talk)
-        if section is not None and folder == env.config.workshop_talks_dir and "/" not in page_id:
-            rules.problems += check_word_limit(section, env.config.workshop_word_limit, file, source_lines)
+        section = None
+        if not refused:  # a refused page is empty: nothing to check
+            check_doctree(document, rules)
+            _check_comments(document, rules)
+            is_talk = folder == env.config.workshop_talks_dir
+            if fm_end < source_lines:  # else the front matter is never closed: reported already
+                section = _check_title(document, rules, source_lines, inputstring, fm_end, is_talk)
+            if section is not None and is_talk and "/" not in page_id:
+                limit = env.config.workshop_word_limit
+                rules.problems += check_word_limit(section, limit, file, source_lines)
         document["workshop-titled"] = section is not None
-        problems = sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message))
-        report_all(problems)
-        env.get_domain("workshop").note_problems(env.docname, problems)
+        report_all(sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message)))
 
 
 def _check_comments(document: nodes.document, rules: PageRules) -> None:
@@ -293,7 +276,7 @@ def _check_comments(document: nodes.document, rules: PageRules) -> None:
             )
 
 
-def _check_title(document, rules: PageRules, source_lines: int, text: str, is_talk: bool):
+def _check_title(document, rules: PageRules, source_lines: int, text: str, fm_end: int, is_talk: bool):
     """The page's one '# ' title: the section it opens, or None (with the problem noted)."""
     what = "talk" if is_talk else "speaker"
     lines = text.split("\n")
@@ -309,7 +292,6 @@ def _check_title(document, rules: PageRules, source_lines: int, text: str, is_ta
 
     written = [child for child in document.children if isinstance(child, nodes.section) and is_h1(child)]
     if not written or not written[0][0].astext().strip():
-        fm_end = _front_matter_end(text)
         rules.add(
             f"the {what} page has no title: start its body with '# <{what} title>'",
             min(fm_end + 1, source_lines),
@@ -329,7 +311,7 @@ def _check_title(document, rules: PageRules, source_lines: int, text: str, is_ta
 def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read, before any other handler: the contributor's own line count (the extension
     may append to the text), and nothing at all of a page that is a link."""
-    page = contributor_page(app.config, docname)
+    page = gated_page(app.config, docname)
     app.env.temp_data.pop("workshop_refused", None)
     if page is None:
         return
@@ -343,7 +325,6 @@ def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
         refused = check_size(source[0], file)
     if refused:  # nothing of it reaches a parser, a handler or a message: bounded work
         report_all(refused)
-        app.env.get_domain("workshop").note_problems(docname, refused)
         app.env.temp_data["workshop_refused"] = True
         source[0] = ""
     app.env.temp_data["workshop_source_lines"] = source[0].count("\n") + 1
@@ -373,9 +354,7 @@ def report_subfolder_pages(app: Sphinx, env, docnames: list[str]) -> None:
 def no_source_copy_of_links(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     """html-page-context: a contributor page that is a link is not copied into ``_sources``
     (Sphinx copies the file the link points to: a host file would be published)."""
-    if contributor_page(app.config, pagename) and link_on_path(
-        Path(app.srcdir), Path(app.env.doc2path(pagename))
-    ):
+    if gated_page(app.config, pagename) and link_on_path(Path(app.srcdir), Path(app.env.doc2path(pagename))):
         context["sourcename"] = ""
 
 

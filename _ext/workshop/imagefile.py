@@ -12,25 +12,13 @@ import re
 import struct
 from pathlib import Path
 
+from .content import link_on_path
+
 ALLOWED_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 MAX_IMAGE_BYTES = 5_000_000
 MAX_IMAGE_SIDE = 8_000
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.(?:png|jpe?g)$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-
-
-def link_on_path(root: Path, path: Path) -> Path | None:
-    """The first symbolic link on ``path`` below ``root`` (the file itself included), or None."""
-    try:
-        relative = path.relative_to(root)
-    except ValueError:
-        return path
-    current = root
-    for part in relative.parts:
-        current = current / part
-        if current.is_symlink():
-            return current
-    return None
 
 
 def own_image_problem(uri: str, page_id: str, folder: str) -> str | None:
@@ -93,3 +81,11 @@ def image_file_problem(root: Path, rel: str) -> str | None:
     if max(dims) > MAX_IMAGE_SIDE or min(dims) < 1:
         return f"image '{rel}' is {dims[0]}x{dims[1]} pixels: at most {MAX_IMAGE_SIDE} on a side"
     return None
+
+
+def contributor_image_problem(srcdir: Path, uri: str, page_id: str, folder: str) -> str | None:
+    """Why ``uri``, written on page ``<folder>/<page_id>``, may not be published: not the
+    contributor's own image, or a file that is not what an image must be."""
+    return own_image_problem(uri, page_id, folder) or image_file_problem(
+        srcdir, posixpath.normpath(posixpath.join(folder, uri))
+    )

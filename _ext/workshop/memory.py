@@ -32,11 +32,11 @@ class WarnedDocuments(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.docs.add(self.document_of(getattr(record, "location", None)))
+            self.docs.update(self.documents_of(getattr(record, "location", None)))
         except Exception:  # never let bookkeeping hide the warning itself
             self.docs.add(EVERYTHING)
 
-    def document_of(self, location) -> str:
+    def documents_of(self, location) -> set[str]:
         env = self.app.env
         if isinstance(location, tuple):
             location = location[0]
@@ -44,17 +44,18 @@ class WarnedDocuments(logging.Handler):
             location = get_node_source(location)
         if not location:
             current = env.current_document.docname if env is not None else None
-            return current or EVERYTHING
+            return {current or EVERYTHING}
         location = str(location)
         path = location.rsplit(":", 1)[0] if location.rsplit(":", 1)[-1].isdigit() else location
         if env is None:
-            return EVERYTHING
+            return {EVERYTHING}
         if path in env.all_docs or path in env.found_docs:
-            return path  # a docname
-        return self.file_to_doc(path)
+            return {path}  # a docname
+        return self.file_to_docs(path)
 
-    def file_to_doc(self, path: str) -> str:
-        """The document a file stands for: a page, or the talk of a .bib file."""
+    def file_to_docs(self, path: str) -> set[str]:
+        """The documents a file stands for: a page, the talk of a .bib file, or the pages that
+        show a data file (the schedule)."""
         env = self.app.env
         source = Path(path) if Path(path).is_absolute() else Path(self.app.srcdir) / path
         try:
@@ -62,13 +63,15 @@ class WarnedDocuments(logging.Handler):
         except Exception:
             docname = None
         if docname:
-            return docname
-        sibling = source.with_suffix("")
+            return {docname}
         try:
-            rel = sibling.relative_to(self.app.srcdir).as_posix()
+            rel = source.relative_to(self.app.srcdir).as_posix()
         except ValueError:
-            return EVERYTHING
-        return rel if rel in env.found_docs else EVERYTHING
+            return {EVERYTHING}
+        if (talk := rel.removesuffix(source.suffix)) in env.found_docs:
+            return {talk}
+        showing = set(env.get_domain("workshop").docs_showing(rel))
+        return showing or {EVERYTHING}
 
 
 def _memory_file(app: Sphinx) -> Path:

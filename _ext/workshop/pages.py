@@ -41,7 +41,7 @@ def page_section(doctree: nodes.document) -> nodes.section | None:
     return None
 
 
-def require_title(app: Sphinx, docname: str, doctree: nodes.document, what: str) -> nodes.section | None:
+def titled_section(doctree: nodes.document) -> nodes.section | None:
     """The page's title section; the gate (gate.py) has reported a page without one."""
     if not doctree.get("workshop-titled", True):
         return None
@@ -74,7 +74,7 @@ def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
         return None
     for raw in list(doctree.findall(nodes.raw)):  # defence in depth: the gate removed them already
         raw.parent.remove(raw)
-    section = require_title(app, docname, doctree, kind)
+    section = titled_section(doctree)
     domain = app.env.get_domain("workshop")
     records = domain.talks if kind == "talk" else domain.speakers
     if section is None or page not in records:

@@ -22,10 +22,11 @@ from .sourceyaml import decode
 
 
 def docs_with_problems(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """env-get-outdated: documents whose problems were reported before and are still there.
-    Nothing is read from disk but the schedule (cached): the domain remembers the rest."""
+    """env-get-outdated: documents that show a problem that arose since they were read (a schedule
+    naming a removed talk, a talk naming a removed speaker). Documents that warned are read again
+    by memory.py. Nothing is read from disk but the schedule (cached)."""
     domain: WorkshopDomain = env.get_domain("workshop")
-    again: set[str] = set(domain.data["problem_docs"])
+    again: set[str] = set()
     for path in domain.schedule_files() | {main_schedule_path(app.config)}:
         schedule, problems = load_schedule(app.srcdir, path)
         if problems or (schedule and check_talk_references(schedule, set(domain.talks))):
@@ -80,7 +81,6 @@ def check_encodings(app: Sphinx, env, docnames: list[str]) -> None:
                 decode(data, source_name(app, docname))
             except WorkshopError as err:
                 report(err)
-                env.get_domain("workshop").note_problems(docname, [err])
 
 
 def setup_recheck(app: Sphinx) -> None:

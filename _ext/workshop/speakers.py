@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import posixpath
 import unicodedata
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from . import frontmatter
 from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
-from .imagefile import image_file_problem, own_image_problem
+from .imagefile import contributor_image_problem
 from .nodes import speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
@@ -33,16 +32,12 @@ def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
     problems += check_placeholders(source[0], file)  # the scaffold's text, left unchanged
     if meta.photo:
         folder = app.config.workshop_speakers_dir
-        reason = own_image_problem(meta.photo, sid, folder) or image_file_problem(
-            Path(app.srcdir), posixpath.normpath(posixpath.join(folder, meta.photo))
-        )
-        if reason:
+        if reason := contributor_image_problem(Path(app.srcdir), meta.photo, sid, folder):
             problems.append(WorkshopError(f"photo: {reason}", file, 1, Problem.SAFETY))
             meta = dataclasses.replace(meta, photo=None)  # a refused file is never copied into the site
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_speaker(docname, meta)
-    domain.note_problems(docname, problems)
 
 
 def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:

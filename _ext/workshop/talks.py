@@ -38,7 +38,6 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_talk(docname, meta)
-    domain.note_problems(docname, problems)
     # Footnote citations keep each talk's references on its own page (HTML and PDF), and
     # one key may be cited by several talks. Contributors only write {footcite}.
     if re.search(r"\{footcite[:}]", source[0]) and "{footbibliography}" not in source[0]:
