@@ -110,3 +110,16 @@ def strip_colors(text: str) -> str:
     import re
 
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def assert_located_in_build_and_check(build_root, srcdir: Path, files, file: str, line: int, message: str):
+    """The edits ``files`` to the test-schedule root give ``message`` at ``file:line`` in the build
+    (no traceback) and in `make check`'s pipeline."""
+    from workshop.cli import check_project
+
+    _app, warnings = build_root("schedule", files)
+    located = [w for w in warnings.splitlines() if w.startswith(f"{file}:{line}: WARNING: ")]
+    assert any(message in w for w in located), warnings
+    assert "Traceback" not in warnings and "Exception" not in warnings
+    problems = [str(p) for p in check_project(srcdir)]
+    assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems

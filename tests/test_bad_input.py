@@ -8,8 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import sphinx_build
-from workshop.cli import check_project
+from conftest import assert_located_in_build_and_check, sphinx_build
 
 GOOD_BIB = (
     "@article{k1,\n  author = {Doe, Jane},\n  title = {A paper},\n  journal = {J},\n  year = {2020}\n}\n"
@@ -49,13 +48,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input(build_root, tmp_path, case):
-    files, file, line, message = CASES[case]
-    _app, warnings = build_root("schedule", files)
-    located = [w for w in warnings.splitlines() if w.startswith(f"{file}:{line}: WARNING: ")]
-    assert any(message in w for w in located), warnings
-    assert "Traceback" not in warnings and "Exception" not in warnings
-    problems = [str(p) for p in check_project(tmp_path / "schedule")]
-    assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
+    assert_located_in_build_and_check(build_root, tmp_path / "schedule", *CASES[case])
 
 
 @pytest.mark.parametrize("case", ["talk not utf-8", "bib entry never closed", "schedule days empty"])

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import require_tool, sphinx_build
+from conftest import assert_located_in_build_and_check, require_tool, sphinx_build
 from workshop.bibfile import MAX_BIB_ENTRIES, files_in_base, merge, read_bib
 from workshop.cli import check_project
 
@@ -72,13 +72,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_refused_bib(build_root, tmp_path, case):
-    files, file, line, message = CASES[case]
-    _app, warnings = build_root("schedule", files)
-    located = [w for w in warnings.splitlines() if w.startswith(f"{file}:{line}: WARNING: ")]
-    assert any(message in w for w in located), warnings
-    assert "Traceback" not in warnings and "Exception" not in warnings
-    problems = [str(p) for p in check_project(tmp_path / "schedule")]
-    assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
+    assert_located_in_build_and_check(build_root, tmp_path / "schedule", *CASES[case])
 
 
 @pytest.mark.parametrize(
