@@ -1,7 +1,6 @@
 """The contributor-mistakes suite: what a first-time contributor gets wrong, each in its own file
-of one project. Every case must give its message at its file:line in the build (a warning, so under
--W a failing build), again in a second
-build with nothing changed, and in `make check` — and the build must fail each time."""
+of one project. Every case must give its message at its file:line in the build (a warning: under
+-W a failing build), again in a second build with nothing changed, and in `make check`."""
 
 from __future__ import annotations
 
