@@ -131,3 +131,13 @@ def test_check_pr_in_a_real_repository(tmp_path):
 def test_scope_verdicts(change, verdict):
     ok, bad = verdicts([Change("A", "abstracts/zed.md"), change], "abstracts", "speakers")
     assert any(verdict in line and change.path in line for line in ok + bad), (ok, bad)
+
+
+def test_hard_line_break_is_not_raw_html(tmp_path):
+    """MyST writes '\\' at a line's end as raw output; the gate knows it is its own."""
+    root = _project(tmp_path, {"abstracts/gamma.md": TALK.format(body="First line\\\nsecond line.")})
+    built = sphinx_build(root)
+    assert built.returncode == 0, built.output
+    assert "First line<br />" in built.page("abstracts/gamma.html")
+    raw = _project(tmp_path / "raw", {"abstracts/gamma.md": TALK.format(body="First line<br />\nsecond.")})
+    assert "raw HTML is not allowed" in sphinx_build(raw).output

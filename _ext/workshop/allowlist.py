@@ -42,6 +42,7 @@ ALLOWED_CLASSES = frozenset({
 })  # fmt: skip
 ALLOWED_CLASS_PATTERN = re.compile(r"^(?:admonition-[a-z0-9-]+|language-[a-z0-9+#-]+|footcite-.*)$")
 LENGTH = re.compile(r"^\d{1,4}(?:\.\d+)?(?:px|%|em|rem)?$")
+HARD_BREAK = "workshop-hard-break"  # set by the gated renderer on the raw nodes of a hard line break
 MAX_DEPTH = 40  # nesting of the doctree (lists in quotes in admonitions ...)
 # A link Markdown refused to make (markdown-it never links these schemes) stays text: say so.
 SCRIPT_ADDRESS = re.compile(r"(?i)\b(?:javascript|vbscript|data|file)\s*:")
@@ -118,6 +119,8 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
     name = type(node).__name__
     line = node_line(node)
     if isinstance(node, nodes.raw):
+        if node.get(HARD_BREAK) and node.astext() in ("<br />\n", "\\\\\n"):
+            return True
         rules.add("raw HTML is not allowed in a talk or speaker page: use Markdown (comments: '% ...')", line)
         return False
     if name == "download_reference":  # Sphinx would copy the file it names into the site

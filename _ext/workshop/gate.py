@@ -30,7 +30,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
-from .allowlist import PageRules, check_doctree, check_word_limit, node_line
+from .allowlist import HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
 from .content import check_size, link_on_path
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
@@ -210,6 +210,13 @@ class GatedRenderer(SphinxRenderer):
             "directive '{eval-rst}' is not allowed in a talk or speaker page: write Markdown",
             token_line(token, 0),
         )
+
+    def render_hardbreak(self, token) -> None:
+        """MyST writes a hard line break ('\\' at a line's end) as raw output: mark those two nodes
+        as the renderer's own, so the allow-list tells them from raw output a contributor wrote."""
+        super().render_hardbreak(token)
+        for node in self.current_node[-2:]:
+            node[HARD_BREAK] = True
 
     def render_myst_line_comment(self, token) -> None:
         super().render_myst_line_comment(token)

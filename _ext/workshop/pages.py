@@ -7,6 +7,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .allowlist import HARD_BREAK
+
 
 def page_id_in(docname: str, folder: str) -> str | None:
     """The id of ``<folder>/<id>`` (the file stem), or None for any other document."""
@@ -73,7 +75,8 @@ def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
     if page is None:
         return None
     for raw in list(doctree.findall(nodes.raw)):  # defence in depth: the gate removed them already
-        raw.parent.remove(raw)
+        if not raw.get(HARD_BREAK):
+            raw.parent.remove(raw)
     section = titled_section(doctree)
     domain = app.env.get_domain("workshop")
     records = domain.talks if kind == "talk" else domain.speakers
