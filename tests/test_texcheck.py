@@ -336,3 +336,10 @@ def test_site_loads_mathjax_with_its_safe_extension(tmp_path):
     assert 'src="../_static/mathjax/tex-chtml.js' in page
     assert (build.outdir / "_static/mathjax/ui/safe.js").is_file()
     assert (build.outdir / "_static/mathjax/input/tex/extensions/textmacros.js").is_file()
+
+
+@pytest.mark.parametrize("tex", [r"\newcommand{\rk}{\operatorname{rank}} x", r"\def\R{x} y"])
+def test_a_refused_definition_is_one_message(tex):
+    """The name it would define is not reported again as an unknown command."""
+    [message] = messages(tex)
+    assert "defines commands" in message

@@ -160,7 +160,9 @@ NEEDS_ALIGNING_PARENT = frozenset({"tag", "notag", "nonumber"})
 
 # -- Refused, with the reason ----------------------------------------------------------------
 _FILES = "it reads or writes files"
-_DEFINES = "it defines commands: contributor math cannot; write the math out (e.g. \\operatorname{rank})"
+_DEFINES = "it defines commands; write the math out instead (e.g. \\operatorname{rank})"
+# The name a refused definition would define (\newcommand{\R}, \def\R): skipped, not reported again.
+DEFINED_NAME = re.compile(r"\s*(?:\{\s*\\[A-Za-z]+\s*\}|\\[A-Za-z]+)")
 _PROGRAMMING = "it is TeX programming, not math"
 _LINK = "links are not allowed in math: put the link in the text as [text](https://…)"
 _HTML = "it sets HTML attributes (a page overlay or script hook)"
@@ -473,6 +475,8 @@ class MathChecker:
         frame = self.frames[-1]
         if name in REFUSED:
             self.problem(self.at, f"'\\{name}' is not allowed in math: {REFUSED[name]}")
+            if REFUSED[name] is _DEFINES and (defined := DEFINED_NAME.match(self.tex, position)):
+                return defined.end()
             return position
         if frame.text and name not in TEXT_VOCABULARY:
             self.problem(self.at, f"'\\{name}' inside text: put the math outside \\text{{…}}")
