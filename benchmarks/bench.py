@@ -52,7 +52,10 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench_size(n: int, runs: int, work: Path, parallel: bool) -> dict:
+CHECKS_TARGET = 0.10  # the contributor-page checks (the gate) add at most 10 % to a full build
+
+
+def bench_size(n: int, runs: int, work: Path, parallel: bool, checks: bool) -> dict:
     site = generate(work / f"n{n}", n)
     plain = generate(work / f"n{n}-plain", n, "plain")
     result: dict = {"n": n}
@@ -63,6 +66,12 @@ def bench_size(n: int, runs: int, work: Path, parallel: bool) -> dict:
     result["overhead"] = result["full_s"] / result["plain_s"]
     result["peak_mib"] = max(r["maxrss_mib"] for r in ext)
     result["plain_peak_mib"] = max(r["maxrss_mib"] for r in base)
+    if checks:  # the same site without the gate; builds alternate so machine load falls on both
+        ungated = generate(work / f"n{n}-ungated", n, "ungated")
+        pairs = [(build(site)["wall"], build(ungated)["wall"]) for _ in range(runs)]
+        result["gated_s"] = median([gated for gated, _ in pairs])
+        result["ungated_s"] = median([plain for _, plain in pairs])
+        result["checks_overhead"] = result["gated_s"] / result["ungated_s"] - 1
     if parallel:
         result["parallel_s"] = median([build(site, jobs=2)["wall"] for _ in range(runs)])
         result["parallel_speedup"] = result["full_s"] / result["parallel_s"]
@@ -143,6 +152,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--parallel-from", type=int, default=100, help="measure -j 2 from this N on")
     parser.add_argument("--pdf-size", type=int, default=100)
+    parser.add_argument(
+        "--checks-from", type=int, default=500, help="measure the checks' cost from this N on"
+    )
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -150,7 +162,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="workshop-bench-") as tmp:
         for n in sizes:
             print(f"N = {n} ...", flush=True)
-            results.append(bench_size(n, args.runs, Path(tmp), parallel=n >= args.parallel_from))
+            results.append(
+                bench_size(
+                    n, args.runs, Path(tmp), parallel=n >= args.parallel_from, checks=n >= args.checks_from
+                )
+            )
             print(table(results[-1:]), flush=True)
         pdf = bench_pdf(args.pdf_size, Path(tmp)) if args.pdf_size else None
     summary = {
@@ -176,7 +192,12 @@ def main() -> int:
     if "t500_over_t50" in summary:
         print(f"t(500) / t(50) = {summary['t500_over_t50']:.1f}")
     print(f"JSON: {args.json}")
-    return 0
+    over = [r for r in results if r.get("checks_overhead", 0) > CHECKS_TARGET]
+    for r in results:
+        if "checks_overhead" in r:
+            print(f"N = {r['n']}: the checks add {r['checks_overhead']:+.1%} "
+                  f"({r['gated_s']:.1f} s against {r['ungated_s']:.1f} s; target at most {CHECKS_TARGET:.0%})")  # fmt: skip
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

@@ -96,6 +96,16 @@ def plain_programme(n: int) -> str:
     return "# Programme\n\n" + "\n".join(rows) + "\n"
 
 
+UNGATED = """\"\"\"Benchmarks only: MyST's parser without the workshop's gate (gate.py).\"\"\"
+from myst_parser.parsers.sphinx_ import MystParser
+
+
+def setup(app):
+    app.add_source_parser(MystParser, override=True)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
 def generate(dest: Path, n: int, variant: str = "workshop") -> Path:
     """Write a conference of n talks into dest (a fresh directory) and return it."""
     _total[0] = n
@@ -112,10 +122,14 @@ def generate(dest: Path, n: int, variant: str = "workshop") -> Path:
     toctree = "```{toctree}\n:hidden:\n\nprogram/index\nabstracts/index\nspeakers/index\n```\n"
     (dest / "index.md").write_text(f"# Benchmark conference\n\n{toctree}", encoding="utf-8")
     glob = "```{toctree}\n:hidden:\n:glob:\n\n*\n```\n"
-    if variant == "workshop":
+    if variant in ("workshop", "ungated"):
         shutil.copytree(ROOT / "_ext", dest / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+        extensions = ["myst_parser", "sphinxcontrib.bibtex", "workshop"]
+        if variant == "ungated":  # the same site with MyST's own parser back: what the gate costs
+            (dest / "_ext/bench_ungated.py").write_text(UNGATED, encoding="utf-8")
+            extensions.append("bench_ungated")
         conf = "import sys\nsys.path.insert(0, '_ext')\n" + CONF_COMMON.format(
-            extensions=["myst_parser", "sphinxcontrib.bibtex", "workshop"], bibfiles=[]
+            extensions=extensions, bibfiles=[]
         )
         (dest / "program/schedule.yaml").write_text(schedule_yaml(n), encoding="utf-8")
         (dest / "program/index.md").write_text(
