@@ -141,3 +141,19 @@ def test_hard_line_break_is_not_raw_html(tmp_path):
     assert "First line<br />" in built.page("abstracts/gamma.html")
     raw = _project(tmp_path / "raw", {"abstracts/gamma.md": TALK.format(body="First line<br />\nsecond.")})
     assert "raw HTML is not allowed" in sphinx_build(raw).output
+
+
+def test_check_pr_reads_names_exactly(tmp_path):
+    """A tab in a file name neither splits the name nor hides the file."""
+    root = _project(tmp_path, {})
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    _git(root, "checkout", "-qb", "submission")
+    (root / "abstracts/delta.md").write_text(TALK.format(body="Text."), encoding="utf-8")
+    (root / "abstracts/delta.md\tconf.py").write_text("x", encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "tricky name")
+    result = _check_pr(root)
+    assert result.returncode == 1
+    assert "abstracts/delta.md\tconf.py: added, but not a file of a new talk" in result.stderr

@@ -26,7 +26,6 @@ class ScopeError(Exception):
 class Change:
     status: str  # A(dded), M(odified), D(eleted), R(enamed)
     path: str
-    old_path: str | None = None
 
 
 def _git(root: Path, *args: str) -> str:
@@ -50,9 +49,10 @@ def changes(root: Path, base: str) -> list[Change]:
             f"with BASE=<ref>"
         ) from None
     found: list[Change] = []
-    for line in _git(root, "diff", "--name-status", "--no-renames", merge_base).splitlines():
-        status, *paths = line.split("\t")
-        found.append(Change(status[0], paths[-1], paths[0] if len(paths) > 1 else None))
+    # -z: names exactly as written (a tab or newline in a name cannot split or disguise it)
+    fields = _git(root, "diff", "--name-status", "-z", "--no-renames", merge_base).split("\0")
+    for status, path in zip(fields[0::2], fields[1::2], strict=False):
+        found.append(Change(status[0], path))
     return sorted(set(found), key=lambda c: c.path)
 
 
