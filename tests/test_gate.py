@@ -157,3 +157,24 @@ def test_check_pr_reads_names_exactly(tmp_path):
     result = _check_pr(root)
     assert result.returncode == 1
     assert "abstracts/delta.md\tconf.py: added, but not a file of a new talk" in result.stderr
+
+
+def test_problems_per_page_are_bounded(tmp_path):
+    """A page of thousands of refused roles: a hundred located lines and one count, quickly."""
+    body = "\n".join("x {raw}`y`" for _ in range(10_000))  # one paragraph, a role per line
+    root = _project(tmp_path, {"abstracts/gamma.md": TALK.format(body=body)})
+    built = sphinx_build(root)
+    refused = [line for line in built.output.splitlines() if "role '{raw}' is not allowed" in line]
+    assert built.returncode and len(refused) == 100
+    assert [line.split(":")[1] for line in refused] == [str(n) for n in range(8, 108)]
+    assert "abstracts/gamma.md:1: WARNING: 9900 more problem(s) on this page" in built.output
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["A title on\ntwo lines\n=========", "A title\\\nbroken\n===", "One line\n========"],
+)
+def test_setext_titles_are_titles(tmp_path, title):
+    root = _project(tmp_path, {"abstracts/gamma.md": f"---\nspeakers: [ada]\n---\n\n{title}\n\nText.\n"})
+    built = sphinx_build(root)
+    assert built.returncode == 0, built.output

@@ -43,6 +43,7 @@ ALLOWED_CLASSES = frozenset({
 ALLOWED_CLASS_PATTERN = re.compile(r"^(?:admonition-[a-z0-9-]+|language-[a-z0-9+#-]+|footcite-.*)$")
 LENGTH = re.compile(r"^\d{1,4}(?:\.\d+)?(?:px|%|em|rem)?$")
 HARD_BREAK = "workshop-hard-break"  # set by the gated renderer on the raw nodes of a hard line break
+MAX_PROBLEMS = 100  # per page; the rest are counted in one line
 MAX_DEPTH = 40  # nesting of the doctree (lists in quotes in admonitions ...)
 # A link Markdown refused to make (markdown-it never links these schemes) stays text: say so.
 SCRIPT_ADDRESS = re.compile(r"(?i)\b(?:javascript|vbscript|data|file)\s*:")
@@ -58,20 +59,30 @@ class PageRules:
     srcdir: Path | None = None  # when given, images are checked by their content too
     problems: list[WorkshopError] = field(default_factory=list)
     source: list[str] = field(default_factory=list)  # the page's lines, to place inline problems
+    more: int = 0  # problems past MAX_PROBLEMS, counted only: bounded work and output for any page
+    located: dict[tuple[int, str], int] = field(default_factory=dict)  # occurrences placed so far
 
     def add(
         self, message: str, line: int | None, subtype: Problem = Problem.SAFETY, needle: str = ""
     ) -> None:
         """Note a problem; ``needle`` (text of the offending span) moves it from the line where its
         paragraph starts (what the parser knows) to the line that holds it."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more += 1
+            return
         self.problems.append(WorkshopError(message, self.file, self.locate(line or 1, needle), subtype))
 
     def locate(self, line: int, needle: str) -> int:
+        """The line of the next occurrence of ``needle`` from ``line`` on: the k-th problem with
+        one needle in one paragraph is placed at its k-th occurrence."""
         needle = needle.split("\n", 1)[0].strip()
         if not needle:
             return line
+        skip = self.located.get((line, needle), 0)
+        self.located[(line, needle)] = skip + 1
         for number in range(line, min(line + 200, len(self.source)) + 1):
-            if needle in self.source[number - 1]:
+            skip -= self.source[number - 1].count(needle)
+            if skip < 0:
                 return number
         return line
 

@@ -270,7 +270,11 @@ class WorkshopMarkdownParser(MystParser):
                 limit = env.config.workshop_word_limit
                 rules.problems += check_word_limit(section, limit, file, source_lines)
         document["workshop-titled"] = section is not None
-        report_all(sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message)))
+        problems = sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message))
+        if rules.more:
+            message = f"{rules.more} more problem(s) on this page: fix the ones above, then build again"
+            problems.append(WorkshopError(message, file, 1, Problem.SAFETY))
+        report_all(problems)
 
 
 def _check_comments(document: nodes.document, rules: PageRules) -> None:
@@ -289,13 +293,17 @@ def _check_title(document, rules: PageRules, source_lines: int, text: str, fm_en
     lines = text.split("\n")
 
     def is_h1(section: nodes.section) -> bool:
-        """The heading's own line says '# ' (or a setext '===' underline): MyST puts a page
-        without H1 under its first '##'."""
+        """The heading's own line says '# ', or its text lines end on a setext '===' underline:
+        MyST puts a page without H1 under its first '##'."""
         number = node_line(section[0]) or 0
         if not 0 < number <= source_lines:
             return False
-        below = lines[number] if number < len(lines) else ""
-        return lines[number - 1].lstrip().startswith("# ") or below.strip().startswith("==")
+        if lines[number - 1].lstrip().startswith("# "):
+            return True
+        below = number  # the lines after the heading's first, up to its underline
+        while below < len(lines) and lines[below].strip() and not lines[below].strip().startswith("="):
+            below += 1
+        return below < len(lines) and set(lines[below].strip()) == {"="}
 
     written = [child for child in document.children if isinstance(child, nodes.section) and is_h1(child)]
     if not written or not written[0][0].astext().strip():
