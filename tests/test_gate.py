@@ -178,3 +178,49 @@ def test_setext_titles_are_titles(tmp_path, title):
     root = _project(tmp_path, {"abstracts/gamma.md": f"---\nspeakers: [ada]\n---\n\n{title}\n\nText.\n"})
     built = sphinx_build(root)
     assert built.returncode == 0, built.output
+
+
+def test_make_live_keeps_failing_after_another_save(tmp_path):
+    """sphinx-autobuild (`make live`): saving another file rebuilds, and the broken page still warns."""
+    import queue
+    import socket
+    import threading
+    import time
+
+    files, where, message = FAILURES["unknown cite key"]
+    root = _project(tmp_path, files)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    autobuild = Path(sys.executable).parent / "sphinx-autobuild"
+    proc = subprocess.Popen(
+        [str(autobuild), "-W", "--keep-going", "-n", "-d", "_build/doctrees", "--host", "127.0.0.1",
+         "--port", str(port), ".", "_build/html"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1"},
+    )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+
+    def warnings_of_next_build(timeout: float = 120) -> list[str]:
+        seen, end = [], time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if "build finished" in line or "build succeeded" in line:
+                return seen
+        raise AssertionError("no build finished:\n" + "".join(seen))
+
+    try:
+        assert _located("".join(warnings_of_next_build()), where, message)
+        beta = root / "abstracts/beta.md"
+        time.sleep(1)  # the watcher is running
+        beta.write_text(beta.read_text() + "\nOne more sentence.\n", encoding="utf-8")
+        again = "".join(warnings_of_next_build())
+        assert _located(again, where, message) and "build finished with problems" in again, again
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
