@@ -422,3 +422,12 @@ def test_the_contributing_guides_example_reads_as_it_says():
     assert [p.message for p in check_placeholders(example, "abstracts/jane-doe.md")] == [
         "ORCID 0000-0002-1825-0097 is the template's example: write your own ORCID, or delete the line"
     ]
+
+
+@pytest.mark.parametrize("homepage", ["https://", "https://exa mple.org", "https:///path", "http://\\\\evil"])
+def test_homepage_passes_the_site_url_policy(homepage):
+    page = f'---\naffiliation: Inria\nhomepage: "{homepage}"\n---\n\n# Ada\n'
+    _meta, problems = read_speaker("ada", page, "speakers/ada.md")
+    assert [str(p) for p in problems] == [
+        "speakers/ada.md:3: 'homepage' must be an http:// or https:// address"
+    ]

@@ -12,6 +12,7 @@ from . import sourceyaml
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import TALK_ID_PATTERN
 from .sourceyaml import LocMap, LocSeq, LocStr
+from .urls import url_problem
 
 # MyST's own settings key is refused on contributor pages: its html_meta wrote <meta> tags.
 MYST_REFUSED = (
@@ -290,8 +291,9 @@ class _Reader:
         return value
 
     def url(self, data: LocMap, key: str) -> str | None:
+        """An http(s) address that passes the site's one URL policy (urls.py)."""
         value = self.string(data, key)
-        if value is not None and not re.match(r"^https?://[^\s]+$", value):
+        if value is not None and (not re.match(r"^https?://", value) or url_problem(value)):
             self.add(f"'{key}' must be an http:// or https:// address", data.line_of(key), Problem.TYPE)
             return None
         return value
