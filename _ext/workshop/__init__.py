@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 
 from .assets import setup_assets
 from .bibliography import setup_bibliography
+from .config import setup_config
 from .domain import WorkshopDomain
 from .gate import setup_gate
 from .memory import setup_memory
@@ -35,10 +36,7 @@ def _code_version() -> int:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("workshop_schedule", "program/schedule.yaml", "env", types=[str])
-    app.add_config_value("workshop_talks_dir", "abstracts", "env", types=[str])
-    app.add_config_value("workshop_speakers_dir", "speakers", "env", types=[str])
-    app.add_config_value("workshop_word_limit", 300, "env", types=[int])
+    setup_config(app)  # every workshop_* setting, registered in config.py
     app.add_domain(WorkshopDomain)
     setup_nodes(app)
     setup_gate(app)

@@ -224,13 +224,6 @@ def copy_proceedings(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_proceedings(app: Sphinx) -> None:
-    app.add_config_value("workshop_full_name", "", "env", types=[str])
-    app.add_config_value("workshop_acronym", "", "env", types=[str])
-    app.add_config_value("workshop_organizers", [], "env", types=[list])
-    app.add_config_value("workshop_organizer_group", "", "env", types=[str])
-    app.add_config_value("workshop_acknowledgement", "", "env", types=[str])
-    # A built PDF to offer on the site (set by `make all`); nothing is linked when missing.
-    app.add_config_value("workshop_proceedings_pdf", "", "", types=[str])
     app.connect("config-inited", configure_latex)
     app.connect("build-finished", copy_proceedings)
     app.add_post_transform(BookLayout)

@@ -75,8 +75,6 @@ def add_templates(app: Sphinx, config: Config) -> None:
 
 
 def setup_theme(app: Sphinx) -> None:
-    # "auto": every talk in the sidebar up to COMPACT_SIDEBAR_FROM talks, the sections beyond
-    app.add_config_value("workshop_sidebar", "auto", "html", types=[str])
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", sidebar_sections)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme's own handler
