@@ -6,8 +6,6 @@ one would succeed without a word while the bad schedule or front matter is still
 
 from __future__ import annotations
 
-import codecs
-import encodings.utf_8_sig
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -37,42 +35,12 @@ def docs_with_problems(app: Sphinx, env, added, changed, removed) -> list[str]:
     return sorted(again - set(removed))
 
 
-SOURCE_CODEC = "workshop-utf-8"
-
-
-class _ReplacingDecoder(encodings.utf_8_sig.IncrementalDecoder):
-    def __init__(self, errors: str = "strict") -> None:
-        super().__init__("replace")
-
-
-def _find_codec(name: str) -> codecs.CodecInfo | None:
-    if name.replace("_", "-") != SOURCE_CODEC:
-        return None
-    base = codecs.lookup("utf-8-sig")
-    return codecs.CodecInfo(
-        name=SOURCE_CODEC,
-        encode=base.encode,
-        decode=lambda data, errors="strict": base.decode(data, "replace"),
-        incrementalencoder=base.incrementalencoder,
-        incrementaldecoder=_ReplacingDecoder,
-        streamreader=base.streamreader,
-        streamwriter=base.streamwriter,
-    )
-
-
-codecs.register(_find_codec)
-
-
-def read_sources_leniently(app: Sphinx, config) -> None:
-    """config-inited: Sphinx stops with a traceback on a file that is not UTF-8. Sources are
-    read as UTF-8 with bad bytes replaced, and check_encodings names the file and line."""
-    if config.source_encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig"):
-        config.source_encoding = SOURCE_CODEC
-
-
-def check_encodings(app: Sphinx, env, docnames: list[str]) -> None:
-    """env-before-read-docs: a warning (an error under -W) for each file that is not UTF-8."""
-    for docname in docnames:
+def set_aside_undecodable(app: Sphinx, env, docnames: list[str]) -> None:
+    """env-before-read-docs: Sphinx stops with a traceback on a source that is not UTF-8. Each
+    such page gets one located error (an error under -W: file, line and how to fix) and is left
+    out of this build: not read, not written, forgotten by the environment, so that the next
+    build finds it again as a new page and reports it again until it is fixed."""
+    for docname in list(docnames):
         data = Path(env.doc2path(docname)).read_bytes()
         try:
             data.decode("utf-8-sig")
@@ -81,9 +49,13 @@ def check_encodings(app: Sphinx, env, docnames: list[str]) -> None:
                 decode(data, source_name(app, docname))
             except WorkshopError as err:
                 report(err)
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
+            if docname in env.all_docs:  # a page that was readable before: drop what it said then
+                app.events.emit("env-purge-doc", env, docname)
+                env.clear_doc(docname)
 
 
 def setup_recheck(app: Sphinx) -> None:
     app.connect("env-get-outdated", docs_with_problems)
-    app.connect("config-inited", read_sources_leniently, priority=900)  # after Sphinx checks the value
-    app.connect("env-before-read-docs", check_encodings)
+    app.connect("env-before-read-docs", set_aside_undecodable)
