@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx.domains import Domain
 
 from .frontmatter import SpeakerMeta, TalkMeta
-from .model import Schedule
+from .model import BoardClaim, Schedule
 
 
 class WorkshopDomain(Domain):
@@ -40,6 +40,30 @@ class WorkshopDomain(Domain):
     @property
     def speakers(self) -> dict[str, tuple[str, SpeakerMeta]]:
         return self.data["speakers"]
+
+    def contribution_type(self, tid: str) -> str | None:
+        """'talk' or 'poster' (the page's front matter ``type:``); None for no such page."""
+        entry = self.talks.get(tid)
+        return entry[1].type if entry else None
+
+    def contribution_types(self) -> dict[str, str]:
+        return {tid: meta.type for tid, (_doc, meta) in self.talks.items()}
+
+    def board_claims(self) -> dict[str, BoardClaim]:
+        """Posters whose page sets ``board:``, with where it does (for model.check_contributions)."""
+        claims = {}
+        for tid, (doc, meta) in self.talks.items():
+            if meta.is_poster and meta.board is not None:
+                path = Path(self.env.doc2path(doc))
+                file = path.relative_to(self.env.srcdir).as_posix() if path.is_absolute() else str(path)
+                claims[tid] = BoardClaim(meta.board, file, meta.board_line or 1)
+        return claims
+
+    def boards(self, schedule: Schedule | None) -> dict[str, int]:
+        """Every scheduled poster's board number (model.poster_boards, from the pages' claims)."""
+        if schedule is None:
+            return {}
+        return schedule.boards({t: m.board for t, (_d, m) in self.talks.items() if m.board is not None})
 
     def add_talk(self, docname: str, meta: TalkMeta) -> None:
         self.talks[meta.id] = (docname, meta)
@@ -115,9 +139,12 @@ class WorkshopDomain(Domain):
 
         out: dict[str, tuple[str, set[str]]] = {}
         talks_of: dict[str, set[str]] = {}
+        boards = self.boards(main_schedule)
         for tid, (doc, meta) in self.talks.items():
-            slot = main_schedule.slot_of(tid) if main_schedule else None
+            slot = main_schedule.slot_of(tid) or main_schedule.session_of(tid) if main_schedule else None
             where = (slot.date, slot.start, slot.end, main_schedule.room_of(slot)) if slot else None
+            if main_schedule is not None:  # a poster's board and a spotlight's order show on its page
+                where = (where, boards.get(tid), main_schedule.spotlight_of(tid))
             out[f"talk:{tid}"] = (
                 digest(doc, meta, title(doc), where),
                 {f"speaker:{s}" for s in meta.speakers},

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import sourceyaml
 from .errors import Problem, WorkshopError, did_you_mean
-from .model import TALK_ID_PATTERN
+from .model import CONTRIBUTION_TYPES, TALK_ID_PATTERN
 from .sourceyaml import LocMap, LocSeq, LocStr
 from .urls import url_problem
 
@@ -19,7 +19,9 @@ MYST_REFUSED = (
     "the 'myst' key is not allowed in a talk or speaker page: delete it and what is under it "
     "(the page's description comes from its text)"
 )
-TALK_KEYS = ("speakers", "authors", "keywords")
+TALK_KEYS = ("type", "speakers", "authors", "keywords", "board", "poster")
+POSTER_ONLY_KEYS = ("board", "poster")
+MAX_BOARD = 10_000
 AUTHOR_KEYS = ("name", "affiliation", "affiliations", "orcid", "corresponding")
 SPEAKER_KEYS = ("affiliation", "homepage", "orcid", "photo")
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
@@ -40,6 +42,14 @@ class TalkMeta:
     authors: tuple[Author, ...]  # empty: the speakers are the authors
     keywords: tuple[str, ...]
     speaker_lines: tuple[int, ...] = field(default=(), compare=False)
+    type: str = "talk"  # 'talk' | 'poster' (front matter 'type:'; model.CONTRIBUTION_TYPES)
+    board: int | None = None  # a poster's own board number; model.poster_boards decides the rest
+    board_line: int | None = field(default=None, compare=False)
+    poster: str | None = None  # a poster's file (PDF, PNG or JPEG), relative to the talks folder
+
+    @property
+    def is_poster(self) -> bool:
+        return self.type == "poster"
 
 
 @dataclass(frozen=True)
@@ -404,14 +414,55 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
             reader.add(f"speaker '{speaker}' is listed twice", speaker.line, Problem.DUPLICATE)
         seen.add(str(speaker))
     keywords = tuple(str(k) for k in reader.strings(data, "keywords"))
+    kind = _contribution_type(reader, data)
+    board = _board(reader, data) if kind == "poster" else None
+    poster = reader.string(data, "poster") if kind == "poster" else None
+    if kind == "talk":  # None: an unknown type, reported once
+        for key in POSTER_ONLY_KEYS:
+            if key in data:
+                reader.add(f"'{key}' is for posters: add 'type: poster', or delete '{key}'",
+                           data.line_of(key), Problem.KEY)  # fmt: skip
     meta = TalkMeta(
         page_id,
         tuple(str(s) for s in speakers),
         tuple(authors),
         keywords,
         tuple(s.line for s in speakers),
+        kind or "talk",
+        board,
+        data.line_of("board") if board is not None else None,
+        poster,
     )
     return meta, reader.problems
+
+
+def _contribution_type(reader: _Reader, data: LocMap) -> str | None:
+    """'talk' (the default) or 'poster'; None for anything else (reported; read as a talk)."""
+    value = reader.string(data, "type")
+    if value is None:
+        if "type" in data and isinstance(data.get("type"), LocStr | type(None)):
+            reader.add("'type' is empty: write 'type: talk' or 'type: poster'", data.line_of("type"),
+                       Problem.KEY)  # fmt: skip
+            return None
+        return "talk"
+    if value.casefold() in CONTRIBUTION_TYPES:
+        return value.casefold()
+    hint = did_you_mean(value.casefold(), CONTRIBUTION_TYPES) or " (write 'type: talk' or 'type: poster')"
+    reader.add(f"unknown type '{value}'{hint}", data.line_of("type"), Problem.KEY)
+    return None
+
+
+def _board(reader: _Reader, data: LocMap) -> int | None:
+    """A poster's own board number: a whole number from 1."""
+    value = reader.string(data, "board")
+    if value is None:
+        return None
+    if not re.fullmatch(r"[+-]?[0-9]+", value) or not 1 <= int(value) <= MAX_BOARD:
+        reader.add(f"board '{value}' must be a whole number from 1 to {MAX_BOARD:,}, e.g. 'board: 12' "
+                   "(or delete it: boards follow the session's list)", data.line_of("board"),
+                   Problem.TYPE)  # fmt: skip
+        return None
+    return int(value)
 
 
 def read_speaker(page_id: str, text: str, file: str) -> tuple[SpeakerMeta, list[WorkshopError]]:

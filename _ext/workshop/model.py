@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -74,7 +74,27 @@ SLOT_FIELDS = (
         enum=SLOT_KINDS,
     ),
     Field("room", "string", False, "One of 'rooms'; leave out for a slot in every room"),
+    Field(
+        "posters",
+        "strings",
+        False,
+        "A poster session: poster ids (abstracts/<id>.md with 'type: poster') in board order; "
+        "[] while posters are to be announced",
+        TALK_ID_PATTERN,
+    ),
+    Field(
+        "spotlights",
+        "items",
+        False,
+        "Short presentations in order: contribution ids, or {id: <id>, time: HH:MM-HH:MM}; "
+        "[] while they are to be announced",
+    ),
 )
+SPOTLIGHT_FIELDS = (
+    Field("id", "string", True, "A contribution id: the file stem of abstracts/<id>.md", TALK_ID_PATTERN),
+    Field("time", "string", False, "Its start and end, within the slot: 17:15-17:20", TIME_RANGE_PATTERN),
+)
+CONTRIBUTION_TYPES = ("talk", "poster")
 DAY_FIELDS = (
     Field(
         "date",
@@ -100,7 +120,29 @@ TOP_FIELDS = (
 
 
 @dataclass(frozen=True)
+class Spotlight:
+    """One short presentation of a spotlight slot: its contribution, its place in the order
+    (1-based) and its time, when the file gives times or the slot divides evenly."""
+
+    id: str
+    order: int
+    start: dt.time | None
+    end: dt.time | None
+    line: int
+
+    @property
+    def time_range(self) -> str | None:
+        return format_time_range(self.start, self.end) if self.start and self.end else None
+
+
+@dataclass(frozen=True)
 class Slot:
+    """One entry of a day. A talk slot has ``talk``; any other has ``title``.
+
+    ``posters`` is None for a slot that is not a poster session, else the poster ids in board
+    order (empty: to be announced). ``spotlights`` is None, or the ordered short presentations.
+    """
+
     date: dt.date
     start: dt.time
     end: dt.time
@@ -110,10 +152,21 @@ class Slot:
     room: str | None  # None: every room
     line: int
     talk_line: int
+    posters: tuple[str, ...] | None = None
+    poster_lines: tuple[int, ...] = ()
+    spotlights: tuple[Spotlight, ...] | None = None
 
     @property
     def time_range(self) -> str:
         return format_time_range(self.start, self.end)
+
+    @property
+    def is_poster_session(self) -> bool:
+        return self.posters is not None
+
+    @property
+    def minutes(self) -> int:
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
 
     @property
     def uid(self) -> str:
@@ -147,7 +200,46 @@ class Schedule:
             yield from day.slots
 
     def slot_of(self, talk_id: str) -> Slot | None:
+        """The talk slot (``talk: <id>``) of a contribution; None for a poster (see session_of)."""
         return next((s for s in self.slots() if s.talk == talk_id), None)
+
+    def session_of(self, poster_id: str) -> Slot | None:
+        """The poster session (a slot with ``posters:``) that lists this poster."""
+        return next((s for s in self.slots() if s.posters and poster_id in s.posters), None)
+
+    def spotlight_of(self, contribution_id: str) -> tuple[Slot, Spotlight] | None:
+        """The spotlight slot presenting this contribution, and its spotlight (order, time)."""
+        for slot in self.slots():
+            for spot in slot.spotlights or ():
+                if spot.id == contribution_id:
+                    return slot, spot
+        return None
+
+    def poster_sessions(self) -> list[Slot]:
+        return [s for s in self.slots() if s.is_poster_session]
+
+    def poster_order(self) -> list[str]:
+        """Poster ids in programme order: session by session, in board-list order (each once)."""
+        seen: dict[str, None] = {}
+        for slot in self.slots():
+            for pid in slot.posters or ():
+                seen.setdefault(pid, None)
+        return list(seen)
+
+    def scheduled_ids(self) -> set[str]:
+        """Every contribution the programme places: in a talk slot, a poster session or a spotlight."""
+        found = set(self.talk_order()) | set(self.poster_order())
+        for slot in self.slots():
+            found.update(spot.id for spot in slot.spotlights or ())
+        return found
+
+    def boards(self, explicit: Mapping[str, int]) -> dict[str, int]:
+        """Board number of every poster in a session (see poster_boards), keyed by poster id."""
+        out: dict[str, int] = {}
+        for slot in self.poster_sessions():
+            for pid, board in poster_boards(slot, explicit).items():
+                out.setdefault(pid, board)
+        return out
 
     def talk_order(self) -> list[str]:
         """Talk ids in programme order (each once)."""
@@ -162,6 +254,31 @@ class Schedule:
         if slot.room:
             return slot.room
         return self.rooms[0] if len(self.rooms) == 1 else None
+
+
+def poster_boards(session: Slot, explicit: Mapping[str, int]) -> dict[str, int]:
+    """The one place board numbers are decided, for one poster session.
+
+    A poster whose page sets ``board:`` (``explicit``) keeps it; the others take, in the order
+    of the session's ``posters:`` list, the lowest numbers no poster of the session set. So with
+    no ``board:`` anywhere, boards are 1, 2, 3… in list order. Duplicates among set boards are
+    reported by check_contributions; here the first poster keeps the number.
+    """
+    posters = session.posters or ()
+    taken = {explicit[p] for p in posters if p in explicit}
+    out: dict[str, int] = {}
+    free = 1
+    for pid in posters:
+        if pid in out:
+            continue
+        if pid in explicit:
+            out[pid] = explicit[pid]
+            continue
+        while free in taken:
+            free += 1
+        out[pid] = free
+        taken.add(free)
+    return out
 
 
 def format_date(day: dt.date) -> str:
@@ -321,6 +438,7 @@ def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[Worksho
     days.sort(key=lambda d: d.date)
     for day in days:
         _check_overlaps(day, out)
+    _check_poster_sessions(days, out)
     schedule = Schedule(file, timezone, str(root["venue"]), tuple(rooms), tuple(days))
     return schedule, out.problems
 
@@ -453,6 +571,14 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
         )
         return None
     talk, title = data.get("talk"), data.get("title")
+    sessions = [key for key in ("posters", "spotlights") if key in data]
+    if talk is not None and sessions:
+        out.add(
+            f"a slot with '{sessions[0]}' is a session, not a talk: replace 'talk:' with its 'title:'",
+            talk.line,
+            Problem.KEY,
+        )
+        return None
     if talk is None and title is None:
         out.add(
             "the slot has neither 'talk' (a talk id) nor 'title': add one",
@@ -474,7 +600,7 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
             Problem.REF,
         )
         return None
-    kind = data.get("kind") or ("talk" if talk else "session")
+    kind = data.get("kind") or ("talk" if talk else "poster" if sessions else "session")
     if kind not in SLOT_KINDS:
         hint = did_you_mean(kind, SLOT_KINDS) or f" (one of: {', '.join(SLOT_KINDS)})"
         out.add(f"unknown kind '{kind}'{hint}", data.line_of("kind"), Problem.KEY)
@@ -492,8 +618,120 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
             )
         return None
     talk_line = talk.line if talk is not None else data.line
+    posters = _load_posters(data, out) if "posters" in data else None
+    spotlights = _load_spotlights(data, start, end, out) if "spotlights" in data else None
     return Slot(date, start, end, str(talk) if talk else None, str(title) if title else None,
-                str(kind), str(room) if room else None, data.line, talk_line)  # fmt: skip
+                str(kind), str(room) if room else None, data.line, talk_line,
+                tuple(str(p) for p in posters) if posters is not None else None,
+                tuple(p.line for p in posters or ()), spotlights)  # fmt: skip
+
+
+def _load_posters(data: LocMap, out: _Collector) -> list[LocStr]:
+    """The session's poster ids, in board order; a bad or repeated id is reported and left out."""
+    posters: list[LocStr] = []
+    seen: dict[str, int] = {}
+    for item in data.get("posters") or ():
+        if not isinstance(item, LocStr) or not re.match(TALK_ID_PATTERN, item):
+            line = getattr(item, "line", data.line_of("posters"))
+            out.add(
+                f"poster id '{item}' is not a file stem (lower-case letters, digits, '-')"
+                if isinstance(item, LocStr)
+                else "each poster must be a poster id (the file stem of abstracts/<id>.md)",
+                line,
+                Problem.REF,
+            )
+            continue
+        if item in seen:
+            where = "this session" if seen[item] == item.line else f"this session on line {seen[item]}"
+            out.add(
+                f"poster '{item}' is listed twice in {where}: list it once (a poster has one board)",
+                item.line,
+                Problem.DUPLICATE,
+            )
+            continue
+        seen[str(item)] = item.line
+        posters.append(item)
+    return posters
+
+
+def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector) -> tuple[Spotlight, ...]:
+    """Ordered short presentations: ids (times computed when the slot divides evenly) or
+    ``{id, time}`` mappings (times as given, within the slot, in order, not overlapping)."""
+    items: list[tuple[LocStr, tuple[dt.time, dt.time] | None, int]] = []
+    seen: dict[str, int] = {}
+    for item in data.get("spotlights") or ():
+        time_range = None
+        if isinstance(item, LocMap):
+            if not out.check_keys(item, SPOTLIGHT_FIELDS, "a spotlight"):
+                continue
+            ident, time_text = item["id"], item.get("time")
+            if time_text is not None:
+                time_range = parse_time_range(time_text)
+                if time_range is None or time_range[1] <= time_range[0]:
+                    out.add(
+                        f"spotlight time '{time_text}' is not a range: write HH:MM-HH:MM, e.g. 17:15-17:20",
+                        time_text.line,
+                        Problem.TIME,
+                    )
+                    continue
+                if time_range[0] < start or time_range[1] > end:
+                    out.add(
+                        f"spotlight time '{time_text}' is outside its slot "
+                        f"{format_time_range(start, end)}: move it inside",
+                        time_text.line,
+                        Problem.TIME,
+                    )
+                    continue
+        elif isinstance(item, LocStr):
+            ident = item
+        else:
+            out.add(
+                "each spotlight must be a contribution id or {id: <id>, time: HH:MM-HH:MM}",
+                getattr(item, "line", data.line_of("spotlights")),
+                Problem.TYPE,
+            )
+            continue
+        if not re.match(TALK_ID_PATTERN, ident):
+            out.add(f"spotlight id '{ident}' is not a file stem (lower-case letters, digits, '-')",
+                    ident.line, Problem.REF)  # fmt: skip
+            continue
+        if ident in seen:
+            out.add(f"'{ident}' is listed twice in these spotlights: list it once",
+                    ident.line, Problem.DUPLICATE)  # fmt: skip
+            continue
+        seen[str(ident)] = ident.line
+        items.append((ident, time_range, getattr(item, "line", ident.line)))
+    timed = [t for t in items if t[1] is not None]
+    if timed and len(timed) != len(items):
+        untimed = next(t for t in items if t[1] is None)
+        out.add(
+            f"spotlight '{untimed[0]}' has no 'time' while others have one: give every "
+            "spotlight a time, or none (the slot is then divided evenly)",
+            untimed[2],
+            Problem.TIME,
+        )
+    previous = None
+    for ident, time_range, line in timed:
+        if previous is not None and time_range[0] < previous[1][1]:
+            out.add(f"spotlight '{ident}' starts before spotlight '{previous[0]}' (line {previous[2]}) ends: "
+                    "list spotlights in time order, without overlaps", line, Problem.OVERLAP)  # fmt: skip
+        previous = (ident, time_range, line)
+    total = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    even = not timed and items and total % len(items) == 0
+    spots = []
+    for order, (ident, time_range, line) in enumerate(items, start=1):
+        if even:
+            length = total // len(items)
+            base = dt.datetime.combine(dt.date.min, start)
+            time_range = (
+                (base + dt.timedelta(minutes=length * (order - 1))).time(),
+                (base + dt.timedelta(minutes=length * order)).time(),
+            )
+        if not (even or len(timed) == len(items)):
+            time_range = None  # mixed: the message above; show the order only
+        begin, finish = time_range or (None, None)
+        spots.append(Spotlight(str(ident), order, begin, finish, line))
+    return tuple(spots)
 
 
 def _check_overlaps(day: Day, out: _Collector) -> None:
@@ -518,8 +756,88 @@ def _check_overlaps(day: Day, out: _Collector) -> None:
         running.append(later)
 
 
+def _check_poster_sessions(days: list[Day], out: _Collector) -> None:
+    """A poster has one session, and a contribution one spotlight: a second one is reported."""
+    first: dict[str, Slot] = {}
+    spotlit: dict[str, int] = {}
+    for day in days:
+        for slot in day.slots:
+            for spot in slot.spotlights or ():
+                if spot.id in spotlit and spotlit[spot.id] != spot.line:
+                    out.add(f"'{spot.id}' is already a spotlight on line {spotlit[spot.id]}: a contribution "
+                            "has one spotlight", spot.line, Problem.DUPLICATE)  # fmt: skip
+                spotlit.setdefault(spot.id, spot.line)
+            for pid, line in zip(slot.posters or (), slot.poster_lines, strict=True):
+                if pid in first:
+                    other = first[pid]
+                    out.add(
+                        f"poster '{pid}' is already in the poster session on line {other.line} "
+                        f"({format_date(other.date)}, {other.time_range}): a poster has one session",
+                        line,
+                        Problem.DUPLICATE,
+                    )
+                else:
+                    first[pid] = slot
+
+
+@dataclass(frozen=True)
+class BoardClaim:
+    """A poster page's own ``board:``: the number, and where the page sets it."""
+
+    board: int
+    file: str
+    line: int
+
+
+def check_contributions(
+    schedule: Schedule, types: Mapping[str, str], claims: Mapping[str, BoardClaim] | None = None
+) -> list[WorkshopError]:
+    """Problems that need the pages (``types``: contribution id -> 'talk' | 'poster'): unknown ids,
+    a talk in two slots, a poster in a talk slot, a talk in ``posters:``, and two posters of one
+    session claiming the same board (located at the page's ``board:`` line)."""
+    problems = check_talk_references(schedule, set(types))
+
+    def add(message: str, line: int, subtype: Problem, file: str = schedule.file) -> None:
+        problems.append(WorkshopError(message, file, line, subtype))
+
+    posters = sorted(t for t, kind in types.items() if kind == "poster")
+    for slot in schedule.slots():
+        if slot.talk and types.get(slot.talk) == "poster":
+            add(
+                f"'{slot.talk}' is a poster (its page says 'type: poster'), not a talk: list it under a "
+                "poster session's 'posters:', or make the page a talk",
+                slot.talk_line,
+                Problem.REF,
+            )
+        for pid, line in zip(slot.posters or (), slot.poster_lines, strict=True):
+            if pid not in types:
+                hint = did_you_mean(pid, posters) or did_you_mean(pid, types) or f" (no abstracts/{pid}.md)"
+                add(f"unknown poster '{pid}'{hint}", line, Problem.REF)
+            elif types[pid] != "poster":
+                add(f"'{pid}' is a talk, not a poster: give it a slot with 'talk: {pid}', or set "
+                    f"'type: poster' on its page", line, Problem.REF)  # fmt: skip
+        for spot in slot.spotlights or ():
+            if spot.id not in types:
+                hint = did_you_mean(spot.id, types) or f" (no abstracts/{spot.id}.md)"
+                add(f"unknown contribution '{spot.id}' in spotlights{hint}", spot.line, Problem.REF)
+        if slot.posters and claims:
+            owner: dict[int, str] = {}
+            for pid in slot.posters:
+                claim = claims.get(pid)
+                if claim is None or types.get(pid) != "poster":
+                    continue
+                if claim.board in owner:
+                    add(f"board {claim.board} is already taken by poster '{owner[claim.board]}' in the "
+                        f"session on {schedule.file} line {slot.line}: choose another, or delete 'board:'",
+                        claim.line, Problem.DUPLICATE, claim.file)  # fmt: skip
+                else:
+                    owner[claim.board] = pid
+    return problems
+
+
 def check_talk_references(schedule: Schedule, talk_ids: set[str]) -> list[WorkshopError]:
-    """Problems that need the talk pages: unknown ids, a talk in two slots."""
+    """Problems that need the talk pages: unknown ids, a talk in two slots (see also
+    check_contributions, which adds the poster checks)."""
     problems = []
     first_slot: dict[str, Slot] = {}
     for slot in schedule.slots():
@@ -581,8 +899,11 @@ def _field_schema(field: Field) -> dict:
     if field.shape == "string":
         schema["type"] = "string"
     elif field.shape == "strings":
-        schema.update(type="array", items={"type": "string", "minLength": 1}, uniqueItems=True)
-    if field.pattern:
+        item = {"type": "string", "minLength": 1}
+        if field.pattern:
+            item["pattern"] = field.pattern
+        schema.update(type="array", items=item, uniqueItems=True)
+    if field.pattern and field.shape == "string":
         schema["pattern"] = field.pattern
     if field.enum:
         schema["enum"] = list(field.enum)
@@ -608,6 +929,12 @@ def schedule_json_schema() -> dict:
             {"required": ["title"], "not": {"required": ["talk"]}},
         ],
     )
+    spotlight = _object_schema(SPOTLIGHT_FIELDS)
+    slot["properties"]["spotlights"].update(
+        type="array",
+        items={"oneOf": [{"type": "string", "pattern": TALK_ID_PATTERN}, {"$ref": "#/$defs/spotlight"}]},
+    )
+    slot["not"] = {"required": ["talk"], "anyOf": [{"required": ["posters"]}, {"required": ["spotlights"]}]}
     day = _object_schema(DAY_FIELDS)
     day["properties"]["slots"].update(type="array", items={"$ref": "#/$defs/slot"})
     top = _object_schema(TOP_FIELDS)
@@ -616,5 +943,5 @@ def schedule_json_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Workshop schedule (program/schedule.yaml)",
         **top,
-        "$defs": {"day": day, "slot": slot},
+        "$defs": {"day": day, "slot": slot, "spotlight": spotlight},
     }

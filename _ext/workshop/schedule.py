@@ -13,7 +13,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
-from .model import Day, Schedule, Slot, check_talk_references, format_date, format_time_range
+from .model import Day, Schedule, Slot, check_contributions, format_date, format_time_range
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .resolve import ResolveContext, load_schedule, main_schedule_path, register_resolver
 from .talks import talk_item, talk_order
@@ -164,7 +164,7 @@ def check_schedules(app: Sphinx, env) -> None:
         schedule, problems = load_schedule(app.srcdir, path)
         report_all(problems)
         if schedule is not None:
-            report_all(check_talk_references(schedule, set(domain.talks)))
+            report_all(check_contributions(schedule, domain.contribution_types(), domain.board_claims()))
 
 
 class DateRole(SphinxRole):
