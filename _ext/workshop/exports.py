@@ -1,6 +1,11 @@
 """Programme exports, from the one model: iCalendar (RFC 5545), frab schedule.xml and
 schedule.json (conference apps), schema.org JSON-LD (search engines). Pure Python.
 
+One record feeds every format: :class:`Programme` holds the items (a slot and what happens in
+it), gives each its identity (from the conference identifier and the talk id, never from the
+slot or the site's address) and groups them by day and room once (:attr:`Programme.days`).
+The writers only lay that record out; :mod:`.formats` lists them.
+
 Every text is made safe on the way in (the dataclasses clean what they are given: one line for
 titles and names, no control characters anywhere) and again where a writer puts it in its
 format, so that no title taken from a page or a data file can break a calendar or an XML file."""
@@ -8,6 +13,7 @@ format, so that no title taken from a page or a data file can break a calendar o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import uuid
@@ -18,9 +24,18 @@ from zoneinfo import ZoneInfo
 
 from .model import Schedule, Slot
 from .safetext import clean_text, json_escape, one_line
+from .vtimezone import vtimezone
 
-GENERATOR = "lorainne24-workshop"
+GENERATOR = "sphinx-workshop-extension"  # the software; the edition comes from the configuration
+GENERATOR_VERSION = "1.0"
 ORCID_URL = "https://orcid.org/"
+IDENTIFIER_PATTERN = r"^[a-z0-9_]{4,}$"  # what frab accepts as a conference acronym
+
+
+def identifier_from(name: str) -> str:
+    """'LoRAINNe'24' → 'lorainne24': lower-case letters, digits and '_', at least four."""
+    slug = re.sub(r"[^a-z0-9_]+", "", one_line(name).lower()) or "workshop"
+    return slug if len(slug) >= 4 else slug + "_" * (4 - len(slug))
 
 
 def _set_clean(obj, **values) -> None:
@@ -54,19 +69,75 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Poster:
+    """One poster of a poster session: what the session's event lists."""
+
+    id: str
+    title: str
+    url: str
+    board: int | None = None
+    presenters: tuple[Person, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set_clean(self, title=one_line(self.title))
+
+    @property
+    def label(self) -> str:
+        names = ", ".join(p.name for p in self.presenters)
+        board = f"Board {self.board}: " if self.board is not None else ""
+        return f"{board}{self.title}" + (f" ({names})" if names else "")
+
+
+@dataclass(frozen=True)
 class Item:
     """One slot as the exports show it: the slot, what happens, who, and where to read more."""
 
-    slot: Slot | None  # None: a talk with no slot yet (JSON-LD only)
+    slot: Slot | None  # None: a talk with no slot yet
     title: str
     url: str
     abstract: str = ""
     persons: tuple[Person, ...] = ()  # the speakers
     talk: str | None = None
     authors: tuple[Person, ...] = ()  # empty: the speakers are the authors
+    posters: tuple[Poster, ...] = ()  # a poster session's posters, in board order
 
     def __post_init__(self) -> None:
         _set_clean(self, title=one_line(self.title), abstract=clean_text(self.abstract))
+
+    @property
+    def kind(self) -> str:
+        return self.slot.kind if self.slot is not None else "talk"
+
+
+@dataclass(frozen=True)
+class Image:
+    """The picture a link preview shows: absolute URL, pixel size, alternative text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    media_type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event in one room, as frab lists it (an all-rooms slot is one entry per room)."""
+
+    item: Item
+    room: str
+    guid: str
+    id: int
+    slug: str
+
+
+@dataclass(frozen=True)
+class DayEntries:
+    index: int
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    rooms: tuple[tuple[str, tuple[Entry, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -81,6 +152,11 @@ class Programme:
     unscheduled: tuple[Item, ...] = ()
     version: str = "1"
     stamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+    identifier: str = ""  # empty: from the acronym (workshop_identifier)
+    organizer_email: str = ""  # the calendars' ORGANIZER; empty: none
+    organizer_name: str = ""
+    image: Image | None = None
+    address: str = ""  # the venue's postal address, one line
 
     def __post_init__(self) -> None:
         _set_clean(
@@ -89,6 +165,10 @@ class Programme:
             title=one_line(self.title),
             organizers=tuple(o for o in map(one_line, self.organizers) if o),
             description=clean_text(self.description),
+            identifier=self.identifier or identifier_from(self.acronym),
+            organizer_email=one_line(self.organizer_email),
+            organizer_name=one_line(self.organizer_name),
+            address=one_line(self.address),
         )
 
     @property
@@ -101,8 +181,8 @@ class Programme:
 
     @property
     def slug(self) -> str:
-        """A frab acronym: lower-case letters, digits, '_' and '-'."""
-        return re.sub(r"[^a-z0-9_]+", "", self.acronym.lower()) or "workshop"
+        """The frab acronym: the conference identifier."""
+        return self.identifier
 
     def start(self, item: Item) -> dt.datetime:
         return dt.datetime.combine(item.slot.date, item.slot.start, self.tz)
@@ -114,12 +194,90 @@ class Programme:
         room = one_line(self.schedule.room_of(item.slot) or "")
         return f"{self.venue}, {room}" if room else self.venue
 
-    def room(self, item: Item) -> str:
-        return one_line(self.schedule.room_of(item.slot) or "") or "All rooms"
+    # ----------------------------------------------------------------------- identity
+
+    @functools.cached_property
+    def keys(self) -> dict[int, str]:
+        """Each item's identity, by position: 'talk/<id>' (a talk placed twice: 'talk/<id>/2'),
+        else 'slot/<day>-<start>-<room>'. Neither the base URL nor the slot of a talk is in it."""
+        out, seen = {}, {}
+        for index, item in enumerate(self.items):
+            if item.talk:
+                seen[item.talk] = seen.get(item.talk, 0) + 1
+                count = seen[item.talk]
+                out[index] = f"talk/{item.talk}" + (f"/{count}" if count > 1 else "")
+            else:
+                out[index] = f"slot/{item.slot.uid}"
+        return out
+
+    def key(self, item: Item) -> str:
+        for index, candidate in enumerate(self.items):
+            if candidate is item:
+                return self.keys[index]
+        return f"talk/{item.talk}" if item.talk else f"slot/{item.slot.uid}"
 
     def guid(self, name: str) -> str:
-        """Stable across builds: a UUID 5 of the site address and the slot (or person)."""
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.base_url}#{name}"))
+        """A UUID 5 of the conference identifier and a key: the same in every build and at any
+        address (frab guid, calendar UID)."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:workshop:{self.identifier}:{name}"))
+
+    def uid(self, item: Item) -> str:
+        return self.guid(self.key(item))
+
+    # ----------------------------------------------------------------------- grouping
+
+    def rooms(self) -> tuple[str, ...]:
+        """The rooms frab lists: the schedule's, or the venue when it names none."""
+        return tuple(map(one_line, self.schedule.rooms)) or (self.venue or "Venue",)
+
+    @functools.cached_property
+    def days(self) -> tuple[DayEntries, ...]:
+        """The programme by day and room, once for every format. A slot for every room is in
+        every room (as pretalx lists a break), each copy with its own guid."""
+        rooms = self.rooms()
+        keys = [self.keys[i] for i in range(len(self.items))]
+        copies = []  # (item, room, key)
+        for item, key in zip(self.items, keys, strict=True):
+            room = self.schedule.room_of(item.slot)
+            if room is not None:
+                copies.append((item, one_line(room), key))
+            elif len(rooms) == 1:
+                copies.append((item, rooms[0], key))
+            else:
+                copies.extend((item, r, f"{key}@{r}") for r in rooms)
+        numbers = stable_ids([key for _i, _r, key in copies])
+        out = []
+        for index, day in enumerate(self.schedule.days, start=1):
+            on_day = [c for c in copies if c[0].slot.date == day.date]
+            midnight = dt.datetime.combine(day.date, dt.time(0, 0), self.tz)
+            by_room: dict[str, list[Entry]] = {r: [] for r in rooms}
+            for item, room, key in on_day:
+                entry = Entry(item, room, self.guid(key), numbers[key], self._event_slug(key))
+                by_room.setdefault(room, []).append(entry)
+            out.append(
+                DayEntries(
+                    index,
+                    day.date,
+                    min((self.start(c[0]) for c in on_day), default=midnight),
+                    max((self.end(c[0]) for c in on_day), default=midnight),
+                    tuple((r, tuple(e)) for r, e in by_room.items() if e),
+                )
+            )
+        return tuple(out)
+
+    def _event_slug(self, key: str) -> str:
+        """'<conference>-talk-<id>': valid for frab for the shortest talk id ('qi') too."""
+        tail = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+        return f"{self.slug}-{tail}"
+
+    @property
+    def first_start(self) -> dt.datetime | None:
+        return min((self.start(i) for i in self.items), default=None)
+
+    @property
+    def last_end(self) -> dt.datetime | None:
+        """The end of the latest slot, whichever room it is in."""
+        return max((self.end(i) for i in self.items), default=None)
 
 
 def stable_ids(names: list[str]) -> dict[str, int]:
@@ -133,6 +291,25 @@ def stable_ids(names: list[str]) -> dict[str, int]:
         taken[number] = name
         out[name] = number
     return out
+
+
+def _minutes(item: Item) -> int:
+    slot = item.slot
+    return (slot.end.hour * 60 + slot.end.minute) - (slot.start.hour * 60 + slot.start.minute)
+
+
+def describe_item(item: Item) -> str:
+    """The plain-text description of an event: speakers, posters, abstract, link."""
+    lines = []
+    if item.persons:
+        label = "Speaker" if len(item.persons) == 1 else "Speakers"
+        lines.append(f"{label}: {', '.join(p.label for p in item.persons)}")
+    if item.posters:
+        lines.append("Posters:\n" + "\n".join(p.label for p in item.posters))
+    if item.abstract:
+        lines.append(item.abstract)
+    lines.append(item.url)
+    return "\n\n".join(lines)
 
 
 # --------------------------------------------------------------------------- iCalendar
@@ -156,66 +333,124 @@ def _ical_value(text: str, multiline: bool = False):
 
 
 def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str | None = None) -> bytes:
+    """A published calendar (METHOD:PUBLISH): no ATTENDEE (RFC 5546 forbids it there); the
+    speakers are in the description, the organizers are the ORGANIZER when they have an address."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
+    chosen = items if items is not None else programme.items
     cal = Calendar()
-    cal.add("prodid", f"-//{GENERATOR}//{programme.slug}//EN")
+    cal.add("prodid", f"-//{programme.identifier}//{GENERATOR} {GENERATOR_VERSION}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _ical_value(name or programme.acronym))
     cal.add("x-wr-timezone", programme.schedule.timezone)
-    host = re.sub(r"^https?://", "", programme.base_url).split("/")[0] or "localhost"
-    for item in items if items is not None else programme.items:
+    years = sorted({i.slot.date.year for i in chosen}) or [programme.stamp.year]
+    cal.add_component(vtimezone(programme.schedule.timezone, years[0], years[-1]))
+    for item in chosen:
         event = Event()
-        event.add("uid", f"{item.slot.uid}@{host}")
+        event.add("uid", programme.uid(item))
         event.add("dtstamp", programme.stamp)
         event.add("dtstart", programme.start(item))
         event.add("dtend", programme.end(item))
         event.add("summary", _ical_value(item.title))
-        lines = []
-        if item.persons:
-            lines.append(f"Speakers: {', '.join(p.label for p in item.persons)}")
-        if item.abstract:
-            lines.append(item.abstract)
-        lines.append(item.url)
-        event.add("description", _ical_value("\n\n".join(lines), multiline=True))
+        event.add("description", _ical_value(describe_item(item), multiline=True))
         event.add("location", _ical_value(programme.location(item)))
         event.add("url", item.url)
-        event.add("categories", [item.slot.kind])
-        for person in item.persons:
-            attendee = vCalAddress(person.url)
+        event.add("categories", [item.kind])
+        event.add("status", "CONFIRMED")
+        if programme.organizer_email:
+            organizer = vCalAddress(f"mailto:{programme.organizer_email}")
             # a parameter value: quoted by icalendar, '"' written as ^' (RFC 6868)
-            attendee.params["cn"] = vText(one_line(person.name))
-            attendee.params["role"] = vText("CHAIR")
-            event.add("attendee", attendee, encode=0)
+            organizer.params["cn"] = vText(programme.organizer_name or programme.acronym)
+            event.add("organizer", organizer, encode=0)
         cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 
 # --------------------------------------------------------------------------- frab
 
 
-def _duration(item: Item) -> str:
-    minutes = (item.slot.end.hour * 60 + item.slot.end.minute) - (
-        item.slot.start.hour * 60 + item.slot.start.minute
-    )
+def _hours(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _day_bounds(programme: Programme, day) -> tuple[str, str]:
-    items = [i for i in programme.items if i.slot.date == day.date]
-    if not items:
-        start = dt.datetime.combine(day.date, dt.time(0, 0), programme.tz)
-        return start.isoformat(), start.isoformat()
-    return (
-        min(programme.start(i) for i in items).isoformat(),
-        max(programme.end(i) for i in items).isoformat(),
-    )
+def frab_event(programme: Programme, entry: Entry) -> dict:
+    """One event in the frab JSON form; the XML writer lays out the same record."""
+    item = entry.item
+    return {
+        "guid": entry.guid,
+        "id": entry.id,
+        "date": programme.start(item).isoformat(),
+        "start": f"{item.slot.start:%H:%M}",
+        "end": programme.end(item).isoformat(),
+        "duration": _hours(_minutes(item)),
+        "room": entry.room,
+        "slug": entry.slug,
+        "url": item.url,
+        "title": item.title,
+        "subtitle": "",
+        "track": item.kind,
+        "type": item.kind,
+        "language": "en",
+        "abstract": item.abstract,
+        "description": "\n".join(p.label for p in item.posters),
+        "persons": [
+            {
+                "name": p.name,
+                "public_name": p.name,  # what frab clients (pyfahrplan, Giggity) read
+                "guid": programme.guid(f"person/{p.id}"),
+                **({"url": p.url} if p.url else {}),
+            }
+            for p in item.persons
+        ],
+        "links": [{"url": item.url, "title": item.title, "type": "web"}],
+    }
 
 
-def _slug(programme: Programme, item: Item) -> str:
-    return f"{programme.slug}-{item.talk or item.slot.uid}".lower().replace("_", "-")
+def _person_number(programme: Programme) -> dict[str, int]:
+    return stable_ids(sorted({p.id for i in programme.items for p in i.persons}))
+
+
+def frab_json(programme: Programme) -> dict:
+    return {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": {"name": GENERATOR, "version": GENERATOR_VERSION},
+        "schedule": {
+            "version": programme.version,
+            "base_url": programme.base_url,
+            "conference": {
+                **_conference(programme),
+                "daysCount": len(programme.schedule.days),
+                "rooms": [{"name": r, "guid": programme.guid(f"room/{r}")} for r in programme.rooms()],
+                "days": [
+                    {
+                        "index": day.index,
+                        "date": day.date.isoformat(),
+                        "day_start": day.start.isoformat(),
+                        "day_end": day.end.isoformat(),
+                        "rooms": {
+                            room: [frab_event(programme, e) for e in entries] for room, entries in day.rooms
+                        },
+                    }
+                    for day in programme.days
+                ],
+            },
+        },
+    }
+
+
+def _conference(programme: Programme) -> dict:
+    days = programme.schedule.days
+    return {
+        "acronym": programme.slug,
+        "title": programme.title,
+        "start": days[0].date.isoformat() if days else "",
+        "end": days[-1].date.isoformat() if days else "",
+        "timeslot_duration": "00:15",
+        "time_zone_name": programme.schedule.timezone,
+        "url": programme.base_url,
+    }
 
 
 def _xml_text(text: str, multiline: bool = False) -> str:
@@ -223,134 +458,84 @@ def _xml_text(text: str, multiline: bool = False) -> str:
     return clean_text(text) if multiline else one_line(text)
 
 
+XML_MULTILINE = ("abstract", "description")
+XML_NOT_IN_FORMAT = ("guid", "id", "end")  # attributes, or only in the JSON form
+XML_OPTIONAL = ("subtitle", "description")  # left out when empty; the others are required
+
+
 def frab_xml(programme: Programme) -> bytes:
-    ids = stable_ids([i.slot.uid for i in programme.items])
-    person_ids = stable_ids(sorted({p.id for i in programme.items for p in i.persons}))
+    person_ids = _person_number(programme)
     root = ET.Element("schedule")
-    ET.SubElement(root, "generator", name=GENERATOR, version="1.0")
+    ET.SubElement(root, "generator", name=GENERATOR, version=GENERATOR_VERSION)
     ET.SubElement(root, "url").text = programme.base_url + "schedule.xml"
     ET.SubElement(root, "version").text = programme.version
     conference = ET.SubElement(root, "conference")
-    days = programme.schedule.days
-    for tag, text in (
-        ("title", programme.title),
-        ("acronym", programme.slug),
-        ("start", days[0].date.isoformat() if days else ""),
-        ("end", days[-1].date.isoformat() if days else ""),
-        ("days", str(len(days))),
-        ("timeslot_duration", "00:15"),
-        ("base_url", programme.base_url),
-        ("url", programme.base_url),
-        ("time_zone_name", programme.schedule.timezone),
-    ):
+    for tag, text in _conference(programme).items():
+        if tag == "time_zone_name":
+            ET.SubElement(conference, "days").text = str(len(programme.schedule.days))
+            ET.SubElement(conference, "base_url").text = programme.base_url
         if text:
             ET.SubElement(conference, tag).text = _xml_text(text)
-    for index, day in enumerate(days, start=1):
-        start, end = _day_bounds(programme, day)
-        day_el = ET.SubElement(root, "day", index=str(index), date=day.date.isoformat(), start=start, end=end)
-        for room in dict.fromkeys(programme.room(i) for i in programme.items if i.slot.date == day.date):
-            room_el = ET.SubElement(day_el, "room", name=_xml_text(room), guid=programme.guid(f"room:{room}"))
-            for item in (i for i in programme.items if i.slot.date == day.date and programme.room(i) == room):
-                event = ET.SubElement(
-                    room_el, "event", id=str(ids[item.slot.uid]), guid=programme.guid(item.slot.uid)
-                )
-                for tag, text in (
-                    ("room", room),
-                    ("title", item.title),
-                    ("type", item.slot.kind),
-                    ("date", programme.start(item).isoformat()),
-                    ("start", f"{item.slot.start:%H:%M}"),
-                    ("duration", _duration(item)),
-                    ("abstract", item.abstract),
-                    ("slug", _slug(programme, item)),
-                    ("track", item.slot.kind),
-                    ("language", "en"),
-                    ("url", item.url),
-                ):
-                    ET.SubElement(event, tag).text = _xml_text(text, multiline=tag == "abstract")
-                persons = ET.SubElement(event, "persons")
-                for person in item.persons:
-                    ET.SubElement(
-                        persons,
-                        "person",
-                        id=str(person_ids[person.id]),
-                        guid=programme.guid(f"person:{person.id}"),
-                    ).text = _xml_text(person.name)
+    for day in programme.days:
+        day_el = ET.SubElement(root, "day", index=str(day.index), date=day.date.isoformat(),
+                               start=day.start.isoformat(), end=day.end.isoformat())  # fmt: skip
+        for room, entries in day.rooms:
+            room_el = ET.SubElement(day_el, "room", name=_xml_text(room), guid=programme.guid(f"room/{room}"))
+            for entry in entries:
+                record = frab_event(programme, entry)
+                event = ET.SubElement(room_el, "event", id=str(record["id"]), guid=record["guid"])
+                for tag, value in record.items():
+                    if tag in XML_NOT_IN_FORMAT or value is None or (value == "" and tag in XML_OPTIONAL):
+                        continue
+                    if tag == "persons":
+                        persons = ET.SubElement(event, "persons")
+                        for person, source in zip(value, entry.item.persons, strict=True):
+                            number = str(person_ids[source.id])
+                            element = ET.SubElement(persons, "person", id=number, guid=person["guid"])
+                            element.text = _xml_text(person["public_name"])
+                    elif tag == "links":
+                        links = ET.SubElement(event, "links")
+                        for link in value:
+                            ET.SubElement(links, "link", href=link["url"]).text = _xml_text(link["title"])
+                    else:
+                        ET.SubElement(event, tag).text = _xml_text(str(value), tag in XML_MULTILINE)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def frab_json(programme: Programme) -> dict:
-    ids = stable_ids([i.slot.uid for i in programme.items])
-    person_ids = stable_ids(sorted({p.id for i in programme.items for p in i.persons}))
-    days = programme.schedule.days
-    rooms = list(dict.fromkeys(programme.room(i) for i in programme.items))
-    day_list = []
-    for index, day in enumerate(days, start=1):
-        start, end = _day_bounds(programme, day)
-        by_room: dict[str, list] = {}
-        for item in (i for i in programme.items if i.slot.date == day.date):
-            by_room.setdefault(programme.room(item), []).append(
-                {
-                    "guid": programme.guid(item.slot.uid),
-                    "id": ids[item.slot.uid],
-                    "date": programme.start(item).isoformat(),
-                    "start": f"{item.slot.start:%H:%M}",
-                    "end": programme.end(item).isoformat(),
-                    "duration": _duration(item),
-                    "room": programme.room(item),
-                    "slug": _slug(programme, item),
-                    "url": item.url,
-                    "title": item.title,
-                    "subtitle": None,
-                    "track": item.slot.kind,
-                    "type": item.slot.kind,
-                    "language": "en",
-                    "abstract": item.abstract,
-                    "description": None,
-                    "persons": [
-                        {
-                            "name": p.name,
-                            "guid": programme.guid(f"person:{p.id}"),
-                            "id": person_ids[p.id],
-                            "url": p.url,
-                        }
-                        for p in item.persons
-                    ],
-                    "links": [{"url": item.url, "title": item.title, "type": "web"}],
-                }
-            )
-        day_list.append({"index": index, "date": day.date.isoformat(), "day_start": start, "day_end": end,
-                         "rooms": by_room})  # fmt: skip
-    return {
-        "$schema": "https://c3voc.de/schedule/schema.json",
-        "generator": {"name": GENERATOR, "version": "1.0"},
-        "schedule": {
-            "version": programme.version,
-            "base_url": programme.base_url,
-            "conference": {
-                "acronym": programme.slug,
-                "title": programme.title,
-                "start": days[0].date.isoformat() if days else "",
-                "end": days[-1].date.isoformat() if days else "",
-                "daysCount": len(days),
-                "timeslot_duration": "00:15",
-                "time_zone_name": programme.schedule.timezone,
-                "url": programme.base_url,
-                "rooms": [{"name": r, "guid": programme.guid(f"room:{r}")} for r in rooms],
-                "days": day_list,
-            },
-        },
-    }
+def frab_json_bytes(programme: Programme) -> bytes:
+    return (json.dumps(frab_json(programme), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------- JSON-LD
 
 
+POSTAL_CODE = re.compile(r"^(?:[A-Z]{1,2}-)?(\d{4,6})\s+(.+)$")
+
+
+def postal_address(address: str) -> dict:
+    """'13 rue Michel Ney, 54000 Nancy, France' → a schema.org PostalAddress (street, postal
+    code and town, country); a line that does not read so is the street address as written."""
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    data: dict = {"@type": "PostalAddress"}
+    town = next((i for i, p in enumerate(parts) if POSTAL_CODE.match(p)), None)
+    if town is None or len(parts) < 2:
+        data["streetAddress"] = address
+        return data
+    code, locality = POSTAL_CODE.match(parts[town]).groups()
+    if parts[:town]:
+        data["streetAddress"] = ", ".join(parts[:town])
+    data["postalCode"], data["addressLocality"] = code, locality
+    if parts[town + 1 :]:
+        data["addressCountry"] = ", ".join(parts[town + 1 :])
+    return data
+
+
 def _place(programme: Programme, item: Item | None = None) -> dict:
-    place = {"@type": "Place", "name": programme.venue, "address": programme.venue}
+    place: dict = {"@type": "Place", "name": programme.venue}
     if item is not None and item.slot is not None:
         place["name"] = programme.location(item)
+    place["address"] = postal_address(programme.address) if programme.address else programme.venue
     return place
 
 
@@ -366,6 +551,16 @@ def person_ld(person: Person) -> dict:
     return data
 
 
+def _organizer(programme: Programme) -> list[dict]:
+    people = [{"@type": "Person", "name": n} for n in programme.organizers]
+    if programme.organizer_name:
+        group: dict = {"@type": "Organization", "name": programme.organizer_name, "url": programme.base_url}
+        if programme.organizer_email:
+            group["email"] = programme.organizer_email
+        people.append(group)
+    return people
+
+
 def talk_event(programme: Programme, item: Item) -> dict:
     event = {
         "@context": "https://schema.org",
@@ -378,18 +573,37 @@ def talk_event(programme: Programme, item: Item) -> dict:
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": _place(programme, item),
         "performer": [person_ld(p) for p in item.persons],
+        "organizer": _organizer(programme),
         "superEvent": {"@type": "Event", "name": programme.title, "url": programme.base_url},
     }
     if item.authors:  # the speakers perform; everyone who wrote the work contributed to it
         event["contributor"] = [person_ld(a) for a in item.authors]
     if item.abstract:
         event["description"] = item.abstract
+    if programme.image is not None:
+        event["image"] = [programme.image.url]
+    if item.posters:  # a poster session: each poster is a sub-event at its board
+        event["subEvent"] = [
+            {
+                "@type": "Event",
+                "name": p.title,
+                "url": p.url,
+                "startDate": event["startDate"],
+                "endDate": event["endDate"],
+                "location": {**event["location"], **({"name": f"{event['location']['name']}, board {p.board}"}
+                                                     if p.board is not None else {})},
+                "performer": [person_ld(x) for x in p.presenters],
+            }
+            for p in item.posters
+        ]  # fmt: skip
     return event
 
 
 def workshop_event(programme: Programme) -> dict:
+    """The workshop with one sub-event per scheduled talk and poster session; unscheduled talks
+    have no date or place yet, so they are not events here."""
     days = programme.schedule.days
-    talks = [i for i in programme.items if i.talk]
+    shown = [i for i in programme.items if i.talk or i.posters]
     event = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -400,35 +614,24 @@ def workshop_event(programme: Programme) -> dict:
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "isAccessibleForFree": True,
         "location": _place(programme),
-        "organizer": [{"@type": "Person", "name": n} for n in programme.organizers],
+        "organizer": _organizer(programme),
         "subEvent": [
             {
                 k: v
                 for k, v in talk_event(programme, i).items()
-                if k not in ("@context", "superEvent", "description")
+                if k not in ("@context", "superEvent", "organizer", "description")
             }
-            for i in talks
-        ]
-        + [
-            {
-                "@type": "Event",
-                "name": i.title,
-                "url": i.url,
-                "performer": [person_ld(p) for p in i.persons],
-                **({"contributor": [person_ld(a) for a in i.authors]} if i.authors else {}),
-            }
-            for i in programme.unscheduled
+            for i in shown
         ],
     }
     if days:
-        event["startDate"] = (
-            programme.start(programme.items[0]).isoformat() if programme.items else str(days[0].date)
-        )
-        event["endDate"] = (
-            programme.end(programme.items[-1]).isoformat() if programme.items else str(days[-1].date)
-        )
+        first, last = programme.first_start, programme.last_end
+        event["startDate"] = first.isoformat() if first else str(days[0].date)
+        event["endDate"] = last.isoformat() if last else str(days[-1].date)
     if programme.description:
         event["description"] = programme.description
+    if programme.image is not None:
+        event["image"] = [programme.image.url]
     return event
 
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import json
 import os
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from . import exports
+from . import exports, formats, model
 from .diagnostics import report
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
@@ -72,6 +72,8 @@ def collect_texts(app: Sphinx, doctree: nodes.document) -> None:
         first = next(iter(doctree.findall(nodes.paragraph)), None)
         abstract = [plain_text(first)] if first is not None else []
     text = clean_text("\n\n".join(a.strip() for a in abstract if a.strip()))
+    if docname == app.config.root_doc and own_description(doctree):  # the site's own words
+        text = own_description(doctree)
     # a setext title ("line one\nline two\n===") keeps its line break in the doctree
     title = one_line(plain_text(section[0])) if section is not None and section.children else ""
     app.env.get_domain("workshop").data["texts"][docname] = (title, text)
@@ -98,25 +100,36 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
     texts = domain.data["texts"]
     program_docs = domain.docs_showing(app.config.workshop_schedule)
 
-    def talk_item(slot, tid: str) -> exports.Item:
+    def speaker(sid: str) -> exports.Person | None:
+        found = domain.speakers.get(sid)
+        if found is None:
+            return None
+        docname, meta = found
+        name = texts.get(docname, ("", ""))[0] or sid
+        affiliations = (meta.affiliation,) if meta.affiliation else ()
+        return exports.Person(sid, name, page_url(app, docname), affiliations, meta.orcid or "")
+
+    def talk_item(slot, tid: str, posters: tuple[exports.Poster, ...] = ()) -> exports.Item:
         docname, meta = domain.talks[tid]
         title, abstract = texts.get(docname, ("", ""))
-        persons = []
-        for sid in meta.speakers:
-            speaker = domain.speakers.get(sid)
-            if speaker is not None:
-                docname_of_speaker, speaker_meta = speaker
-                name = texts.get(docname_of_speaker, ("", ""))[0] or sid
-                affiliations = (speaker_meta.affiliation,) if speaker_meta.affiliation else ()
-                persons.append(
-                    exports.Person(sid, name, page_url(app, docname_of_speaker), affiliations,
-                                   speaker_meta.orcid or "")
-                )  # fmt: skip
+        persons = tuple(p for p in map(speaker, meta.speakers) if p is not None)
         authors = tuple(
             exports.Person(f"{tid}:author:{n}", a.name, "", a.affiliations, a.orcid or "")
             for n, a in enumerate(meta.authors)
         )
-        return exports.Item(slot, title, page_url(app, docname), abstract, tuple(persons), tid, authors)
+        return exports.Item(slot, title, page_url(app, docname), abstract, persons, tid, authors, posters)
+
+    def session_posters(slot) -> tuple[exports.Poster, ...]:
+        """A poster session's posters (slot 'posters:'), with their boards, in board order."""
+        ids = getattr(slot, "posters", None) or ()
+        explicit = {pid: getattr(domain.talks[pid][1], "board", None) for pid in ids if pid in domain.talks}
+        boards = model.poster_boards(slot, {k: v for k, v in explicit.items() if v}) if ids else {}
+        out = []
+        for pid in ids:
+            if pid in domain.talks:
+                item = talk_item(None, pid)
+                out.append(exports.Poster(pid, item.title, item.url, boards.get(pid), item.persons))
+        return tuple(sorted(out, key=lambda p: (p.board is None, p.board or 0)))
 
     items = []
     for slot in schedule.slots():
@@ -125,7 +138,7 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
             continue
         anchor = f"day-{slot.date.isoformat()}"
         url = page_url(app, program_docs[0], anchor) if program_docs else base_url(app)
-        items.append(exports.Item(slot, slot.title or slot.talk or "", url))
+        items.append(exports.Item(slot, slot.title or slot.talk or "", url, posters=session_posters(slot)))
     scheduled = set(schedule.talk_order())
     unscheduled = tuple(talk_item(None, t) for t in sorted(domain.talks) if t not in scheduled)
     version = hashlib.sha256(repr(items).encode()).hexdigest()[:12]
@@ -138,10 +151,33 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         title=full_title(app),
         base_url=base_url(app),
         organizers=tuple(app.config.workshop_organizers),
-        description=texts.get(app.config.root_doc, ("", ""))[1][: DESCRIPTION_LENGTH * 2],
+        description=site_description(app),
         version=version,
         unscheduled=unscheduled,
+        identifier=identifier(app),
+        organizer_email=app.config.workshop_organizer_email,
+        organizer_name=app.config.workshop_organizer_group
+        or app.config.workshop_acronym
+        or app.config.project,
+        image=social_image(app),
+        address=getattr(schedule, "address", None) or "",
         **({"stamp": stamp} if stamp else {}),
+    )
+
+
+def identifier(app: Sphinx) -> str:
+    """workshop_identifier, or one made from the acronym (or `project`)."""
+    return app.config.workshop_identifier or exports.identifier_from(
+        app.config.workshop_acronym or app.config.project
+    )
+
+
+def site_description(app: Sphinx) -> str:
+    """The home page's own description (its html_meta), else its first paragraphs."""
+    return (
+        app.env.get_domain("workshop")
+        .data["texts"]
+        .get(app.config.root_doc, ("", ""))[1][: DESCRIPTION_LENGTH * 2]
     )
 
 
@@ -181,7 +217,8 @@ def talk_ics(talk: str, talks_dir: str) -> str:
 
 
 def write_exports(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: program.ics, schedule.xml/json, a .ics per talk, sitemap.xml, robots.txt."""
+    """build-finished: every format of formats.FORMATS (checked against its schema), a .ics
+    per talk, sitemap.xml, robots.txt."""
     if exception is not None or not is_html(app):
         return
     outdir = Path(app.outdir)
@@ -199,10 +236,8 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
                 Problem.EXPORT,
             )
         )
-    (outdir / EXPORT_FILES["ics"]).write_bytes(exports.ics(prog, name=f"{prog.acronym} programme"))
-    (outdir / EXPORT_FILES["xml"]).write_bytes(exports.frab_xml(prog))
-    frab = json.dumps(exports.frab_json(prog), ensure_ascii=False, indent=1)
-    (outdir / EXPORT_FILES["json"]).write_text(frab + "\n", encoding="utf-8")
+    for problem in formats.write_all(prog, outdir):
+        report(problem)
     for item in prog.items:
         if item.talk:
             path = outdir / talk_ics(item.talk, app.config.workshop_talks_dir)
@@ -212,6 +247,9 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
 
 
 def write_sitemap(app: Sphinx, outdir: Path) -> None:
+    """sitemap.xml lists every page; robots.txt points to it. Crawlers read robots.txt only at
+    the root of a host: under a sub-path base (https://host/edition/) it is not written, and the
+    README says which line to add to the host's own robots.txt."""
     base = base_url(app)
     if not base:
         return
@@ -224,9 +262,13 @@ def write_sitemap(app: Sphinx, outdir: Path) -> None:
     lines += [f"  <url><loc>{xml_escape(one_line(u))}</loc></url>" for u in urls]
     lines.append("</urlset>")
     (outdir / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (outdir / "robots.txt").write_text(
-        f"User-agent: *\nAllow: /\nSitemap: {one_line(base)}sitemap.xml\n", encoding="utf-8"
-    )
+    robots = outdir / "robots.txt"
+    if urlsplit(one_line(base)).path in ("", "/"):
+        robots.write_text(
+            f"User-agent: *\nAllow: /\nSitemap: {one_line(base)}sitemap.xml\n", encoding="utf-8"
+        )
+    elif robots.is_file():  # left by a build at the root address
+        robots.unlink()
 
 
 # --------------------------------------------------------------------------- page head
@@ -237,26 +279,91 @@ def _meta(prop: str, content: str, attr: str = "property") -> str:
     return f'<meta {attr}="{html.escape(one_line(prop))}" content="{html.escape(one_line(content))}" />\n'
 
 
+def own_description(doctree: nodes.document) -> str:
+    """The description a page gives itself (MyST front matter html_meta), read from the doctree."""
+    for meta in doctree.findall(nodes.meta):
+        if meta.get("name", "").lower() == "description" and meta.get("content"):
+            return one_line(meta["content"])
+    return ""
+
+
+def social_image(app: Sphinx) -> exports.Image | None:
+    """workshop_social_image (a PNG or JPEG in the sources) as an absolute URL with its size."""
+    source = app.config.workshop_social_image
+    if not source or not base_url(app):
+        return None
+    path = Path(app.srcdir) / source
+    size = image_size(path)
+    if size is None:
+        message = f"workshop_social_image '{source}' is not a PNG or JPEG file in the sources (1200×630 px)"
+        report(WorkshopError(message, "conf.py", None, Problem.EXPORT))
+        return None
+    static = next(
+        (p for p in app.config.html_static_path if Path(source).parts[:1] == Path(p).parts[:1]), None
+    )
+    relative = Path(source).relative_to(static).as_posix() if static else Path(source).name
+    media = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+    alt = app.config.workshop_social_image_alt or full_title(app)
+    return exports.Image(f"{base_url(app)}_static/{relative}", size[0], size[1], alt, media)
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG or baseline/progressive JPEG, from its header."""
+    try:
+        data = path.read_bytes()[:65536]
+    except OSError:
+        return None
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:2] == b"\xff\xd8":
+        index = 2
+        while index + 9 < len(data):
+            if data[index] != 0xFF:
+                return None
+            marker, length = data[index + 1], int.from_bytes(data[index + 2 : index + 4], "big")
+            if marker in (0xC0, 0xC1, 0xC2):
+                return int.from_bytes(data[index + 7 : index + 9], "big"), int.from_bytes(
+                    data[index + 5 : index + 7], "big"
+                )
+            index += 2 + length
+    return None
+
+
 def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """html-page-context: a description, OpenGraph, and schema.org JSON-LD events."""
+    """html-page-context: a description, OpenGraph and Twitter tags, and schema.org JSON-LD."""
     if doctree is None or not is_html(app):
         return
     domain: WorkshopDomain = app.env.get_domain("workshop")
     title, text = domain.data["texts"].get(pagename, ("", ""))
-    description = shorten(text)
     tags = context.get("metatags", "")
-    if description and 'name="description"' not in tags:
-        tags += _meta("description", description, "name")
-    if given := re.search(r'name="description" content="([^"]*)"', tags):
-        description = html.unescape(given.group(1))  # the page's own (MyST html_meta)
-    tags += _meta("og:title", title or app.config.project)
+    description = own_description(doctree)
+    if not description:  # the page has none of its own: its first paragraphs, as plain text
+        description = shorten(text)
+        if description:
+            tags += _meta("description", description, "name")
+    title = title or app.config.project
+    prog = programme(app)
+    image = prog.image if prog is not None else social_image(app)
+    tags += _meta("og:title", title)
     tags += _meta("og:type", "website" if pagename == app.config.root_doc else "article")
     tags += _meta("og:site_name", app.config.workshop_acronym or app.config.project)
     if description:
         tags += _meta("og:description", description)
     if base_url(app):
         tags += _meta("og:url", page_url(app, pagename))
-    prog = programme(app)
+    if image is not None:
+        tags += _meta("og:image", image.url)
+        tags += _meta("og:image:type", image.media_type)
+        tags += _meta("og:image:width", str(image.width))
+        tags += _meta("og:image:height", str(image.height))
+        tags += _meta("og:image:alt", image.alt)
+    tags += _meta("twitter:card", "summary_large_image" if image is not None else "summary", "name")
+    tags += _meta("twitter:title", title, "name")
+    if description:
+        tags += _meta("twitter:description", description, "name")
+    if image is not None:
+        tags += _meta("twitter:image", image.url, "name")
+        tags += _meta("twitter:image:alt", image.alt, "name")
     data = None
     if prog is not None and pagename == app.config.root_doc:
         data = exports.workshop_event(prog)
@@ -272,7 +379,10 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doct
 
 
 def relative(ctx: ResolveContext, target: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(ctx.docname) or ".")
+    """A link from the page being written to an output file, for any HTML builder (dirhtml
+    writes abstracts/cohen.md as abstracts/cohen/index.html)."""
+    page = ctx.builder.get_target_uri(ctx.docname)
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
 def resolve_programme_exports(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
