@@ -56,18 +56,31 @@ def compact_sidebar(app: Sphinx) -> bool:
 
 def sidebar_sections(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Large conferences: the sidebar lists the home page's sections (programme, talks,
-    speakers), each marked current for the pages under it; O(sections) per page."""
-    if not compact_sidebar(app):
+    speakers), each marked current for the pages under it; O(sections) per page. The theme's
+    own sidebar template is kept: only its tree (``generate_toctree_html(kind="sidebar")``,
+    which walks every document on every page) is replaced by the sections list."""
+    generate = context.get("generate_toctree_html")
+    if generate is None or getattr(generate, "_workshop_sections", False) or not compact_sidebar(app):
         return
     env = app.env
-    sections = []
+    items = []
     for docname in env.toctree_includes.get(app.config.root_doc, []):
         title = env.titles.get(docname)
         folder = posixpath.dirname(docname)
         current = pagename == docname or (docname.endswith("/index") and pagename.startswith(folder + "/"))
         uri = app.builder.get_relative_uri(pagename, docname)
-        sections.append((title.astext() if title else docname, uri, current))
-    context["workshop_sections"] = sections
+        state = " current active" if current else ""
+        text = html.escape(title.astext() if title else docname)
+        link = f'<a class="reference internal" href="{html.escape(uri)}">{text}</a>'
+        items.append(f'<li class="toctree-l1{state}">{link}</li>')
+    sections = Markup('<ul class="nav bd-sidenav">' + "".join(items) + "</ul>")
+
+    def sections_or_tree(*args, **kwargs):
+        kind = kwargs.get("kind", args[0] if args else None)
+        return sections if kind == "sidebar" else generate(*args, **kwargs)
+
+    sections_or_tree._workshop_sections = True
+    context["generate_toctree_html"] = sections_or_tree
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
@@ -76,6 +89,7 @@ def add_templates(app: Sphinx, config: Config) -> None:
 
 def setup_theme(app: Sphinx) -> None:
     app.connect("config-inited", add_templates)
-    app.connect("html-page-context", sidebar_sections)
+    # after the theme's handler, which sets generate_toctree_html
+    app.connect("html-page-context", sidebar_sections, priority=900)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme's own handler
     app.connect("html-page-context", name_toctree_toggles, priority=900)
