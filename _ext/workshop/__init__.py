@@ -24,7 +24,7 @@ from .speakers import setup_speakers
 from .talks import setup_talks
 from .theme import setup_theme
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 
 def _code_version() -> int:
