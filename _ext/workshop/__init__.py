@@ -15,6 +15,7 @@ from .domain import WorkshopDomain
 from .gate import setup_gate
 from .memory import setup_memory
 from .nodes import setup_nodes
+from .posters import setup_posters
 from .proceedings import setup_proceedings
 from .publish import setup_publish
 from .recheck import setup_recheck
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)  # every workshop_* setting, registered in config.py
     app.add_domain(WorkshopDomain)
     setup_nodes(app)
+    setup_posters(app)
     setup_gate(app)
     setup_memory(app)
     setup_resolve(app)

@@ -46,6 +46,7 @@ class TalkMeta:
     board: int | None = None  # a poster's own board number; model.poster_boards decides the rest
     board_line: int | None = field(default=None, compare=False)
     poster: str | None = None  # a poster's file (PDF, PNG or JPEG), relative to the talks folder
+    poster_line: int | None = field(default=None, compare=False)
 
     @property
     def is_poster(self) -> bool:
@@ -432,6 +433,7 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
         board,
         data.line_of("board") if board is not None else None,
         poster,
+        data.line_of("poster") if poster is not None else None,
     )
     return meta, reader.problems
 

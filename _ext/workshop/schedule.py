@@ -15,6 +15,7 @@ from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .model import Day, Schedule, Slot, check_contributions, format_date, format_time_range
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
+from .posters import slot_extras
 from .resolve import ResolveContext, load_schedule, main_schedule_path, register_resolver
 from .talks import talk_item, talk_order
 
@@ -70,10 +71,11 @@ def _para(*children: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.paragra
     return nodes.paragraph("", "", *children, classes=[*classes])
 
 
-def _what(slot: Slot) -> nodes.paragraph:
+def _what(schedule: Schedule, slot: Slot) -> list[nodes.Node]:
+    """The slot's title; a session's spotlights and posters under it (posters.py fills them)."""
     if slot.talk:
-        return _para(talk_title(talk=slot.talk), classes=("slot-title",))
-    return _para(nodes.Text(slot.title or ""), classes=("slot-title",))
+        return [_para(talk_title(talk=slot.talk), classes=("slot-title",))]
+    return [_para(nodes.Text(slot.title or ""), classes=("slot-title",)), *slot_extras(schedule.file, slot)]
 
 
 def _who(slot: Slot) -> nodes.paragraph:
@@ -109,7 +111,7 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
             tbody += nodes.row(
                 "",
                 _entry(_para(nodes.Text(slot.time_range)), classes=("slot-time",)),
-                _entry(_what(slot)),
+                _entry(*_what(schedule, slot)),
                 _entry(_who(slot)),
                 classes=[f"slot-{slot.kind}"],
             )
@@ -125,7 +127,7 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
         row = nodes.row("", _entry(_para(nodes.Text(time_text)), classes=("slot-time",)))
         shared = next((s for s in here if s.room is None), None)
         if shared is not None:
-            row += _entry(_what(shared), _who(shared), morecols=len(rooms) - 1)
+            row += _entry(*_what(schedule, shared), _who(shared), morecols=len(rooms) - 1)
             row["classes"].append(f"slot-{shared.kind}")
         else:
             for room in rooms:
@@ -133,7 +135,7 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
                 if slot is None:
                     row += _entry(_para())
                     continue
-                cell = [_what(slot), _who(slot)]
+                cell = [*_what(schedule, slot), _who(slot)]
                 if len(ends) > 1:
                     cell.insert(0, _para(nodes.Text(slot.time_range), classes=("slot-time",)))
                 row += _entry(*cell, classes=(f"slot-{slot.kind}",))
@@ -142,14 +144,16 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
 
 
 def resolve_unscheduled(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    """'Not yet scheduled': the talk pages that no slot of this schedule names."""
+    """'Not yet scheduled': the talks and posters that no slot, poster session or spotlight of this
+    schedule names (a poster is marked as one)."""
     schedule = ctx.schedule(node["schedule"])
-    scheduled = set(schedule.talk_order()) if schedule else set()
+    scheduled = schedule.scheduled_ids() if schedule else set()
     waiting = [tid for tid in talk_order(ctx, None) if tid not in scheduled]
     if not waiting:
         return []
     rubric = nodes.rubric("", "Not yet scheduled", ids=["not-yet-scheduled"], **{"heading-level": 2})
-    items = nodes.bullet_list("", *(talk_item(ctx, tid) for tid in waiting), classes=["unscheduled-talks"])
+    listed = (talk_item(ctx, tid, mark_type=True) for tid in waiting)
+    items = nodes.bullet_list("", *listed, classes=["unscheduled-talks"])
     return [rubric, items]
 
 

@@ -60,8 +60,7 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
             nodes.image(uri=meta.photo, alt=f"Photo of {name}", classes=["speaker-photo"], width="160px")
         ]
     insert_after_title(section, *photo, fields)
-    section += nodes.rubric("", "Talks", **{"heading-level": 2})
-    section += speaker_talks(speaker=sid)
+    section += speaker_talks(speaker=sid)  # 'Talks' and 'Posters', each with its list
 
 
 def sort_key(name: str) -> tuple[str, str]:
@@ -71,15 +70,24 @@ def sort_key(name: str) -> tuple[str, str]:
     return (words[-1] if words else "", plain)
 
 
-def talks_of(ctx: ResolveContext, sid: str) -> list[str]:
-    return [t for t in talk_order(ctx, ctx.schedule()) if sid in ctx.domain.talks[t][1].speakers]
+def talks_of(ctx: ResolveContext, sid: str, kind: str | None = None) -> list[str]:
+    """The speaker's contributions in programme order (``kind``: only talks, or only posters)."""
+    return [t for t in talk_order(ctx, ctx.schedule(), kind) if sid in ctx.domain.talks[t][1].speakers]
 
 
 def resolve_speaker_talks(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    items = [talk_item(ctx, tid, with_speakers=False) for tid in talks_of(ctx, node["speaker"])]
-    if not items:
-        return [nodes.paragraph("", "No talk yet.")]
-    return [nodes.bullet_list("", *items, classes=["speaker-talks"])]
+    """A 'Talks' section, and a 'Posters' section when the speaker presents posters."""
+    out: list[nodes.Node] = []
+    for kind, heading in (("talk", "Talks"), ("poster", "Posters")):
+        items = [talk_item(ctx, tid, with_speakers=False) for tid in talks_of(ctx, node["speaker"], kind)]
+        if not items and (kind == "poster" or talks_of(ctx, node["speaker"], "poster")):
+            continue
+        out.append(nodes.rubric("", heading, **{"heading-level": 2}))
+        if items:
+            out.append(nodes.bullet_list("", *items, classes=[f"speaker-{kind}s"]))
+        else:
+            out.append(nodes.paragraph("", "No talk yet."))
+    return out
 
 
 def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
@@ -95,7 +103,11 @@ def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes
             card += nodes.paragraph("", meta.affiliation, classes=["affiliation"])
 
         for tid in talks_of(ctx, sid):
-            card += nodes.paragraph("", "", linked_title(ctx, tid), classes=["talk"])
+            poster = ctx.domain.contribution_type(tid) == "poster"
+            card += nodes.paragraph(
+                "", "", linked_title(ctx, tid), *([nodes.Text(" (poster)")] if poster else []),
+                classes=["poster" if poster else "talk"],
+            )  # fmt: skip
         cards.append(card)
     if not cards:
         return [nodes.paragraph("", "No speaker yet.")]

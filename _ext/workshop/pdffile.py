@@ -1,0 +1,114 @@
+"""Contributor PDF files (a poster), checked by what the file is: a regular file of the contributor's
+own, whose bytes say PDF, within a size limit, with nothing a PDF reader would run or open by itself.
+Pure Python.
+
+Refused: JavaScript (``/JS``, ``/JavaScript``), actions that start programs, open other files or
+send data (``/Launch``, ``/GoToR``, ``/GoToE``, ``/SubmitForm``, ``/ImportData``), actions run on
+opening or on events (``/OpenAction``, ``/AA``), embedded files and media (``/EmbeddedFile``,
+``/EmbeddedFiles``, ``/RichMedia``), and XFA forms. Names are compared after decoding their ``#xx``
+escapes (``/J#61vaScript`` is ``/JavaScript``), in the file and in its Flate-compressed streams
+(where object streams hide dictionaries), so that neither spelling nor compression hides them.
+A poster needs none of these.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zlib
+from pathlib import Path
+
+from .content import link_on_path
+
+MAX_PDF_BYTES = 20_000_000
+# Decompressed bytes scanned per file: bounded work whatever the streams claim (a "zip bomb").
+MAX_INFLATED_BYTES = 100_000_000
+REFUSED_NAMES = {
+    "JS": "JavaScript",
+    "JavaScript": "JavaScript",
+    "Launch": "an action that starts a program",
+    "GoToR": "an action that opens another file",
+    "GoToE": "an action that opens an embedded file",
+    "SubmitForm": "a form that sends data",
+    "ImportData": "an action that imports data",
+    "OpenAction": "an action run when the file is opened",
+    "AA": "actions run on page or form events",
+    "EmbeddedFile": "an embedded file",
+    "EmbeddedFiles": "embedded files",
+    "RichMedia": "embedded media",
+    "XFA": "an XFA form (it can hold scripts)",
+}
+_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _decoded(name: bytes) -> str:
+    """A PDF name with its #xx escapes decoded (PDF 1.2 and later)."""
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name).decode("latin-1")
+
+
+def _refused_name(data: bytes) -> str | None:
+    for match in _NAME.finditer(data):
+        name = _decoded(match.group(1))
+        if name in REFUSED_NAMES:
+            return name
+    return None
+
+
+def _inflated_streams(data: bytes):
+    """The decompressed content of each stream that inflates (Flate), within MAX_INFLATED_BYTES."""
+    budget = MAX_INFLATED_BYTES
+    for match in _STREAM.finditer(data):
+        if budget <= 0:
+            return
+        inflater = zlib.decompressobj()
+        try:
+            chunk = inflater.decompress(data[match.end() : match.end() + MAX_PDF_BYTES], budget)
+        except zlib.error:
+            continue
+        budget -= len(chunk)
+        yield chunk
+
+
+def pdf_bytes_problem(data: bytes, rel: str) -> str | None:
+    """Why these bytes (of file ``rel``) are not a PDF the site may offer for download."""
+    if not data.startswith(b"%PDF-"):
+        return f"'{rel}' is not a PDF file (its content says otherwise): export the poster as PDF"
+    if len(data) > MAX_PDF_BYTES:
+        return f"'{rel}' has {len(data):,} bytes, over the limit of {MAX_PDF_BYTES:,}: export it smaller"
+    for part in (data, *_inflated_streams(data)):
+        if name := _refused_name(part):
+            return (
+                f"'{rel}' holds /{name} ({REFUSED_NAMES[name]}), which a poster does not need: "
+                "export it again as a plain PDF (e.g. 'Print to PDF')"
+            )
+    return None
+
+
+def pdf_file_problem(root: Path, rel: str) -> str | None:
+    """Why the file ``rel`` (relative to ``root``) may not be published as a contributor's PDF."""
+    path = root / rel
+    if link := link_on_path(root, path):
+        return f"'{rel}' must be a regular file, not a link ({link.relative_to(root).as_posix()})"
+    if not path.is_file():
+        return f"'{rel}' does not exist: add the file next to your page"
+    size = path.stat().st_size
+    if size > MAX_PDF_BYTES:
+        return f"'{rel}' has {size:,} bytes, over the limit of {MAX_PDF_BYTES:,}: export it smaller"
+    return pdf_bytes_problem(path.read_bytes(), rel)
+
+
+SAFE_PDF_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.pdf$")
+
+
+def own_pdf_problem(uri: str, page_id: str, folder: str) -> str | None:
+    """Why ``uri`` (as written on the page in ``folder``) is not one of the contributor's PDF files:
+    the same naming rule as images (imagefile.own_image_problem), ending in .pdf."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", uri, re.I) or uri.startswith(("/", "//")):
+        return f"'{uri}' must be a file of yours in {folder}/, not an address or an absolute path"
+    name = posixpath.normpath(uri)
+    if name.startswith("..") or not name.startswith((f"{page_id}-", f"{page_id}/")):
+        return f"'{uri}' is not one of your files: name it {folder}/{page_id}-poster.pdf"
+    if not SAFE_PDF_NAME.match(name):
+        return f"file name '{name}' must be lower-case letters, digits, '-' and '_', ending in .pdf"
+    return None

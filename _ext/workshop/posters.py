@@ -1,0 +1,150 @@
+"""Posters and spotlights in the programme, and a poster's own file on its page.
+
+The model (model.py) says which posters a session holds (``Slot.posters``), their boards
+(``model.poster_boards``, through ``WorkshopDomain.boards``) and the spotlights' order and times
+(``Slot.spotlights``). Here: the placeholders the ``{schedule}`` tables hold for them, filled at
+write time with the current titles and presenters, and the check of a poster's file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+from .imagefile import ALLOWED_SUFFIXES, contributor_image_problem
+from .model import Schedule, Slot
+from .nodes import LatePlaceholder
+from .pdffile import own_pdf_problem, pdf_file_problem
+from .resolve import ResolveContext, register_resolver
+
+POSTER_SUFFIXES = (".pdf", *ALLOWED_SUFFIXES)
+
+
+class poster_session(LatePlaceholder):
+    """The posters of session ``slot`` (its uid) of schedule ``schedule``: board, title, presenters."""
+
+    def tokens(self) -> set[str]:
+        # the posters shown; their boards hang on each other's 'board:' (public_digests holds them)
+        return {f"talk:{pid}" for pid in self["posters"]} | {"schedule"}
+
+
+class spotlight_list(LatePlaceholder):
+    """The spotlights of slot ``slot`` of schedule ``schedule``: order, time, title, presenters."""
+
+    def tokens(self) -> set[str]:
+        return {f"talk:{sid}" for sid in self["spotlights"]} | {"schedule"}
+
+
+PLACEHOLDERS = (poster_session, spotlight_list)
+
+
+def slot_extras(schedule_path: str, slot: Slot) -> list[nodes.Node]:
+    """What a programme cell shows under a session's title: its spotlights and its posters."""
+    out: list[nodes.Node] = []
+    if slot.spotlights is not None:
+        spots = [s.id for s in slot.spotlights]
+        out.append(spotlight_list(schedule=schedule_path, slot=slot.uid, spotlights=spots))
+    if slot.posters is not None:
+        out.append(poster_session(schedule=schedule_path, slot=slot.uid, posters=list(slot.posters)))
+    return out
+
+
+def _find_slot(schedule: Schedule | None, uid: str) -> Slot | None:
+    return next((s for s in schedule.slots() if s.uid == uid), None) if schedule else None
+
+
+def _entry_nodes(ctx: ResolveContext, cid: str) -> list[nodes.Node]:
+    from .talks import linked_title, speaker_nodes
+
+    out = [linked_title(ctx, cid)]
+    presenters = speaker_nodes(ctx, cid, affiliation=False)
+    if presenters:
+        out += [nodes.Text(" — "), *presenters]
+    return out
+
+
+def resolve_poster_session(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    schedule = ctx.schedule(node["schedule"])
+    slot = _find_slot(schedule, node["slot"])
+    if slot is None or not slot.posters:
+        return [nodes.paragraph("", "Posters will be announced.", classes=["posters-announced"])]
+    boards = ctx.domain.boards(schedule)
+    items = []
+    for pid in sorted(slot.posters, key=lambda p: (boards.get(p, 0), p)):
+        board = nodes.inline("", f"Board {boards[pid]}", classes=["board"]) if pid in boards else None
+        para = nodes.paragraph(
+            "", "", *([board, nodes.Text(" · ")] if board else []), *_entry_nodes(ctx, pid)
+        )
+        items.append(nodes.list_item("", para))
+    return [nodes.bullet_list("", *items, classes=["poster-session"])]
+
+
+def resolve_spotlight_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
+    slot = _find_slot(ctx.schedule(node["schedule"]), node["slot"])
+    if slot is None or not slot.spotlights:
+        return [nodes.paragraph("", "Spotlights will be announced.", classes=["spotlights-announced"])]
+    items = []
+    for spot in slot.spotlights:
+        para = nodes.paragraph("")
+        if spot.time_range:
+            para += nodes.inline("", spot.time_range, classes=["spotlight-time"])
+            para += nodes.Text(" ")
+        para.extend(_entry_nodes(ctx, spot.id))
+        items.append(nodes.list_item("", para))
+    # an enumerated list: its numbers are the spotlights' order
+    return [
+        nodes.enumerated_list("", *items, enumtype="arabic", prefix="", suffix=".", classes=["spotlights"])
+    ]
+
+
+# --------------------------------------------------------------------------- the poster's file
+
+
+def poster_file_problem(srcdir: Path, uri: str, page_id: str, folder: str) -> str | None:
+    """Why ``uri`` (a poster page's ``poster:``) may not be published: not one of the
+    contributor's own files, or not a PDF, PNG or JPEG that passes its content checks."""
+    suffix = posixpath.splitext(uri)[1].lower()
+    if suffix not in POSTER_SUFFIXES:
+        return f"'{uri}' must be a PDF, PNG or JPEG file ({', '.join(POSTER_SUFFIXES)})"
+    if suffix == ".pdf":
+        return own_pdf_problem(uri, page_id, folder) or pdf_file_problem(
+            srcdir, posixpath.normpath(posixpath.join(folder, uri))
+        )
+    return contributor_image_problem(srcdir, uri, page_id, folder)
+
+
+def poster_file_nodes(srcdir: Path, folder: str, uri: str, title: str) -> tuple[nodes.Node, list[nodes.Node]]:
+    """(the download link, and the image to show when the poster is an image)."""
+    path = srcdir / folder / uri
+    suffix = path.suffix.lower()
+    kind = "PDF" if suffix == ".pdf" else ALLOWED_SUFFIXES[suffix].upper()
+    size = path.stat().st_size if path.is_file() else 0
+    label = (
+        f"Download the poster ({kind}, {size / 1e6:.1f} MB)"
+        if size >= 100_000
+        else f"Download the poster ({kind})"
+    )
+    link = addnodes.download_reference(
+        "", "", nodes.inline("", label), reftarget=uri, refexplicit=True, refdomain="", reftype="download",
+        classes=["poster-download"],
+    )  # fmt: skip
+    shown = []
+    if suffix != ".pdf":
+        shown.append(nodes.image(uri=uri, alt=f"Poster: {title}", classes=["poster-image"], width="100%"))
+    return link, shown
+
+
+def setup_posters(app: Sphinx) -> None:
+    handlers = {fmt: (_unresolved, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
+    for node_class in PLACEHOLDERS:
+        app.add_node(node_class, **handlers)
+    register_resolver(poster_session, resolve_poster_session)
+    register_resolver(spotlight_list, resolve_spotlight_list)
+
+
+def _unresolved(self, node):  # pragma: no cover - always replaced at doctree-resolved
+    raise nodes.SkipNode

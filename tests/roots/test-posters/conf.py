@@ -1,0 +1,6 @@
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "workshop"]
+source_suffix = {".md": "markdown"}
+bibtex_bibfiles: list[str] = []
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["dollarmath"]
+html_baseurl = "https://workshop.example.org/"
