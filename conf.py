@@ -73,14 +73,19 @@ html_theme_options = {
 }
 
 # -- PDF proceedings (make pdf) --------------------------------------------------------------
-# `make pdf` builds with -t proceedings: the book's root is proceedings.md, not the home page.
+# `make pdf` builds with -t proceedings: the book's root is proceedings.md, not the home page, and
+# the site's list pages (programme, talks, speakers) are not part of it: the book has its own.
 if tags.has("proceedings"):  # noqa: F821 - Sphinx provides `tags` to conf.py
     root_doc = "proceedings"
     include_patterns = ["proceedings.md", "program/**", "speakers/**", "abstracts/**"]
+    exclude_patterns += ["program/index.md", "abstracts/index.md", "speakers/index.md"]
+# The PDF's file name, in this one place: `make pdf` writes _build/pdf/<name>.pdf (-draft with
+# DRAFT=1) and every site build links it while it exists.
+proceedings_name = "lorainne24-proceedings"
+workshop_proceedings_pdf = f"_build/pdf/{proceedings_name}.pdf"
+_book = proceedings_name + ("-draft" if tags.has("draft") else "")  # noqa: F821
 latex_engine = "xelatex"
-latex_documents = [
-    ("proceedings", "lorainne24-proceedings.tex", "LoRAINNe'24: book of abstracts", author, "manual"),
-]
+latex_documents = [("proceedings", f"{_book}.tex", project, author, "manual")]
 latex_toplevel_sectioning = "chapter"
 latex_show_urls = "no"
 latex_elements = {

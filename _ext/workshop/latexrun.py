@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -140,7 +141,29 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
     if not pdf.is_file() or pdf.stat().st_size == 0:
         print(f"error: LaTeX finished but {pdf} was not written (see {shown_log})")
         return 1
+    log = shown_log.read_text(encoding="utf-8", errors="replace") if shown_log.is_file() else ""
+    if missing := missing_characters(log):
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:8])
+        print(f"error: the PDF lacks {len(missing)} character(s) no font has: {shown} "
+              f"(install a font with them, e.g. fonts-freefont-otf, fonts-wqy-microhei; see {shown_log})")  # fmt: skip
+        return 1
     return 0
+
+
+MISSING = re.compile(r"Missing character: There is no (.) \(U\+[0-9A-F]+\)")
+
+
+def missing_characters(log: str) -> list[str]:
+    """The characters LaTeX reported it had no glyph for (they would print as nothing or boxes)."""
+    return list(dict.fromkeys(MISSING.findall(log)))
+
+
+def book_name(latexdir: Path) -> str | None:
+    """The book's name, as the Sphinx build wrote it beside the .tex (proceedings.note_book_name)."""
+    note = latexdir / "workshop-book-name"
+    if note.is_file():
+        return note.read_text(encoding="utf-8").strip() or None
+    return None
 
 
 def timeout_from_environment() -> float:
@@ -159,9 +182,19 @@ def timeout_from_environment() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("latexdir", type=Path, help="the LaTeX builder's output folder")
-    parser.add_argument("--name", default="lorainne24-proceedings", help="the book's .tex, without .tex")
+    parser.add_argument("--name", help="the book's .tex, without .tex (default: the one Sphinx wrote)")
+    parser.add_argument("--copy-to", type=Path, help="copy the PDF into this folder when it is built")
     args = parser.parse_args(argv)
-    return run(args.latexdir, args.name, timeout_from_environment())
+    name = args.name or book_name(args.latexdir)
+    if name is None:
+        print(f"error: {args.latexdir} has no book: run Sphinx's LaTeX builder first (make pdf does)")
+        return 1
+    status = run(args.latexdir, name, timeout_from_environment())
+    if status == 0 and args.copy_to is not None:
+        args.copy_to.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(args.latexdir / f"{name}.pdf", args.copy_to / f"{name}.pdf")
+        print(f"The proceedings are in {args.copy_to / f'{name}.pdf'}")
+    return status
 
 
 if __name__ == "__main__":

@@ -18,52 +18,71 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
-from .model import Schedule, format_date
+from .booklayout import index_name, setup_booklayout
+from .model import MONTHS, Schedule
 from .nodes import author_index, proceedings_link
+from .pages import speaker_id
 from .resolve import ResolveContext, load_schedule, register_resolver
 
-CJK_FALLBACK = r"""
-% Names in Chinese, Japanese or Korean script are typeset with a CJK font, never dropped.
-\IfFontExistsTF{WenQuanYi Micro Hei}{%
-  \newfontfamily\workshopcjkfont{WenQuanYi Micro Hei}%
-  \usepackage[CJK]{ucharclasses}%
-  \setTransitionsForCJK{\begingroup\workshopcjkfont}{\endgroup}%
-}{}
-"""
+STY = Path(__file__).parent / "latex" / "workshopbook.sty"
 DRAFT_MARK = r"""
 \usepackage{draftwatermark}
 \SetWatermarkText{Draft}\SetWatermarkScale{1.1}\SetWatermarkLightness{0.85}
 """
 PREAMBLE = r"""
-\setcounter{tocdepth}{1}% chapters and talks
-\setcounter{secnumdepth}{1}
-\newcommand{\workshopcoverline}[1]{\par\vspace{0.35em}{#1}\par}
+\setcounter{tocdepth}{1}% parts and talks
+\setcounter{secnumdepth}{0}% talks carry their contribution number themselves
+\usepackage{workshopbook}
 """
+# The cover's mark: the site's logo (a rank-one outer product, _static/logo.svg), drawn in TeX.
+LOGO = r"""{\setlength{\unitlength}{0.9mm}\begin{picture}(58,52)
+\color{workshopblue}\put(0,0){\rule{7.2mm}{43.2mm}}\put(12.6,43.2){\rule{36mm}{7.2mm}}
+\color{workshoplightblue}\put(12.6,32.4){\rule{36mm}{7.2mm}}
+\color{workshoplightblue!70}\put(12.6,21.6){\rule{36mm}{7.2mm}}
+\color{workshoplightblue!50}\put(12.6,10.8){\rule{36mm}{7.2mm}}
+\end{picture}\par}"""
+
+
+def tex(text: str) -> str:
+    return escape(text, "xelatex")
 
 
 def date_span(schedule: Schedule | None) -> str:
+    """'26–27 November 2024', '30 November – 1 December 2024', '31 December 2024 – 1 January 2025'."""
     if schedule is None or not schedule.days:
         return ""
     first, last = schedule.days[0].date, schedule.days[-1].date
     if first == last:
-        return format_date(first)
-    return f"{format_date(first)} – {format_date(last)}"
+        return f"{first.day} {MONTHS[first.month - 1]} {first.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {MONTHS[first.month - 1]} {first.year}"
+    if first.year == last.year:
+        return f"{first.day} {MONTHS[first.month - 1]} – {last.day} {MONTHS[last.month - 1]} {first.year}"
+    return f"{first.day} {MONTHS[first.month - 1]} {first.year} – {last.day} {MONTHS[last.month - 1]} {last.year}"
 
 
-def cover(config, schedule: Schedule | None) -> str:
-    """The title page, from conf.py and the schedule (dates computed, never typed)."""
+def book_title(config) -> str:
+    """'LoRAINNe'24: Book of abstracts' (the PDF's title)."""
+    return f"{config.workshop_acronym or config.project}: {config.workshop_book_title}"
 
-    def tex(text: str) -> str:
-        return escape(text, "xelatex")
 
+def cover(config, schedule: Schedule | None, draft: bool) -> str:
+    """The cover (a recto without folio, page label 'Cover') and its blank verso, from conf.py and
+    the schedule (dates computed, never typed)."""
     organizers = r" \textperiodcentered{} ".join(tex(n) for n in config.workshop_organizers)
     lines = [
-        r"\begin{titlepage}\centering",
-        r"\vspace*{2cm}",
-        rf"{{\Huge\bfseries {tex(config.workshop_acronym)}\par}}\vspace{{1em}}",
-        rf"{{\LARGE Workshop on {tex(config.workshop_full_name)}\par}}\vspace{{2.5em}}",
-        r"{\Large Book of abstracts\par}\vspace{2.5em}",
+        r"\begin{titlepage}\workshopcoverpage\centering",
+        r"\vspace*{1cm}",
+        LOGO,
+        r"\vspace{1.5em}",
+        rf"{{\Huge\bfseries {tex(config.workshop_acronym or config.project)}\par}}\vspace{{1em}}",
     ]
+    if config.workshop_full_name:
+        full = " ".join(filter(None, [config.workshop_series_words, config.workshop_full_name]))
+        lines.append(rf"{{\LARGE {tex(full)}\par}}\vspace{{2.5em}}")
+    lines.append(rf"{{\Large {tex(config.workshop_book_title)}\par}}\vspace{{2.5em}}")
+    if draft:
+        lines.append(r"{\large\bfseries Draft\par}\vspace{1em}")
     if span := date_span(schedule):
         lines.append(rf"{{\large {tex(span)}\par}}")
     if schedule is not None:
@@ -74,38 +93,68 @@ def cover(config, schedule: Schedule | None) -> str:
         rf"{organizers}\par",
     ]
     if config.workshop_organizer_group:
-        lines.append(rf"\workshopcoverline{{{tex(config.workshop_organizer_group)}}}")
+        lines.append(rf"\par\vspace{{0.35em}}{tex(config.workshop_organizer_group)}\par")
     if config.workshop_acknowledgement:
         lines.append(rf"\vspace{{2em}}{{\small {tex(config.workshop_acknowledgement)}\par}}")
-    lines += [r"\end{titlepage}", ""]
+    # front matter in roman numbers from the cover's verso on: contents on iii, a recto
+    lines += [r"\end{titlepage}", r"\pagenumbering{roman}\setcounter{page}{2}\cleardoublepage", ""]
     return "\n".join(lines)
 
 
+def metadata(config, schedule: Schedule | None, draft: bool) -> str:
+    """PDF Info and XMP (hyperxmp): title, organizers as authors, subject, keywords, language."""
+
+    pdf = tex  # hyperref turns the escaped text into PDF strings (\pdfstringdef)
+
+    title = book_title(config) + (" (Draft)" if draft else "")
+    subject = " ".join(filter(None, [config.workshop_book_title, "of the", config.workshop_series_words,
+                                     config.workshop_full_name or config.project]))  # fmt: skip
+    if schedule is not None:
+        subject += f", {schedule.venue}, {date_span(schedule)}"
+    keywords = ", ".join([config.workshop_acronym or config.project, *config.workshop_pdf_keywords])
+    authors = ", ".join(config.workshop_organizers) or config.author
+    return "\n".join([
+        r"\usepackage{hyperxmp}",
+        r"\hypersetup{",
+        rf"  pdftitle={{{pdf(title)}}},",
+        rf"  pdfauthor={{{pdf(authors)}}},",
+        rf"  pdfsubject={{{pdf(subject)}}},",
+        rf"  pdfkeywords={{{pdf(keywords)}}},",
+        rf"  pdflang={{{config.language or 'en'}}},",
+        rf"  pdfpubstatus={{{'Draft' if draft else 'Final'}}},",
+        r"  bookmarksdepth=1, bookmarksopen=true, bookmarksopenlevel=0, pdfdisplaydoctitle=true,",
+        r"}",
+        r"\AtBeginDocument{%",
+        rf"  \workshopdocinfo{{Author}}{{{pdf(authors)}}}\workshopdocinfo{{Subject}}{{{pdf(subject)}}}%",
+        rf"  \workshopdocinfo{{Keywords}}{{{pdf(keywords)}}}}}",
+        "",
+    ])  # fmt: skip
+
+
 def configure_latex(app: Sphinx, config) -> None:
-    """config-inited (the LaTeX builder reads latex_elements when it starts): the cover,
-    fonts, the author index title, and the draft mark (``-t draft``)."""
+    """config-inited (the LaTeX builder reads latex_elements when it starts): the cover, the book's
+    style file, its metadata, the author index title, and the draft mark (``-t draft``)."""
     elements = dict(config.latex_elements)
     schedule = load_schedule(app.srcdir, config.workshop_schedule)[0]
-    elements.setdefault("maketitle", cover(config, schedule))
-    preamble = PREAMBLE + CJK_FALLBACK
-    if app.tags.has("draft"):
+    draft = app.tags.has("draft")
+    elements.setdefault("maketitle", cover(config, schedule, draft))
+    elements.setdefault("fncychap", "")
+    elements.setdefault("extraclassoptions", "twoside,openright")
+    elements.setdefault("tableofcontents", r"\tableofcontents\cleardoublepage\pagenumbering{arabic}")
+    preamble = PREAMBLE + metadata(config, schedule, draft)
+    if draft:
         preamble += DRAFT_MARK
     elements["preamble"] = elements.get("preamble", "") + preamble
     elements.setdefault("printindex", r"\renewcommand{\indexname}{Author index}\printindex")
     elements.setdefault("releasename", "")
     config.latex_elements = elements
-
-
-def index_name(name: str) -> str:
-    """'André de Almeida' → 'Almeida, André de': an author index sorts by family name."""
-    words = name.split()
-    if len(words) < 2 or any("\u3000" <= c <= "\u9fff" for c in name):
-        return name
-    return f"{words[-1]}, {' '.join(words[:-1])}"
+    if str(STY) not in config.latex_additional_files:
+        config.latex_additional_files = [*config.latex_additional_files, str(STY)]
 
 
 def resolve_author_index(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    """Index entries (one per author, or per speaker) at the start of a talk."""
+    """HTML: index entries (one per author, or per speaker) at the start of a talk. The book
+    writes its own, sorted by transliteration (booklayout.BookLayout)."""
     entry = ctx.domain.talks.get(node["talk"])
     if entry is None:
         return []
@@ -121,45 +170,10 @@ def resolve_author_index(ctx: ResolveContext, node: nodes.Element) -> list[nodes
     return [addnodes.index(entries=entries), nodes.target("", "", ids=[target])]
 
 
-class BookLayout(SphinxPostTransform):
-    """LaTeX: each talk starts on a new page, and its {footcite} references become a
-    numbered list under it, instead of page footnotes; citations keep their numbers, as [n]."""
-
-    builders = ("latex",)
-    default_priority = 5  # before Sphinx turns footnotes into LaTeX footnotes
-
-    def run(self, **kwargs) -> None:
-        for meta in list(self.document.findall(nodes.field_list)):
-            if "talk-meta" in meta["classes"] and isinstance(meta.parent, nodes.section):
-                section = meta.parent
-                section.parent.insert(
-                    section.parent.index(section), nodes.raw("", r"\clearpage", format="latex")
-                )
-        self.references_under_talks()
-
-    def references_under_talks(self) -> None:
-        footnotes = [f for f in self.document.findall(nodes.footnote) if f["ids"][0].startswith("footcite-")]
-        if not footnotes:
-            return
-        labels = {}
-        for footnote in footnotes:
-            label = footnote.next_node(nodes.label).astext()
-            labels[(footnote.get("docname"), footnote["ids"][0])] = label
-        for ref in list(self.document.findall(nodes.footnote_reference)):
-            label = labels.get((ref.get("docname"), ref.get("refid")))
-            if label is not None:
-                ref.replace_self(nodes.reference("", f"[{label}]", refid=ref["refid"], internal=True))
-        for footnote in footnotes:
-            label = footnote.next_node(nodes.label).astext()
-            body = [c for c in footnote.children if not isinstance(c, nodes.label)]
-            entry = nodes.paragraph("", "", nodes.strong("", f"[{label}] "), classes=["bib-entry"])
-            for child in body:
-                entry.extend(child.children if isinstance(child, nodes.paragraph) else [child])
-            # the LaTeX writer labels targets, not paragraphs: [n] links land here
-            footnote.replace_self([nodes.target("", "", ids=list(footnote["ids"])), entry])
-        for transition in list(self.document.findall(nodes.transition)):
-            if "footnotes" in transition["classes"]:
-                transition.parent.remove(transition)
+def mark_speaker_pages_orphan(app: Sphinx, doctree: nodes.document) -> None:
+    """The book lists its speakers itself ({book-speakers}); their pages are not chapters of it."""
+    if app.tags.has("proceedings") and speaker_id(app, app.env.docname):
+        app.env.metadata[app.env.docname]["orphan"] = True
 
 
 SOURCE_MARKER = "% workshop-source: "
@@ -217,6 +231,16 @@ def resolve_proceedings_link(ctx: ResolveContext, node: nodes.Element) -> list[n
     return [nodes.paragraph("", "", link, nodes.Text(f" ({size})"), classes=["proceedings-link"])]
 
 
+BOOK_NAME_FILE = "workshop-book-name"  # latexrun reads which .tex is the book (conf.py names it)
+
+
+def note_book_name(app: Sphinx, exception: Exception | None) -> None:
+    """LaTeX builder: write the book's name beside it, so that `make pdf` needs no copy of it."""
+    if exception is None and app.builder.name == "latex" and app.config.latex_documents:
+        name = Path(app.config.latex_documents[0][1]).stem
+        (Path(app.outdir) / BOOK_NAME_FILE).write_text(name + "\n", encoding="utf-8")
+
+
 def copy_proceedings(app: Sphinx, exception: Exception | None) -> None:
     pdf = proceedings_pdf(app)
     if exception is None and pdf is not None and app.builder.format == "html":
@@ -226,8 +250,10 @@ def copy_proceedings(app: Sphinx, exception: Exception | None) -> None:
 def setup_proceedings(app: Sphinx) -> None:
     app.connect("config-inited", configure_latex)
     app.connect("build-finished", copy_proceedings)
-    app.add_post_transform(BookLayout)
+    app.connect("build-finished", note_book_name)
+    app.connect("doctree-read", mark_speaker_pages_orphan)
+    setup_booklayout(app)
     app.add_post_transform(SourceMarkers)
     app.add_directive("proceedings-link", ProceedingsLinkDirective)
-    register_resolver(author_index, resolve_author_index)
+    register_resolver(author_index, resolve_author_index)  # HTML: index entries (LaTeX: booklayout)
     register_resolver(proceedings_link, resolve_proceedings_link)

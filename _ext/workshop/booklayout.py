@@ -1,0 +1,466 @@
+"""The book of abstracts' body, laid out on the assembled LaTeX doctree (one post-transform).
+
+``proceedings.md`` holds the book's parts: ``{book-programme}``, the talks (a ``{talk-list}``
+toctree) and ``{book-speakers}``. Here, for the LaTeX builder only:
+
+- every talk gets its contribution number (programme order, then unscheduled talks by id),
+  shown in its heading, the contents, the programme and the speakers list, and a label
+  ``workshop-talk-<n>`` whose page the programme prints;
+- a talk's details (speakers, authors with numbered affiliations one per line, ORCID,
+  corresponding author, slot without what is the same for the whole event, keywords) replace
+  the web's field list;
+- citation markers are upright, tied to the word before them; each reference has a hanging
+  indent, and its DOI or URL breaks only at slashes and dots;
+- author index entries sort by a Latin transliteration of the name (anyascii), so 张伟 files
+  under Z and Παπαδόπουλος under P;
+- a completeness report (talks without an abstract, authors without an affiliation, references
+  without a DOI or arXiv id) is printed; with ``-t final`` each item is a located warning, so
+  ``make pdf FINAL=1`` fails while anything is missing.
+
+Contributor text reaches LaTeX only as docutils Text and math nodes (the writer escapes them) or
+through :func:`tex` (Sphinx's escape); raw LaTeX here is the book's own structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from anyascii import anyascii
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.texescape import escape
+
+from .diagnostics import report
+from .errors import Problem, WorkshopError
+from .model import Schedule, format_date
+from .nodes import author_index
+from .pages import source_name
+from .resolve import ResolveContext
+from .talks import talk_order, title_nodes
+
+logger = logging.getLogger("workshop")
+
+MIN_ABSTRACT_WORDS = 30  # fewer words under the title: "no abstract yet" in the completeness report
+SAFE_LABEL = re.compile(r"[A-Za-z0-9._/:-]+")
+SAFE_URL = re.compile(r"https?://[A-Za-z0-9._/:~?=+-]+")
+SAFE_URL_TEXT = re.compile(r"[A-Za-z0-9._/:~?=+-]+")
+CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def tex(text: str) -> str:
+    return escape(text, "xelatex")
+
+
+def raw(text: str) -> nodes.raw:
+    return nodes.raw("", text, format="latex")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def index_name(name: str) -> str:
+    """'André de Almeida' → 'Almeida, André de' (family name first); a name in CJK script only
+    is already family name first; a part in parentheses (另名) stays after the name."""
+    if CJK.search(name) and not LATIN.search(name):
+        return name
+    extra = " ".join(re.findall(r"\([^)]*\)", name))
+    words = re.sub(r"\([^)]*\)", " ", name).split()
+    if len(words) < 2:
+        return name
+    return f"{words[-1]}, {' '.join(words[:-1])}" + (f" {extra}" if extra else "")
+
+
+def latin_sort_key(name: str) -> str:
+    """The index's sort key: the family-name-first form, transliterated to Latin, lower case."""
+    key = anyascii(index_name(name)).casefold()
+    return re.sub(r"[^a-z0-9, ]+", "", key).strip() or "~"
+
+
+def index_entry(name: str) -> str:
+    """``\\index{key@\\spxentry{Name}}`` with xindy's special characters quoted."""
+    shown = re.sub(r'([!@|"])', r'"\1', tex(index_name(name)))
+    return rf"\index{{{latin_sort_key(name)}@\spxentry{{{shown}}}}}"
+
+
+# --------------------------------------------------------------------------- placeholders
+
+
+class book_programme(nodes.General, nodes.Element):
+    """The programme, as the book prints it (filled by BookLayout)."""
+
+
+class book_speakers(nodes.General, nodes.Element):
+    """The speakers, family name order (filled by BookLayout)."""
+
+
+class BookProgrammeDirective(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(self.config.workshop_schedule)
+        return [book_programme()]
+
+
+class BookSpeakersDirective(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        return [book_speakers()]
+
+
+def _skip(self, node):  # pragma: no cover - filled by BookLayout, or dropped by other builders
+    raise nodes.SkipNode
+
+
+def drop_book_nodes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Any builder but LaTeX: the book's own parts are not shown."""
+    if app.builder.format != "latex":
+        for node in list(doctree.findall(lambda n: isinstance(n, (book_programme, book_speakers)))):
+            node.parent.remove(node)
+
+
+# --------------------------------------------------------------------------- the layout
+
+
+@dataclass
+class Book:
+    ctx: ResolveContext
+    schedule: Schedule | None
+    numbers: dict[str, int]
+
+    def talk_title(self, tid: str) -> list[nodes.Node]:
+        """The title's nodes (text and math), without links."""
+        out = []
+        for child in title_nodes(self.ctx, tid):
+            out += child.children if isinstance(child, nodes.reference) else [child]
+        return out
+
+    def speaker_names(self, tid: str) -> list[str]:
+        names = []
+        for sid in self.ctx.domain.talks[tid][1].speakers:
+            speaker = self.ctx.domain.speakers.get(sid)
+            title = self.ctx.domain.title_of(speaker[0]) if speaker else None
+            names.append(title.astext() if title is not None else sid)
+        return names
+
+    def author_names(self, tid: str) -> list[str]:
+        meta = self.ctx.domain.talks[tid][1]
+        return [a.name for a in meta.authors] or self.speaker_names(tid)
+
+    def event_wide_room(self) -> bool:
+        return self.schedule is not None and len(self.schedule.rooms) <= 1
+
+
+def label(number: int) -> str:
+    return f"workshop-talk-{number}"
+
+
+class BookLayout(SphinxPostTransform):
+    """LaTeX: the book's talk pages, programme, speakers and index entries (see module doc)."""
+
+    builders = ("latex",)
+    default_priority = 5  # before Sphinx turns footnotes into LaTeX footnotes
+
+    def run(self, **kwargs) -> None:
+        ctx = ResolveContext(self.app, self.config.root_doc)
+        schedule = ctx.schedule()
+        order = talk_order(ctx, schedule)
+        book = Book(ctx, schedule, {tid: n for n, tid in enumerate(order, 1)})
+        for marker in list(self.document.findall(author_index)):
+            self.talk_page(book, marker)
+        self.references_under_talks()
+        parts = list(self.document.findall(book_programme))
+        for node in parts:
+            node.replace_self(programme(book))
+        for node in list(self.document.findall(book_speakers)):
+            node.replace_self(speakers(book))
+        if parts:  # the book itself (its root holds the programme), not some other LaTeX document
+            completeness_report(self.app, book)
+
+    def talk_page(self, book: Book, marker: author_index) -> None:
+        tid = marker["talk"]
+        section = marker.parent
+        if tid not in book.numbers or not isinstance(section, nodes.section):
+            marker.parent.remove(marker)
+            return
+        number = book.numbers[tid]
+        section.parent.insert(section.parent.index(section), raw(rf"\workshoptalk{{{number}}}"))
+        title = section[0]
+        title.insert(0, raw(rf"\texorpdfstring{{\workshopno{{{number}}}}}{{{number}. }}"))
+        names = ", ".join(tex(n) for n in book.speaker_names(tid))
+        entries = "".join(index_entry(n) for n in dict.fromkeys(book.author_names(tid)))
+        block = [
+            raw(rf"\phantomsection\label{{{label(number)}}}{entries}"),
+            raw(rf"\workshoptocspeakers{{{names}}}"),
+        ]
+        meta = next((m for m in section.findall(nodes.field_list) if "talk-meta" in m["classes"]), None)
+        details = talk_details(book, tid)
+        if meta is not None:
+            meta.replace_self(details)
+        else:
+            block.append(details)
+        marker.replace_self(block)
+
+    def references_under_talks(self) -> None:
+        """{footcite} references as a numbered list under each talk, markers as '~[n]'."""
+        footnotes = [f for f in self.document.findall(nodes.footnote) if f["ids"][0].startswith("footcite-")]
+        labels = {}
+        for footnote in footnotes:
+            labels[(footnote.get("docname"), footnote["ids"][0])] = footnote.next_node(nodes.label).astext()
+        for ref in list(self.document.findall(nodes.footnote_reference)):
+            docname, refid = ref.get("docname"), ref.get("refid")
+            number = labels.get((docname, refid))
+            if number is None:
+                continue
+            target = f"{docname}:{refid}"
+            marker = nodes.reference("", f"[{number}]", refid=refid, internal=True)
+            if SAFE_LABEL.fullmatch(target):
+                previous = ref.parent[ref.parent.index(ref) - 1] if ref.parent.index(ref) else None
+                if isinstance(previous, nodes.Text) and previous.rstrip() != previous:
+                    previous.parent.replace(previous, nodes.Text(previous.rstrip()))
+                marker = raw(rf"~\hyperref[\detokenize{{{target}}}]{{\textup{{[{number}]}}}}")
+            ref.replace_self(marker)
+        for footnote in footnotes:
+            number = footnote.next_node(nodes.label).astext()
+            body = [c for c in footnote.children if not isinstance(c, nodes.label)]
+            entry = nodes.paragraph("", "", raw(r"\workshopreference "), classes=["bib-entry"])
+            entry += nodes.strong("", f"[{number}] ")
+            for child in body:
+                entry.extend(child.children if isinstance(child, nodes.paragraph) else [child])
+            for link in list(entry.findall(nodes.reference)):
+                uri, text = link.get("refuri", ""), link.astext()
+                if SAFE_URL.fullmatch(uri) and SAFE_URL_TEXT.fullmatch(text):
+                    link.replace_self(raw(rf"\href{{{uri}}}{{\nolinkurl{{{text}}}}}"))
+            # the LaTeX writer labels targets, not paragraphs: [n] links land here
+            footnote.replace_self([nodes.target("", "", ids=list(footnote["ids"])), entry])
+        for transition in list(self.document.findall(nodes.transition)):
+            if "footnotes" in transition["classes"]:
+                transition.parent.remove(transition)
+
+
+def talk_details(book: Book, tid: str) -> nodes.Element:
+    """Speakers; authors with numbered affiliations (one per line), ORCID, corresponding
+    author; the slot; keywords."""
+    domain = book.ctx.domain
+    meta = domain.talks[tid][1]
+    box = nodes.container()
+    box += raw(r"\begin{workshoptalkmeta}")
+    line = nodes.inline()
+    if meta.authors:
+        affiliations: list[str] = []
+        for author in meta.authors:
+            affiliations += [a for a in author.affiliations if a not in affiliations]
+        line += raw(r"\textbf{Authors:} ")
+        for i, author in enumerate(meta.authors):
+            if i:
+                line += nodes.Text(", ")
+            line += nodes.Text(author.name)
+            marks = ",".join(str(affiliations.index(a) + 1) for a in author.affiliations)
+            if author.corresponding:
+                marks += ("," if marks else "") + "*"
+            if marks:
+                line += raw(rf"\textsuperscript{{{marks}}}")
+            if author.orcid:  # checked against the ORCID pattern by the front matter reader
+                line += raw(rf"\workshoporcid{{{author.orcid}}}")
+        for n, affiliation in enumerate(affiliations, 1):
+            line += raw(rf"\workshopaffil{{{n}}}{{")
+            line += nodes.Text(affiliation)
+            line += raw("}")
+        if any(a.corresponding for a in meta.authors):
+            line += raw(r"\workshopaffil{*}{Corresponding author}")
+        line += raw(r"\par ")
+    label_word = "Speaker" if len(meta.speakers) == 1 else "Speakers"
+    line += raw(rf"\textbf{{{label_word}:}} ")
+    for i, sid in enumerate(meta.speakers):
+        if i:
+            line += nodes.Text("; ")
+        speaker = domain.speakers.get(sid)
+        line += nodes.Text(book.speaker_names(tid)[i])
+        if speaker and speaker[1].affiliation:
+            line += nodes.Text(f" ({speaker[1].affiliation})")
+        if speaker and speaker[1].orcid and not meta.authors:
+            line += raw(rf"\workshoporcid{{{speaker[1].orcid}}}")
+    line += raw(r"\par ")
+    slot = book.schedule.slot_of(tid) if book.schedule else None
+    if slot is not None:
+        when = f"{format_date(slot.date)}, {slot.time_range}"
+        room = book.schedule.room_of(slot)
+        if room and not book.event_wide_room():
+            when += f", {room}"
+        line += raw(r"\textbf{When:} ")
+        line += nodes.Text(when)
+        line += raw(r"\par ")
+    if meta.keywords:
+        line += raw(r"\textbf{Keywords:} ")
+        line += nodes.Text(", ".join(meta.keywords))
+        line += raw(r"\par ")
+    box += line
+    box += raw(r"\end{workshoptalkmeta}")
+    return box
+
+
+def programme(book: Book) -> list[nodes.Node]:
+    """One table per day: time, contribution number, title and speakers, page; breaks apart."""
+    schedule = book.schedule
+    if schedule is None:
+        return [nodes.paragraph("", "The programme is not available.")]
+    out: list[nodes.Node] = []
+    intro = f"All times are local times ({schedule.timezone}); venue: {schedule.venue}."
+    out.append(nodes.paragraph("", intro))
+    many_rooms = not book.event_wide_room()
+    for day in schedule.days:
+        heading = format_date(day.date) + (f" ({day.label})" if day.label else "")
+        rows = nodes.inline()
+        rows += raw(
+            rf"\workshopday{{{tex(heading)}}}"
+            "\n"
+            r"\begin{longtable}{@{}Z{0.15\linewidth}Z{0.07\linewidth}Z{0.62\linewidth}"
+            r">{\raggedleft\arraybackslash}p{0.07\linewidth}@{}}"
+            "\n"
+        )
+        for slot in day.slots:
+            when = slot.time_range + (f", {slot.room}" if many_rooms and slot.room else "")
+            if slot.talk and slot.talk in book.numbers:
+                number = book.numbers[slot.talk]
+                rows += nodes.Text(when)
+                rows += raw(rf" & {number} & \hyperref[{label(number)}]{{")
+                rows += book.talk_title(slot.talk)
+                rows += raw(r"}\newline{\small\itshape ")
+                rows += nodes.Text(", ".join(book.speaker_names(slot.talk)))
+                rows += raw(rf"}} & \pageref{{{label(number)}}}\\" "\n")
+            elif slot.kind in ("break", "meal", "social"):
+                rows += raw(r"\workshopbreak{")
+                rows += nodes.Text(when)
+                rows += raw("}{")
+                rows += nodes.Text(slot.title or slot.talk or "")
+                rows += raw("}\n")
+            else:
+                rows += nodes.Text(when)
+                rows += raw(r" & & ")
+                rows += nodes.Text(slot.title or slot.talk or "")
+                rows += raw(r" & \\" "\n")
+        rows += raw(r"\end{longtable}" "\n")
+        out.append(rows)
+    unscheduled = [t for t in book.numbers if schedule.slot_of(t) is None]
+    if unscheduled:
+        rows = nodes.inline()
+        rows += raw(
+            r"\workshopday{Not yet scheduled}"
+            "\n"
+            r"\begin{longtable}{@{}Z{0.07\linewidth}Z{0.77\linewidth}"
+            r">{\raggedleft\arraybackslash}p{0.07\linewidth}@{}}"
+            "\n"
+        )
+        for tid in unscheduled:
+            number = book.numbers[tid]
+            rows += raw(rf"{number} & \hyperref[{label(number)}]{{")
+            rows += book.talk_title(tid)
+            rows += raw(r"}\newline{\small\itshape ")
+            rows += nodes.Text(", ".join(book.speaker_names(tid)))
+            rows += raw(rf"}} & \pageref{{{label(number)}}}\\" "\n")
+        rows += raw(r"\end{longtable}" "\n")
+        out.append(rows)
+    return out
+
+
+def speakers(book: Book) -> list[nodes.Node]:
+    """Every speaker once, by family name: name, ORCID, affiliation, talks with number and page."""
+    domain = book.ctx.domain
+    rows = []
+    for sid, (docname, meta) in domain.speakers.items():
+        title = domain.title_of(docname)
+        name = title.astext() if title is not None else sid
+        rows.append((latin_sort_key(name), name, sid, meta))
+    out = nodes.container()
+    for _key, name, sid, meta in sorted(rows):
+        out += raw(r"\workshopspeaker{")
+        entry = nodes.inline()
+        entry += nodes.Text(name)
+        if meta.orcid:
+            entry += raw(rf"\workshoporcid{{{meta.orcid}}}")
+        entry += raw("}{")
+        entry += nodes.Text(meta.affiliation or "")
+        entry += raw("}{")
+        talks = [t for t in book.numbers if sid in domain.talks[t][1].speakers]
+        for i, tid in enumerate(talks):
+            if i:
+                entry += raw(r"\par ")
+            number = book.numbers[tid]
+            entry += raw(rf"\workshopspeakertalk{{{number}}}{{{label(number)}}}{{")
+            entry += book.talk_title(tid)
+            entry += raw("}")
+        entry += raw("}\n")
+        out += entry
+    return [out]
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+def abstract_words(section: nodes.section) -> int:
+    """Words of the paragraphs right under the talk's title (not its sub-sections)."""
+    words = 0
+    for child in section.children:
+        if isinstance(child, nodes.paragraph):
+            words += len(child.astext().split())
+    return words
+
+
+def completeness_report(app: Sphinx, book: Book) -> None:
+    """What a book of abstracts should have and this one has not yet (printed; warnings with
+    ``-t final``, so ``make pdf FINAL=1`` fails)."""
+    domain = book.ctx.domain
+    missing: list[WorkshopError] = []
+    for tid in book.numbers:
+        docname, meta = domain.talks[tid]
+        file = source_name(app, docname)
+        doctree = app.env.get_doctree(docname)
+        section = next(iter(doctree.findall(nodes.section)), None)
+        if section is not None and abstract_words(section) < MIN_ABSTRACT_WORDS:
+            missing.append(WorkshopError(
+                f"no abstract yet (fewer than {MIN_ABSTRACT_WORDS} words under the title)", file, 1,
+                Problem.UNFINISHED))  # fmt: skip
+        for author in meta.authors:
+            if not author.affiliations:
+                missing.append(WorkshopError(
+                    f"author '{author.name}' has no affiliation", file, 1, Problem.UNFINISHED))  # fmt: skip
+        for sid in meta.speakers if not meta.authors else ():
+            speaker = domain.speakers.get(sid)
+            if speaker and not speaker[1].affiliation:
+                missing.append(WorkshopError(
+                    f"speaker '{sid}' has no affiliation", source_name(app, speaker[0]), 1,
+                    Problem.UNFINISHED))  # fmt: skip
+        for footnote in doctree.findall(nodes.footnote):
+            links = " ".join(r.get("refuri", "") for r in footnote.findall(nodes.reference))
+            if (
+                footnote["ids"]
+                and footnote["ids"][0].startswith("footcite-")
+                and not re.search(r"doi\.org/|arxiv\.org/", links)
+            ):
+                key = footnote["ids"][0].removeprefix("footcite-")
+                missing.append(WorkshopError(
+                    f"reference '{key}' has no DOI or arXiv id", file, 1, Problem.UNFINISHED))  # fmt: skip
+    final = app.tags.has("final")
+    if not missing:
+        logger.info("Completeness: every talk has its abstract, affiliations and reference ids.")
+        return
+    logger.info(f"Completeness: {len(missing)} item(s) missing from the book of abstracts:")
+    for problem in missing:
+        if final:
+            report(problem)
+        else:
+            logger.info(f"  {problem.file}: {problem.message}")
+    if not final:
+        logger.info("(make pdf FINAL=1 fails while any of these is missing)")
+
+
+def setup_booklayout(app: Sphinx) -> None:
+    for node_class in (book_programme, book_speakers):
+        app.add_node(
+            node_class, **{fmt: (_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
+        )
+    app.add_directive("book-programme", BookProgrammeDirective)
+    app.add_directive("book-speakers", BookSpeakersDirective)
+    app.add_post_transform(BookLayout)
+    app.connect("doctree-resolved", drop_book_nodes)
