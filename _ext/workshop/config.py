@@ -134,6 +134,28 @@ SETTINGS: tuple[Setting, ...] = (
         (str,),
         "What the social image shows, for readers who cannot see it; empty: the site's title.",
     ),
+    # -- The PDF proceedings (make pdf; proceedings.py, booklayout.py) --------------------------------
+    Setting(
+        "workshop_book_title",
+        "Book of abstracts",
+        "env",
+        (str,),
+        "What the PDF proceedings are called: on the cover and in the PDF's title and subject.",
+    ),
+    Setting(
+        "workshop_series_words",
+        "Workshop on",
+        "env",
+        (str,),
+        "The words before `workshop_full_name` on the cover and in the PDF's subject; empty: none.",
+    ),
+    Setting(
+        "workshop_pdf_keywords",
+        [],
+        "env",
+        (list, tuple),
+        "Keywords of the PDF proceedings (its metadata), after the acronym.",
+    ),
     Setting(
         "workshop_proceedings_pdf",
         "",
