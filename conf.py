@@ -1,15 +1,33 @@
-"""Sphinx configuration of the LoRAINNe'24 site and proceedings."""
+"""Sphinx configuration of the workshop's site and proceedings."""
 
 import os
+import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
+# -- The edition ---------------------------------------------------------------------------
+# Everything that changes from one edition to the next is in this block, and every other place
+# (page titles, the PDF's cover and name, the logo, exports, the Makefile) reads it. The dates,
+# the venue and the rooms are in the schedule (program/schedule.yaml) only. `make new-edition`
+# starts the next edition from this one (README, "Next edition").
+workshop_acronym = "LoRAINNe'24"
+workshop_full_name = "LOw-Rank Approximations and their Interactions with Neural NEtworks"
+workshop_organizers = ["Ricardo Borsoi", "Marianne Clausel", "Sebastian Miron", "Konstantin Usevich"]
+workshop_organizer_group = "SiMul group @ CRAN"
+workshop_acknowledgement = (
+    "This workshop is a closing event of the ANR LeaFleT project (project ANR-19-CE23-0021)."
+)
+workshop_logo_text = ""  # the logo's caption; empty: the schedule's town and dates
+copyright_holder = "Workshop LoRaINNe"
+# Derived, not typed: file names and the placeholder address ("lorainne24").
+edition_slug = re.sub(r"[^a-z0-9]+", "", workshop_acronym.lower())
+
 # -- Project -------------------------------------------------------------------------------
-project = "LoRAINNe'24"
-author = "the LoRAINNe'24 organizing committee"
-copyright = "2024 Workshop LoRaINNe"
+project = workshop_acronym
+author = f"the {workshop_acronym} organizing committee"
+copyright = "{year} " + copyright_holder  # {year}: the year of the schedule's first day
 release = ""  # no release number in page headers or the PDF
 language = "en"
 
@@ -39,27 +57,20 @@ myst_heading_anchors = 3
 bibtex_bibfiles: list[str] = []
 bibtex_default_style = "unsrt"
 
-# -- Workshop extension --------------------------------------------------------------------
-workshop_acronym = "LoRAINNe'24"
-workshop_full_name = "LOw-Rank Approximations and their Interactions with Neural NEtworks"
-workshop_organizers = ["Ricardo Borsoi", "Marianne Clausel", "Sebastian Miron", "Konstantin Usevich"]
-workshop_organizer_group = "SiMul group @ CRAN"
-workshop_acknowledgement = (
-    "This workshop is a closing event of the ANR LeaFleT project (project ANR-19-CE23-0021)."
-)
+# -- Workshop extension (every setting: README, "Settings") ---------------------------------
 workshop_schedule = "program/schedule.yaml"
 workshop_word_limit = 300  # words in an abstract (the text under the talk title)
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
-html_title = "LoRAINNe'24"
+html_title = workshop_acronym
 html_logo = "_static/logo.svg"
 html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
 html_css_files = ["workshop.css"]
 # The public address of the site, for absolute links (calendar files, sitemap, canonical).
 # Set SITE_BASEURL to the address the site is published at; the default is a placeholder.
-html_baseurl = os.environ.get("SITE_BASEURL", "https://lorainne24.example.org/")
+html_baseurl = os.environ.get("SITE_BASEURL", f"https://{edition_slug}.example.org/")
 html_last_updated_fmt = None
 html_show_sourcelink = False
 # The theme's colour mode follows the reader's system setting unless they choose one.

@@ -1,4 +1,4 @@
-"""LoRAINNe'24 Sphinx extension: schedule, talks, speakers and their outputs."""
+"""A workshop's Sphinx extension: schedule, talks, speakers, posters and their outputs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .assets import setup_assets
 from .bibliography import setup_bibliography
 from .config import setup_config
 from .domain import WorkshopDomain
+from .edition import setup_edition
 from .gate import setup_gate
 from .memory import setup_memory
 from .nodes import setup_nodes
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_proceedings(app)
     setup_publish(app)
     setup_theme(app)
+    setup_edition(app)
     return {
         "version": __version__,
         "env_version": _code_version(),

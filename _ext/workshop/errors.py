@@ -34,6 +34,7 @@ class Problem(StrEnum):
     SAFETY = "safety"
     BUILD = "build"  # a warning from MyST, docutils, Sphinx or sphinxcontrib-bibtex (make check)
     MATH = "math"  # math that would not render, or uses commands outside the allowed vocabulary
+    EDITION = "edition"  # a date in the organizers' prose outside the schedule's days
 
 
 class WorkshopError(Exception):
