@@ -114,6 +114,7 @@ TOP_FIELDS = (
         "IANA time zone of every time in this file, e.g. Europe/Paris",
     ),
     Field("venue", "string", True, "Where the event takes place"),
+    Field("address", "string", False, "The venue's postal address: street, postcode and town, country"),
     Field("rooms", "strings", False, "Room names; two or more make parallel tracks"),
     Field("days", "items", True, "One entry per day"),
 )
@@ -194,6 +195,7 @@ class Schedule:
     venue: str
     rooms: tuple[str, ...]
     days: tuple[Day, ...]
+    address: str = ""  # optional: the venue's postal address (JSON-LD PostalAddress)
 
     def slots(self) -> Iterator[Slot]:
         for day in self.days:
@@ -439,7 +441,8 @@ def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[Worksho
     for day in days:
         _check_overlaps(day, out)
     _check_poster_sessions(days, out)
-    schedule = Schedule(file, timezone, str(root["venue"]), tuple(rooms), tuple(days))
+    address = str(root["address"]) if isinstance(root.get("address"), LocStr) else ""
+    schedule = Schedule(file, timezone, str(root["venue"]), tuple(rooms), tuple(days), address)
     return schedule, out.problems
 
 
