@@ -13,15 +13,15 @@ STAMP     := $(VENV)/.installed
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
-	@echo "make pdf     build the PDF proceedings into $(BUILDDIR)/pdf (DRAFT=1: watermark every page)"
+	@echo "make pdf     build the PDF proceedings into $(BUILDDIR)/pdf (DRAFT=1: a draft; FINAL=1: fail if incomplete)"
 	@echo "make all     the PDF, then the site with a link to it"
 	@echo "make test    run the test suite"
 	@echo "make check   validate talk/speaker/schedule files, build the site"
 	@echo "make lint    ruff lint and format check of the code"
 	@echo "make check-pr [BASE=origin/main]  fail when the branch changes files that are not its own"
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
-	@echo "make new-abstract ID=jane-doe [SPEAKER=jane-doe] [NAME='Jane Doe']"
-	@echo "             scaffold a talk page (and its speaker page)"
+	@echo "make new-abstract ID=jane-doe [TYPE=poster] [SPEAKER=jane-doe] [NAME='Jane Doe']"
+	@echo "             scaffold a talk (or poster) page and its speaker page"
 	@echo "make bench   benchmark builds of synthetic conferences (BENCH_ARGS=--sizes 10,50)"
 	@echo "make lighthouse  Lighthouse scores of home and programme (mobile and desktop)"
 	@echo "make clean   remove build outputs"
@@ -37,24 +37,27 @@ html: $(STAMP)
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
 # The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then latexmk with xelatex.
-PDF_NAME  := lorainne24-proceedings.pdf
+# The PDF's name is set in conf.py only (proceedings_name); DRAFT=1 writes <name>-draft.pdf with a
+# "Draft" mark and metadata; FINAL=1 fails while the completeness report lists anything.
 TEX_TOOLS ?= latexmk xelatex xindy
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra latexmk \
   tex-gyre texlive-xetex fonts-freefont-otf fonts-wqy-microhei xindy poppler-utils
+PDF_LATEXDIR = $(BUILDDIR)/latex$(if $(DRAFT),-draft)
 
 pdf: $(STAMP)
 	@for tool in $(TEX_TOOLS); do command -v $$tool >/dev/null || { \
 	  echo "error: make pdf needs TeX ($$tool is missing). On Debian/Ubuntu: sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
 	  exit 1; }; done
-	$(SPHINXBUILD) -b latex -t proceedings $(if $(DRAFT),-t draft) -d $(BUILDDIR)/doctrees-pdf . $(BUILDDIR)/latex
-	@# latexmk in a sandbox: clean environment, no shell escape, paranoid file access, PDF_TIMEOUT
-	PYTHONPATH=_ext $(BIN)/python -m workshop.latexrun $(BUILDDIR)/latex --name $(basename $(PDF_NAME))
-	@mkdir -p $(BUILDDIR)/pdf && cp $(BUILDDIR)/latex/$(PDF_NAME) $(BUILDDIR)/pdf/$(PDF_NAME)
-	@echo "The proceedings are in $(BUILDDIR)/pdf/$(PDF_NAME)"
+	$(SPHINXBUILD) -b latex -t proceedings $(if $(DRAFT),-t draft) $(if $(FINAL),-t final) \
+	  -d $(BUILDDIR)/doctrees-pdf$(if $(DRAFT),-draft) . $(PDF_LATEXDIR)
+	@# latexmk in a sandbox: clean environment, no shell escape, paranoid file access, PDF_TIMEOUT;
+	@# it fails when a character had no glyph ("Missing character" in the log)
+	PYTHONPATH=_ext $(BIN)/python -m workshop.latexrun $(PDF_LATEXDIR) --copy-to $(BUILDDIR)/pdf
 
-# Both, the site linking the PDF ("Download the proceedings").
+# Both, the site linking the PDF ("Download the proceedings") from every page; a later
+# `make html` keeps the link while the PDF is there (conf.py: workshop_proceedings_pdf).
 all: pdf
-	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees -D workshop_proceedings_pdf=$(BUILDDIR)/pdf/$(PDF_NAME) . $(BUILDDIR)/html
+	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
 # The linters run first: code drift fails CI, not a contributor's pull request.
 test: lint
@@ -80,8 +83,8 @@ live: $(STAMP)
 	  --watch _ext . $(BUILDDIR)/html
 
 new-abstract: $(STAMP)
-	@test -n "$(ID)" || { echo "usage: make new-abstract ID=<talk-id> [SPEAKER=<speaker-id>] [NAME='Full Name']"; exit 2; }
-	$(WORKSHOP) new-abstract "$(ID)" $(if $(SPEAKER),--speaker "$(SPEAKER)") $(if $(NAME),--name "$(NAME)")
+	@test -n "$(ID)" || { echo "usage: make new-abstract ID=<talk-id> [TYPE=poster] [SPEAKER=<speaker-id>] [NAME='Full Name']"; exit 2; }
+	$(WORKSHOP) new-abstract "$(ID)" $(if $(SPEAKER),--speaker "$(SPEAKER)") $(if $(NAME),--name "$(NAME)") $(if $(TYPE),--type "$(TYPE)")
 
 schema: $(STAMP)
 	$(WORKSHOP) schema

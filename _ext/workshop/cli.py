@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("id", help="the talk id: lower-case letters, digits and '-' (e.g. jane-doe)")
     new.add_argument("--speaker", help="the speaker id (default: the talk id)")
     new.add_argument("--name", help="the speaker's name, for a new speaker page")
+    new.add_argument("--type", default="talk", help="talk (default) or poster")
     new.add_argument("--root", type=Path, default=Path.cwd())
     scope = sub.add_parser("check-pr", help="fail when a branch changes files that are not its own")
     scope.add_argument("--base", default="origin/main", help="the branch the pull request targets")
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             written = new_abstract(
                 args.root, args.id, args.speaker or None, args.name or None,
-                settings.talks_dir, settings.speakers_dir, settings.word_limit,
+                settings.talks_dir, settings.speakers_dir, settings.word_limit, args.type,
             )  # fmt: skip
         except ScaffoldError as err:
             print(f"error: {err}", file=sys.stderr)

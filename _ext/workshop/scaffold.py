@@ -8,11 +8,12 @@ from pathlib import Path
 from . import sourceyaml
 from .errors import Problem, WorkshopError
 from .frontmatter import locate_front_matter
-from .model import TALK_ID_PATTERN
+from .model import CONTRIBUTION_TYPES, TALK_ID_PATTERN
 from .sourceyaml import LocMap, LocSeq, LocStr
 
 # The template's placeholders: left unchanged, each is a located error (check_placeholders).
 PLACEHOLDER_TITLE = "Title of the talk"
+PLACEHOLDER_TITLES = (PLACEHOLDER_TITLE, "Title of the poster")
 PLACEHOLDER_ABSTRACT = "The abstract, in plain text with math where needed"
 PLACEHOLDER_KEYWORDS = ("first keyword", "second keyword")
 # "Institution" and "City": items of the template's older shape, [Institution, City]
@@ -36,6 +37,29 @@ keywords: [{keywords}]
 % TODO: cite works from {talk}.bib with {{footcite}}`key`, then delete these '% TODO' lines.
 
 # {title}
+
+{abstract}, such as $\\|A - UV^\\top\\|_F$.
+"""
+
+POSTER_TEMPLATE = """\
+---
+type: poster
+speakers: [{speaker}]  # who presents the poster
+# authors: optional; without it the presenters are the authors. ORCID and corresponding are optional.
+# authors:
+#   - name: {name}
+#     affiliations: ["{affiliation}"]  # one item per affiliation, in quotes (a comma splits items)
+#     orcid: {orcid}
+#     corresponding: true
+keywords: [{keywords}]
+# poster: {talk}-poster.pdf  # optional: your poster (PDF, PNG or JPEG) next to this page
+# board: 12  # optional: boards follow the session's list; set one only if the organizers ask
+---
+
+% TODO: write the poster's title on the '# ' line, the abstract under it (at most {limit} words),
+% TODO: cite works from {talk}.bib with {{footcite}}`key`, then delete these '% TODO' lines.
+
+# Title of the poster
 
 {abstract}, such as $\\|A - UV^\\top\\|_F$.
 """
@@ -116,8 +140,10 @@ def check_placeholders(text: str, file: str) -> list[WorkshopError]:
     body_start = found.end if found is not None else 0
     for number, line in enumerate(text.split("\n")[body_start:], start=body_start + 1):
         stripped = line.strip()
-        if stripped.startswith("# ") and stripped[2:].strip().casefold() == PLACEHOLDER_TITLE.casefold():
-            add("the title is still the template's placeholder: write your talk's title", number)
+        if stripped.startswith("# ") and stripped[2:].strip().casefold() in {
+            t.casefold() for t in PLACEHOLDER_TITLES
+        }:
+            add("the title is still the template's placeholder: write your title", number)
         elif stripped.startswith(PLACEHOLDER_ABSTRACT):
             add("the abstract is still the template's placeholder text: write your abstract", number)
     return sorted(problems, key=lambda problem: problem.line)
@@ -148,8 +174,14 @@ def new_abstract(
     talks_dir: str = "abstracts",
     speakers_dir: str = "speakers",
     word_limit: int = 300,
+    kind: str = "talk",
 ) -> list[Path]:
-    """Write abstracts/<talk>.md and .bib, and speakers/<speaker>.md when missing."""
+    """Write abstracts/<talk>.md and .bib, and speakers/<speaker>.md when missing. ``kind``
+    'poster' writes a poster page (front matter ``type: poster``, optional ``poster:`` file)."""
+    if kind not in CONTRIBUTION_TYPES:
+        raise ScaffoldError(
+            f"type '{kind}' must be one of: {', '.join(CONTRIBUTION_TYPES)} (e.g. TYPE=poster)"
+        )
     speaker = speaker or talk
     for value, what in ((talk, "talk id"), (speaker, "speaker id")):
         if not re.match(TALK_ID_PATTERN, value):
@@ -166,8 +198,9 @@ def new_abstract(
                 f"{path.relative_to(root)} already exists: choose another id (nothing was written)"
             )
     written = []
+    template = POSTER_TEMPLATE if kind == "poster" else TALK_TEMPLATE
     talk_md.write_text(
-        TALK_TEMPLATE.format(speaker=speaker, name=name, talk=talk, limit=word_limit, **PLACEHOLDERS), "utf-8"
+        template.format(speaker=speaker, name=name, talk=talk, limit=word_limit, **PLACEHOLDERS), "utf-8"
     )
     talk_bib.write_text(BIB_TEMPLATE.format(talk=talk), "utf-8")
     written += [talk_md, talk_bib]
