@@ -426,3 +426,13 @@ def test_real_site_poster_slots_use_the_feature():
     titled = {slot.title: slot for slot in loaded.slots() if slot.title}
     assert titled["Spotlight posters"].spotlights == ()  # to be announced: no invented posters
     assert titled["Cocktail + posters"].posters == ()
+
+
+def test_the_contributing_guides_poster_example_reads_as_it_says():
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    blocks = [block.split("```\n", 1)[0] for block in guide.split("```markdown\n")[1:]]
+    example = next(block for block in blocks if "type: poster" in block)
+    meta, problems = read_talk("jane-doe", example, "abstracts/jane-doe.md")
+    assert problems == []
+    assert (meta.type, meta.poster, meta.board) == ("poster", "jane-doe-poster.pdf", 12)
+    assert "TYPE=poster" in guide and "TYPE=poster" in (ROOT / ".github/pull_request_template.md").read_text()
