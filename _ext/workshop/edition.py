@@ -55,9 +55,10 @@ MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAYS},?\s+(?P<year>\d{{4}})\b", re.I)
 ISO_DATE = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
 
 
-def dates_in_line(line: str) -> list[tuple[int | None, int, int]]:
-    """The dates written in one line of prose, in reading order, as (year or None, month, day)."""
-    found: list[tuple[int, tuple[int | None, int, int]]] = []
+def dates_in_line(line: str) -> list[tuple[str, list[tuple[int | None, int, int]]]]:
+    """The dates written in one line of prose, in reading order: each as written, with its days as
+    (year or None, month, day) ("26 and 27 November 2024" is one date of two days)."""
+    found: list[tuple[int, str, list[tuple[int | None, int, int]]]] = []
     taken: list[tuple[int, int]] = []
     for pattern in (ISO_DATE, MONTH_DAY, DAY_MONTH):
         for match in pattern.finditer(line):
@@ -65,46 +66,38 @@ def dates_in_line(line: str) -> list[tuple[int | None, int, int]]:
                 continue
             taken.append(match.span())
             if pattern is ISO_DATE:
-                found.append((match.start(), (int(match["year"]), int(match["month"]), int(match["day"]))))
-                continue
-            year = int(match["year"]) if match["year"] else None
-            month = MONTHS[match["month"].lower()]
-            for day in re.findall(r"\d{1,2}", match["days"]):
-                found.append((match.start(), (year, month, int(day))))
-    return [date for _start, date in sorted(found, key=lambda item: item[0])]
+                days = [(int(match["year"]), int(match["month"]), int(match["day"]))]
+            else:
+                year = int(match["year"]) if match["year"] else None
+                month = MONTHS[match["month"].lower()]
+                days = [(year, month, int(day)) for day in re.findall(r"\d{1,2}", match["days"])]
+            found.append((match.start(), match.group(0), days))
+    return [(text, days) for _start, text, days in sorted(found, key=lambda item: item[0])]
 
 
 def prose_date_problems(text: str, file: str, first: dt.date, last: dt.date) -> list[WorkshopError]:
-    """A located problem for each date in ``text`` outside ``first``–``last`` (the schedule's days).
-    A date without a year counts as in range when it is in range in one of the schedule's years."""
+    """A located problem for each date in ``text`` with a day outside ``first``–``last`` (the
+    schedule's days). A day without a year is in range when it is in one of the schedule's years."""
     problems = []
     years = range(first.year, last.year + 1)
     for number, line in enumerate(text.splitlines(), start=1):
-        for year, month, day in dates_in_line(line):
-            candidates = []
-            for y in [year] if year else years:
-                with contextlib.suppress(ValueError):
-                    candidates.append(dt.date(y, month, day))
-            if not candidates:
-                problems.append(
-                    WorkshopError(
-                        f"'{day} {SHORT_MONTHS[month - 1]}{f' {year}' if year else ''}' is not a date",
-                        file,
-                        number,
-                        Problem.EDITION,
+        for written, days in dates_in_line(line):
+            for year, month, day in days:
+                candidates = []
+                for y in [year] if year else years:
+                    with contextlib.suppress(ValueError):
+                        candidates.append(dt.date(y, month, day))
+                if not candidates:
+                    message = f"'{written}' is not a date: correct it"
+                elif not any(first <= d <= last for d in candidates):
+                    message = (
+                        f"the date '{written}' is outside the schedule's days ({date_range(first, last)}): "
+                        "left from another edition? Correct it (the dates are in the schedule file)"
                     )
-                )
-            elif not any(first <= d <= last for d in candidates):
-                written = candidates[0].isoformat() if year else f"{day} {SHORT_MONTHS[month - 1]}"
-                problems.append(
-                    WorkshopError(
-                        f"the date {written} is outside the schedule's days ({date_range(first, last)}): "
-                        "left from another edition? Correct it (the dates are in the schedule file)",
-                        file,
-                        number,
-                        Problem.EDITION,
-                    )
-                )
+                else:
+                    continue
+                problems.append(WorkshopError(message, file, number, Problem.EDITION))
+                break  # one message per date as written
     return problems
 
 
