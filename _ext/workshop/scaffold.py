@@ -13,7 +13,7 @@ from .sourceyaml import LocMap, LocSeq, LocStr
 
 # The template's placeholders: left unchanged, each is a located error (check_placeholders).
 PLACEHOLDER_TITLE = "Title of the talk"
-PLACEHOLDER_TITLES = (PLACEHOLDER_TITLE, "Title of the poster")
+PLACEHOLDER_POSTER_TITLE = "Title of the poster"
 PLACEHOLDER_ABSTRACT = "The abstract, in plain text with math where needed"
 PLACEHOLDER_KEYWORDS = ("first keyword", "second keyword")
 # "Institution" and "City": items of the template's older shape, [Institution, City]
@@ -59,7 +59,7 @@ keywords: [{keywords}]
 % TODO: write the poster's title on the '# ' line, the abstract under it (at most {limit} words),
 % TODO: cite works from {talk}.bib with {{footcite}}`key`, then delete these '% TODO' lines.
 
-# Title of the poster
+# {poster_title}
 
 {abstract}, such as $\\|A - UV^\\top\\|_F$.
 """
@@ -87,6 +87,7 @@ PLACEHOLDERS = {
     "homepage": EXAMPLE_HOMEPAGE,
     "keywords": ", ".join(PLACEHOLDER_KEYWORDS),
     "title": PLACEHOLDER_TITLE,
+    "poster_title": PLACEHOLDER_POSTER_TITLE,
     "abstract": PLACEHOLDER_ABSTRACT,
 }
 
@@ -140,10 +141,10 @@ def check_placeholders(text: str, file: str) -> list[WorkshopError]:
     body_start = found.end if found is not None else 0
     for number, line in enumerate(text.split("\n")[body_start:], start=body_start + 1):
         stripped = line.strip()
-        if stripped.startswith("# ") and stripped[2:].strip().casefold() in {
-            t.casefold() for t in PLACEHOLDER_TITLES
-        }:
-            add("the title is still the template's placeholder: write your title", number)
+        heading = stripped[2:].strip().casefold() if stripped.startswith("# ") else None
+        if heading in (PLACEHOLDER_TITLE.casefold(), PLACEHOLDER_POSTER_TITLE.casefold()):
+            what = "poster" if heading == PLACEHOLDER_POSTER_TITLE.casefold() else "talk"
+            add(f"the title is still the template's placeholder: write your {what}'s title", number)
         elif stripped.startswith(PLACEHOLDER_ABSTRACT):
             add("the abstract is still the template's placeholder text: write your abstract", number)
     return sorted(problems, key=lambda problem: problem.line)
