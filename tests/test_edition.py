@@ -1,0 +1,374 @@
+"""One place per edition: the settings registry and its README table, dates in prose checked
+against the schedule, the logo drawn from the edition, and `make new-edition` taking the real
+site to another edition that builds (HTML and PDF) with -W."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, copy_site, require_tool, sphinx_build
+from workshop import config as registry
+from workshop.edition import (
+    date_range,
+    dates_in_line,
+    logo_caption,
+    prose_date_problems,
+    render_logo,
+    split_acronym,
+    venue_city,
+)
+
+EXT = ROOT / "_ext" / "workshop"
+D = dt.date
+
+# --------------------------------------------------------------------------- settings registry
+
+
+def test_every_setting_is_registered_in_config_py_only():
+    for path in EXT.glob("*.py"):
+        if path.name != "config.py":
+            assert "add_config_value" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_every_setting_the_code_reads_is_registered():
+    names = {s.name for s in registry.SETTINGS}
+    used = set()
+    for path in [*EXT.glob("*.py"), *EXT.glob("templates/**/*.html")]:
+        used |= set(re.findall(r"\bconfig\.(workshop_\w+)", path.read_text(encoding="utf-8")))
+    assert used, "the pattern finds the settings the code reads"
+    assert used <= names, used - names
+    assert len(names) == len(registry.SETTINGS), "a setting registered twice"
+
+
+def test_each_setting_has_a_doc_and_a_default_of_its_type():
+    for s in registry.SETTINGS:
+        assert s.doc and len(s.doc) < 140 and "\n" not in s.doc, s.name
+        assert isinstance(s.default, s.types), s.name
+        assert s.rebuild in ("env", "html", ""), s.name
+
+
+def test_readme_settings_table_is_the_registry():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert registry.with_settings_table(readme) == readme, "run `make settings-doc`"
+    for s in registry.SETTINGS:
+        assert f"| `{s.name}` | `{s.default!r}` |" in readme
+
+
+def test_settings_table_update_replaces_only_the_table():
+    text = f"before\n{registry.TABLE_BEGIN}\nstale\n{registry.TABLE_END}\nafter\n"
+    updated = registry.with_settings_table(text)
+    assert updated.startswith("before\n") and updated.endswith("after\n") and "stale" not in updated
+    assert registry.settings_table() in updated
+    with pytest.raises(ValueError):
+        registry.with_settings_table("no markers")
+
+
+def test_conf_py_names_the_edition_once():
+    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
+    module = ast.parse(conf)
+    literals = [n.value for n in ast.walk(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    acronym = next(
+        n.value.value
+        for n in module.body
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "workshop_acronym"
+    )
+    assert sum(acronym in s for s in literals) == 1, "the acronym is typed once, in the edition block"
+
+
+EDITION_WORDS = re.compile(r"lorainne|leaflet|simul\b|cran\b", re.I)
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """String constants of a module that are not docstrings (docstrings may show examples)."""
+    module = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(module)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(module)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_no_edition_strings_in_the_extension():
+    found = []
+    for path in sorted(EXT.rglob("*")):
+        if path.suffix == ".py":
+            found += [f"{path.name}:{line}" for line, s in _code_strings(path) if EDITION_WORDS.search(s)]
+        elif path.suffix in (".html", ".sty", ".tex", ".css", ".js"):
+            text = path.read_text(encoding="utf-8")
+            found += [
+                f"{path.name}:{text[: m.start()].count(chr(10)) + 1}" for m in EDITION_WORDS.finditer(text)
+            ]
+    assert found == []
+
+
+# --------------------------------------------------------------------------- dates in prose
+
+
+def test_dates_in_a_line_as_written():
+    line = "On 26 and 27 November 2024 (see {date}`2024-11-26`), not November 3, 2023, and 1 Dec."
+    assert dates_in_line(line) == [
+        ("26 and 27 November 2024", [(2024, 11, 26), (2024, 11, 27)]),
+        ("2024-11-26", [(2024, 11, 26)]),
+        ("November 3, 2023", [(2023, 11, 3)]),
+        ("1 Dec", [(None, 12, 1)]),
+    ]
+    assert dates_in_line("26–27 Nov 2024") == [("26–27 Nov 2024", [(2024, 11, 26), (2024, 11, 27)])]
+    # not dates: a number followed by other words, a project code, a time, a year alone
+    assert dates_in_line("room 2 may be full; ANR-19-CE23-0021; 13:45; in 2024; May 3") == []
+
+
+def test_prose_dates_outside_the_schedule_are_located():
+    text = (
+        "# Home\n\n"
+        "From 3 to 4 June 2026 in Metz.\n"  # in range
+        "Deadline: 1 May 2026.\n"  # before
+        "Last year: 26 November 2024 and 2024-11-27.\n"
+        "We start on 3 June; see you on 5 June.\n"  # no year: the schedule's year
+        "Nonsense: 31 February 2026.\n"
+    )
+    problems = prose_date_problems(text, "index.md", D(2026, 6, 3), D(2026, 6, 4))
+    assert [(p.file, p.line, p.subtype.value) for p in problems] == [
+        ("index.md", 4, "edition"),
+        ("index.md", 5, "edition"),
+        ("index.md", 5, "edition"),
+        ("index.md", 6, "edition"),
+        ("index.md", 7, "edition"),
+    ]
+    assert "'26 November 2024' is outside the schedule's days (3–4 Jun 2026)" in problems[1].message
+    assert "'5 June'" in problems[3].message and "not a date" in problems[4].message
+
+
+def test_date_ranges_and_captions():
+    assert date_range(D(2024, 11, 26), D(2024, 11, 27)) == "26–27 Nov 2024"
+    assert date_range(D(2024, 11, 30), D(2024, 12, 1)) == "30 Nov – 1 Dec 2024"
+    assert date_range(D(2024, 12, 31), D(2025, 1, 1)) == "31 Dec 2024 – 1 Jan 2025"
+    assert date_range(D(2026, 6, 3), D(2026, 6, 3)) == "3 Jun 2026"
+    assert venue_city("IDMC (Institut des Sciences du Digital), Nancy, France") == "Nancy"
+    assert venue_city("Campus, Metz") == "Metz" and venue_city("Online") == "Online"
+    assert logo_caption("Campus Saulcy, Metz, France", D(2026, 6, 3), D(2026, 6, 4)) == "Metz · 3–4 Jun 2026"
+
+
+def test_logo_rendering_escapes_and_splits_the_acronym():
+    assert split_acronym("LoRAINNe'26") == ("LoRAINNe", "'26")
+    assert split_acronym("XYZ 2027") == ("XYZ", " 2027")
+    assert split_acronym("Plain") == ("Plain", "")
+    svg = render_logo("<t>{{ name }}<s>{{ mark }}</s></t><c>{{caption}}</c>", "A<B'26", "Metz & co")
+    assert svg == "<t>A&lt;B<s>'26</s></t><c>Metz &amp; co</c>"
+
+
+def test_stale_date_in_an_organizer_page_fails_the_build_at_its_line(build_root):
+    home = "# Test workshop\n\nHeld on 26 and 27 November 2024.\nLast year: 28 November 2023.\n\n" + (
+        "```{toctree}\nprogram/index\nabstracts/index\nspeakers/index\n```\n"
+    )
+    talk = "---\nspeakers: [ada]\n---\n\n# Alpha talk\n\nAs shown on 1 March 2019.\n"
+    _app, warnings = build_root("schedule", {"index.md": home, "abstracts/alpha.md": talk})
+    located = [w for w in warnings.splitlines() if "[workshop.edition]" in w]
+    assert len(located) == 1, warnings  # contributors' pages may cite any date
+    assert located[0].startswith("index.md:4: WARNING: the date '28 November 2023' is outside")
+
+
+# --------------------------------------------------------------------------- new edition
+
+
+def run_tool(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "_ext")}
+    return subprocess.run(
+        [sys.executable, "-m", "workshop.newedition", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_new_edition_refuses_bad_arguments_and_changes_nothing(tmp_path):
+    root = copy_site(tmp_path / "site")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    for args, message in (
+        (["--keep", "no-such-talk"], "--keep no-such-talk: no such talk or speaker page"),
+        (["--start", "3 June 2026"], "is not an ISO date"),
+        (
+            ["--acronym", (ROOT / "conf.py").read_text().split('workshop_acronym = "')[1].split('"')[0]],
+            "current",
+        ),
+    ):
+        result = run_tool(root, *args)
+        assert result.returncode == 2, result.stderr
+        assert (
+            result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+        )
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+NEW_SCHEDULE = """\
+# yaml-language-server: $schema=schedule.schema.json
+timezone: Europe/Paris
+venue: Campus Saulcy, Metz, France
+rooms: [Room A, Room B]
+days:
+  - date: 2026-06-03
+    slots:
+      - time: 09:00-09:30
+        title: Opening
+        kind: session
+      - time: 09:30-10:30
+        talk: {kept1}
+        room: Room A
+      - time: 09:30-10:30
+        talk: new-one
+        room: Room B
+      - time: 10:30-11:00
+        title: Coffee break
+        kind: break
+      - time: 11:00-12:00
+        talk: new-two
+        room: Room A
+      - time: 11:00-12:00
+        talk: new-three
+        room: Room B
+  - date: 2026-06-04
+    slots:
+      - time: 09:30-10:30
+        talk: {kept2}
+      - time: 10:30-11:30
+        talk: new-four
+"""
+
+NEW_TALK = """\
+---
+speakers: [{speaker}]
+keywords: [tensors]
+---
+
+# {title}
+
+An abstract about low-rank tensors for the new edition.
+"""
+
+NEW_SPEAKER = "---\naffiliation: Université de Lorraine, Metz\n---\n\n# {name}\n"
+
+
+def _fix_stale_prose(root: Path, checklist: str) -> list[str]:
+    """What an organizer does with the checklist: each listed line gets this edition's dates."""
+    fixed = []
+    for file, line in re.findall(r"`([\w/.-]+\.md):(\d+)`", checklist):
+        path = root / file
+        lines = path.read_text(encoding="utf-8").split("\n")
+        old = lines[int(line) - 1]
+        for written, days in dates_in_line(old):
+            if not all(
+                D(year or 2026, month, day) in (D(2026, 6, 3), D(2026, 6, 4)) for year, month, day in days
+            ):
+                old = old.replace(written, "3 and 4 June 2026")
+        lines[int(line) - 1] = old
+        path.write_text("\n".join(lines), encoding="utf-8")
+        fixed.append(f"{file}:{line}")
+    return fixed
+
+
+@pytest.fixture(scope="module")
+def next_edition(tmp_path_factory):
+    """The real site taken to LoRAINNe'26 (Metz, 3–4 June 2026, two rooms), keeping two talks."""
+    root = copy_site(tmp_path_factory.mktemp("edition") / "site")
+    talks = sorted(p.stem for p in (root / "abstracts").glob("*.md") if p.stem != "index")
+    kept = talks[:2]
+    result = run_tool(
+        root,
+        "--acronym", "LoRAINNe'26", "--start", "2026-06-03",
+        "--venue", "Campus Saulcy, Metz, France", "--keep", ",".join(kept),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    checklist = (root / "NEXT-EDITION.md").read_text(encoding="utf-8")
+    first = sphinx_build(root, "html", "-q")
+    fixed = _fix_stale_prose(root, checklist)
+    # the organizer's new programme: two parallel rooms, four new talks and their speakers
+    (root / "program/schedule.yaml").write_text(NEW_SCHEDULE.format(kept1=kept[0], kept2=kept[1]))
+    for n, tid in enumerate(("new-one", "new-two", "new-three", "new-four")):
+        (root / f"abstracts/{tid}.md").write_text(
+            NEW_TALK.format(speaker=f"speaker-{n}", title=f"New talk {n}")
+        )
+        (root / f"speakers/speaker-{n}.md").write_text(NEW_SPEAKER.format(name=f"Speaker Number{n}"))
+    return root, kept, talks, checklist, first, fixed
+
+
+def test_new_edition_archives_what_does_not_stay(next_edition):
+    root, kept, talks, checklist, _first, _fixed = next_edition
+    archive = root / "archive/lorainne24"
+    for tid in talks:
+        assert (root / f"abstracts/{tid}.md").exists() == (tid in kept)
+        assert (archive / f"abstracts/{tid}.md").exists() == (tid not in kept)
+    assert (archive / "program/schedule.yaml").is_file() and (archive / "conf.py").is_file()
+    assert 'workshop_acronym = "LoRAINNe\'26"' in (root / "conf.py").read_text()
+    assert "Kept talks: " + ", ".join(kept) in checklist
+
+
+def test_new_edition_leaves_a_checklist_that_the_build_agrees_with(next_edition):
+    _root, _kept, _talks, checklist, first, fixed = next_edition
+    assert "- [ ] `conf.py`, edition block" in checklist and "SITE_BASEURL" in checklist
+    # before the organizer's edits, the build fails on exactly the prose dates the checklist lists
+    assert first.returncode != 0
+    warned = sorted(
+        set(re.findall(r"^([\w/.-]+\.md:\d+): WARNING: .*\[workshop\.edition\]", first.output, re.M))
+    )
+    assert warned and warned == sorted(set(fixed)), first.output
+    other = [w for w in first.output.splitlines() if "WARNING" in w and "[workshop.edition]" not in w]
+    assert other == [], "the reset schedule and kept talks build as they are"
+
+
+def test_next_edition_builds_html_with_w(next_edition):
+    root, kept, _talks, _checklist, _first, _fixed = next_edition
+    build = sphinx_build(root)
+    assert build.returncode == 0, build.output
+    home = BeautifulSoup(build.page("index.html"), "html.parser")
+    assert "LoRAINNe'26" in home.title.get_text()
+    logo = (build.outdir / "_static/logo.svg").read_text(encoding="utf-8")
+    assert "Metz · 3–4 Jun 2026" in logo and "&#x27;26" not in logo and "'26" in logo
+    assert "Nancy" not in logo and "2024" not in logo
+    programme = BeautifulSoup(build.page("program/index.html"), "html.parser")
+    heads = [th.get_text(strip=True) for th in programme.select("table.schedule-day thead th")]
+    assert heads[:3] == ["Time", "Room A", "Room B"]
+    captions = [
+        c.get_text(" ", strip=True).rstrip("#¶ ") for c in programme.select("table.schedule-day caption")
+    ]
+    assert captions == ["Wednesday 3 June 2026", "Thursday 4 June 2026"]
+    for tid in (*kept, "new-one", "new-four"):
+        assert (build.outdir / f"abstracts/{tid}.html").is_file()
+    footer = programme.select_one(".bd-footer-content").get_text()
+    assert "2026" in footer and "2024" not in footer
+    ics = (build.outdir / "program.ics").read_text(encoding="utf-8")
+    assert "20260603T" in ics and "20241126T" not in ics
+
+
+def test_next_edition_builds_the_pdf(next_edition, tmp_path):
+    for tool in ("xelatex", "latexmk"):
+        require_tool(tool, "the PDF proceedings")
+    root = next_edition[0]
+    latex = sphinx_build(root, "latex", "-t", "proceedings")
+    assert latex.returncode == 0, latex.output
+    tex = next(latex.outdir.glob("*.tex"))
+    env = {**os.environ, "PYTHONPATH": str(root / "_ext")}
+    run = subprocess.run(
+        [sys.executable, "-m", "workshop.latexrun", str(latex.outdir), "--name", tex.stem],
+        cwd=root, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    pdf = latex.outdir / f"{tex.stem}.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "LoRAINNe'26" in text or "LoRAINNe’26" in text
+    assert "June 2026" in text and "November 2024" not in text
