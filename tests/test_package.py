@@ -1,0 +1,114 @@
+"""The extension as a package: `pip install .` from this repository, then a minimal outside project
+(a conf.py and a few pages, another workshop, another theme) built with the INSTALLED package."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SPHINX_FLAGS, strip_colors
+
+EXT = ROOT / "_ext" / "workshop"
+
+CONF = """\
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "workshop"]
+project = "Tensor Days 2031"
+source_suffix = {".md": "markdown"}
+bibtex_bibfiles = []
+html_baseurl = "https://tensor-days.example.net/"
+workshop_acronym = "TD'31"
+workshop_full_name = "Tensor Days"
+workshop_organizers = ["Ada Lovelace"]
+"""
+PAGES = {
+    "index.md": "# Tensor Days 2031\n\nOn 2 and 3 April 2031.\n\n```{toctree}\nprogram/index\nabstracts/opening\nspeakers/ada\n```\n",
+    "program/index.md": "# Programme\n\n```{schedule} schedule.yaml\n```\n",
+    "program/schedule.yaml": (
+        "timezone: Europe/Berlin\nvenue: Hall 1, Bonn, Germany\ndays:\n  - date: 2031-04-02\n    slots:\n"
+        "      - time: 09:00-10:00\n        talk: opening\n  - date: 2031-04-03\n    slots:\n"
+        "      - time: 09:00-09:30\n        title: Coffee\n        kind: break\n"
+    ),
+    "abstracts/opening.md": "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# Opening lecture\n\nWhat tensors are.\n",
+    "speakers/ada.md": "---\naffiliation: University of Nowhere\n---\n\n# Ada Lovelace\n",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The package installed with pip (no dependencies: the test venv has them) into a folder of
+    its own; built from a copy of what the package is made of, so the shared tree gets no build/."""
+    tmp = tmp_path_factory.mktemp("package")
+    source = tmp / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "_ext", source / "_ext", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    target = tmp / "site-packages"
+    pip = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--target", str(target), str(source)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    return target
+
+
+def run_installed(installed: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    # only the installed package: neither this repository's _ext nor the tests' sys.path
+    env = {**os.environ, "PYTHONPATH": str(installed), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_the_installed_package_is_the_one_imported(installed, tmp_path):
+    found = run_installed(
+        installed, ["-c", "import workshop; print(workshop.__file__, workshop.__version__)"], tmp_path
+    )
+    path, version = found.stdout.split()
+    assert Path(path).is_relative_to(installed) and not Path(path).is_relative_to(ROOT)
+    meta = run_installed(
+        installed,
+        ["-c", "import importlib.metadata as m; print(m.version('sphinx-workshop-site'))"],
+        tmp_path,
+    )
+    assert meta.stdout.strip() == version
+    changelog = (EXT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## {re.escape(version)}\b", changelog, re.M), "every version has its changelog entry"
+
+
+def test_every_file_of_the_extension_is_installed(installed):
+    wanted = {
+        p.relative_to(EXT).as_posix()
+        for p in EXT.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
+    }
+    got = {
+        p.relative_to(installed / "workshop").as_posix()
+        for p in (installed / "workshop").rglob("*")
+        if p.is_file()
+    }
+    assert wanted - got == set(), "package-data in pyproject.toml misses these"
+
+
+def test_an_outside_project_builds_with_the_installed_package(installed, tmp_path):
+    project = tmp_path / "tensor-days"
+    for rel, text in {"conf.py": CONF, **PAGES}.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text, encoding="utf-8")
+    out = project / "_build/html"
+    build = run_installed(installed, ["-m", "sphinx", *SPHINX_FLAGS, "-b", "html", ".", str(out)], project)
+    output = strip_colors(build.stdout + build.stderr)
+    assert build.returncode == 0, output
+    programme = (out / "program/index.html").read_text(encoding="utf-8")
+    assert "Wednesday 2 April 2031" in programme and "Opening lecture" in programme
+    assert "Ada Lovelace" in (out / "abstracts/opening.html").read_text(encoding="utf-8")
+    ics = (out / "program.ics").read_text(encoding="utf-8")
+    assert "20310402T090000" in ics and "lorainne" not in ics.lower()
+    for page in out.rglob("*.html"):
+        assert "LoRAINNe" not in page.read_text(encoding="utf-8"), page
