@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import zlib
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -436,3 +437,25 @@ def test_the_contributing_guides_poster_example_reads_as_it_says():
     assert problems == []
     assert (meta.type, meta.poster, meta.board) == ("poster", "jane-doe-poster.pdf", 12)
     assert "TYPE=poster" in guide and "TYPE=poster" in (ROOT / ".github/pull_request_template.md").read_text()
+
+
+def test_a_board_change_rewrites_the_posters_it_moves(make_app, tmp_path):
+    srcdir = tmp_path / "site"
+    shutil.copytree(ROOT_POSTERS, srcdir)
+    make_app("html", srcdir=srcdir).build()
+    page_two = srcdir / "abstracts/p-two.md"
+    page_two.write_text(page_two.read_text().replace("board: 1", "board: 5"))
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    out = Path(app.outdir)
+    # p-two leaves board 1: p-one (not edited) moves from board 2 to 1, p-three from 3 to 2
+    assert (
+        "board 1"
+        in fields(BeautifulSoup((out / "abstracts/p-one.html").read_text(), "html.parser"))["Poster session"]
+    )
+    programme = BeautifulSoup((out / "program/index.html").read_text(), "html.parser")
+    assert [flat(li).split(" · ")[0] for li in programme.select("ul.poster-session li")] == [
+        "Board 1",
+        "Board 2",
+        "Board 5",
+    ]

@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -201,21 +202,33 @@ class Schedule:
         for day in self.days:
             yield from day.slots
 
+    @cached_property
+    def _places(self) -> tuple[dict[str, Slot], dict[str, Slot], dict[str, tuple[Slot, Spotlight]]]:
+        """(talk slots, poster sessions, spotlights) by contribution id, the first of each: pages
+        ask once per contribution, so a lookup must not walk the whole programme."""
+        talks: dict[str, Slot] = {}
+        sessions: dict[str, Slot] = {}
+        spots: dict[str, tuple[Slot, Spotlight]] = {}
+        for slot in self.slots():
+            if slot.talk:
+                talks.setdefault(slot.talk, slot)
+            for pid in slot.posters or ():
+                sessions.setdefault(pid, slot)
+            for spot in slot.spotlights or ():
+                spots.setdefault(spot.id, (slot, spot))
+        return talks, sessions, spots
+
     def slot_of(self, talk_id: str) -> Slot | None:
         """The talk slot (``talk: <id>``) of a contribution; None for a poster (see session_of)."""
-        return next((s for s in self.slots() if s.talk == talk_id), None)
+        return self._places[0].get(talk_id)
 
     def session_of(self, poster_id: str) -> Slot | None:
         """The poster session (a slot with ``posters:``) that lists this poster."""
-        return next((s for s in self.slots() if s.posters and poster_id in s.posters), None)
+        return self._places[1].get(poster_id)
 
     def spotlight_of(self, contribution_id: str) -> tuple[Slot, Spotlight] | None:
         """The spotlight slot presenting this contribution, and its spotlight (order, time)."""
-        for slot in self.slots():
-            for spot in slot.spotlights or ():
-                if spot.id == contribution_id:
-                    return slot, spot
-        return None
+        return self._places[2].get(contribution_id)
 
     def poster_sessions(self) -> list[Slot]:
         return [s for s in self.slots() if s.is_poster_session]

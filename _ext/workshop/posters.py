@@ -53,6 +53,15 @@ def slot_extras(schedule_path: str, slot: Slot) -> list[nodes.Node]:
     return out
 
 
+def boards(ctx: ResolveContext, schedule: Schedule | None) -> dict[str, int]:
+    """Every scheduled poster's board (WorkshopDomain.boards), computed once per page written."""
+    cache = ctx.__dict__.setdefault("_workshop_boards", {})
+    key = id(schedule)
+    if key not in cache:
+        cache[key] = (schedule, ctx.domain.boards(schedule))  # the schedule kept: its id stays its own
+    return cache[key][1]
+
+
 def _find_slot(schedule: Schedule | None, uid: str) -> Slot | None:
     return next((s for s in schedule.slots() if s.uid == uid), None) if schedule else None
 
@@ -72,10 +81,10 @@ def resolve_poster_session(ctx: ResolveContext, node: nodes.Element) -> list[nod
     slot = _find_slot(schedule, node["slot"])
     if slot is None or not slot.posters:
         return [nodes.paragraph("", "Posters will be announced.", classes=["posters-announced"])]
-    boards = ctx.domain.boards(schedule)
+    numbers = boards(ctx, schedule)
     items = []
-    for pid in sorted(slot.posters, key=lambda p: (boards.get(p, 0), p)):
-        board = nodes.inline("", f"Board {boards[pid]}", classes=["board"]) if pid in boards else None
+    for pid in sorted(slot.posters, key=lambda p: (numbers.get(p, 0), p)):
+        board = nodes.inline("", f"Board {numbers[pid]}", classes=["board"]) if pid in numbers else None
         para = nodes.paragraph(
             "", "", *([board, nodes.Text(" · ")] if board else []), *_entry_nodes(ctx, pid)
         )

@@ -21,7 +21,7 @@ from .errors import Problem, WorkshopError, did_you_mean
 from .model import Schedule, Slot, format_date
 from .nodes import author_index, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
-from .posters import poster_file_nodes, poster_file_problem
+from .posters import boards, poster_file_nodes, poster_file_problem
 from .resolve import ResolveContext, load_schedule, register_resolver
 from .scaffold import check_placeholders
 
@@ -187,7 +187,7 @@ def slot_nodes(ctx: ResolveContext, tid: str) -> list[nodes.Node]:
         out += _when(ctx, schedule, slot)
     if session is not None:
         out += [nodes.Text(f"{session.title}: "), *_when(ctx, schedule, session)]
-        if (board := ctx.domain.boards(schedule).get(tid)) is not None:
+        if (board := boards(ctx, schedule).get(tid)) is not None:
             out.append(nodes.Text(", "))
             out.append(nodes.strong("", f"board {board}", classes=["board"]))
     if spotlight is not None:
