@@ -111,17 +111,21 @@ def _jsonld(html: str) -> dict:
     return json.loads(script.string)
 
 
-def test_home_json_ld_names_every_talk(site):
+def test_home_json_ld_names_every_scheduled_talk_and_only_those(site):
     event = _jsonld(site.page("index.html"))
     assert event["@type"] == "Event" and "LoRAINNe'24" in event["name"]
-    assert event["startDate"].startswith("2024-11-26") and event["endDate"].startswith("2024-11-27")
+    assert (
+        event["startDate"] == "2024-11-26T13:45:00+01:00" and event["endDate"] == "2024-11-27T17:00:00+01:00"
+    )
     assert event["location"]["name"].startswith("IDMC")
     assert {o["name"] for o in event["organizer"]} >= {"Ricardo Borsoi", "Konstantin Usevich"}
+    assert event["image"] == ["https://lorainne24.example.org/_static/social-card.png"]
     titles = [s["name"] for s in event["subEvent"]]
+    scheduled = {s["talk"] for day in SCHEDULE["days"] for s in day["slots"] if "talk" in s}
     for tid in TALKS:
         title = re.search(r"^# (.+)$", (ROOT / f"abstracts/{tid}.md").read_text(), re.M).group(1)
-        assert title in titles
-    assert all(s["performer"] for s in event["subEvent"])
+        assert (title in titles) == (tid in scheduled), tid
+    assert all(s["performer"] and s["startDate"] and s["location"] for s in event["subEvent"])
 
 
 def test_talk_page_json_ld(site):
@@ -129,19 +133,53 @@ def test_talk_page_json_ld(site):
     assert event["name"] == "Low rank approximation of moment matrices and tensors"
     assert event["startDate"] == "2024-11-27T09:30:00+01:00"
     assert event["performer"][0]["name"] == "Bernard Mourrain"
+    assert "Ricardo Borsoi" in {o["name"] for o in event["organizer"]}
+    assert event["image"] == ["https://lorainne24.example.org/_static/social-card.png"]
+
+
+def _site_pages(site):
+    for page in sorted(site.outdir.rglob("*.html")):
+        parts = page.relative_to(site.outdir).parts
+        if page.name not in ("genindex.html", "search.html") and not parts[0].startswith("_"):
+            yield page
 
 
 def test_every_page_has_a_plain_text_description(site):
-    for page in site.outdir.rglob("*.html"):
-        if page.name in ("genindex.html", "search.html") or page.relative_to(site.outdir).parts[0].startswith(
-            "_"
-        ):
-            continue
+    for page in _site_pages(site):
         head = BeautifulSoup(page.read_text(), "html.parser").head
-        description = head.find("meta", attrs={"name": "description"})
+        description = head.find_all("meta", attrs={"name": "description"})
         og = head.find("meta", attrs={"property": "og:description"})
-        assert description and og and description["content"], page
+        assert len(description) == 1 and og and description[0]["content"], page
         assert "\\" not in og["content"] and "$" not in og["content"], page
+
+
+def test_previews_use_each_pages_own_title_and_description(site):
+    """OpenGraph and Twitter say what the page's own <meta name=description> and H1 say, whatever
+    order the attributes come in; the home page's is its front matter's, not its first lines."""
+    for page in _site_pages(site):
+        head = BeautifulSoup(page.read_text(), "html.parser").head
+
+        def meta(key, attr="property", head=head, page=page):
+            found = head.find_all("meta", attrs={attr: key})
+            assert len(found) == 1, (page, key)
+            return found[0]["content"]
+
+        description = meta("description", "name")
+        assert meta("og:description") == description == meta("twitter:description", "name"), page
+        title = BeautifulSoup(page.read_text(), "html.parser").find("h1").get_text().rstrip("#").strip()
+        assert meta("og:title") == title == meta("twitter:title", "name"), page
+        assert meta("twitter:card", "name") == "summary_large_image"
+        image = meta("og:image")
+        assert (
+            image == "https://lorainne24.example.org/_static/social-card.png" == meta("twitter:image", "name")
+        )
+        assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
+        assert meta("og:image:alt") and meta("og:image:alt") == meta("twitter:image:alt", "name")
+        assert meta("og:url") == "https://lorainne24.example.org/" + page.relative_to(site.outdir).as_posix()
+    home = BeautifulSoup(site.page("index.html"), "html.parser").head
+    own = re.search(r'description: "([^"]+)"', (ROOT / "index.md").read_text()).group(1)
+    assert home.find("meta", attrs={"property": "og:description"})["content"] == own
+    assert (site.outdir / "_static/social-card.png").read_bytes()[16:24] == bytes.fromhex("000004b000000276")
 
 
 def test_sitemap_lists_every_page(site):
@@ -216,3 +254,295 @@ def test_json_ld_gives_authors_and_speakers_with_orcids_and_affiliations(build_r
     assert beta["contributor"] == event["contributor"]
     alpha = _jsonld((app.outdir / "abstracts/alpha.html").read_text(encoding="utf-8"))
     assert "contributor" not in alpha and alpha["performer"][0]["sameAs"].endswith("0000-0001-5109-3700")
+
+
+# --------------------------------------------------------------------------- identity (issue 16)
+
+ELSEWHERE = "https://elsewhere.example.net/lorainne/"
+
+
+@pytest.fixture(scope="module")
+def swapped(tmp_path_factory):
+    """The site with two talks swapped in the schedule, published under another (sub-path) address."""
+    root = copy_site(tmp_path_factory.mktemp("swapped"))
+    schedule = root / "program/schedule.yaml"
+    text = schedule.read_text(encoding="utf-8")
+    assert "talk: de-almeida" in text and "talk: tudisco" in text
+    text = text.replace("talk: de-almeida", "talk: @@").replace("talk: tudisco", "talk: de-almeida")
+    schedule.write_text(text.replace("talk: @@", "talk: tudisco"), encoding="utf-8")
+    build = sphinx_build(root, "html", "-D", f"html_baseurl={ELSEWHERE}")
+    assert build.returncode == 0, build.output[-3000:]
+    return build
+
+
+def identities(build) -> dict[str, dict]:
+    """For each talk id: every identity the exports give it, and its start time (to see the swap)."""
+    out: dict[str, dict] = {}
+
+    def talk_of(url: str) -> str | None:
+        match = re.search(r"/abstracts/([a-z0-9-]+)\.html$", str(url))
+        return match.group(1) if match else None
+
+    for event in calendar(build).walk("VEVENT"):
+        if tid := talk_of(event["url"]):
+            out.setdefault(tid, {})["uid"] = str(event["uid"])
+            out[tid]["start"] = event["dtstart"].dt
+    for path in (build.outdir / "abstracts").glob("*.ics"):
+        (event,) = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+        out[path.stem]["talk ics uid"] = str(event["uid"])
+    from lxml import etree
+
+    for event in etree.parse(str(build.outdir / "schedule.xml")).iter("event"):
+        if tid := talk_of(event.findtext("url")):
+            out[tid]["xml"] = (event.get("id"), event.get("guid"), event.findtext("slug"))
+    data = json.loads(build.page("schedule.json"))
+    for day in data["schedule"]["conference"]["days"]:
+        for events in day["rooms"].values():
+            for event in events:
+                if tid := talk_of(event["url"]):
+                    out[tid]["json"] = (str(event["id"]), event["guid"], event["slug"])
+    return out
+
+
+def test_identities_stay_with_the_talk_when_talks_swap_and_the_address_changes(site, swapped):
+    before, after = identities(site), identities(swapped)
+    assert before.keys() == after.keys() and {"de-almeida", "tudisco", "cohen"} <= before.keys()
+    assert before["de-almeida"]["start"] == after["tudisco"]["start"] != after["de-almeida"]["start"]
+    for tid in before:
+        first, again = dict(before[tid]), dict(after[tid])
+        first.pop("start"), again.pop("start")
+        assert first == again, tid
+        assert first["uid"] == first["talk ics uid"] == first["xml"][1] == first["json"][1], tid
+        assert first["xml"] == first["json"], tid
+    assert "lorainne" in str(calendar(swapped).walk("VEVENT")[0]["url"])  # the new address is used
+
+
+def test_robots_and_sitemap_under_a_sub_path_base(site, swapped):
+    """robots.txt is read at a host's root only: written for a root address, not under a sub-path
+    (the README says what to add to the host's own); the sitemap lists the sub-path's pages."""
+    assert (
+        site.page("robots.txt")
+        == "User-agent: *\nAllow: /\nSitemap: https://lorainne24.example.org/sitemap.xml\n"
+    )
+    assert not (swapped.outdir / "robots.txt").exists()
+    from lxml import etree
+
+    root = etree.fromstring((swapped.outdir / "sitemap.xml").read_bytes())
+    locations = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locations and all(u.startswith(ELSEWHERE) for u in locations)
+    assert ELSEWHERE + "abstracts/cohen.html" in locations
+    for url in locations:  # every listed page exists
+        assert (swapped.outdir / url.removeprefix(ELSEWHERE)).is_file(), url
+
+
+def test_no_calendar_has_attendees_and_speakers_are_named(site):
+    for path in [site.outdir / "program.ics", *(site.outdir / "abstracts").glob("*.ics")]:
+        text = path.read_text(encoding="utf-8")
+        assert "ATTENDEE" not in text and "METHOD:PUBLISH" in text, path
+        assert "ORGANIZER" not in text  # the site sets no organizers' address
+    cohen = icalendar.Calendar.from_ical((site.outdir / "abstracts/cohen.ics").read_bytes()).walk("VEVENT")[0]
+    assert "Jérémy Cohen" in str(cohen["description"])
+
+
+def test_organizer_when_the_organizers_have_an_address(build_root):
+    app, warnings = build_root(
+        "schedule",
+        confoverrides={"workshop_organizer_email": "chairs@example.org", "project": "Test Conf 26"},
+    )
+    assert "WARNING" not in warnings, warnings
+    cal = icalendar.Calendar.from_ical((app.outdir / "program.ics").read_bytes())
+    for event in cal.walk("VEVENT"):
+        assert str(event["organizer"]) == "mailto:chairs@example.org"
+        assert str(event["organizer"].params["cn"]) == "Test Conf 26"
+        assert "attendee" not in event
+    # the conference identifier comes from the configuration, in every export
+    assert str(cal["prodid"]).startswith("-//testconf26//")
+    data = json.loads((app.outdir / "schedule.json").read_text(encoding="utf-8"))
+    assert data["schedule"]["conference"]["acronym"] == "testconf26"
+    for path in (app.outdir / f for f in ("program.ics", "schedule.xml", "schedule.json")):
+        assert "lorainne" not in path.read_text(encoding="utf-8").lower()
+
+
+def test_no_edition_string_in_the_export_code():
+    for name in ("exports.py", "formats.py", "publish.py", "vtimezone.py"):
+        assert "lorainne" not in (ROOT / "_ext/workshop" / name).read_text(encoding="utf-8").lower(), name
+
+
+# --------------------------------------------------------------------------- frab
+
+
+def frab_events(build_dir: Path) -> list[dict]:
+    data = json.loads((build_dir / "schedule.json").read_text(encoding="utf-8"))
+    return [e for d in data["schedule"]["conference"]["days"] for r in d["rooms"].values() for e in r]
+
+
+def validate_both(outdir: Path) -> None:
+    import jsonschema
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(schemas_dir() / "frab-schedule.xml.xsd")))
+    doc = etree.parse(str(outdir / "schedule.xml"))
+    assert schema.validate(doc), schema.error_log
+    validator = jsonschema.Draft6Validator(
+        json.loads((schemas_dir() / "frab-schedule.schema.json").read_text()),
+        format_checker=jsonschema.FormatChecker(),
+    )
+    data = json.loads((outdir / "schedule.json").read_text(encoding="utf-8"))
+    assert [e.message for e in validator.iter_errors(data)] == []
+
+
+LONGEST = "a-" * 60 + "very-long-talk-id-"  # 138 characters, ending in '-' as the id pattern allows
+
+
+def test_frab_slugs_are_valid_for_the_shortest_and_longest_ids(tmp_path):
+    root = copy_site(tmp_path / "site")
+    for tid in ("x", LONGEST):
+        page = (
+            (root / "abstracts/qi.md").read_text(encoding="utf-8").replace("# On the", f"# {tid[:10]} On the")
+        )
+        (root / f"abstracts/{tid}.md").write_text(page, encoding="utf-8")
+    schedule = root / "program/schedule.yaml"
+    text = schedule.read_text(encoding="utf-8")
+    for tid in ("qi", "x", LONGEST):  # the three 'to be announced' slots of day 2
+        text = text.replace("        title: Invited talk\n        kind: talk\n", f"        talk: {tid}\n", 1)
+        if tid == LONGEST:
+            text = text.replace(
+                "        title: Farewell coffee break\n        kind: break\n", f"        talk: {tid}\n"
+            )
+    schedule.write_text(text, encoding="utf-8")
+    build = sphinx_build(root)
+    assert build.returncode == 0, build.output[-3000:]
+    validate_both(build.outdir)  # the same schemas, read from outside the project
+    slugs = {e["url"].rsplit("/", 1)[1]: e["slug"] for e in frab_events(build.outdir)}
+    assert slugs["qi.html"] == "lorainne24-qi-talk" and slugs["x.html"] == "lorainne24-x-talk"
+    assert slugs[f"{LONGEST}.html"] == f"lorainne24-{LONGEST}-talk"
+
+
+def test_frab_persons_have_public_names(site):
+    cohen = next(e for e in frab_events(site.outdir) if e["url"].endswith("/cohen.html"))
+    assert cohen["persons"][0]["public_name"] == cohen["persons"][0]["name"] == "Jérémy Cohen"
+
+
+def test_a_slot_for_all_rooms_is_in_every_room_as_pretalx_lists_it(build_root):
+    app, warnings = build_root("rooms")
+    assert "WARNING" not in warnings, warnings
+    validate_both(app.outdir)
+    data = json.loads((app.outdir / "schedule.json").read_text(encoding="utf-8"))
+    (day,) = data["schedule"]["conference"]["days"]
+    assert set(day["rooms"]) == {"Room A", "Room B"}
+    assert [r["name"] for r in data["schedule"]["conference"]["rooms"]] == ["Room A", "Room B"]
+    openings = {room: [e for e in events if e["title"] == "Opening"] for room, events in day["rooms"].items()}
+    assert all(len(found) == 1 for found in openings.values())
+    assert openings["Room A"][0]["guid"] != openings["Room B"][0]["guid"]
+    assert day["day_end"] == "2024-11-26T12:00:00+01:00"
+    from lxml import etree
+
+    xml = etree.parse(str(app.outdir / "schedule.xml"))
+    assert {r.get("name") for r in xml.findall("day/room")} == {"Room A", "Room B"}
+    assert "All rooms" not in (app.outdir / "schedule.xml").read_text(encoding="utf-8")
+    # the workshop ends with the last slot of any room (gamma, Room B, 12:00), not the last listed
+    home = _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))
+    assert home["endDate"] == "2024-11-26T12:00:00+01:00"
+
+
+def test_a_base_url_without_scheme_is_one_located_error_and_no_export(tmp_path):
+    root = copy_site(tmp_path / "site")
+    build = sphinx_build(root, "html", "-D", "html_baseurl=lorainne24.example.org/")
+    assert build.returncode != 0 and "Traceback" not in build.output
+    conf_line = next(
+        n
+        for n, line in enumerate((root / "conf.py").read_text().splitlines(), 1)
+        if line.startswith("html_baseurl")
+    )
+    problems = [line for line in build.output.splitlines() if "WARNING" in line]
+    assert len(problems) == 1 and problems[0].startswith(f"conf.py:{conf_line}: WARNING: html_baseurl "), (
+        problems
+    )
+    assert "SITE_BASEURL=https://" in problems[0]
+    assert not (build.outdir / "schedule.xml").exists() and not (build.outdir / "program.ics").exists()
+
+
+def test_an_export_that_fails_its_schema_fails_the_build_at_its_slot(build_root, monkeypatch):
+    """The frab files are checked inside the build: an event the schema refuses (here a writer
+    made to give one talk a slug frab forbids) is a warning at that talk's slot, naming it."""
+    from workshop import exports
+
+    writer = exports.frab_event
+
+    def broken(programme, entry):
+        record = writer(programme, entry)
+        return {**record, "slug": "Not A Slug"} if entry.item.talk == "beta" else record
+
+    monkeypatch.setattr(exports, "frab_event", broken)
+    _app, warnings = build_root("schedule")
+    schedule = (Path(__file__).parent / "roots/test-schedule/program/schedule.yaml").read_text().splitlines()
+    line = next(n for n, text in enumerate(schedule, 1) if "talk: beta" in text) - 1  # the slot's '- time:'
+    located = [w for w in warnings.splitlines() if "frab schema" in w]
+    assert located and all(w.startswith(f"program/schedule.yaml:{line}: WARNING: ") for w in located), (
+        warnings
+    )
+    assert any("schedule.xml: the talk 'beta'" in w for w in located)
+    assert any("schedule.json: the talk 'beta'" in w and "slug" in w for w in located)
+
+
+def test_every_format_in_the_registry_is_written(site):
+    from workshop import formats
+
+    for fmt in formats.FORMATS:
+        assert (site.outdir / fmt.filename).stat().st_size > 500, fmt.filename
+
+
+# --------------------------------------------------------------------------- JSON-LD place
+
+
+def test_json_ld_postal_address_from_the_schedule(build_root):
+    schedule = (Path(__file__).parent / "roots/test-schedule/program/schedule.yaml").read_text()
+    schedule = schedule.replace(
+        "venue: Test venue\n", "venue: Test venue\naddress: 13 rue Michel Ney, 54000 Nancy, France\n"
+    )
+    app, warnings = build_root("schedule", {"program/schedule.yaml": schedule})
+    assert "WARNING" not in warnings, warnings
+    for page in ("index.html", "abstracts/alpha.html"):
+        place = _jsonld((app.outdir / page).read_text(encoding="utf-8"))["location"]
+        assert place["address"] == {
+            "@type": "PostalAddress",
+            "streetAddress": "13 rue Michel Ney",
+            "postalCode": "54000",
+            "addressLocality": "Nancy",
+            "addressCountry": "France",
+        }
+
+
+# --------------------------------------------------------------------------- builders and folders
+
+
+def test_dirhtml_calendar_and_export_links_resolve(tmp_path):
+    root = copy_site(tmp_path / "site")
+    build = sphinx_build(root, "dirhtml")
+    assert build.returncode == 0, build.output[-3000:]
+    checked = 0
+    for page in build.outdir.rglob("index.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a.add-to-calendar, p.programme-exports a"):
+            target = (page.parent / link["href"]).resolve()
+            assert target.is_file() and target.stat().st_size > 300, (page, link["href"])
+            checked += 1
+    assert checked >= 10
+
+
+def test_doctrees_are_never_inside_a_published_folder():
+    """Every make target that runs Sphinx keeps its doctrees (-d) outside its output folder."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    runs = [
+        line for line in makefile.splitlines() if re.search(r"\$\((SPHINXBUILD)\)|sphinx-autobuild", line)
+    ]
+    assert len(runs) >= 4
+    for line in runs:
+        words = line.split()
+        assert "-d" in words, line
+        doctrees = words[words.index("-d") + 1]
+        output = words[-1]
+        assert not (doctrees + "/").startswith(output.rstrip("/") + "/"), line
+    readthedocs = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
+    # Read the Docs' own sphinx step passes -d _build/doctrees, outside $READTHEDOCS_OUTPUT/html
+    assert "sphinx" in readthedocs and "commands" not in readthedocs.get("build", {})

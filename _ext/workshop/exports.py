@@ -33,7 +33,7 @@ IDENTIFIER_PATTERN = r"^[a-z0-9_]{4,}$"  # what frab accepts as a conference acr
 
 
 def identifier_from(name: str) -> str:
-    """'LoRAINNe'24' → 'lorainne24': lower-case letters, digits and '_', at least four."""
+    """'XYZ'26' → 'xyz26': lower-case letters, digits and '_', at least four."""
     slug = re.sub(r"[^a-z0-9_]+", "", one_line(name).lower()) or "workshop"
     return slug if len(slug) >= 4 else slug + "_" * (4 - len(slug))
 
@@ -236,23 +236,24 @@ class Programme:
         every room (as pretalx lists a break), each copy with its own guid."""
         rooms = self.rooms()
         keys = [self.keys[i] for i in range(len(self.items))]
-        copies = []  # (item, room, key)
+        copies = []  # (item, room, key, slug)
         for item, key in zip(self.items, keys, strict=True):
             room = self.schedule.room_of(item.slot)
-            if room is not None:
-                copies.append((item, one_line(room), key))
-            elif len(rooms) == 1:
-                copies.append((item, rooms[0], key))
+            if room is not None or len(rooms) == 1:
+                room = one_line(room) if room is not None else rooms[0]
+                copies.append((item, room, key, self._event_slug(item, key, None)))
             else:
-                copies.extend((item, r, f"{key}@{r}") for r in rooms)
-        numbers = stable_ids([key for _i, _r, key in copies])
+                copies.extend(
+                    (item, r, f"{key}@{r}", self._event_slug(item, key, n)) for n, r in enumerate(rooms, 1)
+                )
+        numbers = stable_ids([c[2] for c in copies])
         out = []
         for index, day in enumerate(self.schedule.days, start=1):
             on_day = [c for c in copies if c[0].slot.date == day.date]
             midnight = dt.datetime.combine(day.date, dt.time(0, 0), self.tz)
             by_room: dict[str, list[Entry]] = {r: [] for r in rooms}
-            for item, room, key in on_day:
-                entry = Entry(item, room, self.guid(key), numbers[key], self._event_slug(key))
+            for item, room, key, slug in on_day:
+                entry = Entry(item, room, self.guid(key), numbers[key], slug)
                 by_room.setdefault(room, []).append(entry)
             out.append(
                 DayEntries(
@@ -265,10 +266,18 @@ class Programme:
             )
         return tuple(out)
 
-    def _event_slug(self, key: str) -> str:
-        """'<conference>-talk-<id>': valid for frab for the shortest talk id ('qi') too."""
-        tail = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-        return f"{self.slug}-{tail}"
+    def _event_slug(self, item: Item, key: str, copy: int | None) -> str:
+        """'<conference>-<talk id>-talk', '<conference>-<yyyymmdd>-<hhmm>_<room>-slot': valid
+        frab slugs for every id the site accepts ('x', 'qi', 'a-very-long-one-'), each its own
+        ('_' is in no talk id, so the suffixes cannot make two ids meet)."""
+        if key.startswith("talk/"):
+            parts = key.split("/")
+            occurrence = f"_{parts[2]}" if len(parts) > 2 else ""
+            return f"{self.slug}-{parts[1]}{occurrence}-talk" + (f"_{copy}" if copy else "")
+        slot = item.slot
+        room = slot.room and one_line(slot.room)
+        where = str(self.rooms().index(room) + 1) if room in self.rooms() else "all"
+        return f"{self.slug}-{slot.date:%Y%m%d}-{slot.start:%H%M}_{where}-slot" + (f"_{copy}" if copy else "")
 
     @property
     def first_start(self) -> dt.datetime | None:

@@ -86,7 +86,7 @@ def _entries(programme: Programme) -> dict[str, Entry]:
     return {e.guid: e for day in programme.days for _room, entries in day.rooms for e in entries}
 
 
-def located(programme: Programme, filename: str, findings: list[Finding], config_file: str = "conf.py"):
+def located(programme: Programme, filename: str, findings: list[Finding], config=("conf.py", 1)):
     """Each finding as a WorkshopError at the slot its event comes from (the talk named)."""
     entries = _entries(programme)
     problems = []
@@ -94,7 +94,7 @@ def located(programme: Programme, filename: str, findings: list[Finding], config
         entry = entries.get(guid) if guid else None
         if entry is None:
             problems.append(WorkshopError(f"{filename} does not pass the frab schema: {message} (check "
-                                          "workshop_identifier and the schedule's rooms)", config_file, None,
+                                          "workshop_identifier and the schedule's rooms)", *config,
                                           Problem.EXPORT))  # fmt: skip
             continue
         slot, item = entry.item.slot, entry.item
@@ -111,12 +111,13 @@ def located(programme: Programme, filename: str, findings: list[Finding], config
     return problems
 
 
-def write_all(programme: Programme, outdir: Path) -> list[WorkshopError]:
-    """Write every format into ``outdir``; return what the schema checks found."""
+def write_all(programme: Programme, outdir: Path, config=("conf.py", 1)) -> list[WorkshopError]:
+    """Write every format into ``outdir``; return what the schema checks found (a problem that
+    is in no event is located at ``config``, a (file, line))."""
     problems = []
     for fmt in FORMATS:
         data = fmt.write(programme)
         (outdir / fmt.filename).write_bytes(data)
         if fmt.check is not None:
-            problems += located(programme, fmt.filename, fmt.check(data))
+            problems += located(programme, fmt.filename, fmt.check(data), config)
     return problems

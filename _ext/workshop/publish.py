@@ -167,9 +167,16 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
 
 def identifier(app: Sphinx) -> str:
     """workshop_identifier, or one made from the acronym (or `project`)."""
-    return app.config.workshop_identifier or exports.identifier_from(
-        app.config.workshop_acronym or app.config.project
-    )
+    given = app.config.workshop_identifier
+    if given and not re.match(exports.IDENTIFIER_PATTERN, given):
+        derived = exports.identifier_from(given)
+        message = (
+            f"workshop_identifier '{one_line(given)}' is not a conference identifier (at least four of "
+            f"a-z, 0-9 and _, as frab requires): '{derived}' is used; write that"
+        )
+        conf_problem(app, "workshop_identifier", message)
+        return derived
+    return given or exports.identifier_from(app.config.workshop_acronym or app.config.project)
 
 
 def site_description(app: Sphinx) -> str:
@@ -226,17 +233,21 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     prog = programme(app)
     if prog is None:
         return
-    if not base_url(app):
-        report(
-            WorkshopError(
-                "html_baseurl is not set: calendar files and schedule.xml need the site's public "
-                "address (set SITE_BASEURL or html_baseurl in conf.py)",
-                "conf.py",
-                None,
-                Problem.EXPORT,
-            )
+    base = base_url(app)
+    if not base:
+        message = (
+            "html_baseurl is not set: calendar files and schedule.xml need the site's public address "
+            "(set SITE_BASEURL or html_baseurl in conf.py)"
         )
-    for problem in formats.write_all(prog, outdir):
+        conf_problem(app, "html_baseurl", message)
+    elif urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
+        message = (
+            f"html_baseurl '{one_line(base)}' is not an absolute http(s) address: calendars and conference "
+            "apps need one (set SITE_BASEURL=https://…/); no export written"
+        )
+        conf_problem(app, "html_baseurl", message)
+        return
+    for problem in formats.write_all(prog, outdir, conf_location(app, "workshop_acronym")):
         report(problem)
     for item in prog.items:
         if item.talk:
@@ -244,6 +255,20 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(exports.ics(prog, (item,), name=item.title))
     reset_cache(app)
+
+
+def conf_location(app: Sphinx, setting: str) -> tuple[str, int]:
+    """conf.py and the line that sets ``setting`` (1 when no line does), for located messages."""
+    try:
+        lines = (Path(app.confdir) / "conf.py").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    line = next((n for n, text in enumerate(lines, 1) if re.match(rf"{setting}\s*[:=]", text)), 1)
+    return "conf.py", line
+
+
+def conf_problem(app: Sphinx, setting: str, message: str) -> None:
+    report(WorkshopError(message, *conf_location(app, setting), Problem.EXPORT))
 
 
 def write_sitemap(app: Sphinx, outdir: Path) -> None:
@@ -296,7 +321,7 @@ def social_image(app: Sphinx) -> exports.Image | None:
     size = image_size(path)
     if size is None:
         message = f"workshop_social_image '{source}' is not a PNG or JPEG file in the sources (1200×630 px)"
-        report(WorkshopError(message, "conf.py", None, Problem.EXPORT))
+        report(WorkshopError(message, *conf_location(app, "workshop_social_image"), Problem.EXPORT))
         return None
     static = next(
         (p for p in app.config.html_static_path if Path(source).parts[:1] == Path(p).parts[:1]), None
