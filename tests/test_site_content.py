@@ -1,9 +1,11 @@
-"""The real site, built in a temp copy: clean build, every fact of the source page, offline."""
+"""The real site's CONTENT (this edition: its facts, speakers, talks and dates), built in a temp copy.
+
+These tests change with the edition; the extension's behaviour is tested on small test roots and,
+for what holds for any edition of this site, in test_site.py."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -60,11 +62,6 @@ def text(site, page: str) -> str:
 
 def hrefs(site, page: str) -> set[str]:
     return {a.get("href") for a in soup(site, page).find_all("a")}
-
-
-def test_build_is_clean(site):
-    assert site.returncode == 0, site.output
-    assert "WARNING" not in site.output and "ERROR" not in site.output, site.output
 
 
 def test_home_page_facts(site):
@@ -173,33 +170,3 @@ def test_talk_page_shows_its_slot(site):
         site, "abstracts/de-almeida.html"
     )
     assert "Not yet scheduled" in text(site, "abstracts/qi.html")
-
-
-EXTERNAL_ASSET = {"script": "src", "img": "src", "link": "href", "source": "src", "iframe": "src",
-                  "audio": "src", "video": "src", "embed": "src", "object": "data"}  # fmt: skip
-
-
-def test_no_page_loads_anything_from_another_host(site):
-    for page in site.outdir.rglob("*.html"):
-        html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for tag, attr in EXTERNAL_ASSET.items():
-            for element in html.find_all(tag):
-                url = element.get(attr) or ""
-                if tag == "link" and not {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(
-                    element.get("rel") or []
-                ):
-                    continue
-                assert not urlparse(url).netloc, f"{page}: <{tag} {attr}={url}>"
-        for style in html.find_all("style"):
-            assert not re.search(r"url\(\s*['\"]?(https?:)?//", style.get_text()), page
-    for css in site.outdir.rglob("*.css"):
-        assert not re.search(
-            r"@import\s+url\(\s*['\"]?(https?:)?//|url\(\s*['\"]?https?://", css.read_text(errors="ignore")
-        ), css
-
-
-def test_math_is_served_by_the_site(site):
-    page = site.page("abstracts/cohen.html")
-    # MathJax, when a page has math, comes from _static; the file is there
-    assert (site.outdir / "_static/mathjax/tex-chtml.js").is_file()
-    assert "cdn.jsdelivr" not in page and "mathjax@" not in page

@@ -1,0 +1,135 @@
+"""What holds for any edition of this site (the real site built in a temp copy: clean, offline, its
+logo drawn from the edition), and the theme's templates as the extension wraps them (on a test
+root with sphinx-book-theme). The current edition's content is tested in test_site_content.py."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bs4 import BeautifulSoup
+from conftest import ROOT
+from workshop.edition import logo_caption, render_logo
+from workshop.model import load_schedule
+
+EXTERNAL_ASSET = {"script": "src", "img": "src", "link": "href", "source": "src", "iframe": "src",
+                  "audio": "src", "video": "src", "embed": "src", "object": "data"}  # fmt: skip
+
+
+def conf_value(name: str):
+    module = ast.parse((ROOT / "conf.py").read_text(encoding="utf-8"))
+    return next(
+        ast.literal_eval(n.value)
+        for n in module.body
+        if isinstance(n, ast.Assign) and n.targets[0].id == name
+    )
+
+
+def test_build_is_clean(site):
+    assert site.returncode == 0, site.output
+    assert "WARNING" not in site.output and "ERROR" not in site.output, site.output
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    for page in site.outdir.rglob("*.html"):
+        html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in EXTERNAL_ASSET.items():
+            for element in html.find_all(tag):
+                url = element.get(attr) or ""
+                if tag == "link" and not {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(
+                    element.get("rel") or []
+                ):
+                    continue
+                assert not urlparse(url).netloc, f"{page}: <{tag} {attr}={url}>"
+        for style in html.find_all("style"):
+            assert not re.search(r"url\(\s*['\"]?(https?:)?//", style.get_text()), page
+    for css in site.outdir.rglob("*.css"):
+        assert not re.search(
+            r"@import\s+url\(\s*['\"]?(https?:)?//|url\(\s*['\"]?https?://", css.read_text(errors="ignore")
+        ), css
+
+
+def test_logo_is_drawn_from_the_edition(site):
+    """The logo's words are the edition's: conf.py's acronym, the schedule's town and dates."""
+    schedule, problems = load_schedule((ROOT / "program/schedule.yaml").read_bytes(), "program/schedule.yaml")
+    assert schedule is not None and not problems
+    days = [d.date for d in schedule.days]
+    caption = conf_value("workshop_logo_text") or logo_caption(schedule.venue, min(days), max(days))
+    template = (ROOT / "_static/logo.svg").read_text(encoding="utf-8")
+    assert "{{ caption }}" in template, "the logo's caption is not drawn into the file"
+    built = (site.outdir / "_static/logo.svg").read_text(encoding="utf-8")
+    assert built == render_logo(template, conf_value("workshop_acronym"), caption)
+    assert "{{" not in built and caption in built
+
+
+def test_title_and_copyright_follow_the_edition(site):
+    acronym = conf_value("workshop_acronym")
+    page = BeautifulSoup(site.page("program/index.html"), "html.parser")
+    assert acronym in page.title.get_text()
+    schedule, _ = load_schedule((ROOT / "program/schedule.yaml").read_bytes(), "program/schedule.yaml")
+    year = str(min(d.date for d in schedule.days).year)
+    footer = page.select_one(".bd-footer-content").get_text()
+    assert f"{year} {conf_value('copyright_holder')}" in footer and "{year}" not in footer
+
+
+# --------------------------------------------------------------------------- the theme, wrapped
+
+BOOK = {"html_theme": "sphinx_book_theme", "html_theme_options": {"home_page_in_toc": True}}
+
+
+def page(app, name: str) -> BeautifulSoup:
+    return BeautifulSoup((Path(app.outdir) / name).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_compact_sidebar_lists_the_sections_and_marks_the_current_one(build_root):
+    app, warnings = build_root("schedule", confoverrides={**BOOK, "workshop_sidebar": "sections"})
+    assert "WARNING" not in warnings, warnings
+    talk = page(app, "abstracts/alpha.html")
+    nav = talk.select_one("nav.bd-docs-nav")
+    lists = nav.select("ul.bd-sidenav")
+    assert "bd-sidenav__home-link" in lists[0]["class"]  # the theme's own home link is kept
+    items = lists[1].find_all("li", recursive=False)
+    assert [li.get_text(strip=True) for li in items] == ["Programme", "Talks", "Speakers"]
+    assert ["current" in li["class"] for li in items] == [False, True, False]
+    assert [li.a["href"] for li in items] == ["../program/index.html", "index.html", "../speakers/index.html"]
+    assert not nav.select("details, summary"), "no per-talk tree in the compact sidebar"
+
+
+def test_full_sidebar_is_the_themes_tree_with_named_toggles(build_root):
+    app, _warnings = build_root("schedule", confoverrides={**BOOK, "workshop_sidebar": "full"})
+    nav = page(app, "abstracts/alpha.html").select_one("nav.bd-docs-nav")
+    assert "Alpha talk" in nav.get_text(" ")  # every talk listed
+    toggles = nav.select("summary")
+    assert toggles and all(t.get("aria-label", "").startswith("Pages under ") for t in toggles)
+
+
+def test_theme_assets_without_fontawesome_and_logo_in_a_landmark(build_root):
+    app, _warnings = build_root("schedule", confoverrides=BOOK)
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "fontawesome" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    scripts = [s["src"] for s in soup.find_all("script", src=True)]
+    # the theme's own scripts, with the digests of the installed theme (nothing pinned here)
+    assert any(re.search(r"_static/scripts/bootstrap\.js\?digest=\w+", s) for s in scripts)
+    assert any(re.search(r"_static/scripts/pydata-sphinx-theme\.js\?digest=\w+", s) for s in scripts)
+    assert soup.select('link[rel="preload"][href*="bootstrap.js"]')
+    landmark = soup.select_one('nav.workshop-home-link[aria-label="Workshop home"]')
+    assert landmark is not None and landmark.select_one("a.navbar-brand")
+
+
+def test_templates_wrap_the_theme_and_copy_nothing():
+    for template in (ROOT / "_ext/workshop/templates").rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert re.search(r'{%-?\s*(include|extends|import)\s+"!', text), template
+        assert "digest=" not in text and len(text.splitlines()) < 30, template
+
+
+def test_math_is_served_by_the_site(build_root):
+    app, _warnings = build_root("schedule", confoverrides=BOOK)
+    talk = (Path(app.outdir) / "abstracts/alpha.html").read_text(encoding="utf-8")  # has $x_1$
+    scripts = [s["src"] for s in BeautifulSoup(talk, "html.parser").find_all("script", src=True)]
+    assert any(s.endswith("_static/mathjax/tex-chtml.js") for s in scripts), scripts
+    assert (Path(app.outdir) / "_static/mathjax/tex-chtml.js").is_file()
+    assert "cdn.jsdelivr" not in talk and "mathjax@" not in talk
