@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from .contribution_nodes import boards, linked_title, speaker_nodes
 from .imagefile import ALLOWED_SUFFIXES, contributor_image_problem
 from .model import Schedule, Slot
 from .nodes import LatePlaceholder
@@ -53,22 +54,11 @@ def slot_extras(schedule_path: str, slot: Slot) -> list[nodes.Node]:
     return out
 
 
-def boards(ctx: ResolveContext, schedule: Schedule | None) -> dict[str, int]:
-    """Every scheduled poster's board (WorkshopDomain.boards), computed once per page written."""
-    cache = ctx.__dict__.setdefault("_workshop_boards", {})
-    key = id(schedule)
-    if key not in cache:
-        cache[key] = (schedule, ctx.domain.boards(schedule))  # the schedule kept: its id stays its own
-    return cache[key][1]
-
-
 def _find_slot(schedule: Schedule | None, uid: str) -> Slot | None:
     return next((s for s in schedule.slots() if s.uid == uid), None) if schedule else None
 
 
 def _entry_nodes(ctx: ResolveContext, cid: str) -> list[nodes.Node]:
-    from .talks import linked_title, speaker_nodes
-
     out = [linked_title(ctx, cid)]
     presenters = speaker_nodes(ctx, cid, affiliation=False)
     if presenters:

@@ -10,6 +10,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from .contribution_nodes import talk_item, talk_order
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
@@ -17,7 +18,6 @@ from .model import Day, Schedule, Slot, check_contributions, format_date, format
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .posters import slot_extras
 from .resolve import ResolveContext, load_schedule, main_schedule_path, register_resolver
-from .talks import talk_item, talk_order
 
 
 class ScheduleDirective(SphinxDirective):

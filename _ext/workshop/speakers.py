@@ -12,6 +12,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import frontmatter
+from .contribution_nodes import linked_title, talk_item, talk_order
 from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
@@ -20,7 +21,6 @@ from .nodes import speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
 from .scaffold import check_placeholders
-from .talks import linked_title, talk_item, talk_order
 
 
 def read_speaker_source(app: Sphinx, docname: str, source: list[str]) -> None:
