@@ -459,3 +459,38 @@ def test_a_board_change_rewrites_the_posters_it_moves(make_app, tmp_path):
         "Board 2",
         "Board 5",
     ]
+
+
+@pytest.mark.parametrize(
+    ("slots", "valid"),
+    [
+        ("      - time: 17:30-19:00\n        title: P\n        posters: [a, b]\n", True),
+        (
+            "      - time: 17:15-17:30\n        title: S\n        spotlights: [a, {id: b}]\n",
+            True,
+        ),
+        ("      - time: 17:30-19:00\n        talk: x\n        posters: [a]\n", False),
+        ("      - time: 17:30-19:00\n        title: P\n        posters: [a, a]\n", False),
+        ("      - time: 17:30-19:00\n        title: P\n        posters: [Not An Id]\n", False),
+        (
+            "      - time: 17:15-17:30\n        title: S\n        spotlights: [{id: a, tim: 17:20-17:25}]\n",
+            False,
+        ),
+    ],
+)
+def test_schema_and_loader_agree_on_posters_and_spotlights(slots, valid):
+    import jsonschema
+    from workshop import sourceyaml
+    from workshop.model import schedule_json_schema
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return None if value is None else str(value)
+
+    validator = jsonschema.Draft202012Validator(schedule_json_schema())
+    errors = list(validator.iter_errors(plain(sourceyaml.parse(HEAD + slots, "s.yaml"))))
+    _loaded, problems = schedule(slots)
+    assert (errors == [], problems == []) == (valid, valid), (errors, [str(p) for p in problems])
