@@ -115,27 +115,82 @@ def test_math_is_rendered(served, browser):
     page.close()
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_phone_width_never_scrolls_sideways(served, browser, name):
-    base, _ = served
-    context = browser.new_context(
-        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True
+PHONE = {"width": 375, "height": 812}
+
+
+def site_pages(outdir: Path) -> list[str]:
+    """Every page of the built site (not the theme's own files)."""
+    return sorted(
+        p.relative_to(outdir).as_posix()
+        for p in outdir.rglob("*.html")
+        if p.relative_to(outdir).parts[0] not in ("_static", "_sources")
     )
+
+
+@pytest.mark.parametrize("mobile", [False, True], ids=["narrow-window", "phone"])
+def test_no_page_scrolls_sideways_at_phone_width(served, browser, mobile):
+    """Every page, scrolled for real: window.scrollTo(1000, 0) must leave scrollX at 0. A phone
+    (is_mobile) would rather zoom the page out than scroll: its layout width must stay 375 px."""
+    base, outdir = served
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=mobile, has_touch=mobile)
     page = context.new_page()
-    page.goto(base + PAGES[name], wait_until="networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"{name} is {width}px wide at 375px"
-    if name == "programme":  # each slot readable without zooming: text at least 12px, inside the screen
-        cells = page.locator("table.schedule-day td").all()
-        assert cells
-        for cell in cells[:12]:
-            box = cell.bounding_box()
-            assert box is None or box["x"] + box["width"] <= 376
-        size = page.evaluate(
-            "parseFloat(getComputedStyle(document.querySelector('table.schedule-day td')).fontSize)"
-        )
-        assert size >= 12
+    wide = {}
+    pages = site_pages(outdir)
+    assert len(pages) >= 20
+    for name in pages:
+        page.goto(base + name, wait_until="networkidle")
+        scrolled = page.evaluate("() => { window.scrollTo(1000, 0); return window.scrollX; }")
+        layout = page.evaluate("window.innerWidth")
+        if scrolled or layout != PHONE["width"]:
+            wide[name] = (scrolled, layout)
     context.close()
+    assert wide == {}
+
+
+LABELS = (
+    "() => [...document.querySelectorAll('dl.field-list > dt')].map(dt => {"
+    "  const range = document.createRange(); range.selectNodeContents(dt);"
+    "  const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));"
+    "  return [dt.textContent.trim(), lines.size]; })"
+)
+
+
+def test_field_labels_never_break_inside_a_word(served, browser):
+    """'Affiliation:', 'Keywords:' on one line each at 375 px, on every talk and speaker page."""
+    base, outdir = served
+    page = browser.new_page(viewport=PHONE)
+    broken, seen = [], 0
+    for name in site_pages(outdir):
+        if not name.startswith(("abstracts/", "speakers/")) or name.endswith("index.html"):
+            continue
+        page.goto(base + name, wait_until="networkidle")
+        for label, lines in page.evaluate(LABELS):
+            seen += 1
+            if lines != 1:
+                broken.append((name, label, lines))
+    page.close()
+    assert seen >= 20 and broken == []
+
+
+def test_programme_rows_use_the_full_width_on_a_phone(served, browser):
+    base, _ = served
+    page = browser.new_page(viewport=PHONE)
+    page.goto(base + PAGES["programme"], wait_until="networkidle")
+    # the text column: as wide as the programme's own box (the article less its padding)
+    article = page.evaluate("document.querySelector('.workshop-schedule').getBoundingClientRect().width")
+    assert article >= 0.85 * PHONE["width"]
+    rows = page.evaluate(
+        "[...document.querySelectorAll('table.schedule-day tbody tr')].map(r => r.getBoundingClientRect().width)"
+    )
+    cells = [cell.bounding_box() for cell in page.locator("table.schedule-day td").all()[:12]]
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('table.schedule-day td')).fontSize)"
+    )
+    page.close()
+    assert rows and min(rows) >= 0.95 * article, (min(rows), article)
+    assert size >= 12  # readable without zooming
+    for box in cells:
+        assert box is None or box["x"] + box["width"] <= PHONE["width"] + 1
 
 
 def test_screenshots_for_review(served, browser):
