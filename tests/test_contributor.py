@@ -30,7 +30,7 @@ keywords: [low-rank adaptation, tensors]
 We relate low-rank adapters $W + AB^\\top$ to tensor decompositions{footcite}`kolda2009tensor`.
 """
 
-# The same work as in abstracts/de-almeida.bib, copied unchanged: one key, two talks.
+# A work the site may cite already (abstracts/*.bib): copied unchanged, one key serves two talks.
 FILLED_BIB = """\
 @article{kolda2009tensor,
   author    = {Kolda, Tamara G. and Bader, Brett W.},
@@ -130,10 +130,11 @@ def test_two_scaffolds_touch_disjoint_files(repo):
 
 
 def test_scaffold_refuses_to_overwrite_and_bad_ids(repo):
-    existing = (repo / "abstracts/cohen.md").read_text()
-    again = workshop(repo, "new-abstract", "cohen")
-    assert again.returncode == 1 and "abstracts/cohen.md already exists" in again.stderr
-    assert (repo / "abstracts/cohen.md").read_text() == existing
+    taken = next(p.stem for p in sorted((repo / "abstracts").glob("*.md")) if p.stem != "index")
+    existing = (repo / f"abstracts/{taken}.md").read_text()
+    again = workshop(repo, "new-abstract", taken)
+    assert again.returncode == 1 and f"abstracts/{taken}.md already exists" in again.stderr
+    assert (repo / f"abstracts/{taken}.md").read_text() == existing
     bad = workshop(repo, "new-abstract", "Jane_Doe")
     assert bad.returncode == 1 and "must be lower-case letters" in bad.stderr
     assert not (repo / "abstracts/Jane_Doe.md").exists()

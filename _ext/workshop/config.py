@@ -11,6 +11,7 @@ A module that needs a new setting adds one entry here; it never calls ``app.add_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -166,7 +167,18 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def exclude_own_files(app: Sphinx, config) -> None:
+    """config-inited: a project that keeps the extension in its source folder (``_ext/workshop``)
+    does not build the extension's own Markdown files (changelog, notes) as pages."""
+    package = Path(__file__).resolve().parent
+    if package.is_relative_to(Path(app.srcdir).resolve()):
+        pattern = package.relative_to(Path(app.srcdir).resolve()).as_posix() + "/**"
+        if pattern not in config.exclude_patterns:
+            config.exclude_patterns = [*config.exclude_patterns, pattern]
+
+
 def setup_config(app: Sphinx) -> None:
+    app.connect("config-inited", exclude_own_files)
     for setting in SETTINGS:
         app.add_config_value(
             setting.name, setting.default, setting.rebuild, types=setting.types, description=setting.doc
