@@ -93,13 +93,14 @@ if tags.has("proceedings"):  # noqa: F821 - Sphinx provides `tags` to conf.py
     root_doc = "proceedings"
     include_patterns = ["proceedings.md", "program/**", "speakers/**", "abstracts/**"]
     exclude_patterns += ["program/index.md", "abstracts/index.md", "speakers/index.md"]
-# The PDF's file name, in this one place: `make pdf` writes _build/pdf/<name>.pdf (-draft with
-# DRAFT=1) and every site build links it while it exists.
-proceedings_name = "lorainne24-proceedings"
+# The PDF's file name, in this one place (from the edition's slug): `make pdf` writes
+# _build/pdf/<name>.pdf (<name>-draft.pdf with DRAFT=1) and every site build links it while it exists.
+proceedings_name = f"{edition_slug}-proceedings"
 workshop_proceedings_pdf = f"_build/pdf/{proceedings_name}.pdf"
 _book = proceedings_name + ("-draft" if tags.has("draft") else "")  # noqa: F821
 latex_engine = "xelatex"
-latex_documents = [("proceedings", f"{_book}.tex", project, author, "manual")]
+# the running head shows the title with a typographic apostrophe (’)
+latex_documents = [("proceedings", f"{_book}.tex", project.replace("'", "’"), author, "manual")]
 latex_toplevel_sectioning = "chapter"
 latex_show_urls = "no"
 latex_elements = {

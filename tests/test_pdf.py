@@ -15,6 +15,7 @@ from conftest import ROOT, copy_site, require_tool
 
 OUTPUT = ROOT / "test-output" / "pdf"
 PDF = "_build/pdf/lorainne24-proceedings.pdf"
+DRAFT_PDF = "_build/pdf/lorainne24-proceedings-draft.pdf"
 SPECIALS_TITLE = r"Rank-$k$ & 100% of {A}_x #1 ~ \emph ^"
 SPECIALS_TALK = f"""\
 ---
@@ -24,6 +25,13 @@ authors:
     affiliation: Tsinghua University, Beijing
   - name: André Jérémy Éloïse
     affiliation: Université de Lorraine, Nancy
+    orcid: 0000-0001-5109-3700
+  - name: Wang Lei (王磊)
+    affiliation: Peking University, Beijing
+  - name: Αλέξανδρος Παπαδόπουλος
+    affiliation: Πανεπιστήμιο Αθηνών
+  - name: Дмитрий Иванов
+    affiliation: Московский университет
 ---
 
 # {SPECIALS_TITLE}
@@ -31,6 +39,16 @@ authors:
 Specials in the body: 50% & more, $x_1$ and {{braces}}, a #hash, a ~tilde, \\emph and ^caret.
 """
 SPECIALS_SPEAKER = "---\naffiliation: Tsinghua University, Beijing\n---\n\n# 张伟\n"
+POSTER = """\
+---
+type: poster
+speakers: [zhang-wei]
+---
+
+# Tensor trains on a poster board
+
+A poster.
+"""
 HOSTILE_TALK = '---\nspeakers: [zhang-wei]\n---\n\n# \\<script>alert(1)\\</script> & "quotes" $x_1$ % # { } \\\\ ~ ^ _\n\nText.\n'
 
 
@@ -61,6 +79,9 @@ def book(tmp_path_factory):
     (root / "abstracts/specials.md").write_text(SPECIALS_TALK, encoding="utf-8")
     (root / "speakers/zhang-wei.md").write_text(SPECIALS_SPEAKER, encoding="utf-8")
     (root / "abstracts/hostile.md").write_text(HOSTILE_TALK, encoding="utf-8")
+    (root / "abstracts/board-poster.md").write_text(POSTER, encoding="utf-8")
+    schedule = root / "program/schedule.yaml"
+    schedule.write_text(schedule.read_text().replace("posters: []", "posters: [board-poster]"))
     result = make(root, "pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root
@@ -75,8 +96,8 @@ def test_pdf_is_built_without_undefined_references(book):
 
 def test_cover_facts(book):
     cover = pdftext(book / PDF, "-f", "1", "-l", "1")
-    for fact in ("LoRAINNe'24", "LOw-Rank Approximations and their Interactions", "Neural NEtworks",
-                 "Tuesday 26 November 2024", "Wednesday 27 November 2024", "IDMC", "Nancy",
+    for fact in ("LoRAINNe’24", "LOw-Rank Approximations and their Interactions", "Neural NEtworks",
+                 "26–27 November 2024", "IDMC", "Nancy",
                  "Ricardo Borsoi", "Marianne Clausel", "Sebastian Miron", "Konstantin Usevich",
                  "ANR LeaFleT", "ANR-19-CE23-0021", "Book of abstracts"):  # fmt: skip
         assert squash(fact) in squash(cover), fact
@@ -104,11 +125,10 @@ def test_every_talk_speaker_and_reference(book):
 def test_references_stay_under_their_talk(book):
     """Each talk's list comes right after it, before the next talk starts."""
     text = squash(pdftext(book / PDF))
-    talks = text.index(squash("Every talk, in programme order"))
-    talk = text.index(
-        squash("Overview of tensor decompositions and some applications to wireless"), talks + 1
+    talks = text.index(squash("Speaker: André de Almeida"))
+    talk = text.rindex(
+        squash("Overview of tensor decompositions and some applications to wireless"), 0, talks
     )
-    talk = text.index(squash("Overview of tensor decompositions and some applications to wireless"), talk + 1)
     kolda = text.index(squash("Tensor decompositions and applications"), talk)
     next_talk = text.index(squash("Decoupling multivariate functions using tensors"), talk)
     assert talk < kolda < next_talk
@@ -138,33 +158,205 @@ def test_hostile_title_is_literal(book):
 def test_pages_rendered_for_review(book):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     text_pages = pdftext(book / PDF).split("\f")
-    talk_page = next(
-        i
-        for i, p in enumerate(text_pages, 1)
-        if "Implicit Regularization in Regularized" in p and "Keywords" in p
-    )
-    for name, page in (("cover", 1), ("talk", talk_page)):
+
+    def first(predicate) -> int:
+        return next(i for i, p in enumerate(text_pages, 1) if predicate(p))
+
+    shown = {
+        "cover": 1,
+        "contents": first(lambda p: p.strip().startswith("Contents")),
+        "programme": first(lambda p: p.strip().startswith("Programme")),
+        "talk": first(lambda p: "Implicit Regularization in Regularized" in p and "Keywords" in p),
+        "speakers": first(lambda p: p.strip().startswith("Speakers")),
+        "index": len(text_pages) - 1,
+    }
+    for name, page in shown.items():
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
                         str(book / PDF), str(OUTPUT / name)], check=True)  # fmt: skip
-        assert (OUTPUT / f"{name}.png").stat().st_size > 10_000
+        assert (OUTPUT / f"{name}.png").stat().st_size > 10_000, name
 
 
-def test_draft_watermark_on_every_page(book):
+def test_draft_has_its_own_name_mark_and_metadata(book):
+    from pypdf import PdfReader
+
     result = make(book, "pdf", "DRAFT=1")
     assert result.returncode == 0, result.stdout[-2000:]
+    draft = book / DRAFT_PDF
     # the mark is drawn rotated: poppler reads it letter by letter
-    pages = pdftext(book / PDF, "-raw").split("\f")[:-1]
+    pages = pdftext(draft, "-raw").split("\f")[:-1]
     assert len(pages) > 10 and all("draft" in squash(page) for page in pages)
-    assert make(book, "pdf").returncode == 0  # and back to the final version
+    assert "Draft" in PdfReader(draft).metadata["/Title"]
+    # the final book is another file, untouched
     assert "draft" not in squash(pdftext(book / PDF, "-raw", "-f", "1", "-l", "1"))
+    assert "Draft" not in PdfReader(book / PDF).metadata["/Title"]
 
 
-def test_make_all_links_the_pdf_from_the_site(book):
+def test_completeness_report_and_final_build(book):
+    result = make(book, "pdf", "FINAL=1")
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert re.search(r"abstracts/gusak\.md:1: WARNING: no abstract yet .*\[workshop\.unfinished\]", out)
+    assert "abstracts/zniyed.md:1: WARNING: reference 'pham2024enhanced' has no DOI or arXiv id" in out
+    assert "The proceedings are in" not in out  # stopped before LaTeX
+
+
+# -- The book as a reader (and a repository) sees it ---------------------------------------------
+
+
+def reader(book):
+    from pypdf import PdfReader
+
+    return PdfReader(book / PDF)
+
+
+def test_metadata_info_and_language(book):
+    pdf = reader(book)
+    info = pdf.metadata
+    assert info["/Title"] == "LoRAINNe’24: Book of abstracts"
+    assert info["/Author"] == "Ricardo Borsoi, Marianne Clausel, Sebastian Miron, Konstantin Usevich"
+    assert "Workshop on LOw-Rank Approximations" in info["/Subject"]
+    assert "26–27 November 2024" in info["/Subject"]
+    assert "LoRAINNe’24" in info["/Keywords"]
+    assert pdf.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_page_labels_cover_roman_arabic(book):
+    labels = reader(book).page_labels
+    assert labels[0] == "Cover"
+    assert labels[1:4] == ["ii", "iii", "iv"]
+    assert labels[4] == "1"
+    assert labels[-1].isdigit()
+
+
+def test_contents_on_a_recto_and_blank_pages_without_folio(book):
+    pages = pdftext(book / PDF).split("\f")
+    contents = next(i for i, page in enumerate(pages) if page.strip().startswith("Contents"))
+    assert contents % 2 == 0  # 0-based even: a physical odd page, a recto
+    assert pages[1].strip() == ""  # the cover's verso: blank, no folio
+
+
+def test_outline_is_parts_and_numbered_talks(book):
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    outline = reader(book).outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top == ["Programme", "Abstracts", "Posters", "Speakers", "Author index"]
+    every = list(titles(outline))
+    assert not {"References", "Related reading"} & set(every)
+    talks = [t for t in every if re.match(r"\d+\. ", t)]
+    assert talks[0].startswith("1. Overview of tensor decompositions")
+    assert len(talks) == len(set(talks))  # two 'Title to be announced' are told apart
+
+
+def test_fonts_embedded_and_index_not_monospace(book):
+    fonts = subprocess.run(["pdffonts", str(book / PDF)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows), fonts
+    count = len(pdftext(book / PDF).split("\f")) - 1
+    index = subprocess.run(["pdffonts", "-f", str(count), "-l", str(count), str(book / PDF)],
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "FreeSerif" in index and "Mono" not in index
+
+
+def test_every_script_prints(book):
+    log = (book / "_build/latex/lorainne24-proceedings.log").read_text(errors="replace")
+    assert "Missing character" not in log
+    text = pdftext(book / PDF)
+    for name in ("Wang Lei (王磊)", "张伟", "Παπαδόπουλος", "Дмитрий Иванов", "André Jérémy Éloïse"):
+        assert name in text, name
+
+
+def test_missing_glyph_fails_latexrun(tmp_path):
+    """A character no font has (an Egyptian hieroglyph) fails the run, naming it."""
+    require_tool("latexmk", "the PDF tests need TeX (see README)")
+    (tmp_path / "latexmkrc").write_text("$pdflatex = 'xelatex %O %S';\n")  # as Sphinx's latexmkrc
+    (tmp_path / "glyph.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{fontspec}\n\\setmainfont{FreeSerif}\n"
+        "\\begin{document}\nA name: \U00013000.\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    result = latexrun(tmp_path, "glyph")
+    assert result.returncode == 1
+    assert "error: the PDF lacks 1 character(s) no font has: '\U00013000' (U+13000)" in result.stdout
+
+
+def test_author_index_sorted_by_transliteration(book):
+    text = pdftext(book / PDF)
+    index = text[text.rindex("Author index") :]
+    z_group = index[index.index("\nZ\n") :]
+    assert "张伟" in z_group and z_group.index("张伟") < z_group.index("Zniyed")  # zhangwei < zniyed
+    p_group = index[index.index("\nP\n") :]
+    assert p_group.index("Παπαδόπουλος") < p_group.index("\n", p_group.index("Παπαδόπουλος"))
+    assert index.index("Ivanov" if "Ivanov" in index else "Иванов") < index.index("Zniyed")
+
+
+def programme_rows(text: str) -> dict[int, tuple[str, str]]:
+    """{contribution number: (start of its title, printed page)} from the programme's rows."""
+    rows = {}
+    for line in text.splitlines():
+        if match := re.match(r"^\s*(?:\d\d:\d\d–\d\d:\d\d)?\s+(\d+)\s{2,}(\S.*?)\s{2,}(\d+)\s*$", line):
+            rows[int(match.group(1))] = (match.group(2)[:20], match.group(3))
+    return rows
+
+
+def test_programme_pages_match_where_each_abstract_starts(book):
+    labels = reader(book).page_labels
+    pages = pdftext(book / PDF, "-layout").split("\f")
+    start = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Programme"))
+    programme = "\n".join(pages[start : start + 3]).split("Abstracts")[0]
+    rows = programme_rows(programme)
+    assert len(rows) >= 9, programme
+    for number, (title, printed) in rows.items():
+        heading = re.compile(rf"^\s*{number}\s+{re.escape(title)}", re.M)
+        starts = [i for i, page in enumerate(pages) if i > start + 1 and heading.search(page)]
+        assert starts, (number, title)
+        assert labels[starts[0]] == printed, (number, title, printed, labels[starts[0]])
+
+
+def test_posters_part_after_the_talks(book):
+    from pypdf import PdfReader
+
+    outline = PdfReader(book / PDF).outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top == ["Programme", "Abstracts", "Posters", "Speakers", "Author index"]
+    at = next(i for i, item in enumerate(outline) if not isinstance(item, list) and item.title == "Posters")
+    posters = outline[at + 1]
+    assert len(posters) == 1 and posters[0].title.endswith(". Tensor trains on a poster board")
+    text = pdftext(book / PDF)
+    poster_page = next(
+        p for p in text.split("\f") if "Tensor trains on a poster board" in p and "Poster:" in p
+    )
+    assert "Poster: Cocktail + posters, Tuesday 26 November 2024, 17:30–19:00, board 1" in poster_page
+    programme = pdftext(book / PDF, "-layout")
+    assert re.search(r"board 1\s+\d+\s+Tensor trains on a poster board", programme)
+    index = text[text.rindex("Author index") :]
+    assert "张伟" in index
+
+
+def test_citation_markers_tied_and_spaced(book):
+    text = pdftext(book / PDF)
+    assert "Cohen and Leplat [1]" in text
+    assert "Leplat[1]" not in text and "Bader[1]" not in text
+    tex = (book / "_build/latex/lorainne24-proceedings.tex").read_text()
+    assert r"Leplat~\hyperref" in tex and r"\textup{[1]}" in tex
+
+
+def test_make_all_links_the_pdf_from_every_page_and_html_keeps_it(book):
     result = make(book, "all")
     assert result.returncode == 0, result.stdout[-2000:]
-    home = (book / "_build/html/index.html").read_text()
-    assert 'href="lorainne24-proceedings.pdf"' in home and "Download the proceedings" in home
+    for page, prefix in (("index.html", ""), ("program/index.html", "../"), ("abstracts/cohen.html", "../")):
+        html = (book / "_build/html" / page).read_text()
+        assert f'href="{prefix}lorainne24-proceedings.pdf"' in html and "Download the proceedings" in html, (
+            page
+        )
     assert (book / "_build/html/lorainne24-proceedings.pdf").is_file()
+    assert make(book, "html").returncode == 0
+    assert 'href="lorainne24-proceedings.pdf"' in (book / "_build/html/index.html").read_text()
 
 
 def test_make_pdf_without_tex_names_the_packages(tmp_path):
@@ -197,7 +389,8 @@ def test_book_marks_where_each_talk_starts_and_ends(book):
         line.removeprefix("% workshop-source: ") for line in tex if line.startswith("% workshop-source: ")
     ]
     for page in sorted((book / "abstracts").glob("*.md")):
-        assert f"abstracts/{page.name}" in starts, page.name
+        if page.name != "index.md":  # the site's list of talks: the book has its own parts
+            assert f"abstracts/{page.name}" in starts, page.name
     assert starts[0] == "proceedings.md"
     assert sum(line == "% workshop-source-end" for line in tex) == len(starts) - 1
 

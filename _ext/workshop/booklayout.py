@@ -24,10 +24,11 @@ through :func:`tex` (Sphinx's escape); raw LaTeX here is the book's own structur
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from anyascii import anyascii
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -44,6 +45,7 @@ from .talks import talk_order, title_nodes
 
 logger = logging.getLogger("workshop")
 
+POSTERS_PART = "Posters"  # the heading of the book's part after the talks
 MIN_ABSTRACT_WORDS = 30  # fewer words under the title: "no abstract yet" in the completeness report
 SAFE_LABEL = re.compile(r"[A-Za-z0-9._/:-]+")
 SAFE_URL = re.compile(r"https?://[A-Za-z0-9._/:~?=+-]+")
@@ -128,6 +130,13 @@ class Book:
     ctx: ResolveContext
     schedule: Schedule | None
     numbers: dict[str, int]
+    part_openers: set[int] = field(default_factory=lambda: {1})
+
+    def boards(self) -> dict[str, int]:
+        if self.schedule is None:
+            return {}
+        explicit = {t: m.board for t, (_d, m) in self.ctx.domain.talks.items() if m.board is not None}
+        return self.schedule.boards(explicit)
 
     def talk_title(self, tid: str) -> list[nodes.Node]:
         """The title's nodes (text and math), without links."""
@@ -165,8 +174,9 @@ class BookLayout(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         ctx = ResolveContext(self.app, self.config.root_doc)
         schedule = ctx.schedule()
-        order = talk_order(ctx, schedule)
-        book = Book(ctx, schedule, {tid: n for n, tid in enumerate(order, 1)})
+        talks, posters = talk_order(ctx, schedule, "talk"), talk_order(ctx, schedule, "poster")
+        book = Book(ctx, schedule, {tid: n for n, tid in enumerate(talks + posters, 1)})
+        self.posters_after_talks(book, posters)
         for marker in list(self.document.findall(author_index)):
             self.talk_page(book, marker)
         self.references_under_talks()
@@ -178,6 +188,27 @@ class BookLayout(SphinxPostTransform):
         if parts:  # the book itself (its root holds the programme), not some other LaTeX document
             completeness_report(self.app, book)
 
+    def posters_after_talks(self, book: Book, posters: list[str]) -> None:
+        """The posters, a part of their own after the talks (the site's toctree mixes them)."""
+        domain = book.ctx.domain
+        poster_docs = {domain.talks[p][0] for p in posters}
+        files = [f for f in self.document.findall(addnodes.start_of_file) if f["docname"] in poster_docs]
+        if not files:
+            return
+        talk_files = [
+            f for f in self.document.findall(addnodes.start_of_file)
+            if f["docname"] not in poster_docs and f["docname"] in {d for d, _m in domain.talks.values()}
+        ]  # fmt: skip
+        anchor = talk_files[-1] if talk_files else files[0]
+        parent = anchor.parent
+        by_doc = {f["docname"]: f for f in files}
+        for f in files:
+            f.parent.remove(f)
+        at = parent.index(anchor) + 1 if talk_files else len(parent)
+        ordered = [by_doc[domain.talks[p][0]] for p in posters if domain.talks[p][0] in by_doc]
+        parent[at:at] = [raw(rf"\chapter{{{POSTERS_PART}}}"), *ordered]
+        book.part_openers.add(book.numbers[posters[0]])
+
     def talk_page(self, book: Book, marker: author_index) -> None:
         tid = marker["talk"]
         section = marker.parent
@@ -185,7 +216,8 @@ class BookLayout(SphinxPostTransform):
             marker.parent.remove(marker)
             return
         number = book.numbers[tid]
-        section.parent.insert(section.parent.index(section), raw(rf"\workshoptalk{{{number}}}"))
+        if number not in book.part_openers:  # the first of a part opens right under its heading
+            section.parent.insert(section.parent.index(section), raw(rf"\workshoptalk{{{number}}}"))
         title = section[0]
         title.insert(0, raw(rf"\texorpdfstring{{\workshopno{{{number}}}}}{{{number}. }}"))
         names = ", ".join(tex(n) for n in book.speaker_names(tid))
@@ -283,6 +315,14 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
             line += raw(rf"\workshoporcid{{{speaker[1].orcid}}}")
     line += raw(r"\par ")
     slot = book.schedule.slot_of(tid) if book.schedule else None
+    session = book.schedule.session_of(tid) if book.schedule and meta.is_poster else None
+    if session is not None:
+        where = f"{session.title or 'Poster session'}, {format_date(session.date)}, {session.time_range}"
+        if board := book.boards().get(tid):
+            where += f", board {board}"
+        line += raw(r"\textbf{Poster:} ")
+        line += nodes.Text(where)
+        line += raw(r"\par ")
     if slot is not None:
         when = f"{format_date(slot.date)}, {slot.time_range}"
         room = book.schedule.room_of(slot)
@@ -322,13 +362,7 @@ def programme(book: Book) -> list[nodes.Node]:
         for slot in day.slots:
             when = slot.time_range + (f", {slot.room}" if many_rooms and slot.room else "")
             if slot.talk and slot.talk in book.numbers:
-                number = book.numbers[slot.talk]
-                rows += nodes.Text(when)
-                rows += raw(rf" & {number} & \hyperref[{label(number)}]{{")
-                rows += book.talk_title(slot.talk)
-                rows += raw(r"}\newline{\small\itshape ")
-                rows += nodes.Text(", ".join(book.speaker_names(slot.talk)))
-                rows += raw(rf"}} & \pageref{{{label(number)}}}\\" "\n")
+                rows += programme_row(book, slot.talk, when)
             elif slot.kind in ("break", "meal", "social"):
                 rows += raw(r"\workshopbreak{")
                 rows += nodes.Text(when)
@@ -340,27 +374,38 @@ def programme(book: Book) -> list[nodes.Node]:
                 rows += raw(r" & & ")
                 rows += nodes.Text(slot.title or slot.talk or "")
                 rows += raw(r" & \\" "\n")
+            presented = [(f"board {book.boards().get(p, '')}", p) for p in slot.posters or ()]
+            presented += [(spot.time_range or "", spot.id) for spot in slot.spotlights or ()]
+            for where, pid in presented:
+                if pid in book.numbers:
+                    rows += programme_row(book, pid, where)
         rows += raw(r"\end{longtable}" "\n")
         out.append(rows)
-    unscheduled = [t for t in book.numbers if schedule.slot_of(t) is None]
+    unscheduled = [
+        t for t in book.numbers
+        if schedule.slot_of(t) is None and schedule.session_of(t) is None and schedule.spotlight_of(t) is None
+    ]  # fmt: skip
     if unscheduled:
         rows = nodes.inline()
         rows += raw(
-            r"\workshopday{Not yet scheduled}"
-            "\n"
-            r"\begin{longtable}{@{}Z{0.07\linewidth}Z{0.77\linewidth}"
-            r">{\raggedleft\arraybackslash}p{0.07\linewidth}@{}}"
-            "\n"
-        )
+            r"\workshopday{Not yet scheduled}" "\n"
+            r"\begin{longtable}{@{}Z{0.15\linewidth}Z{0.07\linewidth}Z{0.62\linewidth}"
+            r">{\raggedleft\arraybackslash}p{0.07\linewidth}@{}}" "\n"
+        )  # fmt: skip
         for tid in unscheduled:
-            number = book.numbers[tid]
-            rows += raw(rf"{number} & \hyperref[{label(number)}]{{")
-            rows += book.talk_title(tid)
-            rows += raw(r"}\newline{\small\itshape ")
-            rows += nodes.Text(", ".join(book.speaker_names(tid)))
-            rows += raw(rf"}} & \pageref{{{label(number)}}}\\" "\n")
+            rows += programme_row(book, tid, "poster" if book.ctx.domain.talks[tid][1].is_poster else "")
         rows += raw(r"\end{longtable}" "\n")
         out.append(rows)
+    return out
+
+
+def programme_row(book: Book, tid: str, when: str) -> list[nodes.Node]:
+    """A contribution's row: when (or its board), number, linked title, speakers, page."""
+    number = book.numbers[tid]
+    out: list[nodes.Node] = [nodes.Text(when), raw(rf" & {number} & \hyperref[{label(number)}]{{")]
+    out += book.talk_title(tid)
+    out += [raw(r"}\newline{\small\itshape "), nodes.Text(", ".join(book.speaker_names(tid)))]
+    out.append(raw(rf"}} & \pageref{{{label(number)}}}\\" "\n"))
     return out
 
 

@@ -144,8 +144,9 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
     log = shown_log.read_text(encoding="utf-8", errors="replace") if shown_log.is_file() else ""
     if missing := missing_characters(log):
         shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:8])
+        fonts = "e.g. fonts-freefont-otf, fonts-wqy-microhei"
         print(f"error: the PDF lacks {len(missing)} character(s) no font has: {shown} "
-              f"(install a font with them, e.g. fonts-freefont-otf, fonts-wqy-microhei; see {shown_log})")  # fmt: skip
+              f"(install a font with them, {fonts}; see {shown_log})")  # fmt: skip
         return 1
     return 0
 

@@ -6,6 +6,7 @@ The book is the same documents as the site, through Sphinx's LaTeX builder, with
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -31,7 +32,7 @@ DRAFT_MARK = r"""
 """
 PREAMBLE = r"""
 \setcounter{tocdepth}{1}% parts and talks
-\setcounter{secnumdepth}{0}% talks carry their contribution number themselves
+\setcounter{secnumdepth}{-1}% talks carry their contribution number themselves
 \usepackage{workshopbook}
 """
 # The cover's mark: the site's logo (a rank-one outer product, _static/logo.svg), drawn in TeX.
@@ -44,7 +45,8 @@ LOGO = r"""{\setlength{\unitlength}{0.9mm}\begin{picture}(58,52)
 
 
 def tex(text: str) -> str:
-    return escape(text, "xelatex")
+    """Escaped for LaTeX, with typographic apostrophes (LoRAINNe’24, not a typewriter quote)."""
+    return escape(text.replace("'", "\u2019"), "xelatex")
 
 
 def date_span(schedule: Schedule | None) -> str:
@@ -56,9 +58,10 @@ def date_span(schedule: Schedule | None) -> str:
         return f"{first.day} {MONTHS[first.month - 1]} {first.year}"
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{last.day} {MONTHS[first.month - 1]} {first.year}"
+    start, end = f"{first.day} {MONTHS[first.month - 1]}", f"{last.day} {MONTHS[last.month - 1]}"
     if first.year == last.year:
-        return f"{first.day} {MONTHS[first.month - 1]} – {last.day} {MONTHS[last.month - 1]} {first.year}"
-    return f"{first.day} {MONTHS[first.month - 1]} {first.year} – {last.day} {MONTHS[last.month - 1]} {last.year}"
+        return f"{start} – {end} {first.year}"
+    return f"{start} {first.year} – {end} {last.year}"
 
 
 def book_title(config) -> str:
@@ -114,7 +117,7 @@ def metadata(config, schedule: Schedule | None, draft: bool) -> str:
     keywords = ", ".join([config.workshop_acronym or config.project, *config.workshop_pdf_keywords])
     authors = ", ".join(config.workshop_organizers) or config.author
     return "\n".join([
-        r"\usepackage{hyperxmp}",
+        r"\usepackage{hyperxmp}\workshopxmponfirstpage",
         r"\hypersetup{",
         rf"  pdftitle={{{pdf(title)}}},",
         rf"  pdfauthor={{{pdf(authors)}}},",
@@ -241,6 +244,29 @@ def note_book_name(app: Sphinx, exception: Exception | None) -> None:
         (Path(app.outdir) / BOOK_NAME_FILE).write_text(name + "\n", encoding="utf-8")
 
 
+def proceedings_banner(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """html-page-context: every page links the PDF (the theme's announcement bar, at the top)
+    while it exists; the link is relative, so the site still works offline and from a folder."""
+    pdf = proceedings_pdf(app)
+    if pdf is None or "pathto" not in context:
+        return
+    uri = html.escape(context["pathto"](pdf.name, 1), quote=True)
+    size = f"{pdf.stat().st_size / 1e6:.1f} MB"
+    context["theme_announcement"] = (
+        f'<a class="proceedings-download" href="{uri}">Download the proceedings (PDF, {size})</a>'
+    )
+
+
+def pdf_appeared_or_went(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: when the PDF appears or goes, every page is rewritten (its link)."""
+    pdf = proceedings_pdf(app)
+    state = pdf.name if pdf is not None else ""
+    if app.builder.format != "html" or getattr(env, "workshop_pdf_state", "") == state:
+        return []
+    env.workshop_pdf_state = state
+    return sorted(env.found_docs)
+
+
 def copy_proceedings(app: Sphinx, exception: Exception | None) -> None:
     pdf = proceedings_pdf(app)
     if exception is None and pdf is not None and app.builder.format == "html":
@@ -251,6 +277,8 @@ def setup_proceedings(app: Sphinx) -> None:
     app.connect("config-inited", configure_latex)
     app.connect("build-finished", copy_proceedings)
     app.connect("build-finished", note_book_name)
+    app.connect("html-page-context", proceedings_banner)
+    app.connect("env-get-outdated", pdf_appeared_or_went)
     app.connect("doctree-read", mark_speaker_pages_orphan)
     setup_booklayout(app)
     app.add_post_transform(SourceMarkers)
