@@ -1,4 +1,4 @@
-# LoRAINNe'24 site and proceedings. `make html` and `make test` set everything up by themselves.
+# A workshop's site and proceedings. `make html` and `make test` set everything up by themselves.
 PYTHON    ?= python3
 VENV      := .venv
 BIN       := $(VENV)/bin
