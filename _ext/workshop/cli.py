@@ -18,21 +18,24 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import SETTINGS
 from .errors import Problem, WorkshopError
 from .model import schedule_json_schema
 from .scaffold import ScaffoldError, new_abstract
 
 SCHEMA_PATH = "program/schedule.schema.json"
+DEFAULTS = {s.name: s.default for s in SETTINGS}
 
 
 @dataclass
 class ProjectSettings:
     """What ``new-abstract`` needs from conf.py (read without starting Sphinx)."""
 
-    talks_dir: str = "abstracts"
-    speakers_dir: str = "speakers"
-    schedule: str = "program/schedule.yaml"
-    word_limit: int = 300
+    # defaults: the extension's own (config.SETTINGS), not a second copy
+    talks_dir: str = DEFAULTS["workshop_talks_dir"]
+    speakers_dir: str = DEFAULTS["workshop_speakers_dir"]
+    schedule: str = DEFAULTS["workshop_schedule"]
+    word_limit: int = DEFAULTS["workshop_word_limit"]
     bibfiles: tuple[str, ...] = ()
 
     @classmethod
