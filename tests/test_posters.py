@@ -494,3 +494,19 @@ def test_schema_and_loader_agree_on_posters_and_spotlights(slots, valid):
     errors = list(validator.iter_errors(plain(sourceyaml.parse(HEAD + slots, "s.yaml"))))
     _loaded, problems = schedule(slots)
     assert (errors == [], problems == []) == (valid, valid), (errors, [str(p) for p in problems])
+
+
+def test_parallel_rooms_show_a_poster_session_in_its_room(build_root):
+    schedule_text = (ROOT_POSTERS / "program/schedule.yaml").read_text()
+    schedule_text = schedule_text.replace("rooms: [Main room]", "rooms: [Main room, Hall]").replace(
+        "        posters: [p-one, p-two, p-three]\n",
+        "        posters: [p-one, p-two, p-three]\n        room: Hall\n",
+    )
+    app, warnings = build_root("posters", {"program/schedule.yaml": schedule_text})
+    assert "WARNING" not in warnings, warnings
+    programme = BeautifulSoup((Path(app.outdir) / "program/index.html").read_text(), "html.parser")
+    row = programme.select_one("ul.poster-session").find_parent("tr")
+    cells = row.find_all("td")
+    assert flat(cells[1]) == "" and "Board 1 · Poster two" in flat(cells[2])  # Main room empty, Hall
+    poster = BeautifulSoup((Path(app.outdir) / "abstracts/p-one.html").read_text(), "html.parser")
+    assert "17:30–19:00 (Europe/Paris), Hall, board 2" in fields(poster)["Poster session"]
