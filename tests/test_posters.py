@@ -172,6 +172,7 @@ def _with_stream(content: bytes) -> bytes:
         (PDF.replace(b"/Type /Page ", b"/Type /Page /AA << /O << /S /Launch /F (calc.exe) >> >> "), "/AA"),
         (_with_stream(b"<< /S /JS /JS (app.alert(1)) >>"), "/JS"),
         (_with_stream(b"<< /Type /EmbeddedFile >>"), "/EmbeddedFile"),
+        (PDF.replace(b"trailer <<", b"trailer << /Encrypt 9 0 R"), "/Encrypt"),
         (PNG, "is not a PDF file"),
         (b"%PDF-1.4\n" + b"0" * MAX_PDF_BYTES, "over the limit"),
     ],

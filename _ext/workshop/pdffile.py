@@ -5,7 +5,8 @@ Pure Python.
 Refused: JavaScript (``/JS``, ``/JavaScript``), actions that start programs, open other files or
 send data (``/Launch``, ``/GoToR``, ``/GoToE``, ``/SubmitForm``, ``/ImportData``), actions run on
 opening or on events (``/OpenAction``, ``/AA``), embedded files and media (``/EmbeddedFile``,
-``/EmbeddedFiles``, ``/RichMedia``), and XFA forms. Names are compared after decoding their ``#xx``
+``/EmbeddedFiles``, ``/RichMedia``), XFA forms, and encryption (``/Encrypt``: encrypted streams
+cannot be looked into). Names are compared after decoding their ``#xx``
 escapes (``/J#61vaScript`` is ``/JavaScript``), in the file and in its Flate-compressed streams
 (where object streams hide dictionaries), so that neither spelling nor compression hides them.
 A poster needs none of these.
@@ -37,6 +38,7 @@ REFUSED_NAMES = {
     "EmbeddedFiles": "embedded files",
     "RichMedia": "embedded media",
     "XFA": "an XFA form (it can hold scripts)",
+    "Encrypt": "encryption (what it hides cannot be checked)",
 }
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
 _STREAM = re.compile(rb"stream\r?\n")
