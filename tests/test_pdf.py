@@ -218,6 +218,11 @@ def test_metadata_info_and_language(book):
     assert "26–27 November 2024" in info["/Subject"]
     assert "LoRAINNe’24" in info["/Keywords"]
     assert pdf.trailer["/Root"]["/Lang"] == "en"
+    xmp = pdf.xmp_metadata  # the XMP packet (hyperxmp): what repositories read
+    assert xmp is not None
+    assert xmp.dc_creator == ["Ricardo Borsoi", "Marianne Clausel", "Sebastian Miron", "Konstantin Usevich"]
+    assert xmp.dc_language == ["en"]
+    assert "LoRAINNe’24: Book of abstracts" in xmp.dc_title.values()
 
 
 def test_page_labels_cover_roman_arabic(book):

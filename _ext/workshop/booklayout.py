@@ -495,7 +495,7 @@ def completeness_report(app: Sphinx, book: Book) -> None:
         if final:
             report(problem)
         else:
-            logger.info(f"  {problem.file}: {problem.message}")
+            logger.info(f"  - {problem.message} ({problem.file})")  # not 'file: …': that is a warning
     if not final:
         logger.info("(make pdf FINAL=1 fails while any of these is missing)")
 
