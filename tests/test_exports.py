@@ -546,3 +546,50 @@ def test_doctrees_are_never_inside_a_published_folder():
     readthedocs = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
     # Read the Docs' own sphinx step passes -d _build/doctrees, outside $READTHEDOCS_OUTPUT/html
     assert "sphinx" in readthedocs and "commands" not in readthedocs.get("build", {})
+
+
+# --------------------------------------------------------------------------- posters (issue 14)
+
+POSTER = """\
+---
+type: poster
+speakers: [{speaker}]
+{board}---
+
+# {title}
+
+The {title} abstract.
+"""
+
+
+def test_a_poster_session_lists_its_posters_in_every_export(build_root):
+    """The session's calendar event and frab event list each poster (board, title, presenters);
+    JSON-LD gives the session as a sub-event of the workshop, each poster a sub-event of it."""
+    schedule = (Path(__file__).parent / "roots/test-schedule/program/schedule.yaml").read_text()
+    session = "      - time: 10:30-11:30\n        title: Poster session\n        kind: poster\n        posters: [p-two, p-one]\n"
+    schedule = schedule.replace("  - date: 2024-11-26\n", session + "  - date: 2024-11-26\n")
+    files = {
+        "program/schedule.yaml": schedule,
+        "abstracts/p-one.md": POSTER.format(speaker="ada", board="board: 7\n", title="Poster one"),
+        "abstracts/p-two.md": POSTER.format(speaker="bob", board="", title="Poster two"),
+    }
+    app, warnings = build_root("schedule", files)
+    assert "WARNING" not in warnings, warnings
+    validate_both(app.outdir)
+    (event,) = [e for e in calendar(app).walk("VEVENT") if str(e["summary"]) == "Poster session"]
+    description = str(event["description"])
+    assert (
+        "Board 1: Poster two (Bob Smith)" in description
+        and "Board 7: Poster one (Ada Lovelace)" in description
+    )
+    assert description.index("Board 1") < description.index("Board 7")
+    (frab,) = [e for e in frab_events(app.outdir) if e["title"] == "Poster session"]
+    assert "Board 7: Poster one (Ada Lovelace)" in frab["description"]
+    home = _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))
+    (sub,) = [s for s in home["subEvent"] if s["name"] == "Poster session"]
+    assert [p["name"] for p in sub["subEvent"]] == ["Poster two", "Poster one"]
+    assert sub["subEvent"][1]["location"]["name"].endswith("board 7")
+    assert sub["subEvent"][1]["performer"][0]["name"] == "Ada Lovelace"
+    poster_page = _jsonld((app.outdir / "abstracts/p-one.html").read_text(encoding="utf-8"))
+    assert poster_page["name"] == "Poster one" and poster_page["startDate"] == sub["startDate"]
+    assert poster_page["superEvent"]["name"] == "Poster session"

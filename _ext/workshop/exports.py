@@ -592,20 +592,27 @@ def talk_event(programme: Programme, item: Item) -> dict:
     if programme.image is not None:
         event["image"] = [programme.image.url]
     if item.posters:  # a poster session: each poster is a sub-event at its board
-        event["subEvent"] = [
-            {
-                "@type": "Event",
-                "name": p.title,
-                "url": p.url,
-                "startDate": event["startDate"],
-                "endDate": event["endDate"],
-                "location": {**event["location"], **({"name": f"{event['location']['name']}, board {p.board}"}
-                                                     if p.board is not None else {})},
-                "performer": [person_ld(x) for x in p.presenters],
-            }
-            for p in item.posters
-        ]  # fmt: skip
+        event["subEvent"] = [poster_event(programme, item, p, event) for p in item.posters]
     return event
+
+
+def poster_event(
+    programme: Programme, session: Item, poster: Poster, session_event: dict | None = None
+) -> dict:
+    """A poster as an Event: its session's time, the session's place with its board."""
+    parent = session_event or talk_event(programme, session)
+    place = dict(parent["location"])
+    if poster.board is not None:
+        place["name"] = f"{place['name']}, board {poster.board}"
+    return {
+        "@type": "Event",
+        "name": poster.title,
+        "url": poster.url,
+        "startDate": parent["startDate"],
+        "endDate": parent["endDate"],
+        "location": place,
+        "performer": [person_ld(x) for x in poster.presenters],
+    }
 
 
 def workshop_event(programme: Programme) -> dict:

@@ -395,6 +395,11 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     elif prog is not None and (tid := talk_id(app, pagename)):
         item = next((i for i in prog.items if i.talk == tid), None)
         data = exports.talk_event(prog, item) if item else None
+        session = next((i for i in prog.items if any(p.id == tid for p in i.posters)), None)
+        if item is None and session is not None:  # a poster: its session, at its board
+            poster = next(p for p in session.posters if p.id == tid)
+            data = {"@context": "https://schema.org", **exports.poster_event(prog, session, poster)}
+            data["superEvent"] = {"@type": "Event", "name": session.title, "url": session.url}
     if data is not None:
         tags += f'<script type="application/ld+json">\n{exports.script_json(data)}\n</script>\n'
     context["metatags"] = tags
