@@ -296,6 +296,9 @@ def checklist(
         "contact, the dates in prose; the build warns about every date outside the schedule's days:",
     ]
     lines += [f"  - [ ] `{p.location}`: {p.message}" for p in stale] or ["  - (none left)"]
+    lines.append(
+        "- [ ] README.md's introduction (the edition's dates and venue in prose; not built, so no warning)."
+    )
     lines += [
         "- [ ] The published address: `SITE_BASEURL` where the site is deployed (CI, Read the Docs).",
         "- [ ] `make check`, then `make all`: the site and the proceedings build with no warning.",
