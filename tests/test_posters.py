@@ -511,3 +511,14 @@ def test_parallel_rooms_show_a_poster_session_in_its_room(build_root):
     assert flat(cells[1]) == "" and "Board 1 · Poster two" in flat(cells[2])  # Main room empty, Hall
     poster = BeautifulSoup((Path(app.outdir) / "abstracts/p-one.html").read_text(), "html.parser")
     assert "17:30–19:00 (Europe/Paris), Hall, board 2" in fields(poster)["Poster session"]
+
+
+def test_removing_a_listed_poster_fails_this_build_and_the_next(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(ROOT_POSTERS, root)
+    assert sphinx_build(root).returncode == 0
+    (root / "abstracts/p-three.md").unlink()
+    # p-three is on line 15 of the schedule; the programme was not edited
+    for build in (sphinx_build(root), sphinx_build(root)):
+        assert build.returncode, build.output
+        assert "program/schedule.yaml:15: WARNING: unknown poster 'p-three'" in build.output, build.output

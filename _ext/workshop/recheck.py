@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 from .diagnostics import report
 from .domain import WorkshopDomain
 from .errors import WorkshopError
-from .model import check_talk_references
+from .model import check_contributions
 from .pages import source_name
 from .resolve import load_schedule, main_schedule_path
 from .sourceyaml import decode
@@ -25,9 +25,11 @@ def docs_with_problems(app: Sphinx, env, added, changed, removed) -> list[str]:
     by memory.py. Nothing is read from disk but the schedule (cached)."""
     domain: WorkshopDomain = env.get_domain("workshop")
     again: set[str] = set()
+    # the pages as they will be once removed ones are gone (the domain still holds them here)
+    types = {t: kind for t, kind in domain.contribution_types().items() if domain.talks[t][0] not in removed}
     for path in domain.schedule_files() | {main_schedule_path(app.config)}:
         schedule, problems = load_schedule(app.srcdir, path)
-        if problems or (schedule and check_talk_references(schedule, set(domain.talks))):
+        if problems or (schedule and check_contributions(schedule, types, domain.board_claims())):
             again.update(domain.docs_showing(path))
     for _tid, (docname, meta) in domain.talks.items():
         if any(s not in domain.speakers for s in meta.speakers):
