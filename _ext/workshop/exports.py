@@ -210,10 +210,14 @@ class Programme:
                 out[index] = f"slot/{item.slot.uid}"
         return out
 
+    @functools.cached_property
+    def _positions(self) -> dict[int, int]:
+        return {id(item): index for index, item in enumerate(self.items)}
+
     def key(self, item: Item) -> str:
-        for index, candidate in enumerate(self.items):
-            if candidate is item:
-                return self.keys[index]
+        index = self._positions.get(id(item))
+        if index is not None and self.items[index] is item:
+            return self.keys[index]
         return f"talk/{item.talk}" if item.talk else f"slot/{item.slot.uid}"
 
     def guid(self, name: str) -> str:

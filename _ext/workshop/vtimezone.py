@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -42,7 +43,8 @@ def _offset_at(zone: ZoneInfo, moment: dt.datetime) -> tuple[dt.timedelta, str, 
     return local.utcoffset(), local.tzname() or "", bool(local.dst())
 
 
-def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transition]:
+@functools.lru_cache(maxsize=32)  # one programme writes a calendar per talk, all in the same years
+def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> tuple[Transition, ...]:
     """Every offset change of the tz database from 1 January of ``first_year`` to the end of
     ``last_year``: found day by day, then to the minute by bisection."""
     out = []
@@ -67,7 +69,7 @@ def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transit
             out.append(Transition(onset, state[0], new[0], new[1], new[2]))
             state = new
         moment = following
-    return out
+    return tuple(out)
 
 
 def vtimezone(tzid: str, first_year: int, last_year: int):
