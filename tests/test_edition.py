@@ -183,6 +183,35 @@ def test_stale_date_in_an_organizer_page_fails_the_build_at_its_line(build_root)
     assert located[0].startswith("index.md:4: WARNING: the date '28 November 2023' is outside")
 
 
+def test_moving_the_days_rechecks_the_prose_without_touching_it(make_app, rootdir, tmp_path):
+    import shutil
+    from io import StringIO
+
+    srcdir = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", srcdir)
+    home = (srcdir / "index.md").read_text()
+    (srcdir / "index.md").write_text(
+        home.replace("# Test workshop\n", "# Test workshop\n\nOn 26 November 2024.\n")
+    )
+    warning = StringIO()
+    make_app("html", srcdir=srcdir, warning=warning).build()
+    assert "[workshop.edition]" not in warning.getvalue()
+    schedule = srcdir / "program/schedule.yaml"
+    schedule.write_text(schedule.read_text().replace("2024-11-26", "2024-11-25"))
+    warning = StringIO()
+    make_app("html", srcdir=srcdir, warning=warning).build()
+    assert "index.md:3: WARNING: the date '26 November 2024' is outside" not in warning.getvalue()  # 25–27
+    schedule.write_text(
+        schedule.read_text().replace("2024-11-25", "2024-11-28").replace("2024-11-27", "2024-11-29")
+    )
+    warning = StringIO()
+    make_app("html", srcdir=srcdir, warning=warning).build()
+    assert (
+        "index.md:3: WARNING: the date '26 November 2024' is outside the schedule's days (28–29 Nov 2024)"
+        in (warning.getvalue())
+    )
+
+
 # --------------------------------------------------------------------------- new edition
 
 

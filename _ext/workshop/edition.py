@@ -44,14 +44,15 @@ MONTHS = {
     for name in names
 }
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# Capitalized, as English writes month names ("2 may be" is not a date)
+_MONTH = r"(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r")\.?"
 _DAYS = (
     r"(?P<days>\d{1,2}(?:(?:st|nd|rd|th)?(?:\s*[–—-]\s*|\s*,\s*|\s+and\s+|\s+to\s+)\d{1,2})*)(?:st|nd|rd|th)?"
 )
 # "26 November 2024", "26–27 Nov 2024", "26 and 27 November" (a day and month without a year too)
-DAY_MONTH = re.compile(rf"(?<![\d-]){_DAYS}\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(?P<year>\d{{4}})\b)?", re.I)
+DAY_MONTH = re.compile(rf"(?<![\d-]){_DAYS}\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(?P<year>\d{{4}})\b)?")
 # "November 26, 2024", "Nov 26–27, 2024" (the year is required: "May 3" alone is too often not a date)
-MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAYS},?\s+(?P<year>\d{{4}})\b", re.I)
+MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAYS},?\s+(?P<year>\d{{4}})\b")
 ISO_DATE = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
 
 
@@ -185,8 +186,19 @@ def check_prose_dates(app, docname: str, source: list[str]) -> None:
     from .diagnostics import report_all
     from .pages import source_name
 
-    app.env.note_dependency(str(Path(app.srcdir) / app.config.workshop_schedule))
     report_all(prose_date_problems(source[0], source_name(app, docname), days[0], days[1]))
+
+
+def reread_when_the_days_change(app, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: the organizers' pages are checked again when the schedule's first or last
+    day changes (not on every schedule edit: a changed slot time re-reads no prose)."""
+    days = _schedule_days(app)
+    span = (days[0], days[1]) if days else None
+    before = getattr(env, "workshop_prose_days", "first build")
+    env.workshop_prose_days = span
+    if before == "first build" or before == span:  # a first build reads every page anyway
+        return []
+    return sorted(d for d in env.found_docs if organizer_page(app, d) and d not in removed)
 
 
 def write_logo(app, exception: Exception | None) -> None:
@@ -211,4 +223,5 @@ def write_logo(app, exception: Exception | None) -> None:
 def setup_edition(app) -> None:
     app.connect("config-inited", fill_copyright_year)
     app.connect("source-read", check_prose_dates)
+    app.connect("env-get-outdated", reread_when_the_days_change)
     app.connect("build-finished", write_logo)
