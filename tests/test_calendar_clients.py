@@ -1,6 +1,7 @@
 """The calendars as clients nobody here wrote read them: ical.js (Thunderbird's parser, with no
-time zone registered, so only the file's VTIMEZONE gives offsets) and python-icalendar turning
-the VTIMEZONE component itself into a tzinfo. Summer and winter dates, one and two years."""
+time zone registered, so only the file's VTIMEZONE gives offsets), vobject (dateutil's reader of
+VTIMEZONE components) and python-icalendar turning the component itself into a tzinfo. Summer
+and winter dates, one and two years, a southern and a no-summer-time zone."""
 
 from __future__ import annotations
 
@@ -77,6 +78,20 @@ def test_icalendar_reads_offsets_from_the_vtimezone_component_alone(zone, days):
     for day in days:
         local = dt.datetime.combine(day, dt.time(10))
         assert local.replace(tzinfo=tz).utcoffset() == local.replace(tzinfo=ZoneInfo(zone)).utcoffset(), day
+
+
+@pytest.mark.parametrize(("zone", "days"), CASES)
+def test_vobject_reads_every_event_with_the_files_own_time_zone(zone, days):
+    import vobject
+
+    calendar = vobject.readOne(exports.ics(programme(zone, *days)).decode("utf-8"))
+    own = calendar.vtimezone.gettzinfo()  # dateutil's tzical, built from the component
+    events = calendar.contents["vevent"]
+    assert len(events) == len(days)
+    for event, day in zip(events, days, strict=True):
+        start = event.dtstart.value
+        assert type(start.tzinfo) is type(own)  # the file's zone, not the system's
+        assert int(start.timestamp()) == expected_utc(zone, day, 10), (zone, day)
 
 
 def test_vtimezone_is_written_with_rules_and_onsets_before_the_change():
