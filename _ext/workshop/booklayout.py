@@ -83,10 +83,11 @@ def latin_sort_key(name: str) -> str:
     return re.sub(r"[^a-z0-9, ]+", "", key).strip() or "~"
 
 
-def index_entry(name: str) -> str:
-    """``\\index{key@\\spxentry{Name}}`` with xindy's special characters quoted."""
+def index_entry(name: str, number: int) -> str:
+    """``\\index{key@\\spxentry{Name (No. n)}}``: one line per author and contribution, sorted by
+    name then number, xindy's special characters quoted."""
     shown = re.sub(r'([!@|"])', r'"\1', tex(index_name(name)))
-    return rf"\index{{{latin_sort_key(name)}@\spxentry{{{shown}}}}}"
+    return rf"\index{{{latin_sort_key(name)} {number:05d}@\spxentry{{{shown} (No.~{number})}}}}"
 
 
 # --------------------------------------------------------------------------- placeholders
@@ -221,7 +222,7 @@ class BookLayout(SphinxPostTransform):
         title = section[0]
         title.insert(0, raw(rf"\texorpdfstring{{\workshopno{{{number}}}}}{{{number}. }}"))
         names = ", ".join(tex(n) for n in book.speaker_names(tid))
-        entries = "".join(index_entry(n) for n in dict.fromkeys(book.author_names(tid)))
+        entries = "".join(index_entry(n, number) for n in dict.fromkeys(book.author_names(tid)))
         block = [
             raw(rf"\phantomsection\label{{{label(number)}}}{entries}"),
             raw(rf"\workshoptocspeakers{{{names}}}"),

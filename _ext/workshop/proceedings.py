@@ -1,7 +1,11 @@
-"""The PDF proceedings: cover, per-talk references under each talk, author index, draft mark.
+"""The PDF proceedings: the book's settings, cover, metadata and draft mark; the site's link to it.
 
 The book is the same documents as the site, through Sphinx's LaTeX builder, with
-``proceedings.md`` as its root (``make pdf`` passes ``-t proceedings``).
+``proceedings.md`` as its root (``make pdf`` passes ``-t proceedings``). Here: the LaTeX builder's
+settings (cover from conf.py and the schedule, ``latex/workshopbook.sty``, PDF metadata in Info
+and XMP, page labels, the draft mark), the book's name for ``latexrun``, and on the site the
+"Download the proceedings" link on every page while the PDF exists. The body of the book (talk
+pages, programme, speakers, index entries, completeness report) is laid out in booklayout.py.
 """
 
 from __future__ import annotations
