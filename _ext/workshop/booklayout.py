@@ -47,6 +47,7 @@ logger = logging.getLogger("workshop")
 
 POSTERS_PART = "Posters"  # the heading of the book's part after the talks
 MIN_ABSTRACT_WORDS = 30  # fewer words under the title: "no abstract yet" in the completeness report
+IDENTIFIED = re.compile(r"doi\.org/|arxiv\.org/")  # a reference's link that identifies the work
 SAFE_LABEL = re.compile(r"[A-Za-z0-9._/:-]+")
 SAFE_URL = re.compile(r"https?://[A-Za-z0-9._/:~?=+-]+")
 SAFE_URL_TEXT = re.compile(r"[A-Za-z0-9._/:~?=+-]+")
@@ -458,35 +459,38 @@ def completeness_report(app: Sphinx, book: Book) -> None:
     ``-t final``, so ``make pdf FINAL=1`` fails)."""
     domain = book.ctx.domain
     missing: list[WorkshopError] = []
+
+    def add(message: str, file: str) -> None:
+        missing.append(WorkshopError(message, file, 1, Problem.UNFINISHED))
+
     for tid in book.numbers:
         docname, meta = domain.talks[tid]
         file = source_name(app, docname)
         doctree = app.env.get_doctree(docname)
         section = next(iter(doctree.findall(nodes.section)), None)
         if section is not None and abstract_words(section) < MIN_ABSTRACT_WORDS:
-            missing.append(WorkshopError(
-                f"no abstract yet (fewer than {MIN_ABSTRACT_WORDS} words under the title)", file, 1,
-                Problem.UNFINISHED))  # fmt: skip
+            add(
+                f"no abstract yet (fewer than {MIN_ABSTRACT_WORDS} words under the title): write it there",
+                file,
+            )
         for author in meta.authors:
             if not author.affiliations:
-                missing.append(WorkshopError(
-                    f"author '{author.name}' has no affiliation", file, 1, Problem.UNFINISHED))  # fmt: skip
+                add(f"author '{author.name}' has no affiliation: add 'affiliation:' under the name", file)
         for sid in meta.speakers if not meta.authors else ():
             speaker = domain.speakers.get(sid)
             if speaker and not speaker[1].affiliation:
-                missing.append(WorkshopError(
-                    f"speaker '{sid}' has no affiliation", source_name(app, speaker[0]), 1,
-                    Problem.UNFINISHED))  # fmt: skip
+                add(f"speaker '{sid}' has no affiliation: add 'affiliation:' to its front matter",
+                    source_name(app, speaker[0]))  # fmt: skip
         for footnote in doctree.findall(nodes.footnote):
+            key = footnote["ids"][0].removeprefix("footcite-") if footnote["ids"] else ""
             links = " ".join(r.get("refuri", "") for r in footnote.findall(nodes.reference))
             if (
                 footnote["ids"]
                 and footnote["ids"][0].startswith("footcite-")
-                and not re.search(r"doi\.org/|arxiv\.org/", links)
+                and not IDENTIFIED.search(links)
             ):
-                key = footnote["ids"][0].removeprefix("footcite-")
-                missing.append(WorkshopError(
-                    f"reference '{key}' has no DOI or arXiv id", file, 1, Problem.UNFINISHED))  # fmt: skip
+                hint = "add doi = {…} or eprint = {…} to its entry"
+                add(f"reference '{key}' has no DOI or arXiv id: {hint}", file)
     final = app.tags.has("final")
     if not missing:
         logger.info("Completeness: every talk has its abstract, affiliations and reference ids.")
