@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -593,3 +594,21 @@ def test_a_poster_session_lists_its_posters_in_every_export(build_root):
     poster_page = _jsonld((app.outdir / "abstracts/p-one.html").read_text(encoding="utf-8"))
     assert poster_page["name"] == "Poster one" and poster_page["startDate"] == sub["startDate"]
     assert poster_page["superEvent"]["name"] == "Poster session"
+
+
+def test_a_wrong_social_image_is_one_located_message(build_root):
+    app, warnings = build_root("schedule", confoverrides={"workshop_social_image": "index.md"})
+    located = [w for w in warnings.splitlines() if "workshop_social_image" in w]
+    assert len(located) == 1 and "is not a PNG or JPEG file in html_static_path" in located[0], warnings
+    assert "og:image" not in (app.outdir / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_sites_own_robots_txt_is_kept(build_root, rootdir, tmp_path):
+    robots = "User-agent: *\nDisallow: /drafts/\n"
+    shutil.copytree(rootdir / "test-schedule", tmp_path / "schedule")  # build_root builds this copy
+    (tmp_path / "schedule/extra").mkdir()
+    app, warnings = build_root(
+        "schedule", {"extra/robots.txt": robots}, confoverrides={"html_extra_path": ["extra"]}
+    )
+    assert "WARNING" not in warnings, warnings
+    assert (app.outdir / "robots.txt").read_text(encoding="utf-8") == robots

@@ -196,10 +196,12 @@ def full_title(app: Sphinx) -> str:
 
 
 class _Cache:
-    """The programme is built once per build and shared by every page of it."""
+    """The programme and the preview image are made once per build and shared by every page."""
 
     programme: exports.Programme | None = None
     built = False
+    image: exports.Image | None = None
+    image_read = False
 
 
 CACHE = _Cache()
@@ -213,6 +215,7 @@ def programme(app: Sphinx) -> exports.Programme | None:
 
 def reset_cache(app: Sphinx, *args) -> None:
     CACHE.programme, CACHE.built = None, False
+    CACHE.image, CACHE.image_read = None, False
 
 
 def is_html(app: Sphinx) -> bool:
@@ -288,6 +291,9 @@ def write_sitemap(app: Sphinx, outdir: Path) -> None:
     lines.append("</urlset>")
     (outdir / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     robots = outdir / "robots.txt"
+    extra = getattr(app.config, "html_extra_path", None) or []
+    if any((Path(app.confdir) / folder / "robots.txt").is_file() for folder in extra):
+        return  # the site's own robots.txt (html_extra_path) is copied as it is
     if urlsplit(one_line(base)).path in ("", "/"):
         robots.write_text(
             f"User-agent: *\nAllow: /\nSitemap: {one_line(base)}sitemap.xml\n", encoding="utf-8"
@@ -313,43 +319,49 @@ def own_description(doctree: nodes.document) -> str:
 
 
 def social_image(app: Sphinx) -> exports.Image | None:
-    """workshop_social_image (a PNG or JPEG in the sources) as an absolute URL with its size."""
+    """workshop_social_image (a PNG or JPEG in html_static_path) as an absolute URL with its size;
+    read once per build, so a wrong file is one message, not one per page."""
+    if not CACHE.image_read:
+        CACHE.image, CACHE.image_read = _read_social_image(app), True
+    return CACHE.image
+
+
+def _read_social_image(app: Sphinx) -> exports.Image | None:
     source = app.config.workshop_social_image
     if not source or not base_url(app):
         return None
-    path = Path(app.srcdir) / source
-    size = image_size(path)
-    if size is None:
-        message = f"workshop_social_image '{source}' is not a PNG or JPEG file in the sources (1200×630 px)"
+    found = image_size(Path(app.srcdir) / source)
+    static = next((p for p in app.config.html_static_path if Path(source).is_relative_to(p)), None)
+    if found is None or static is None:
+        message = (
+            f"workshop_social_image '{one_line(source)}' is not a PNG or JPEG file in html_static_path "
+            "(link previews show it; 1200×630 px is best)"
+        )
         report(WorkshopError(message, *conf_location(app, "workshop_social_image"), Problem.EXPORT))
         return None
-    static = next(
-        (p for p in app.config.html_static_path if Path(source).parts[:1] == Path(p).parts[:1]), None
-    )
-    relative = Path(source).relative_to(static).as_posix() if static else Path(source).name
-    media = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+    (width, height), media = found
+    relative = Path(source).relative_to(static).as_posix()
     alt = app.config.workshop_social_image_alt or full_title(app)
-    return exports.Image(f"{base_url(app)}_static/{relative}", size[0], size[1], alt, media)
+    return exports.Image(f"{base_url(app)}_static/{relative}", width, height, alt, media)
 
 
-def image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of a PNG or baseline/progressive JPEG, from its header."""
+def image_size(path: Path) -> tuple[tuple[int, int], str] | None:
+    """(width, height) and media type of a PNG or baseline/progressive JPEG, from its header."""
     try:
         data = path.read_bytes()[:65536]
     except OSError:
         return None
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")), "image/png"
     if data[:2] == b"\xff\xd8":
         index = 2
         while index + 9 < len(data):
             if data[index] != 0xFF:
                 return None
             marker, length = data[index + 1], int.from_bytes(data[index + 2 : index + 4], "big")
-            if marker in (0xC0, 0xC1, 0xC2):
-                return int.from_bytes(data[index + 7 : index + 9], "big"), int.from_bytes(
-                    data[index + 5 : index + 7], "big"
-                )
+            if marker in (0xC0, 0xC1, 0xC2):  # start of frame: height, then width
+                height = int.from_bytes(data[index + 5 : index + 7], "big")
+                return (int.from_bytes(data[index + 7 : index + 9], "big"), height), "image/jpeg"
             index += 2 + length
     return None
 
