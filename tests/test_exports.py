@@ -612,3 +612,17 @@ def test_the_sites_own_robots_txt_is_kept(build_root, rootdir, tmp_path):
     )
     assert "WARNING" not in warnings, warnings
     assert (app.outdir / "robots.txt").read_text(encoding="utf-8") == robots
+
+
+def test_spotlights_are_listed_in_order_with_their_times(build_root):
+    app, warnings = build_root("posters")
+    assert "WARNING" not in warnings, warnings
+    validate_both(app.outdir)
+    events = {str(e["summary"]): str(e["description"]) for e in calendar(app).walk("VEVENT")}
+    even = events["Spotlight posters"]  # 15 minutes for three: 5 each, in the listed order
+    assert even.index("1. 17:15–17:20 ") < even.index("2. 17:20–17:25 ") < even.index("3. 17:25–17:30 ")
+    timed = events["Timed spotlights"]
+    assert "1. 09:00–09:03 " in timed and "2. 09:04–09:10 " in timed
+    frab = {e["title"]: e for e in frab_events(app.outdir)}
+    assert frab["Timed spotlights"]["description"].startswith("1. 09:00–09:03 ")
+    assert "Board 1: " in frab["Cocktail + posters"]["description"]

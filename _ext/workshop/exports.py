@@ -70,22 +70,23 @@ class Person:
 
 @dataclass(frozen=True)
 class Poster:
-    """One poster of a poster session: what the session's event lists."""
+    """A contribution a session lists: a poster at its board, or a spotlight at its time."""
 
     id: str
     title: str
     url: str
     board: int | None = None
     presenters: tuple[Person, ...] = ()
+    time: str = ""  # a spotlight's own time range, when the schedule gives one
 
     def __post_init__(self) -> None:
-        _set_clean(self, title=one_line(self.title))
+        _set_clean(self, title=one_line(self.title), time=one_line(self.time))
 
     @property
     def label(self) -> str:
         names = ", ".join(p.name for p in self.presenters)
-        board = f"Board {self.board}: " if self.board is not None else ""
-        return f"{board}{self.title}" + (f" ({names})" if names else "")
+        where = f"Board {self.board}: " if self.board is not None else f"{self.time} " if self.time else ""
+        return f"{where}{self.title}" + (f" ({names})" if names else "")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Item:
     talk: str | None = None
     authors: tuple[Person, ...] = ()  # empty: the speakers are the authors
     posters: tuple[Poster, ...] = ()  # a poster session's posters, in board order
+    spotlights: tuple[Poster, ...] = ()  # a spotlight slot's short presentations, in order
 
     def __post_init__(self) -> None:
         _set_clean(self, title=one_line(self.title), abstract=clean_text(self.abstract))
@@ -319,6 +321,8 @@ def describe_item(item: Item) -> str:
         lines.append(f"{label}: {', '.join(p.label for p in item.persons)}")
     if item.posters:
         lines.append("Posters:\n" + "\n".join(p.label for p in item.posters))
+    if item.spotlights:
+        lines.append("Spotlights:\n" + "\n".join(f"{n}. {p.label}" for n, p in enumerate(item.spotlights, 1)))
     if item.abstract:
         lines.append(item.abstract)
     lines.append(item.url)
@@ -407,7 +411,9 @@ def frab_event(programme: Programme, entry: Entry) -> dict:
         "type": item.kind,
         "language": "en",
         "abstract": item.abstract,
-        "description": "\n".join(p.label for p in item.posters),
+        "description": "\n".join(
+            [p.label for p in item.posters] + [f"{n}. {p.label}" for n, p in enumerate(item.spotlights, 1)]
+        ),
         "persons": [
             {
                 "name": p.name,

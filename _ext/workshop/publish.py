@@ -131,6 +131,17 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
                 out.append(exports.Poster(pid, item.title, item.url, boards.get(pid), item.persons))
         return tuple(sorted(out, key=lambda p: (p.board is None, p.board or 0)))
 
+    def slot_spotlights(slot) -> tuple[exports.Poster, ...]:
+        """A spotlight slot's short presentations (slot 'spotlights:'), in order, with their times."""
+        out = []
+        for spot in getattr(slot, "spotlights", None) or ():
+            if spot.id in domain.talks:
+                item = talk_item(None, spot.id)
+                out.append(
+                    exports.Poster(spot.id, item.title, item.url, None, item.persons, spot.time_range or "")
+                )
+        return tuple(out)
+
     items = []
     for slot in schedule.slots():
         if slot.talk in domain.talks:
@@ -138,7 +149,10 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
             continue
         anchor = f"day-{slot.date.isoformat()}"
         url = page_url(app, program_docs[0], anchor) if program_docs else base_url(app)
-        items.append(exports.Item(slot, slot.title or slot.talk or "", url, posters=session_posters(slot)))
+        items.append(
+            exports.Item(slot, slot.title or slot.talk or "", url, posters=session_posters(slot),
+                         spotlights=slot_spotlights(slot))
+        )  # fmt: skip
     scheduled = set(schedule.talk_order())
     unscheduled = tuple(talk_item(None, t) for t in sorted(domain.talks) if t not in scheduled)
     version = hashlib.sha256(repr(items).encode()).hexdigest()[:12]
