@@ -35,13 +35,13 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
+from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
 from .model import Schedule, format_date
 from .nodes import author_index
 from .pages import source_name
 from .resolve import ResolveContext
-from .talks import talk_order, title_nodes
 
 logger = logging.getLogger("workshop")
 

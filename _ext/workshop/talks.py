@@ -22,7 +22,6 @@ from .contribution_nodes import (
     talk_item,
     talk_order,
 )
-from .contribution_nodes import title_nodes as title_nodes  # re-exported: booklayout.py imports it from here
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
