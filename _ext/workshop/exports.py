@@ -489,10 +489,12 @@ def frab_xml(programme: Programme) -> bytes:
     ET.SubElement(root, "url").text = programme.base_url + "schedule.xml"
     ET.SubElement(root, "version").text = programme.version
     conference = ET.SubElement(root, "conference")
-    for tag, text in _conference(programme).items():
-        if tag == "time_zone_name":
-            ET.SubElement(conference, "days").text = str(len(programme.schedule.days))
-            ET.SubElement(conference, "base_url").text = programme.base_url
+    fields = {
+        **_conference(programme),
+        "days": str(len(programme.schedule.days)),
+        "base_url": programme.base_url,
+    }
+    for tag, text in fields.items():  # any order: the XSD makes <conference> a choice
         if text:
             ET.SubElement(conference, tag).text = _xml_text(text)
     for day in programme.days:
