@@ -522,3 +522,26 @@ def test_removing_a_listed_poster_fails_this_build_and_the_next(tmp_path):
     for build in (sphinx_build(root), sphinx_build(root)):
         assert build.returncode, build.output
         assert "program/schedule.yaml:15: WARNING: unknown poster 'p-three'" in build.output, build.output
+
+
+def test_new_abstract_command_takes_the_type(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "site"
+    shutil.copytree(ROOT_POSTERS, root)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
+        command = [sys.executable, "-m", "workshop", "new-abstract", *args, "--root", str(root)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    made = run("li-wei", "--type", "poster")
+    assert made.returncode == 0, made.stderr
+    assert (root / "abstracts/li-wei.md").read_text().startswith("---\ntype: poster\n")
+    refused = run("li-wei-2", "--type", "postr")
+    assert refused.returncode == 1 and "type 'postr' must be one of: talk, poster" in refused.stderr
+    assert not (root / "abstracts/li-wei-2.md").exists()
+    makefile = (ROOT / "Makefile").read_text()
+    assert '$(if $(TYPE),--type "$(TYPE)")' in makefile
