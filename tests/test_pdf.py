@@ -352,17 +352,30 @@ def test_citation_markers_tied_and_spaced(book):
     assert r"Leplat~\hyperref" in tex and r"\textup{[1]}" in tex
 
 
+def html_links_pdf(book: Path) -> dict[str, bool]:
+    pages = {"index.html": "", "program/index.html": "../", "abstracts/cohen.html": "../"}
+    return {
+        page: f'href="{prefix}lorainne24-proceedings.pdf"' in (book / "_build/html" / page).read_text()
+        for page, prefix in pages.items()
+    }
+
+
 def test_make_all_links_the_pdf_from_every_page_and_html_keeps_it(book):
+    pdf = book / PDF
+    aside = book / "proceedings-aside.pdf"
+    pdf.rename(aside)
+    assert make(book, "html").returncode == 0
+    assert not any(html_links_pdf(book).values())  # no PDF, no link
+    aside.rename(pdf)
+    assert make(book, "html").returncode == 0  # the PDF appeared: every page is rewritten with the link
+    assert all(html_links_pdf(book).values()), html_links_pdf(book)
     result = make(book, "all")
     assert result.returncode == 0, result.stdout[-2000:]
-    for page, prefix in (("index.html", ""), ("program/index.html", "../"), ("abstracts/cohen.html", "../")):
-        html = (book / "_build/html" / page).read_text()
-        assert f'href="{prefix}lorainne24-proceedings.pdf"' in html and "Download the proceedings" in html, (
-            page
-        )
+    assert all(html_links_pdf(book).values())
+    assert "Download the proceedings" in (book / "_build/html/program/index.html").read_text()
     assert (book / "_build/html/lorainne24-proceedings.pdf").is_file()
     assert make(book, "html").returncode == 0
-    assert 'href="lorainne24-proceedings.pdf"' in (book / "_build/html/index.html").read_text()
+    assert all(html_links_pdf(book).values())  # and a later make html keeps it
 
 
 def test_make_pdf_without_tex_names_the_packages(tmp_path):

@@ -262,9 +262,10 @@ def proceedings_banner(app: Sphinx, pagename: str, templatename: str, context: d
 
 
 def pdf_appeared_or_went(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """env-get-outdated: when the PDF appears or goes, every page is rewritten (its link)."""
+    """env-get-outdated: when the PDF appears, goes or changes size, every page is rewritten (its
+    link shows the size)."""
     pdf = proceedings_pdf(app)
-    state = pdf.name if pdf is not None else ""
+    state = f"{pdf.name}:{pdf.stat().st_size}" if pdf is not None else ""
     if app.builder.format != "html" or getattr(env, "workshop_pdf_state", "") == state:
         return []
     env.workshop_pdf_state = state
