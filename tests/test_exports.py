@@ -52,6 +52,16 @@ def test_ics_has_one_event_per_slot_in_paris_time(site):
     assert "IDMC" in str(almeida["location"]) and "Main room" in str(almeida["location"])
 
 
+def test_the_programme_calendar_can_be_subscribed_to(site):
+    cal = calendar(site)
+    assert str(cal["name"]) == str(cal["x-wr-calname"]) == "LoRAINNe'24 programme"
+    text = (site.outdir / "program.ics").read_bytes()
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in text and b"X-PUBLISHED-TTL:PT12H\r\n" in text
+    assert "Free registration" in str(cal["x-wr-caldesc"])
+    talk = site.page("abstracts/cohen.ics")  # one talk to add, not a feed
+    assert "REFRESH-INTERVAL" not in talk and "X-PUBLISHED-TTL" not in talk
+
+
 def test_ics_uids_are_stable_across_builds(site, second_build):
     first = sorted(str(e["uid"]) for e in calendar(site).walk("VEVENT"))
     again = sorted(str(e["uid"]) for e in calendar(second_build).walk("VEVENT"))

@@ -352,7 +352,7 @@ def _ical_value(text: str, multiline: bool = False):
 def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str | None = None) -> bytes:
     """A published calendar (METHOD:PUBLISH): no ATTENDEE (RFC 5546 forbids it there); the
     speakers are in the description, the organizers are the ORGANIZER when they have an address."""
-    from icalendar import Calendar, Event, vCalAddress, vText
+    from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
     chosen = items if items is not None else programme.items
     cal = Calendar()
@@ -360,8 +360,14 @@ def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str |
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
+    cal.add("name", _ical_value(name or programme.acronym))  # RFC 7986
     cal.add("x-wr-calname", _ical_value(name or programme.acronym))
     cal.add("x-wr-timezone", programme.schedule.timezone)
+    if items is None:  # the whole programme, for subscription: clients fetch it again twice a day
+        cal.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(dt.timedelta(hours=12)))
+        if programme.description:
+            cal.add("x-wr-caldesc", _ical_value(programme.description, multiline=True))
     years = sorted({i.slot.date.year for i in chosen}) or [programme.stamp.year]
     cal.add_component(vtimezone(programme.schedule.timezone, years[0], years[-1]))
     for item in chosen:
