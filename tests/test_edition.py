@@ -25,6 +25,8 @@ from workshop.edition import (
     split_acronym,
     venue_city,
 )
+from workshop.model import load_schedule
+from workshop.newedition import conf_acronym, slug
 
 EXT = ROOT / "_ext" / "workshop"
 D = dt.date
@@ -226,16 +228,21 @@ def run_tool(root: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+# The site's current edition, whatever it is (read as the tool reads it), and the one the tests
+# take it to: far in the future, in another town, with another acronym.
+CURRENT = conf_acronym((ROOT / "conf.py").read_text(encoding="utf-8"))
+CURRENT_SCHEDULE = load_schedule((ROOT / "program/schedule.yaml").read_bytes(), "program/schedule.yaml")[0]
+NEXT = "Tensor Days '31" if slug(CURRENT) != slug("Tensor Days '31") else "Tensor Days '32"
+DAY1, DAY2 = D(2031, 6, 3), D(2031, 6, 4)
+
+
 def test_new_edition_refuses_bad_arguments_and_changes_nothing(tmp_path):
     root = copy_site(tmp_path / "site")
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     for args, message in (
         (["--keep", "no-such-talk"], "--keep no-such-talk: no such talk or speaker page"),
-        (["--start", "3 June 2026"], "is not an ISO date"),
-        (
-            ["--acronym", (ROOT / "conf.py").read_text().split('workshop_acronym = "')[1].split('"')[0]],
-            "current",
-        ),
+        (["--start", "3 June 2031"], "is not an ISO date"),
+        (["--acronym", CURRENT], "current"),
     ):
         result = run_tool(root, *args)
         assert result.returncode == 2, result.stderr
@@ -251,7 +258,7 @@ timezone: Europe/Paris
 venue: Campus Saulcy, Metz, France
 rooms: [Room A, Room B]
 days:
-  - date: 2026-06-03
+  - date: {day1}
     slots:
       - time: 09:00-09:30
         title: Opening
@@ -271,7 +278,7 @@ days:
       - time: 11:00-12:00
         talk: new-three
         room: Room B
-  - date: 2026-06-04
+  - date: {day2}
     slots:
       - time: 09:30-10:30
         talk: {kept2}
@@ -301,10 +308,8 @@ def _fix_stale_prose(root: Path, checklist: str) -> list[str]:
         lines = path.read_text(encoding="utf-8").split("\n")
         old = lines[int(line) - 1]
         for written, days in dates_in_line(old):
-            if not all(
-                D(year or 2026, month, day) in (D(2026, 6, 3), D(2026, 6, 4)) for year, month, day in days
-            ):
-                old = old.replace(written, "3 and 4 June 2026")
+            if not all(D(year or DAY1.year, month, day) in (DAY1, DAY2) for year, month, day in days):
+                old = old.replace(written, f"{DAY1.day} and {DAY2.day} June {DAY1.year}")
         lines[int(line) - 1] = old
         path.write_text("\n".join(lines), encoding="utf-8")
         fixed.append(f"{file}:{line}")
@@ -313,13 +318,13 @@ def _fix_stale_prose(root: Path, checklist: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def next_edition(tmp_path_factory):
-    """The real site taken to LoRAINNe'26 (Metz, 3–4 June 2026, two rooms), keeping two talks."""
+    """The real site taken to NEXT (Metz, 3–4 June 2031, two rooms), keeping two talks."""
     root = copy_site(tmp_path_factory.mktemp("edition") / "site")
     talks = sorted(p.stem for p in (root / "abstracts").glob("*.md") if p.stem != "index")
     kept = talks[:2]
     result = run_tool(
         root,
-        "--acronym", "LoRAINNe'26", "--start", "2026-06-03",
+        "--acronym", NEXT, "--start", DAY1.isoformat(),
         "--venue", "Campus Saulcy, Metz, France", "--keep", ",".join(kept),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -327,7 +332,9 @@ def next_edition(tmp_path_factory):
     first = sphinx_build(root, "html", "-q")
     fixed = _fix_stale_prose(root, checklist)
     # the organizer's new programme: two parallel rooms, four new talks and their speakers
-    (root / "program/schedule.yaml").write_text(NEW_SCHEDULE.format(kept1=kept[0], kept2=kept[1]))
+    (root / "program/schedule.yaml").write_text(
+        NEW_SCHEDULE.format(kept1=kept[0], kept2=kept[1], day1=DAY1, day2=DAY2)
+    )
     for n, tid in enumerate(("new-one", "new-two", "new-three", "new-four")):
         (root / f"abstracts/{tid}.md").write_text(
             NEW_TALK.format(speaker=f"speaker-{n}", title=f"New talk {n}")
@@ -338,12 +345,12 @@ def next_edition(tmp_path_factory):
 
 def test_new_edition_archives_what_does_not_stay(next_edition):
     root, kept, talks, checklist, _first, _fixed = next_edition
-    archive = root / "archive/lorainne24"
+    archive = root / f"archive/{slug(CURRENT)}"
     for tid in talks:
         assert (root / f"abstracts/{tid}.md").exists() == (tid in kept)
         assert (archive / f"abstracts/{tid}.md").exists() == (tid not in kept)
     assert (archive / "program/schedule.yaml").is_file() and (archive / "conf.py").is_file()
-    assert 'workshop_acronym = "LoRAINNe\'26"' in (root / "conf.py").read_text()
+    assert conf_acronym((root / "conf.py").read_text()) == NEXT
     assert "Kept talks: " + ", ".join(kept) in checklist
 
 
@@ -365,23 +372,24 @@ def test_next_edition_builds_html_with_w(next_edition):
     build = sphinx_build(root)
     assert build.returncode == 0, build.output
     home = BeautifulSoup(build.page("index.html"), "html.parser")
-    assert "LoRAINNe'26" in home.title.get_text()
+    assert NEXT in home.title.get_text()
     logo = (build.outdir / "_static/logo.svg").read_text(encoding="utf-8")
-    assert "Metz · 3–4 Jun 2026" in logo and "&#x27;26" not in logo and "'26" in logo
-    assert "Nancy" not in logo and "2024" not in logo
+    assert "Metz · 3–4 Jun 2031" in logo and "&#x27;" not in logo and split_acronym(NEXT)[1] in logo
+    old_first = CURRENT_SCHEDULE.days[0].date
+    assert venue_city(CURRENT_SCHEDULE.venue) not in logo and str(old_first.year) not in logo
     programme = BeautifulSoup(build.page("program/index.html"), "html.parser")
     heads = [th.get_text(strip=True) for th in programme.select("table.schedule-day thead th")]
     assert heads[:3] == ["Time", "Room A", "Room B"]
     captions = [
         c.get_text(" ", strip=True).rstrip("#¶ ") for c in programme.select("table.schedule-day caption")
     ]
-    assert captions == ["Wednesday 3 June 2026", "Thursday 4 June 2026"]
+    assert captions == ["Tuesday 3 June 2031", "Wednesday 4 June 2031"]
     for tid in (*kept, "new-one", "new-four"):
         assert (build.outdir / f"abstracts/{tid}.html").is_file()
     footer = programme.select_one(".bd-footer-content").get_text()
-    assert "2026" in footer and "2024" not in footer
+    assert "2031" in footer and str(old_first.year) not in footer
     ics = (build.outdir / "program.ics").read_text(encoding="utf-8")
-    assert "20260603T" in ics and "20241126T" not in ics
+    assert "20310603T" in ics and old_first.strftime("%Y%m%dT") not in ics
 
 
 def test_next_edition_builds_the_pdf(next_edition, tmp_path):
@@ -399,5 +407,6 @@ def test_next_edition_builds_the_pdf(next_edition, tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     pdf = latex.outdir / f"{tex.stem}.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "LoRAINNe'26" in text or "LoRAINNe’26" in text
-    assert "June 2026" in text and "November 2024" not in text
+    assert NEXT in text.replace("’", "'")
+    old_first = CURRENT_SCHEDULE.days[0].date
+    assert "June 2031" in text and old_first.strftime("%B %Y") not in text
