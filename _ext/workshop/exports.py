@@ -151,7 +151,6 @@ class Programme:
     base_url: str  # absolute, ending with '/'
     organizers: tuple[str, ...] = ()
     description: str = ""
-    unscheduled: tuple[Item, ...] = ()
     version: str = "1"
     stamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
     identifier: str = ""  # empty: from the acronym (workshop_identifier)

@@ -153,8 +153,6 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
             exports.Item(slot, slot.title or slot.talk or "", url, posters=session_posters(slot),
                          spotlights=slot_spotlights(slot))
         )  # fmt: skip
-    scheduled = set(schedule.talk_order())
-    unscheduled = tuple(talk_item(None, t) for t in sorted(domain.talks) if t not in scheduled)
     version = hashlib.sha256(repr(items).encode()).hexdigest()[:12]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else None
@@ -167,7 +165,6 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         organizers=tuple(app.config.workshop_organizers),
         description=site_description(app),
         version=version,
-        unscheduled=unscheduled,
         identifier=identifier(app),
         organizer_email=app.config.workshop_organizer_email,
         organizer_name=app.config.workshop_organizer_group
