@@ -109,7 +109,7 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         affiliations = (meta.affiliation,) if meta.affiliation else ()
         return exports.Person(sid, name, page_url(app, docname), affiliations, meta.orcid or "")
 
-    def talk_item(slot, tid: str, posters: tuple[exports.Poster, ...] = ()) -> exports.Item:
+    def talk_item(slot, tid: str) -> exports.Item:
         docname, meta = domain.talks[tid]
         title, abstract = texts.get(docname, ("", ""))
         persons = tuple(p for p in map(speaker, meta.speakers) if p is not None)
@@ -117,13 +117,13 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
             exports.Person(f"{tid}:author:{n}", a.name, "", a.affiliations, a.orcid or "")
             for n, a in enumerate(meta.authors)
         )
-        return exports.Item(slot, title, page_url(app, docname), abstract, persons, tid, authors, posters)
+        return exports.Item(slot, title, page_url(app, docname), abstract, persons, tid, authors)
 
     def session_posters(slot) -> tuple[exports.Poster, ...]:
         """A poster session's posters (slot 'posters:'), with their boards, in board order."""
-        ids = getattr(slot, "posters", None) or ()
-        explicit = {pid: getattr(domain.talks[pid][1], "board", None) for pid in ids if pid in domain.talks}
-        boards = model.poster_boards(slot, {k: v for k, v in explicit.items() if v}) if ids else {}
+        ids = slot.posters or ()
+        explicit = {pid: domain.talks[pid][1].board for pid in ids if pid in domain.talks}
+        boards = model.poster_boards(slot, {k: v for k, v in explicit.items() if v is not None})
         out = []
         for pid in ids:
             if pid in domain.talks:
@@ -134,7 +134,7 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
     def slot_spotlights(slot) -> tuple[exports.Poster, ...]:
         """A spotlight slot's short presentations (slot 'spotlights:'), in order, with their times."""
         out = []
-        for spot in getattr(slot, "spotlights", None) or ():
+        for spot in slot.spotlights or ():
             if spot.id in domain.talks:
                 item = talk_item(None, spot.id)
                 out.append(
@@ -171,7 +171,7 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         or app.config.workshop_acronym
         or app.config.project,
         image=social_image(app),
-        address=getattr(schedule, "address", None) or "",
+        address=schedule.address,
         **({"stamp": stamp} if stamp else {}),
     )
 
