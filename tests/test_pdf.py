@@ -49,6 +49,7 @@ speakers: [zhang-wei]
 
 A poster.
 """
+COHEN_BIO = "Jérémy Cohen works on *nonnegative* tensor decompositions."
 HOSTILE_TALK = '---\nspeakers: [zhang-wei]\n---\n\n# \\<script>alert(1)\\</script> & "quotes" $x_1$ % # { } \\\\ ~ ^ _\n\nText.\n'
 
 
@@ -80,6 +81,8 @@ def book(tmp_path_factory):
     (root / "speakers/zhang-wei.md").write_text(SPECIALS_SPEAKER, encoding="utf-8")
     (root / "abstracts/hostile.md").write_text(HOSTILE_TALK, encoding="utf-8")
     (root / "abstracts/board-poster.md").write_text(POSTER, encoding="utf-8")
+    with (root / "speakers/cohen.md").open("a", encoding="utf-8") as page:
+        page.write(f"\n{COHEN_BIO}\n")
     schedule = root / "program/schedule.yaml"
     schedule.write_text(schedule.read_text().replace("posters: []", "posters: [board-poster]"))
     result = make(root, "pdf")
@@ -342,6 +345,19 @@ def test_posters_part_after_the_talks(book):
     assert re.search(r"board 1\s+\d+\s+Tensor trains on a poster board", programme)
     index = text[text.rindex("Author index") :]
     assert "张伟" in index
+
+
+def test_speakers_once_by_family_name_with_their_own_text(book):
+    text = pdftext(book / PDF)
+    pages = text.split("\f")
+    first = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Speakers\n"))
+    part = "\f".join(pages[first:]).split("Author index")[0]
+    names = ["André de Almeida", "Christophe Cerisara", "Jérémy Cohen", "Julia Gusak", "Mariya Ishteva"]
+    assert [part.index(n) for n in names] == sorted(part.index(n) for n in names)  # family-name order
+    assert "Jérémy Cohen works on nonnegative tensor decompositions." in part
+    assert re.search(r"No\. 5, p\. \d+: Implicit Regularization", part)
+    assert "Confirmed speaker at" not in text  # the site's shared wording, not a speaker's own text
+    assert part.count("Jérémy Cohen\n") == 1
 
 
 def test_citation_markers_tied_and_spaced(book):

@@ -419,6 +419,11 @@ def speakers(book: Book) -> list[nodes.Node]:
         title = domain.title_of(docname)
         name = title.astext() if title is not None else sid
         rows.append((latin_sort_key(name), name, sid, meta))
+    bios = {sid: speaker_bio(book, docname) for sid, (docname, _m) in domain.speakers.items()}
+    seen: dict[str, int] = {}
+    for paragraphs in bios.values():
+        for text in {p.astext() for p in paragraphs}:
+            seen[text] = seen.get(text, 0) + 1
     out = nodes.container()
     for _key, name, sid, meta in sorted(rows):
         out += raw(r"\workshopspeaker{")
@@ -439,7 +444,28 @@ def speakers(book: Book) -> list[nodes.Node]:
             entry += raw("}")
         entry += raw("}\n")
         out += entry
+        # the speaker's own text; a sentence that several pages share is the site's wording
+        own = [p for p in bios[sid] if seen[p.astext()] == 1]
+        if own:
+            out += raw(r"\begingroup\small")
+            out.extend(own)
+            out += raw(r"\endgroup")
+        out += raw(r"\medskip")
     return [out]
+
+
+def speaker_bio(book: Book, docname: str) -> list[nodes.paragraph]:
+    """The paragraphs under a speaker's name (their page's text), cross-references as plain text."""
+    doctree = book.ctx.env.get_doctree(docname)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    out = []
+    for child in section.children if section is not None else ():
+        if isinstance(child, nodes.paragraph):
+            paragraph = child.deepcopy()
+            for xref in list(paragraph.findall(addnodes.pending_xref)):
+                xref.replace_self(nodes.Text(xref.astext()))
+            out.append(paragraph)
+    return out
 
 
 # --------------------------------------------------------------------------- completeness
