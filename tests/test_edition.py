@@ -234,6 +234,8 @@ CURRENT = conf_acronym((ROOT / "conf.py").read_text(encoding="utf-8"))
 CURRENT_SCHEDULE = load_schedule((ROOT / "program/schedule.yaml").read_bytes(), "program/schedule.yaml")[0]
 NEXT = "Tensor Days '31" if slug(CURRENT) != slug("Tensor Days '31") else "Tensor Days '32"
 DAY1, DAY2 = D(2031, 6, 3), D(2031, 6, 4)
+TOWN = "Metz" if venue_city(CURRENT_SCHEDULE.venue) != "Metz" else "Trier"
+VENUE = f"Campus Nord, {TOWN}, France"
 
 
 def test_new_edition_refuses_bad_arguments_and_changes_nothing(tmp_path):
@@ -255,7 +257,7 @@ def test_new_edition_refuses_bad_arguments_and_changes_nothing(tmp_path):
 NEW_SCHEDULE = """\
 # yaml-language-server: $schema=schedule.schema.json
 timezone: Europe/Paris
-venue: Campus Saulcy, Metz, France
+venue: {venue}
 rooms: [Room A, Room B]
 days:
   - date: {day1}
@@ -267,23 +269,23 @@ days:
         talk: {kept1}
         room: Room A
       - time: 09:30-10:30
-        talk: new-one
+        talk: td31-one
         room: Room B
       - time: 10:30-11:00
         title: Coffee break
         kind: break
       - time: 11:00-12:00
-        talk: new-two
+        talk: td31-two
         room: Room A
       - time: 11:00-12:00
-        talk: new-three
+        talk: td31-three
         room: Room B
   - date: {day2}
     slots:
       - time: 09:30-10:30
         talk: {kept2}
       - time: 10:30-11:30
-        talk: new-four
+        talk: td31-four
 """
 
 NEW_TALK = """\
@@ -318,14 +320,14 @@ def _fix_stale_prose(root: Path, checklist: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def next_edition(tmp_path_factory):
-    """The real site taken to NEXT (Metz, 3–4 June 2031, two rooms), keeping two talks."""
+    """The real site taken to NEXT (in TOWN, 3–4 June 2031, two rooms), keeping two talks."""
     root = copy_site(tmp_path_factory.mktemp("edition") / "site")
     talks = sorted(p.stem for p in (root / "abstracts").glob("*.md") if p.stem != "index")
     kept = talks[:2]
     result = run_tool(
         root,
         "--acronym", NEXT, "--start", DAY1.isoformat(),
-        "--venue", "Campus Saulcy, Metz, France", "--keep", ",".join(kept),
+        "--venue", VENUE, "--keep", ",".join(kept),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     checklist = (root / "NEXT-EDITION.md").read_text(encoding="utf-8")
@@ -333,13 +335,13 @@ def next_edition(tmp_path_factory):
     fixed = _fix_stale_prose(root, checklist)
     # the organizer's new programme: two parallel rooms, four new talks and their speakers
     (root / "program/schedule.yaml").write_text(
-        NEW_SCHEDULE.format(kept1=kept[0], kept2=kept[1], day1=DAY1, day2=DAY2)
+        NEW_SCHEDULE.format(kept1=kept[0], kept2=kept[1], day1=DAY1, day2=DAY2, venue=VENUE)
     )
-    for n, tid in enumerate(("new-one", "new-two", "new-three", "new-four")):
+    for n, tid in enumerate(("td31-one", "td31-two", "td31-three", "td31-four")):
         (root / f"abstracts/{tid}.md").write_text(
-            NEW_TALK.format(speaker=f"speaker-{n}", title=f"New talk {n}")
+            NEW_TALK.format(speaker=f"td31-speaker-{n}", title=f"New talk {n}")
         )
-        (root / f"speakers/speaker-{n}.md").write_text(NEW_SPEAKER.format(name=f"Speaker Number{n}"))
+        (root / f"speakers/td31-speaker-{n}.md").write_text(NEW_SPEAKER.format(name=f"Speaker Number{n}"))
     return root, kept, talks, checklist, first, fixed
 
 
@@ -374,7 +376,7 @@ def test_next_edition_builds_html_with_w(next_edition):
     home = BeautifulSoup(build.page("index.html"), "html.parser")
     assert NEXT in home.title.get_text()
     logo = (build.outdir / "_static/logo.svg").read_text(encoding="utf-8")
-    assert "Metz · 3–4 Jun 2031" in logo and "&#x27;" not in logo and split_acronym(NEXT)[1] in logo
+    assert f"{TOWN} · 3–4 Jun 2031" in logo and "&#x27;" not in logo and split_acronym(NEXT)[1] in logo
     old_first = CURRENT_SCHEDULE.days[0].date
     assert venue_city(CURRENT_SCHEDULE.venue) not in logo and str(old_first.year) not in logo
     programme = BeautifulSoup(build.page("program/index.html"), "html.parser")
@@ -384,7 +386,7 @@ def test_next_edition_builds_html_with_w(next_edition):
         c.get_text(" ", strip=True).rstrip("#¶ ") for c in programme.select("table.schedule-day caption")
     ]
     assert captions == ["Tuesday 3 June 2031", "Wednesday 4 June 2031"]
-    for tid in (*kept, "new-one", "new-four"):
+    for tid in (*kept, "td31-one", "td31-four"):
         assert (build.outdir / f"abstracts/{tid}.html").is_file()
     footer = programme.select_one(".bd-footer-content").get_text()
     assert "2031" in footer and str(old_first.year) not in footer
