@@ -217,7 +217,8 @@ def write_logo(app, exception: Exception | None) -> None:
     if not caption:
         days = _schedule_days(app)
         caption = logo_caption(days[2], days[0], days[1]) if days else ""
-    target.write_text(render_logo(template, app.config.workshop_acronym or app.config.project, caption))
+    acronym = app.config.workshop_acronym or app.config.project
+    target.write_text(render_logo(template, acronym, caption), encoding="utf-8")
 
 
 def setup_edition(app) -> None:
