@@ -454,18 +454,40 @@ def speakers(book: Book) -> list[nodes.Node]:
     return [out]
 
 
+BIO_NODES = (
+    nodes.Text,
+    nodes.emphasis,
+    nodes.strong,
+    nodes.literal,
+    nodes.reference,
+    nodes.math,
+    nodes.inline,
+)
+
+
 def speaker_bio(book: Book, docname: str) -> list[nodes.paragraph]:
-    """The paragraphs under a speaker's name (their page's text), cross-references as plain text."""
+    """The paragraphs under a speaker's name (their page's text), inline text nodes only."""
     doctree = book.ctx.env.get_doctree(docname)
     section = next(iter(doctree.findall(nodes.section)), None)
-    out = []
-    for child in section.children if section is not None else ():
-        if isinstance(child, nodes.paragraph):
-            paragraph = child.deepcopy()
-            for xref in list(paragraph.findall(addnodes.pending_xref)):
-                xref.replace_self(nodes.Text(xref.astext()))
-            out.append(paragraph)
-    return out
+    return [
+        plain_inline(child.deepcopy())
+        for child in (section.children if section is not None else ())
+        if isinstance(child, nodes.paragraph)
+    ]
+
+
+def plain_inline(paragraph: nodes.paragraph) -> nodes.paragraph:
+    """Anything but text, emphasis, code, math and web links (cross-references, images, footnote
+    marks) becomes its text: the copy is made after the book's images and targets were collected."""
+    for node in list(paragraph.findall(include_self=False)):
+        if node.parent is None:  # inside a node already replaced
+            continue
+        if isinstance(node, nodes.reference) and node.get("refuri"):
+            continue
+        if not isinstance(node, BIO_NODES) or isinstance(node, nodes.reference):
+            text = node.get("alt", "") if isinstance(node, nodes.image) else node.astext()
+            node.replace_self(nodes.Text(text))
+    return paragraph
 
 
 # --------------------------------------------------------------------------- completeness
