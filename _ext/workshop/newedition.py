@@ -20,6 +20,7 @@ Nothing is changed when an argument is wrong (one line naming it, exit status 2)
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
 import re
 import shutil
@@ -80,12 +81,13 @@ def conf_acronym(conf_text: str) -> str:
     match = ACRONYM_LINE.search(conf_text)
     if not match:
         raise EditionError(f"{CONF}: no 'workshop_acronym = …' line in the edition block")
-    namespace: dict = {}
     try:
-        exec(f"value = {match.group('value')}", namespace)  # one literal from the organizers' own conf.py
-    except Exception as err:  # any error: the same message
-        raise EditionError(f"{CONF}: workshop_acronym is not a plain string ({err})") from None
-    return str(namespace["value"])
+        value = ast.literal_eval(match.group("value").strip())  # a trailing comment is fine
+    except (ValueError, SyntaxError):
+        value = None
+    if not isinstance(value, str):
+        raise EditionError(f'{CONF}: workshop_acronym must be a plain string ("XYZ\'26"), not an expression')
+    return value
 
 
 def page_ids(folder: Path) -> list[str]:
