@@ -73,6 +73,16 @@ def test_settings_table_update_replaces_only_the_table():
         registry.with_settings_table("no markers")
 
 
+def test_readme_map_names_every_module():
+    """README's "How the extension works" stays true: a new module is placed in its map."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the extension works", 1)[1].split("\n## ", 1)[0]
+    missing = [
+        p.name for p in sorted(EXT.glob("*.py")) if p.name != "__main__.py" and f"`{p.name}`" not in section
+    ]
+    assert missing == []
+
+
 def test_conf_py_names_the_edition_once():
     conf = (ROOT / "conf.py").read_text(encoding="utf-8")
     module = ast.parse(conf)
