@@ -145,7 +145,9 @@ def test_talk_page_json_ld(site):
     assert event["startDate"] == "2024-11-27T09:30:00+01:00"
     assert event["performer"][0]["name"] == "Bernard Mourrain"
     assert "Ricardo Borsoi" in {o["name"] for o in event["organizer"]}
-    assert event["image"] == ["https://lorainne24.example.org/_static/social-card.png"]
+    assert re.fullmatch(
+        r"https://lorainne24\.example\.org/_images/cards/mourrain-[0-9a-f]{10}\.png", event["image"][0]
+    )
 
 
 def _site_pages(site):
@@ -181,16 +183,29 @@ def test_previews_use_each_pages_own_title_and_description(site):
         assert meta("og:title") == title == meta("twitter:title", "name"), page
         assert meta("twitter:card", "name") == "summary_large_image"
         image = meta("og:image")
-        assert (
-            image == "https://lorainne24.example.org/_static/social-card.png" == meta("twitter:image", "name")
-        )
+        assert image == meta("twitter:image", "name")
+        relative = page.relative_to(site.outdir)
+        if relative.parent.name == "abstracts" and relative.stem != "index":  # the talk's own card
+            assert re.fullmatch(
+                rf"https://lorainne24\.example\.org/_images/cards/{relative.stem}-[0-9a-f]{{10}}\.png", image
+            )
+            assert title in meta("og:image:alt")
+        else:
+            assert image == "https://lorainne24.example.org/_static/social-card.png"
+        png = (site.outdir / image.removeprefix("https://lorainne24.example.org/")).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == bytes.fromhex("000004b000000276")  # 1200×630
         assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
         assert meta("og:image:alt") and meta("og:image:alt") == meta("twitter:image:alt", "name")
         assert meta("og:url") == "https://lorainne24.example.org/" + page.relative_to(site.outdir).as_posix()
     home = BeautifulSoup(site.page("index.html"), "html.parser").head
     own = re.search(r'description: "([^"]+)"', (ROOT / "index.md").read_text()).group(1)
     assert home.find("meta", attrs={"property": "og:description"})["content"] == own
-    assert (site.outdir / "_static/social-card.png").read_bytes()[16:24] == bytes.fromhex("000004b000000276")
+    cohen = BeautifulSoup(site.page("abstracts/cohen.html"), "html.parser").head
+    alt = cohen.find("meta", attrs={"property": "og:image:alt"})["content"]
+    assert "Jérémy Cohen" in alt and "Wednesday 27 November 2024 · 10:30–11:00 · Main room" in alt
+    assert _jsonld(site.page("abstracts/cohen.html"))["image"] == [
+        cohen.find("meta", attrs={"property": "og:image"})["content"]
+    ]
 
 
 def test_sitemap_lists_every_page(site):

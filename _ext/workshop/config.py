@@ -158,6 +158,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Keywords of the PDF proceedings (its metadata), after the acronym.",
     ),
     Setting(
+        "workshop_social_cards",
+        True,
+        "html",
+        (bool,),
+        "Draw a preview card (title, speakers, time) for each talk page's og:image (needs Pillow).",
+    ),
+    Setting(
         "workshop_proceedings_pdf",
         "",
         "",

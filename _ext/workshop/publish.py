@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from . import exports, formats, model
+from . import cards, exports, formats, model
 from .diagnostics import report
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
@@ -263,6 +263,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         return
     for problem in formats.write_all(prog, outdir, conf_location(app, "workshop_acronym")):
         report(problem)
+    write_cards(app, outdir)
     for item in prog.items:
         if item.talk:
             path = outdir / talk_ics(item.talk, app.config.workshop_talks_dir)
@@ -356,6 +357,72 @@ def _read_social_image(app: Sphinx) -> exports.Image | None:
     return exports.Image(f"{base_url(app)}_static/{relative}", width, height, alt, media)
 
 
+CARDS_DIR = "_images/cards"
+
+
+def page_card(app: Sphinx, pagename: str) -> cards.Card | None:
+    """The link-preview card of a talk or poster page: title, speakers, when and where."""
+    tid = talk_id(app, pagename)
+    prog = programme(app)
+    if not tid or prog is None or not app.config.workshop_social_cards:
+        return None
+    domain: WorkshopDomain = app.env.get_domain("workshop")
+    if tid not in domain.talks:
+        return None
+    texts = domain.data["texts"]
+    docname, meta = domain.talks[tid]
+    names = [
+        texts.get(domain.speakers[s][0], ("", ""))[0] or s for s in meta.speakers if s in domain.speakers
+    ]
+    when = ""
+    item = next((i for i in prog.items if i.talk == tid), None)
+    session = next((i for i in prog.items if any(p.id == tid for p in i.posters)), None)
+    found = item or session
+    if found is not None:
+        room = prog.schedule.room_of(found.slot) or ""
+        when = " · ".join(p for p in (model.format_date(found.slot.date), found.slot.time_range, room) if p)
+        if item is None:
+            board = next(p.board for p in session.posters if p.id == tid)
+            when += f" · poster, board {board}" if board is not None else " · poster"
+    days = prog.schedule.days
+    span = date_span(days[0].date, days[-1].date) if days else ""
+    site = " · ".join(part for part in (prog.acronym, span) if part)
+    return cards.Card(texts.get(docname, ("", ""))[0] or tid, ", ".join(names), when, site)
+
+
+def date_span(first: dt.date, last: dt.date) -> str:
+    """'26–27 November 2024', '30 November – 2 December 2024', '26 November 2024'."""
+    month = model.MONTHS
+    if first == last:
+        return f"{first.day} {month[first.month - 1]} {first.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {month[first.month - 1]} {first.year}"
+    if first.year == last.year:
+        return f"{first.day} {month[first.month - 1]} – {last.day} {month[last.month - 1]} {last.year}"
+    return (
+        f"{first.day} {month[first.month - 1]} {first.year} – {last.day} {month[last.month - 1]} {last.year}"
+    )
+
+
+def card_image(app: Sphinx, pagename: str) -> exports.Image | None:
+    """og:image of a talk or poster page: its own card (drawn when the build finishes)."""
+    card = page_card(app, pagename) if base_url(app) and cards.available() else None
+    if card is None:
+        return None
+    url = f"{base_url(app)}{CARDS_DIR}/{talk_id(app, pagename)}-{card.digest}.png"
+    return exports.Image(url, cards.WIDTH, cards.HEIGHT, card.alt, "image/png")
+
+
+def write_cards(app: Sphinx, outdir: Path) -> None:
+    if not (base_url(app) and cards.available() and app.config.workshop_social_cards):
+        return
+    domain: WorkshopDomain = app.env.get_domain("workshop")
+    for tid, (docname, _meta) in sorted(domain.talks.items()):
+        card = page_card(app, docname)
+        if card is not None:
+            cards.write(card, outdir / CARDS_DIR, tid)
+
+
 def image_size(path: Path) -> tuple[tuple[int, int], str] | None:
     """(width, height) and media type of a PNG or baseline/progressive JPEG, from its header."""
     try:
@@ -391,7 +458,7 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doct
             tags += _meta("description", description, "name")
     title = title or app.config.project
     prog = programme(app)
-    image = prog.image if prog is not None else social_image(app)
+    image = card_image(app, pagename) or (prog.image if prog is not None else social_image(app))
     tags += _meta("og:title", title)
     tags += _meta("og:type", "website" if pagename == app.config.root_doc else "article")
     tags += _meta("og:site_name", app.config.workshop_acronym or app.config.project)
@@ -423,6 +490,8 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doct
             poster = next(p for p in session.posters if p.id == tid)
             data = {"@context": "https://schema.org", **exports.poster_event(prog, session, poster)}
             data["superEvent"] = {"@type": "Event", "name": session.title, "url": session.url}
+    if data is not None and image is not None:
+        data["image"] = [image.url]
     if data is not None:
         tags += f'<script type="application/ld+json">\n{exports.script_json(data)}\n</script>\n'
     context["metatags"] = tags

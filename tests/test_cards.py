@@ -1,0 +1,56 @@
+"""Link-preview cards (cards.py): drawn with Pillow, any script, any length, redrawn only when
+what they show changes."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from workshop import cards
+
+CARD = cards.Card(
+    "Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations",
+    "Jérémy Cohen",
+    "Wednesday 27 November 2024 · 10:30–11:00 · Main room",
+    "XYZ'26 · 26–27 November 2024",
+)
+
+
+def dark_rows(png: bytes) -> int:
+    """How many pixel rows have text on them (a blank card has none)."""
+    image = Image.open(io.BytesIO(png)).convert("L")
+    assert image.size == (cards.WIDTH, cards.HEIGHT)
+    inner = image.crop((30, 0, cards.WIDTH, cards.HEIGHT - 20))  # without the coloured bars
+    return sum(1 for y in range(inner.height) if inner.crop((0, y, inner.width, y + 1)).getextrema()[0] < 128)
+
+
+def test_a_card_is_a_1200_by_630_png_with_its_text():
+    png = cards.render(CARD)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dark_rows(png) > 150  # four blocks of text
+    assert dark_rows(cards.render(cards.Card("T"))) < dark_rows(png)
+
+
+def test_every_script_is_drawn_with_a_font_that_has_it():
+    """A name in Chinese is not a row of boxes: the font chosen draws each of its characters."""
+    for text in ("Jérémy Cohen", "张伟", "Дмитрий Ковалёв", "Ελένη"):
+        font = cards.font_for(text, 36)
+        missing = cards._glyph(font, "\U0010fffd")
+        assert all(cards._glyph(font, ch) != missing for ch in text), text
+
+
+def test_long_titles_and_words_stay_inside_the_card():
+    long = cards.Card("张量分解" * 60 + " " + "word " * 80, "A, " * 40, "x" * 300, "y" * 300)
+    image = Image.open(io.BytesIO(cards.render(long))).convert("L")
+    right = image.crop((cards.WIDTH - cards.MARGIN + 8, 0, cards.WIDTH, cards.HEIGHT - 20))
+    assert right.getextrema()[0] > 200  # nothing drawn into the right margin
+
+
+def test_a_card_is_drawn_again_only_when_it_changes(tmp_path):
+    first = cards.write(CARD, tmp_path, "cohen")
+    stamp = first.stat().st_mtime_ns
+    assert cards.write(CARD, tmp_path, "cohen") == first and first.stat().st_mtime_ns == stamp
+    changed = cards.Card("A new title", CARD.people, CARD.when, CARD.site)
+    second = cards.write(changed, tmp_path, "cohen")
+    assert second != first and not first.exists() and [p.name for p in tmp_path.iterdir()] == [second.name]
+    assert changed.alt.startswith("A new title. Jérémy Cohen. Wednesday")
