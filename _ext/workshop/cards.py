@@ -77,11 +77,14 @@ def _glyph(font, char: str) -> bytes:
 
 
 @functools.cache
-def _has_all(path: Path, text: str) -> bool:
-    """True when the font draws every character (none comes out as its 'missing' box)."""
+def _has(path: Path, char: str) -> bool:
+    """True when the font draws the character (it does not come out as the 'missing' box)."""
     font = _font(path, 24)
-    missing = _glyph(font, "\U0010fffd")
-    return all(char.isspace() or _glyph(font, char) != missing for char in set(text))
+    return char.isspace() or _glyph(font, char) != _glyph(font, "\U0010fffd")
+
+
+def _has_all(path: Path, text: str) -> bool:
+    return all(_has(path, char) for char in set(text))
 
 
 def font_for(text: str, size: int, bold: bool = False):
@@ -161,7 +164,7 @@ def render(card: Card) -> bytes:
         font, lines = _fit(draw, card.when, False, (30, 26), width, 36)
         draw.text((MARGIN, HEIGHT - 18 - MARGIN - font.size), lines[0], font=font, fill=MUTED)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_level=3)  # fast: a few hundred cards per build
     return out.getvalue()
 
 
