@@ -651,3 +651,21 @@ def test_spotlights_are_listed_in_order_with_their_times(build_root):
     frab = {e["title"]: e for e in frab_events(app.outdir)}
     assert frab["Timed spotlights"]["description"].startswith("1. 09:00–09:03 ")
     assert "Board 1: " in frab["Cocktail + posters"]["description"]
+
+
+def test_cards_follow_the_talks_across_builds(build_root, tmp_path):
+    app, warnings = build_root("schedule")
+    assert "WARNING" not in warnings, warnings
+    folder = app.outdir / "_images/cards"
+    first = {p.name.rsplit("-", 1)[0] for p in folder.glob("*.png")}
+    assert first == {"alpha", "beta", "gamma"}
+    (tmp_path / "schedule/abstracts/gamma.md").unlink()
+    app, warnings = build_root(
+        "schedule", {"abstracts/beta.md": "---\nspeakers: [bob]\n---\n\n# Beta, renamed\n\nText.\n"}
+    )
+    names = sorted(p.name for p in folder.glob("*.png"))
+    assert [n.rsplit("-", 1)[0] for n in names] == ["alpha", "beta"], names
+    beta = BeautifulSoup((app.outdir / "abstracts/beta.html").read_text(encoding="utf-8"), "html.parser")
+    assert beta.find("meta", attrs={"property": "og:image"})["content"].endswith(
+        next(n for n in names if n.startswith("beta"))
+    )

@@ -417,10 +417,14 @@ def write_cards(app: Sphinx, outdir: Path) -> None:
     if not (base_url(app) and cards.available() and app.config.workshop_social_cards):
         return
     domain: WorkshopDomain = app.env.get_domain("workshop")
+    written = set()
     for tid, (docname, _meta) in sorted(domain.talks.items()):
         card = page_card(app, docname)
         if card is not None:
-            cards.write(card, outdir / CARDS_DIR, tid)
+            written.add(cards.write(card, outdir / CARDS_DIR, tid))
+    for old in (outdir / CARDS_DIR).glob("*.png"):  # the cards of talks that are gone
+        if old not in written:
+            old.unlink()
 
 
 def image_size(path: Path) -> tuple[tuple[int, int], str] | None:
