@@ -1,8 +1,8 @@
 """Link-preview cards: a 1200×630 PNG per talk page (its title, speakers, day and time) for
 og:image, drawn with Pillow at build time. No Sphinx here.
 
-The text is drawn with a system font that has every character of it (DejaVu Sans, then
-WenQuanYi Micro Hei for CJK names), else Pillow's own; a card is named by the hash of what it
+The text is drawn with a system font that has every character of it (DejaVu Sans, FreeSans,
+then WenQuanYi Micro Hei for CJK names), else Pillow's own; a card is named by the hash of what it
 shows, so an unchanged card is not drawn again."""
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 INK, MUTED, ACCENT, BAND = (29, 95, 138), (74, 91, 104), (224, 122, 31), (29, 95, 138)
 FONT_FOLDERS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts"), Path("/Library/Fonts"))
-FONT_FILES = {  # regular and bold, in order of preference
-    False: ("dejavu/DejaVuSans.ttf", "DejaVuSans.ttf", "wqy/wqy-microhei.ttc"),
-    True: ("dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf", "wqy/wqy-microhei.ttc"),
-}
+FONT_FILES = {  # regular and bold, in order of preference (Debian: fonts-dejavu, fonts-freefont, wqy)
+    False: ("dejavu/DejaVuSans.ttf", "DejaVuSans.ttf", "opentype/freefont/FreeSans.otf",
+            "wqy/wqy-microhei.ttc"),
+    True: ("dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf", "opentype/freefont/FreeSansBold.otf",
+           "wqy/wqy-microhei.ttc"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
