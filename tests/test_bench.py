@@ -187,12 +187,41 @@ def test_programme_page_is_measured_in_chromium(small):
     assert measured_page["elements"] > 100  # the whole page was parsed, not an error page
 
 
+COUNT_GLOBAL_TREES = """\
+from pathlib import Path
+
+import sphinx.builders.html as html_builder
+
+walked = []
+walk = html_builder.global_toctree_for_doc
+
+
+def counting(*args, **kwargs):
+    walked.append(1)
+    return walk(*args, **kwargs)
+
+
+html_builder.global_toctree_for_doc = counting
+
+
+def setup(app):
+    app.connect("build-finished", lambda app, exc: Path(app.outdir, "global-trees.txt").write_text(str(len(walked))))
+    return {"parallel_read_safe": True}
+"""
+
+
 def test_large_conference_sidebar_lists_sections_not_every_talk(tmp_path):
-    """Above 100 contribution pages the sidebar shows the sections: a full tree on every page is quadratic."""
+    """Above 100 contribution pages the sidebar shows the sections, and no page walks the whole
+    document tree for it (not even for the theme's check that a sidebar is not empty): a full
+    tree on every page makes each page O(N) and the build O(N^2)."""
     site = generate(tmp_path / "n120", 120)
+    (site / "_ext/count_global_trees.py").write_text(COUNT_GLOBAL_TREES)
+    with (site / "conf.py").open("a") as conf:  # the theme's own depth: a full tree would list talks
+        conf.write("html_theme_options = {}\nextensions.append('count_global_trees')\n")
     result = sphinx_build(site)
     assert result.returncode == 0, result.output[-2000:]
     page = (site / "_build/html/abstracts/talk-0003.html").read_text()
     sidebar = page[page.index('aria-label="Main"') : page.index("</nav>", page.index('aria-label="Main"'))]
     assert 'class="toctree-l1 current active"><a class="reference internal" href="index.html">' in sidebar
     assert "talk-0004.html" not in sidebar and "../program/index.html" in sidebar
+    assert (site / "_build/html/global-trees.txt").read_text() == "0"

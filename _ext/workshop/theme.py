@@ -57,10 +57,11 @@ def compact_sidebar(app: Sphinx) -> bool:
 def sidebar_sections(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Large conferences: the sidebar lists the home page's sections (programme, talks,
     speakers), each marked current for the pages under it; O(sections) per page. The theme's
-    own sidebar template is kept: only its tree (``generate_toctree_html(kind="sidebar")``,
-    which walks every document on every page) is replaced by the sections list."""
-    generate = context.get("generate_toctree_html")
-    if generate is None or getattr(generate, "_workshop_sections", False) or not compact_sidebar(app):
+    own sidebar template is kept: only the global tree it asks Sphinx for (``toctree()``, which
+    walks every document on every page) is replaced by the sections list. Connected before the
+    theme's handlers, which render the sidebar inside the same event."""
+    toctree = context.get("toctree")
+    if toctree is None or getattr(toctree, "_workshop_sections", False) or not compact_sidebar(app):
         return
     env = app.env
     items = []
@@ -69,18 +70,17 @@ def sidebar_sections(app: Sphinx, pagename: str, templatename: str, context: dic
         folder = posixpath.dirname(docname)
         current = pagename == docname or (docname.endswith("/index") and pagename.startswith(folder + "/"))
         uri = app.builder.get_relative_uri(pagename, docname)
-        state = " current active" if current else ""
+        state = " current" if current else ""  # the theme adds "active" to "current"
         text = html.escape(title.astext() if title else docname)
         link = f'<a class="reference internal" href="{html.escape(uri)}">{text}</a>'
         items.append(f'<li class="toctree-l1{state}">{link}</li>')
-    sections = Markup('<ul class="nav bd-sidenav">' + "".join(items) + "</ul>")
+    sections = "<ul>" + "".join(items) + "</ul>"
 
-    def sections_or_tree(*args, **kwargs):
-        kind = kwargs.get("kind", args[0] if args else None)
-        return sections if kind == "sidebar" else generate(*args, **kwargs)
+    def sections_tree(**kwargs) -> str:
+        return sections
 
-    sections_or_tree._workshop_sections = True
-    context["generate_toctree_html"] = sections_or_tree
+    sections_tree._workshop_sections = True
+    context["toctree"] = sections_tree
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
@@ -89,7 +89,7 @@ def add_templates(app: Sphinx, config: Config) -> None:
 
 def setup_theme(app: Sphinx) -> None:
     app.connect("config-inited", add_templates)
-    # after the theme's handler, which sets generate_toctree_html
-    app.connect("html-page-context", sidebar_sections, priority=900)
+    # before the theme's handlers (priority 500), which render the sidebar with toctree()
+    app.connect("html-page-context", sidebar_sections, priority=400)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme's own handler
     app.connect("html-page-context", name_toctree_toggles, priority=900)
