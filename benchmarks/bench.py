@@ -245,30 +245,39 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     parallel_at = {int(s) for s in args.parallel_at.split(",") if s}
     checks_at = {int(s) for s in args.checks_at.split(",") if s}
-    results = []
+    results: list[dict] = []
+    pdf = None
+
+    def save() -> list[str]:
+        """The JSON so far (after every size: an hour's measurements survive a later failure)."""
+        missed = missed_targets(results)
+        summary = {
+            "command": "make bench" + (f" BENCH_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else ""),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "load_average": os.getloadavg(),
+            },
+            "results": results,
+            "pdf_latex_s": pdf,
+            "pdf_size": args.pdf_size,
+            "missed_targets": missed,
+        }
+        args.json.write_text(json.dumps(summary, indent=1, default=sorted) + "\n")
+        return missed
+
     with tempfile.TemporaryDirectory(prefix="workshop-bench-") as tmp:
         for n in sizes:
-            print(f"N = {n} ...", flush=True)
+            print(f"N = {n} ... (load average {os.getloadavg()[0]:.1f})", flush=True)
             runs = args.runs if n < args.one_run_from else 1
             results.append(bench_size(n, runs, Path(tmp), parallel=n in parallel_at, checks=n in checks_at,
                                       plain=n <= args.plain_upto))  # fmt: skip
+            save()
             print(table(results[-1:]), flush=True)
         pdf = bench_pdf(args.pdf_size, Path(tmp)) if args.pdf_size else None
-    missed = missed_targets(results)
-    summary = {
-        "command": "make bench BENCH_ARGS=" + repr(" ".join(sys.argv[1:])),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average_after": os.getloadavg(),
-        },
-        "results": results,
-        "pdf_latex_s": pdf,
-        "pdf_size": args.pdf_size,
-        "missed_targets": missed,
-    }
-    args.json.write_text(json.dumps(summary, indent=1, default=sorted) + "\n")
+    missed = save()
     print()
     print(table(results))
     if pdf is not None:
