@@ -339,3 +339,28 @@ def test_talk_toctree_follows_the_programme_and_picks_up_new_talks(make_app, roo
     listing = html(app, "abstracts/index.html")
     assert "Delta talk" in flat(listing.select_one("ul.talk-list"))
     assert "Delta talk" in flat(html(app, "program/index.html").select_one("ul.unscheduled-talks"))
+
+
+def test_a_source_that_is_not_utf8_fails_every_build_until_fixed(rootdir, tmp_path):
+    """recheck: the page is set aside before Sphinx reads it (no traceback), found again by the next
+    build, and built once it is saved as UTF-8."""
+    import shutil
+
+    from conftest import sphinx_build
+
+    srcdir = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", srcdir)
+    gamma = srcdir / "abstracts/gamma.md"  # not in the schedule: its own message only
+    good = gamma.read_bytes()
+    gamma.write_bytes(good.replace(b"# Gamma", b"# Gamma \xe9"))
+    for _ in range(2):
+        build = sphinx_build(srcdir)
+        assert build.returncode != 0 and "Traceback" not in build.output
+        warnings = [w for w in build.output.splitlines() if "WARNING" in w]
+        assert len(warnings) == 1 and warnings[0].startswith("abstracts/gamma.md:5: WARNING: "), warnings
+        assert "is not UTF-8" in warnings[0]
+        assert not (build.outdir / "abstracts/gamma.html").exists()
+    _touch_later(gamma, good.decode())
+    build = sphinx_build(srcdir)
+    assert build.returncode == 0, build.output
+    assert "Gamma talk" in (build.outdir / "abstracts/gamma.html").read_text(encoding="utf-8")
