@@ -422,3 +422,19 @@ def test_next_edition_builds_the_pdf(next_edition, tmp_path):
     assert NEXT in text.replace("’", "'")
     old_first = CURRENT_SCHEDULE.days[0].date
     assert "June 2031" in text and old_first.strftime("%B %Y") not in text
+
+
+def test_a_new_venue_is_quoted_and_drops_the_old_postal_address():
+    from workshop.newedition import Plan, reset_schedule
+
+    text = (
+        "timezone: Europe/Paris\nvenue: Old hall, Nancy, France\naddress: 1 rue X, 54000 Nancy, France\n"
+        "days:\n  - date: 2024-11-26\n    slots:\n      - time: 09:00-10:00\n        title: Coffee\n"
+    )
+    schedule, problems = load_schedule(text.encode(), "schedule.yaml")
+    assert schedule is not None and not problems
+    plan = Plan("A'24", "A'26", dt.timedelta(days=7), "Hall: B #2, Metz, France", [], [], [], [], None)
+    new, problems = load_schedule(reset_schedule(text, schedule, plan).encode(), "schedule.yaml")
+    assert not problems and new is not None
+    assert new.venue == "Hall: B #2, Metz, France" and new.address == ""
+    assert new.days[0].date == dt.date(2024, 12, 3)

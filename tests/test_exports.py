@@ -539,6 +539,23 @@ def test_json_ld_postal_address_from_the_schedule(build_root):
         }
 
 
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("Nancy, France", {"addressLocality": "Nancy", "addressCountry": "France"}),
+        (
+            "IDMC, Nancy, France",
+            {"streetAddress": "IDMC", "addressLocality": "Nancy", "addressCountry": "France"},
+        ),
+        ("Somewhere", {"streetAddress": "Somewhere"}),
+    ],
+)
+def test_postal_address_without_a_postal_code(address, expected):
+    from workshop.exports import postal_address
+
+    assert postal_address(address) == {"@type": "PostalAddress", **expected}
+
+
 # --------------------------------------------------------------------------- builders and folders
 
 

@@ -541,11 +541,17 @@ POSTAL_CODE = re.compile(r"^(?:[A-Z]{1,2}-)?(\d{4,6})\s+(.+)$")
 
 def postal_address(address: str) -> dict:
     """'13 rue Michel Ney, 54000 Nancy, France' → a schema.org PostalAddress (street, postal
-    code and town, country); a line that does not read so is the street address as written."""
+    code and town, country); without a postal code the last two parts are town and country
+    ('Nancy, France'); a single part is the street address as written."""
     parts = [p.strip() for p in address.split(",") if p.strip()]
     data: dict = {"@type": "PostalAddress"}
     town = next((i for i, p in enumerate(parts) if POSTAL_CODE.match(p)), None)
-    if town is None or len(parts) < 2:
+    if town is None and len(parts) >= 2:  # no postal code: '[street, …,] town, country'
+        if parts[:-2]:
+            data["streetAddress"] = ", ".join(parts[:-2])
+        data["addressLocality"], data["addressCountry"] = parts[-2], parts[-1]
+        return data
+    if town is None:
         data["streetAddress"] = address
         return data
     code, locality = POSTAL_CODE.match(parts[town]).groups()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime as dt
+import json
 import re
 import shutil
 import sys
@@ -190,7 +191,11 @@ def reset_schedule(text: str, schedule: Schedule, plan: Plan) -> str:
         flags=re.M,
     )
     if plan.venue:
-        text = re.sub(r"^venue:.*$", lambda _m: f"venue: {plan.venue}", text, count=1, flags=re.M)
+        # Quoted as JSON (a YAML double-quoted string): a venue may hold ': ' or '#'.
+        venue = json.dumps(plan.venue, ensure_ascii=False)
+        text = re.sub(r"^venue:.*$", lambda _m: f"venue: {venue}", text, count=1, flags=re.M)
+        # The old venue's postal address would be published with the new venue: it goes.
+        text = re.sub(r"^address:.*\n?", "", text, count=1, flags=re.M)
     return text
 
 
@@ -291,8 +296,8 @@ def checklist(
         "",
         "- [ ] `conf.py`, edition block: full name, organizers, organizing group, acknowledgement, "
         "copyright holder.",
-        f"- [ ] `{settings.schedule}`: venue, rooms (two or more: parallel tracks), days, slot times and "
-        f'talks; the slots of talks that left say "{TBA}".',
+        f"- [ ] `{settings.schedule}`: venue, its postal `address:`, rooms (two or more: parallel "
+        f'tracks), days, slot times and talks; the slots of talks that left say "{TBA}".',
         "- [ ] New talks and speakers: `make new-abstract ID=<id>` (or contributors' pull requests).",
         "- [ ] The organizers' pages (home, programme, talk and speaker indexes): venue, registration, "
         "contact, the dates in prose; the build warns about every date outside the schedule's days:",
