@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -39,6 +38,7 @@ from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
 from .model import Schedule, format_date
+from .names import index_name, latin_sort_key
 from .nodes import author_index
 from .pages import source_name
 from .resolve import ResolveContext
@@ -51,8 +51,6 @@ IDENTIFIED = re.compile(r"doi\.org/|arxiv\.org/")  # a reference's link that ide
 SAFE_LABEL = re.compile(r"[A-Za-z0-9._/:-]+")
 SAFE_URL = re.compile(r"https?://[A-Za-z0-9._/:~?=+-]+")
 SAFE_URL_TEXT = re.compile(r"[A-Za-z0-9._/:~?=+-]+")
-CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def tex(text: str) -> str:
@@ -64,24 +62,6 @@ def raw(text: str) -> nodes.raw:
 
 
 # --------------------------------------------------------------------------- names
-
-
-def index_name(name: str) -> str:
-    """'André de Almeida' → 'Almeida, André de' (family name first); a name in CJK script only
-    is already family name first; a part in parentheses (另名) stays after the name."""
-    if CJK.search(name) and not LATIN.search(name):
-        return name
-    extra = " ".join(re.findall(r"\([^)]*\)", name))
-    words = re.sub(r"\([^)]*\)", " ", name).split()
-    if len(words) < 2:
-        return name
-    return f"{words[-1]}, {' '.join(words[:-1])}" + (f" {extra}" if extra else "")
-
-
-def latin_sort_key(name: str) -> str:
-    """The index's sort key: the family-name-first form, transliterated to Latin, lower case."""
-    key = anyascii(index_name(name)).casefold()
-    return re.sub(r"[^a-z0-9, ]+", "", key).strip() or "~"
 
 
 def index_entry(name: str, number: int) -> str:

@@ -23,8 +23,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
-from .booklayout import index_name, setup_booklayout
+from .booklayout import setup_booklayout
 from .model import MONTHS, Schedule
+from .names import index_name
 from .nodes import author_index, proceedings_link
 from .pages import speaker_id
 from .resolve import ResolveContext, load_schedule, register_resolver

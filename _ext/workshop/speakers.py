@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from pathlib import Path
 
 from docutils import nodes
@@ -17,6 +16,7 @@ from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .imagefile import contributor_image_problem
+from .names import latin_sort_key
 from .nodes import speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
@@ -63,13 +63,6 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
     section += speaker_talks(speaker=sid)  # 'Talks' and 'Posters', each with its list
 
 
-def sort_key(name: str) -> tuple[str, str]:
-    """Family name first ('André de Almeida' files under A), accents ignored."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    words = plain.split()
-    return (words[-1] if words else "", plain)
-
-
 def talks_of(ctx: ResolveContext, sid: str, kind: str | None = None) -> list[str]:
     """The speaker's contributions in programme order (``kind``: only talks, or only posters)."""
     return [t for t in talk_order(ctx, ctx.schedule(), kind) if sid in ctx.domain.talks[t][1].speakers]
@@ -93,7 +86,7 @@ def resolve_speaker_talks(ctx: ResolveContext, node: nodes.Element) -> list[node
 def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
     names = {sid: ctx.domain.title_of(doc).astext() for sid, (doc, _m) in ctx.domain.speakers.items()}
     cards = []
-    for sid in sorted(names, key=lambda s: sort_key(names[s])):
+    for sid in sorted(names, key=lambda s: (latin_sort_key(names[s]), s)):
         docname, meta = ctx.domain.speakers[sid]
         name = make_refnode(ctx.builder, ctx.docname, docname, "", nodes.Text(names[sid]))
         card = nodes.list_item(
