@@ -364,3 +364,22 @@ def test_a_source_that_is_not_utf8_fails_every_build_until_fixed(rootdir, tmp_pa
     build = sphinx_build(srcdir)
     assert build.returncode == 0, build.output
     assert "Gamma talk" in (build.outdir / "abstracts/gamma.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", ["abstracts/alpha.md", "speakers/ada.md"])
+def test_an_unreadable_page_that_others_name_gives_its_own_message_only(rootdir, tmp_path, page):
+    """A scheduled talk's page (or a speaker's) that is not UTF-8: one message at that page, not a
+    second 'unknown talk'/'unknown speaker' where the schedule or a talk names it."""
+    import shutil
+
+    from conftest import sphinx_build
+
+    srcdir = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", srcdir)
+    path = srcdir / page
+    path.write_bytes(path.read_bytes().replace(b"\n# ", b"\n# \xe9 ", 1))
+    build = sphinx_build(srcdir)
+    assert build.returncode != 0 and "Traceback" not in build.output
+    warnings = [w for w in build.output.splitlines() if "WARNING" in w]
+    assert len(warnings) == 1 and warnings[0].startswith(f"{page}:"), warnings
+    assert "is not UTF-8" in warnings[0]

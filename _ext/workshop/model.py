@@ -808,7 +808,8 @@ class BoardClaim:
 def check_contributions(
     schedule: Schedule, types: Mapping[str, str], claims: Mapping[str, BoardClaim] | None = None
 ) -> list[WorkshopError]:
-    """Problems that need the pages (``types``: contribution id -> 'talk' | 'poster'): unknown ids,
+    """Problems that need the pages (``types``: contribution id -> 'talk' | 'poster', or any other
+    value for a page that exists but could not be read, whose own message says why): unknown ids,
     a talk in two slots, a poster in a talk slot, a talk in ``posters:``, and two posters of one
     session claiming the same board (located at the page's ``board:`` line)."""
     problems = check_talk_references(schedule, set(types))
@@ -829,7 +830,7 @@ def check_contributions(
             if pid not in types:
                 hint = did_you_mean(pid, posters) or did_you_mean(pid, types) or f" (no abstracts/{pid}.md)"
                 add(f"unknown poster '{pid}'{hint}", line, Problem.REF)
-            elif types[pid] != "poster":
+            elif types[pid] == "talk":
                 add(f"'{pid}' is a talk, not a poster: give it a slot with 'talk: {pid}', or set "
                     f"'type: poster' on its page", line, Problem.REF)  # fmt: skip
         for spot in slot.spotlights or ():

@@ -14,7 +14,7 @@ from .diagnostics import report
 from .domain import WorkshopDomain
 from .errors import WorkshopError
 from .model import check_contributions
-from .pages import source_name
+from .pages import page_id_in, source_name
 from .resolve import load_schedule, main_schedule_path
 from .sourceyaml import decode
 
@@ -41,7 +41,9 @@ def set_aside_undecodable(app: Sphinx, env, docnames: list[str]) -> None:
     """env-before-read-docs: Sphinx stops with a traceback on a source that is not UTF-8. Each
     such page gets one located error (an error under -W: file, line and how to fix) and is left
     out of this build: not read, not written, forgotten by the environment, so that the next
-    build finds it again as a new page and reports it again until it is fixed."""
+    build finds it again as a new page and reports it again until it is fixed. Its id stays known
+    to the schedule and speaker checks (:func:`unreadable_ids`): one message, not two."""
+    env.workshop_unreadable = set()
     for docname in list(docnames):
         data = Path(env.doc2path(docname)).read_bytes()
         try:
@@ -52,10 +54,16 @@ def set_aside_undecodable(app: Sphinx, env, docnames: list[str]) -> None:
             except WorkshopError as err:
                 report(err)
             docnames.remove(docname)
+            env.workshop_unreadable.add(docname)
             env.found_docs.discard(docname)
             if docname in env.all_docs:  # a page that was readable before: drop what it said then
                 app.events.emit("env-purge-doc", env, docname)
                 env.clear_doc(docname)
+
+
+def unreadable_ids(app: Sphinx, folder: str) -> set[str]:
+    """Ids of the pages in ``folder`` set aside in this build because they are not UTF-8."""
+    return {i for d in getattr(app.env, "workshop_unreadable", ()) if (i := page_id_in(d, folder))}
 
 
 def setup_recheck(app: Sphinx) -> None:

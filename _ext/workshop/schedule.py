@@ -17,6 +17,7 @@ from .errors import Problem, WorkshopError
 from .model import Day, Schedule, Slot, check_contributions, format_date, format_time_range
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .posters import slot_extras
+from .recheck import unreadable_ids
 from .resolve import ResolveContext, load_schedule, main_schedule_path, register_resolver
 
 
@@ -164,11 +165,14 @@ def check_schedules(app: Sphinx, env) -> None:
     main = main_schedule_path(app.config)
     if (Path(app.srcdir) / main).exists():
         paths.add(main)
+    # a page set aside as not UTF-8 exists: its own message is enough
+    types = dict.fromkeys(unreadable_ids(app, app.config.workshop_talks_dir), "unreadable")
+    types.update(domain.contribution_types())
     for path in sorted(paths):
         schedule, problems = load_schedule(app.srcdir, path)
         report_all(problems)
         if schedule is not None:
-            report_all(check_contributions(schedule, domain.contribution_types(), domain.board_claims()))
+            report_all(check_contributions(schedule, types, domain.board_claims()))
 
 
 class DateRole(SphinxRole):

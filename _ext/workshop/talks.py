@@ -28,6 +28,7 @@ from .errors import Problem, WorkshopError, did_you_mean
 from .nodes import author_index, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
 from .posters import poster_file_nodes, poster_file_problem
+from .recheck import unreadable_ids
 from .resolve import ResolveContext, load_schedule, register_resolver
 from .scaffold import check_placeholders
 
@@ -116,9 +117,10 @@ def author_nodes(authors) -> list[nodes.Node]:
 def check_talk_speakers(app: Sphinx, env) -> None:
     """env-check-consistency: every speaker id names a speaker page."""
     domain: WorkshopDomain = env.get_domain("workshop")
+    unreadable = unreadable_ids(app, app.config.workshop_speakers_dir)  # their own message says why
     for _tid, (docname, meta) in sorted(domain.talks.items()):
         for speaker, line in zip(meta.speakers, meta.speaker_lines, strict=False):
-            if speaker not in domain.speakers:
+            if speaker not in domain.speakers and speaker not in unreadable:
                 hint = did_you_mean(speaker, domain.speakers) or f" (add speakers/{speaker}.md)"
                 report(
                     WorkshopError(
