@@ -133,10 +133,13 @@ def test_home_json_ld_names_every_scheduled_talk_and_only_those(site):
     assert event["image"] == ["https://lorainne24.example.org/_static/social-card.png"]
     titles = [s["name"] for s in event["subEvent"]]
     scheduled = {s["talk"] for day in SCHEDULE["days"] for s in day["slots"] if "talk" in s}
+    talk_titles = set()
     for tid in TALKS:
         title = re.search(r"^# (.+)$", (ROOT / f"abstracts/{tid}.md").read_text(), re.M).group(1)
         assert (title in titles) == (tid in scheduled), tid
-    assert all(s["performer"] and s["startDate"] and s["location"] for s in event["subEvent"])
+        talk_titles.add(title)
+    assert all(s["startDate"] and s["location"] for s in event["subEvent"])
+    assert all(s.get("performer") for s in event["subEvent"] if s["name"] in talk_titles)
 
 
 def test_talk_page_json_ld(site):
@@ -636,6 +639,49 @@ def test_a_poster_session_lists_its_posters_in_every_export(build_root):
     poster_page = _jsonld((app.outdir / "abstracts/p-one.html").read_text(encoding="utf-8"))
     assert poster_page["name"] == "Poster one" and poster_page["startDate"] == sub["startDate"]
     assert poster_page["superEvent"]["name"] == "Poster session"
+    # a poster page's event is as complete as a talk's: its abstract, status, organizer
+    assert poster_page["description"].startswith("The Poster one abstract")
+    assert poster_page["eventStatus"].endswith("EventScheduled") and poster_page["organizer"]
+    # conference apps show who presents in a session: its posters' presenters
+    assert [p["public_name"] for p in frab["persons"]] == ["Bob Smith", "Ada Lovelace"]
+
+
+def test_a_session_whose_posters_are_announced_later_is_a_sub_event(build_root):
+    schedule = (Path(__file__).parent / "roots/test-schedule/program/schedule.yaml").read_text()
+    session = (
+        "      - time: 10:30-11:30\n        title: Spotlights\n        kind: poster\n        spotlights: []\n"
+    )
+    schedule = schedule.replace("  - date: 2024-11-26\n", session + "  - date: 2024-11-26\n")
+    app, warnings = build_root("schedule", {"program/schedule.yaml": schedule})
+    assert "WARNING" not in warnings, warnings
+    home = _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))
+    assert "Spotlights" in [s["name"] for s in home["subEvent"]]
+
+
+def test_a_plenary_talk_is_one_event_and_adding_a_room_changes_no_guid(build_root):
+    """A talk with no room in a two-room schedule is one frab event (in the first room) with the
+    guid it had with one room; a break for every room keeps its guid in the first room."""
+    one_room = (Path(__file__).parent / "roots/test-rooms/program/schedule.yaml").read_text()
+    one_room = one_room.replace("rooms: [Room A, Room B]", "rooms: [Room A]").replace(
+        "room: Room B", "room: Room A"
+    )
+    one_room = one_room.replace("      - time: 09:30-10:30\n        talk: beta\n        room: Room A\n", "")
+    plenary = "      - time: 12:00-13:00\n        talk: beta\n"
+    app1, warnings = build_root("rooms", {"program/schedule.yaml": one_room + plenary})
+    assert "WARNING" not in warnings, warnings
+    before = {(e["title"], e["room"]): e["guid"] for e in frab_events(app1.outdir)}
+    two_rooms = one_room.replace("rooms: [Room A]", "rooms: [Room A, Room B]")
+    app2, warnings = build_root("rooms", {"program/schedule.yaml": two_rooms + plenary})
+    # (a second application in one process registers Sphinx's own extensions again: not ours)
+    ours = [w for w in warnings.splitlines() if "WARNING" in w and "while setting up extension" not in w]
+    assert not ours, warnings
+    validate_both(app2.outdir)
+    after = {(e["title"], e["room"]): e["guid"] for e in frab_events(app2.outdir)}
+    beta = [k for k in after if k[0].startswith("Beta")]
+    assert beta == [(beta[0][0], "Room A")]  # once, not in every room
+    assert after[beta[0]] == before[beta[0]]
+    assert after[("Coffee break", "Room A")] == before[("Coffee break", "Room A")]
+    assert ("Coffee break", "Room B") in after
 
 
 def test_a_wrong_social_image_is_one_located_message(build_root):

@@ -78,9 +78,12 @@ class Poster:
     board: int | None = None
     presenters: tuple[Person, ...] = ()
     time: str = ""  # a spotlight's own time range, when the schedule gives one
+    abstract: str = ""
 
     def __post_init__(self) -> None:
-        _set_clean(self, title=one_line(self.title), time=one_line(self.time))
+        _set_clean(
+            self, title=one_line(self.title), time=one_line(self.time), abstract=clean_text(self.abstract)
+        )
 
     @property
     def label(self) -> str:
@@ -109,6 +112,23 @@ class Item:
     @property
     def kind(self) -> str:
         return self.slot.kind if self.slot is not None else "talk"
+
+    @property
+    def is_session(self) -> bool:
+        """A poster or spotlight session (its lists may still be empty: 'will be announced')."""
+        return self.slot is not None and (self.slot.posters is not None or self.slot.spotlights is not None)
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        """Who presents: the speakers of a talk, the presenters of a session's posters and
+        spotlights (each once)."""
+        if self.persons or not (self.posters or self.spotlights):
+            return self.persons
+        seen: dict[str, Person] = {}
+        for contribution in self.posters + self.spotlights:
+            for person in contribution.presenters:
+                seen.setdefault(person.id, person)
+        return tuple(seen.values())
 
 
 @dataclass(frozen=True)
@@ -244,12 +264,18 @@ class Programme:
         copies = []  # (item, room, key, slug)
         for item, key in zip(self.items, keys, strict=True):
             room = self.schedule.room_of(item.slot)
-            if room is not None or len(rooms) == 1:
+            if room is not None or len(rooms) == 1 or item.talk:
+                # a talk for every room (a plenary) is one event, listed in the first room: a
+                # reader's favourite keeps its guid when a room is added
                 room = one_line(room) if room is not None else rooms[0]
                 copies.append((item, room, key, self._event_slug(item, key, None)))
             else:
+                # a break for every room is in each room; the first copy keeps the slot's own
+                # identity, so adding a room changes no existing guid
+                copies.append((item, rooms[0], key, self._event_slug(item, key, None)))
                 copies.extend(
-                    (item, r, f"{key}@{r}", self._event_slug(item, key, n)) for n, r in enumerate(rooms, 1)
+                    (item, r, f"{key}@{r}", self._event_slug(item, key, n))
+                    for n, r in enumerate(rooms[1:], 2)
                 )
         numbers = stable_ids([c[2] for c in copies])
         out = []
@@ -426,14 +452,14 @@ def frab_event(programme: Programme, entry: Entry) -> dict:
                 "guid": programme.guid(f"person/{p.id}"),
                 **({"url": p.url} if p.url else {}),
             }
-            for p in item.persons
+            for p in item.people
         ],
         "links": [{"url": item.url, "title": item.title, "type": "web"}],
     }
 
 
 def _person_number(programme: Programme) -> dict[str, int]:
-    return stable_ids(sorted({p.id for i in programme.items for p in i.persons}))
+    return stable_ids(sorted({p.id for i in programme.items for p in i.people}))
 
 
 def frab_json(programme: Programme) -> dict:
@@ -515,7 +541,7 @@ def frab_xml(programme: Programme) -> bytes:
                         continue
                     if tag == "persons":
                         persons = ET.SubElement(event, "persons")
-                        for person, source in zip(value, entry.item.persons, strict=True):
+                        for person, source in zip(value, entry.item.people, strict=True):
                             number = str(person_ids[source.id])
                             element = ET.SubElement(persons, "person", id=number, guid=person["guid"])
                             element.text = _xml_text(person["public_name"])
@@ -583,7 +609,7 @@ def person_ld(person: Person) -> dict:
     return data
 
 
-def _organizer(programme: Programme) -> list[dict]:
+def organizer(programme: Programme) -> list[dict]:
     people = [{"@type": "Person", "name": n} for n in programme.organizers]
     if programme.organizer_name:
         group: dict = {"@type": "Organization", "name": programme.organizer_name, "url": programme.base_url}
@@ -604,10 +630,11 @@ def talk_event(programme: Programme, item: Item) -> dict:
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": _place(programme, item),
-        "performer": [person_ld(p) for p in item.persons],
-        "organizer": _organizer(programme),
+        "organizer": organizer(programme),
         "superEvent": {"@type": "Event", "name": programme.title, "url": programme.base_url},
     }
+    if item.people:  # a session whose posters are announced later has no one yet
+        event["performer"] = [person_ld(p) for p in item.people]
     if item.authors:  # the speakers perform; everyone who wrote the work contributed to it
         event["contributor"] = [person_ld(a) for a in item.authors]
     if item.abstract:
@@ -627,22 +654,27 @@ def poster_event(
     place = dict(parent["location"])
     if poster.board is not None:
         place["name"] = f"{place['name']}, board {poster.board}"
-    return {
+    event = {
         "@type": "Event",
         "name": poster.title,
         "url": poster.url,
         "startDate": parent["startDate"],
         "endDate": parent["endDate"],
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": place,
         "performer": [person_ld(x) for x in poster.presenters],
     }
+    if poster.abstract:
+        event["description"] = poster.abstract
+    return event
 
 
 def workshop_event(programme: Programme) -> dict:
     """The workshop with one sub-event per scheduled talk and poster session; unscheduled talks
     have no date or place yet, so they are not events here."""
     days = programme.schedule.days
-    shown = [i for i in programme.items if i.talk or i.posters]
+    shown = [i for i in programme.items if i.talk or i.is_session]
     event = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -653,7 +685,7 @@ def workshop_event(programme: Programme) -> dict:
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "isAccessibleForFree": True,
         "location": _place(programme),
-        "organizer": _organizer(programme),
+        "organizer": organizer(programme),
         "subEvent": [
             {
                 k: v

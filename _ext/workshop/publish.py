@@ -33,10 +33,21 @@ DESCRIPTION_LENGTH = 200
 # --------------------------------------------------------------------------- plain text
 
 
+# Symbols read as themselves in a preview; any other command reads as its name ('\\log' → 'log').
+TEX_SYMBOLS = {
+    "|": "‖", "top": "ᵀ", "times": "×", "cdot": "·", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
+    "neq": "≠", "approx": "≈", "in": "∈", "infty": "∞", "sum": "∑", "prod": "∏", "to": "→",
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "lambda": "λ", "mu": "μ", "sigma": "σ", "theta": "θ", "omega": "ω", "Sigma": "Σ", "ell": "ℓ",
+}  # fmt: skip
+
+
 def tex_to_text(tex: str) -> str:
-    """'\\mathbb{R}^{n}' → 'R^n': math read as plain text, never raw TeX."""
+    """'\\mathbb{R}^{n}' → 'R^n', '\\|A\\|' → '‖A‖': math read as plain text, never raw TeX."""
     text = re.sub(r"\\(?:left|right|mathrm|mathbb|mathcal|mathbf|operatorname|text|[,;:! ])", "", tex)
-    text = re.sub(r"\\([a-zA-Z]+)", r"\1", text)
+    text = re.sub(r"\\([a-zA-Z]+|\|)", lambda m: TEX_SYMBOLS.get(m[1], m[1]), text)
+    text = re.sub(r"\\(.)", r"\1", text)  # '\\{' → '{', '\\%' → '%'
+    text = text.replace("\\", "")
     return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
 
 
@@ -128,7 +139,11 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         for pid in ids:
             if pid in domain.talks:
                 item = talk_item(None, pid)
-                out.append(exports.Poster(pid, item.title, item.url, boards.get(pid), item.persons))
+                out.append(
+                    exports.Poster(
+                        pid, item.title, item.url, boards.get(pid), item.persons, "", item.abstract
+                    )
+                )
         return tuple(sorted(out, key=lambda p: (p.board is None, p.board or 0)))
 
     def slot_spotlights(slot) -> tuple[exports.Poster, ...]:
@@ -138,7 +153,15 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
             if spot.id in domain.talks:
                 item = talk_item(None, spot.id)
                 out.append(
-                    exports.Poster(spot.id, item.title, item.url, None, item.persons, spot.time_range or "")
+                    exports.Poster(
+                        spot.id,
+                        item.title,
+                        item.url,
+                        None,
+                        item.persons,
+                        spot.time_range or "",
+                        item.abstract,
+                    )
                 )
         return tuple(out)
 
@@ -493,6 +516,7 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doct
         if item is None and session is not None:  # a poster: its session, at its board
             poster = next(p for p in session.posters if p.id == tid)
             data = {"@context": "https://schema.org", **exports.poster_event(prog, session, poster)}
+            data["organizer"] = exports.organizer(prog)
             data["superEvent"] = {"@type": "Event", "name": session.title, "url": session.url}
     if data is not None and image is not None:
         data["image"] = [image.url]
