@@ -133,6 +133,20 @@ def test_scope_verdicts(change, verdict):
     assert any(verdict in line and change.path in line for line in ok + bad), (ok, bad)
 
 
+def test_escaped_dollars_fenced_code_and_math_pass(tmp_path):
+    """What the dollar and indentation checks must not catch: escaped dollar signs, math that is
+    math (words inside \\text{…}), fenced code, a list item's continued paragraph."""
+    body = (
+        "It costs \\$5 per run and \\$10 per day; the rank $r$ of $W + AB^\\top$ is small,\n"
+        "$\\text{rank of } W \\le r$ and $\\operatorname{arg\\,min}_x f(x)$ hold.\n\n"
+        "```python\nx = 1\n```\n\n- An item\n\n    continued here.\n"
+    )
+    root = _project(tmp_path, {"abstracts/gamma.md": TALK.format(body=body)})
+    built = sphinx_build(root)
+    assert built.returncode == 0, built.output
+    assert "It costs $5 per run and $10 per day" in built.page("abstracts/gamma.html")
+
+
 def test_hard_line_break_is_not_raw_html(tmp_path):
     """MyST writes '\\' at a line's end as raw output; the gate knows it is its own."""
     root = _project(tmp_path, {"abstracts/gamma.md": TALK.format(body="First line\\\nsecond line.")})

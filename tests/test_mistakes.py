@@ -36,6 +36,12 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     # math
     "brace not closed": ({"abstracts/m-brace.md": talk("Let $\\frac{a}{b$ be.")}, "abstracts/m-brace.md", 8, "'{' is not closed"),
     "display math never closed": ({"abstracts/m-dollars.md": talk("Text $$ x^2 and more.")}, "abstracts/m-dollars.md", 8, "unclosed $ or $$"),
+    "lone dollar": ({"abstracts/m-lonedollar.md": talk("One line.\nThe rank $r of W is small.")}, "abstracts/m-lonedollar.md", 9, "a lone '$'"),
+    "dollars paired wrongly": ({"abstracts/m-pairing.md": talk("One.\nTwo.\nThe form $W + AB^\\top where $A \\in \\mathbb{R}^{m \\times r}$ and so on.")}, "abstracts/m-pairing.md", 10, "a lone '$'"),
+    "opening dollar dropped": ({"abstracts/m-noopen.md": talk("Let $A$ be.\nThen B \\in \\mathbb{R}^{n \\times r}$ holds.")}, "abstracts/m-noopen.md", 9, "a lone '$'"),
+    "dollar amounts": ({"abstracts/m-amounts.md": talk("One.\nIt costs $5 per run and $10 per day.")}, "abstracts/m-amounts.md", 9, "looks like text between two dollar signs"),
+    "indented paragraph": ({"abstracts/m-indented.md": talk("Text.\n\n    An indented paragraph that escapes the limit.")}, "abstracts/m-indented.md", 10, "indented text becomes a code block"),
+    "tab-indented paragraph": ({"abstracts/m-tabbed.md": talk("Text.\n\n\tA paragraph after a tab.")}, "abstracts/m-tabbed.md", 10, "remove the indentation (or fence real code with ```)"),
     "newcommand": ({"abstracts/m-newcommand.md": talk("Let $\\newcommand{\\R}{x} y$.")}, "abstracts/m-newcommand.md", 8, "'\\newcommand' is not allowed in math"),
     "math command misspelt": ({"abstracts/m-alpah.md": talk("Let $\\alpah$ be.")}, "abstracts/m-alpah.md", 8, "did you mean '\\alpha'?"),
     "href in math": ({"abstracts/m-href.md": talk("Let $\\href{https://x.org}{y}$.")}, "abstracts/m-href.md", 8, "'\\href' is not allowed in math"),

@@ -11,7 +11,7 @@ import pytest
 from conftest import copy_site, require_tool, sphinx_build
 from workshop import texcheck
 from workshop.assets import MATHJAX_SAFETY, mathjax_source
-from workshop.texcheck import check_dollars, check_math
+from workshop.texcheck import check_dollars, check_inline_prose, check_math
 
 # Math as it appears in real low-rank / ML abstracts: all of it must pass.
 GOOD = [
@@ -169,15 +169,38 @@ def test_adversarial_megabyte_is_checked_in_under_a_second(name):
     assert time.perf_counter() - start < 1, name
 
 
-def test_check_dollars_finds_math_left_open():
-    message = "unclosed $ or $$: close the math, or write \\$ for a dollar sign"
+def test_check_dollars_finds_any_dollar_left_in_text():
+    message = "a lone '$' (unclosed $ or $$): close the math, or write \\$ for a dollar sign"
     assert check_dollars("and then $$ x + y") == message
     assert check_dollars(r"so $\frac{a}{b} is") == message
-    assert check_dollars("it costs $5 and $10") is None
+    assert check_dollars("The rank $r of W is small.") == message
+    assert check_dollars(r"B \in \mathbb{R}^{n \times r}$") == message
     assert check_dollars("plain text") is None
     start = time.perf_counter()
-    assert check_dollars("$ " * 500_000) is None
+    assert check_dollars("$ " * 500_000) == message
     assert time.perf_counter() - start < 1
+
+
+@pytest.mark.parametrize("tex", ["5 per run and ", "W + AB^\\top where the ", "x of rank r"])
+def test_inline_math_that_reads_like_prose(tex):
+    assert "looks like text between two dollar signs" in check_inline_prose(tex)
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "W + AB^\\top",
+        "\\text{rank of } W",
+        "\\operatorname{arg\\,min}_x f",
+        "\\mathrm{d} x",
+        "\\alpha \\beta",
+        "AB + BA",
+        "\\sin x \\cos y",
+        "5 + 10",
+    ],
+)
+def test_inline_math_that_is_math(tex):
+    assert check_inline_prose(tex) is None
 
 
 # -- The vocabulary against the real renderers ------------------------------------------------

@@ -180,10 +180,12 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
 
 def _check_math(node: nodes.Element, line: int | None, rules: PageRules) -> bool:
     """Math is input, not markup: the vocabulary both MathJax and LaTeX define, nothing else."""
-    from .texcheck import check_math
+    from .texcheck import check_inline_prose, check_math
 
     block = isinstance(node, nodes.math_block)
     found = check_math(node.astext(), display=block, amsmath=block and "amsmath" in node["classes"])
+    if not block and not found and (prose := check_inline_prose(node.astext())):
+        found = [(0, prose)]
     for offset, message in found:
         if block:
             rules.add(message, (line or 1) + offset, Problem.MATH)
@@ -205,10 +207,7 @@ def _check_text(text: str, line: int | None, rules: PageRules) -> None:
             Problem.CITATION,
             needle="\\cite",
         )
-    from .texcheck import check_dollars
-
-    if message := check_dollars(text):
-        rules.add(message, line, Problem.MATH, needle="$")
+    # A '$' left in the text is found by the gate's renderer, which tells escapes apart.
 
 
 # ------------------------------------------------------------------------------ the abstract

@@ -36,6 +36,7 @@ from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
 from .frontmatter import front_matter_span
 from .pages import source_name
+from .texcheck import check_dollars
 
 ALLOWED_DIRECTIVES = frozenset({
     "math", "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso",
@@ -218,6 +219,29 @@ class GatedRenderer(SphinxRenderer):
         for node in self.current_node[-2:]:
             node[HARD_BREAK] = True
 
+    def render_text(self, token) -> None:
+        """A '$' MyST's dollarmath did not pair is math left open (or a dollar sign unescaped).
+        Escapes are their own tokens here (``text_join`` is off), so '\\$' is not one."""
+        super().render_text(token)
+        if message := check_dollars(token.content):
+            rules: PageRules = self.document["workshop-rules"]
+            rules.add(message, node_line(self.current_node), Problem.MATH, needle=token.content)
+
+    def render_text_special(self, token) -> None:
+        """An escape ('\\$', '\\*') or an entity: the character it stands for, as text."""
+        super().render_text(token)
+
+    def render_code_block(self, token) -> None:
+        """Markdown makes a block indented by 4 spaces or a tab into code: on a contributor page
+        that is almost always a paragraph indented by mistake (and code escapes the word limit)."""
+        super().render_code_block(token)
+        rules: PageRules = self.document["workshop-rules"]
+        rules.add(
+            "indented text becomes a code block: remove the indentation (or fence real code with ```)",
+            token_line(token, 0),  # MyST's token lines count from 1 here
+            Problem.SAFETY,
+        )
+
     def render_myst_line_comment(self, token) -> None:
         super().render_myst_line_comment(token)
         self.current_node[-1].line = token_line(token, 0)  # MyST's token lines count from 1
@@ -245,6 +269,7 @@ class WorkshopMarkdownParser(MystParser):
         # As MystParser.parse, with the front matter hidden (so no file-level `myst:` settings)
         # and the gated renderer.
         parser = create_md_parser(env.myst_config, GatedRenderer)
+        parser.disable("text_join")  # escapes stay tokens of their own: '\\$' is no lone '$'
         parser.options["document"] = document
         document["workshop-rules"] = rules
         try:

@@ -603,12 +603,31 @@ def check_math(
     return MathChecker(tex, display or amsmath, amsmath).run()
 
 
-UNCLOSED_DOLLAR = re.compile(r"\$\$|\$[ \t]*\\(?!\$)")
-
-
 def check_dollars(text: str) -> str | None:
-    """For plain text (a Text node after MyST parsed the math): a ``$$``, or a ``$`` right before
-    a command, is math that was never closed."""
-    if UNCLOSED_DOLLAR.search(text):
-        return "unclosed $ or $$: close the math, or write \\$ for a dollar sign"
+    """For plain text: MyST's dollarmath has taken every pair of ``$`` it could as math, so a ``$``
+    still in a text (not an escaped ``\\$``: the gate sees escapes apart) is math never closed,
+    or never opened."""
+    if "$" in text:
+        return "a lone '$' (unclosed $ or $$): close the math, or write \\$ for a dollar sign"
+    return None
+
+
+# Arguments that are text or names, not math: their words are not prose between two dollars.
+WORDY_ARGUMENT = re.compile(
+    r"\\(?:text[a-z]*|mbox|operatorname\*?|math(?:rm|it|bf|sf|tt)|label|eqref|ref|tag|begin|end)"
+    r"[ \t]*\{[^{}]*\}"
+)
+COMMAND_NAME = re.compile(r"\\[A-Za-z]+")
+PROSE = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,} +[A-Za-z]{2,}(?![A-Za-z])")
+
+
+def check_inline_prose(tex: str) -> str | None:
+    """Inline math that reads like prose (two plain words in a row, outside \\text{…}) is text
+    between two dollar signs that MyST paired: ``it costs $5 per run and $10 per day``."""
+    plain = COMMAND_NAME.sub("\x00", WORDY_ARGUMENT.sub("\x00", tex[:MAX_LENGTH]))
+    if found := PROSE.search(plain):
+        return (
+            f"'${tex.strip()[:40]}$' looks like text between two dollar signs ('{found.group()}'): "
+            "write \\$ for a dollar sign"
+        )
     return None
