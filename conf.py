@@ -60,9 +60,8 @@ bibtex_default_style = "unsrt"
 # -- Workshop extension (every setting: README, "Settings") ---------------------------------
 workshop_schedule = "program/schedule.yaml"
 workshop_word_limit = 300  # words in an abstract (the text under the talk title)
-# Link previews (og:image, twitter:image, JSON-LD image): 1200×630 px, with what it shows.
-workshop_social_image = "_static/social-card.png"
-workshop_social_image_alt = f"The {workshop_acronym} logo and the workshop's full name: {workshop_full_name}"
+# Link previews (og:image, twitter:image, JSON-LD image): a card drawn at build time from the
+# edition block and the schedule; set workshop_social_image to use a picture of your own instead.
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

@@ -130,7 +130,9 @@ def test_home_json_ld_names_every_scheduled_talk_and_only_those(site):
     )
     assert event["location"]["name"].startswith("IDMC")
     assert {o["name"] for o in event["organizer"]} >= {"Ricardo Borsoi", "Konstantin Usevich"}
-    assert event["image"] == ["https://lorainne24.example.org/_static/social-card.png"]
+    assert re.fullmatch(
+        r"https://lorainne24\.example\.org/_images/cards/_site-[0-9a-f]{10}\.png", event["image"][0]
+    )
     titles = [s["name"] for s in event["subEvent"]]
     scheduled = {s["talk"] for day in SCHEDULE["days"] for s in day["slots"] if "talk" in s}
     talk_titles = set()
@@ -193,8 +195,13 @@ def test_previews_use_each_pages_own_title_and_description(site):
                 rf"https://lorainne24\.example\.org/_images/cards/{relative.stem}-[0-9a-f]{{10}}\.png", image
             )
             assert title in meta("og:image:alt")
-        else:
-            assert image == "https://lorainne24.example.org/_static/social-card.png"
+        else:  # the site's card, drawn from the edition block and the schedule
+            assert re.fullmatch(
+                r"https://lorainne24\.example\.org/_images/cards/_site-[0-9a-f]{10}\.png", image
+            )
+            assert meta("og:image:alt").startswith("LOw-Rank Approximations") and "Nancy" in meta(
+                "og:image:alt"
+            )
         png = (site.outdir / image.removeprefix("https://lorainne24.example.org/")).read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == bytes.fromhex("000004b000000276")  # 1200×630
         assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
@@ -721,13 +728,13 @@ def test_cards_follow_the_talks_across_builds(build_root, tmp_path):
     assert "WARNING" not in warnings, warnings
     folder = app.outdir / "_images/cards"
     first = {p.name.rsplit("-", 1)[0] for p in folder.glob("*.png")}
-    assert first == {"alpha", "beta", "gamma"}
+    assert first == {"_site", "alpha", "beta", "gamma"}  # the site's own card, and one per talk
     (tmp_path / "schedule/abstracts/gamma.md").unlink()
     app, warnings = build_root(
         "schedule", {"abstracts/beta.md": "---\nspeakers: [bob]\n---\n\n# Beta, renamed\n\nText.\n"}
     )
     names = sorted(p.name for p in folder.glob("*.png"))
-    assert [n.rsplit("-", 1)[0] for n in names] == ["alpha", "beta"], names
+    assert [n.rsplit("-", 1)[0] for n in names] == ["_site", "alpha", "beta"], names
     beta = BeautifulSoup((app.outdir / "abstracts/beta.html").read_text(encoding="utf-8"), "html.parser")
     assert beta.find("meta", attrs={"property": "og:image"})["content"].endswith(
         next(n for n in names if n.startswith("beta"))

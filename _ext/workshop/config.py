@@ -126,7 +126,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "html",
         (str,),
-        "A PNG or JPEG in the static path for link previews (og:image, JSON-LD image); empty: none.",
+        "A PNG or JPEG in the static path for link previews (og:image); empty: a card drawn at build time.",
     ),
     Setting(
         "workshop_social_image_alt",

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem, WorkshopError
+from .model import format_date_range
 
 MONTHS = {
     name: number
@@ -43,7 +44,6 @@ MONTHS = {
     )
     for name in names
 }
-SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Capitalized, as English writes month names ("2 may be" is not a date)
 _MONTH = r"(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r")\.?"
 _DAYS = (
@@ -104,19 +104,7 @@ def prose_date_problems(text: str, file: str, first: dt.date, last: dt.date) -> 
 
 def date_range(first: dt.date, last: dt.date) -> str:
     """'26–27 Nov 2024', '30 Nov – 1 Dec 2024', '31 Dec 2024 – 1 Jan 2025', '26 Nov 2024'."""
-
-    def short(d: dt.date, month: bool = True, year: bool = True) -> str:
-        return " ".join(
-            [str(d.day)] + ([SHORT_MONTHS[d.month - 1]] if month else []) + ([str(d.year)] if year else [])
-        )
-
-    if first == last:
-        return short(first)
-    if first.year != last.year:
-        return f"{short(first)} – {short(last)}"
-    if first.month != last.month:
-        return f"{short(first, year=False)} – {short(last)}"
-    return f"{first.day}–{short(last)}"
+    return format_date_range(first, last, short=True)
 
 
 def venue_city(venue: str) -> str:

@@ -301,6 +301,23 @@ def format_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def format_date_range(first: dt.date, last: dt.date, short: bool = False) -> str:
+    """'26–27 November 2024', '30 November – 1 December 2024', '31 December 2024 – 1 January 2025',
+    '26 November 2024' (``short``: 'Nov'): the one way the site, the book and the logo say when."""
+    names = tuple(m[:3] for m in MONTHS) if short else MONTHS
+
+    def day(d: dt.date, year: bool = True) -> str:
+        return f"{d.day} {names[d.month - 1]}" + (f" {d.year}" if year else "")
+
+    if first == last:
+        return day(first)
+    if first.year != last.year:
+        return f"{day(first)} – {day(last)}"
+    if first.month != last.month:
+        return f"{day(first, year=False)} – {day(last)}"
+    return f"{first.day}–{day(last)}"
+
+
 def format_time_range(start: dt.time, end: dt.time) -> str:
     return f"{start:%H:%M}–{end:%H:%M}"
 

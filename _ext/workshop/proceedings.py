@@ -24,7 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
 from .booklayout import setup_booklayout
-from .model import MONTHS, Schedule
+from .model import Schedule, format_date_range
 from .names import index_name
 from .nodes import author_index, proceedings_link
 from .pages import speaker_id
@@ -58,15 +58,7 @@ def date_span(schedule: Schedule | None) -> str:
     """'26–27 November 2024', '30 November – 1 December 2024', '31 December 2024 – 1 January 2025'."""
     if schedule is None or not schedule.days:
         return ""
-    first, last = schedule.days[0].date, schedule.days[-1].date
-    if first == last:
-        return f"{first.day} {MONTHS[first.month - 1]} {first.year}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {MONTHS[first.month - 1]} {first.year}"
-    start, end = f"{first.day} {MONTHS[first.month - 1]}", f"{last.day} {MONTHS[last.month - 1]}"
-    if first.year == last.year:
-        return f"{start} – {end} {first.year}"
-    return f"{start} {first.year} – {end} {last.year}"
+    return format_date_range(schedule.days[0].date, schedule.days[-1].date)
 
 
 def book_title(config) -> str:

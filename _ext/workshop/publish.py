@@ -361,8 +361,28 @@ def social_image(app: Sphinx) -> exports.Image | None:
     return CACHE.image
 
 
+SITE_CARD = "_site"  # the site card's file stem ('_' begins no talk id)
+
+
+def site_card(app: Sphinx) -> cards.Card | None:
+    """The site's own link-preview card, drawn from the edition block and the schedule (so the
+    next edition's card is right without a drawing program): full name, acronym and dates, venue."""
+    schedule = load_schedule(app.srcdir, app.config.workshop_schedule)[0]
+    span, venue = "", ""
+    if schedule is not None and schedule.days:
+        span = model.format_date_range(schedule.days[0].date, schedule.days[-1].date)
+        venue = one_line(schedule.venue)
+    name = app.config.workshop_full_name or app.config.project
+    acronym = app.config.workshop_acronym or app.config.project
+    return cards.Card(one_line(name), "", venue, " · ".join(p for p in (one_line(acronym), span) if p))
+
+
 def _read_social_image(app: Sphinx) -> exports.Image | None:
     source = app.config.workshop_social_image
+    if not source and base_url(app) and cards.available():
+        card = site_card(app)
+        url = f"{base_url(app)}{CARDS_DIR}/{SITE_CARD}-{card.digest}.png"
+        return exports.Image(url, cards.WIDTH, cards.HEIGHT, card.alt, "image/png")
     if not source or not base_url(app):
         return None
     found = image_size(Path(app.srcdir) / source)
@@ -408,23 +428,9 @@ def page_card(app: Sphinx, pagename: str) -> cards.Card | None:
             board = next(p.board for p in session.posters if p.id == tid)
             when += f" · poster, board {board}" if board is not None else " · poster"
     days = prog.schedule.days
-    span = date_span(days[0].date, days[-1].date) if days else ""
+    span = model.format_date_range(days[0].date, days[-1].date) if days else ""
     site = " · ".join(part for part in (prog.acronym, span) if part)
     return cards.Card(texts.get(docname, ("", ""))[0] or tid, ", ".join(names), when, site)
-
-
-def date_span(first: dt.date, last: dt.date) -> str:
-    """'26–27 November 2024', '30 November – 2 December 2024', '26 November 2024'."""
-    month = model.MONTHS
-    if first == last:
-        return f"{first.day} {month[first.month - 1]} {first.year}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {month[first.month - 1]} {first.year}"
-    if first.year == last.year:
-        return f"{first.day} {month[first.month - 1]} – {last.day} {month[last.month - 1]} {last.year}"
-    return (
-        f"{first.day} {month[first.month - 1]} {first.year} – {last.day} {month[last.month - 1]} {last.year}"
-    )
 
 
 def card_image(app: Sphinx, pagename: str) -> exports.Image | None:
@@ -437,10 +443,12 @@ def card_image(app: Sphinx, pagename: str) -> exports.Image | None:
 
 
 def write_cards(app: Sphinx, outdir: Path) -> None:
-    if not (base_url(app) and cards.available() and app.config.workshop_social_cards):
+    if not (base_url(app) and cards.available()):
         return
-    domain: WorkshopDomain = app.env.get_domain("workshop")
     written = set()
+    if not app.config.workshop_social_image:
+        written.add(cards.write(site_card(app), outdir / CARDS_DIR, SITE_CARD))
+    domain: WorkshopDomain = app.env.get_domain("workshop")
     for tid, (docname, _meta) in sorted(domain.talks.items()):
         card = page_card(app, docname)
         if card is not None:
