@@ -364,6 +364,12 @@ def test_new_edition_archives_what_does_not_stay(next_edition):
     assert (archive / "program/schedule.yaml").is_file() and (archive / "conf.py").is_file()
     assert conf_acronym((root / "conf.py").read_text()) == NEXT
     assert "Kept talks: " + ", ".join(kept) in checklist
+    for tid in kept:  # kept pages name the new edition, and the checklist asks to reread them
+        for folder in ("abstracts", "speakers"):
+            page = root / f"{folder}/{tid}.md"
+            if page.is_file():
+                assert CURRENT not in page.read_text(encoding="utf-8"), page
+                assert f"`{folder}/{tid}.md`: kept from {CURRENT}" in checklist
 
 
 def test_new_edition_leaves_a_checklist_that_the_build_agrees_with(next_edition):

@@ -82,7 +82,6 @@ def test_home_page_facts(site):
         "Konstantin Usevich",
         "SiMul @ CRAN",
         "firstname.lastname@univ-lorraine.fr",
-        "© 2024 Workshop LoRaINNe",
         "start at 13h–14h on 26 November",
     ):
         assert fact in body, fact
@@ -93,8 +92,11 @@ def test_home_page_facts(site):
 
 
 def test_copyright_line_in_footer(site):
-    footer = soup(site, "program/index.html").select_one(".bd-footer-content")
-    assert "2024 Workshop LoRaINNe" in footer.get_text()
+    """The seed's '© 2024 Workshop LoRaINNe' is the footer of every page (once on the home page)."""
+    for page in ("index.html", "program/index.html"):
+        footer = soup(site, page).select_one(".bd-footer-content")
+        assert "© Copyright 2024 Workshop LoRaINNe" in " ".join(footer.get_text().split())
+    assert soup(site, "index.html").get_text().count("2024 Workshop LoRaINNe") == 1
 
 
 def test_no_wrong_weekday_anywhere(site):

@@ -59,6 +59,7 @@ class Plan:
     archive_speakers: list[str]
     archive_dir: Path | None  # None: --clear
     notes: list[str] = field(default_factory=list)
+    kept_pages: list[str] = field(default_factory=list)  # the talk and speaker pages that stay
 
 
 def slug(acronym: str) -> str:
@@ -267,6 +268,14 @@ def apply(root: Path, plan: Plan) -> list[str]:
         path = root / name
         if path.is_file():
             path.write_text(path.read_text(encoding="utf-8").replace(plan.old_acronym, plan.acronym), "utf-8")
+    # the pages that stay were written for the old edition ("Confirmed speaker at XYZ'24")
+    kept = [f"{settings.talks_dir}/{t}.md" for t in plan.keep_talks]
+    kept += [f"{settings.speakers_dir}/{s}.md" for s in plan.keep_speakers]
+    for page in kept:
+        path = root / page
+        if path.is_file():
+            path.write_text(path.read_text(encoding="utf-8").replace(plan.old_acronym, plan.acronym), "utf-8")
+    plan.kept_pages = kept
 
     new_schedule = read_schedule(root, settings)
     first, last = new_schedule.days[0].date, new_schedule.days[-1].date
@@ -303,6 +312,14 @@ def checklist(
         "contact, the dates in prose; the build warns about every date outside the schedule's days:",
     ]
     lines += [f"  - [ ] `{p.location}`: {p.message}" for p in stale] or ["  - (none left)"]
+    lines.append(
+        "- [ ] The home page's other edition facts: the map link, registration form, the organizers' "
+        "list and acknowledgement (conf.py's edition block says them for the book and the exports)."
+    )
+    lines += [
+        f"- [ ] `{page}`: kept from {plan.old_acronym}; its acronym is updated, reread the rest."
+        for page in plan.kept_pages
+    ]
     lines.append(
         "- [ ] README.md's introduction (the edition's dates and venue in prose; not built, so no warning)."
     )
