@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -34,6 +35,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
+from .bibfile import split_bib
 from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
@@ -46,6 +48,13 @@ from .resolve import ResolveContext
 logger = logging.getLogger("workshop")
 
 POSTERS_PART = "Posters"  # the heading of the book's part after the talks
+POSTERS_LATER = "Posters will be announced."  # the site's words (posters.py) for an empty list
+SPOTLIGHTS_LATER = "Spotlights will be announced."
+NOT_SCHEDULED = "Not yet scheduled"
+# a title that says it is not the title yet
+PLACEHOLDER_TITLE = re.compile(
+    r"\b(?:to be (?:announced|confirmed|determined|defined)|tba|tbd|tbc)\b", re.IGNORECASE
+)
 MIN_ABSTRACT_WORDS = 30  # fewer words under the title: "no abstract yet" in the completeness report
 IDENTIFIED = re.compile(r"doi\.org/|arxiv\.org/")  # a reference's link that identifies the work
 SAFE_LABEL = re.compile(r"[A-Za-z0-9._/:-]+")
@@ -356,6 +365,12 @@ def programme(book: Book) -> list[nodes.Node]:
                 rows += raw(r" & & ")
                 rows += nodes.Text(slot.title or slot.talk or "")
                 rows += raw(r" & \\" "\n")
+            # as the site says it (posters.py) while a session's list is still empty
+            for listed, words in ((slot.posters, POSTERS_LATER), (slot.spotlights, SPOTLIGHTS_LATER)):
+                if listed is not None and not listed:
+                    rows += raw(r" & & \itshape ")
+                    rows += nodes.Text(words)
+                    rows += raw(r" & \\" "\n")
             presented = [(f"board {book.boards().get(p, '')}", p) for p in slot.posters or ()]
             presented += [(spot.time_range or "", spot.id) for spot in slot.spotlights or ()]
             for where, pid in presented:
@@ -370,7 +385,7 @@ def programme(book: Book) -> list[nodes.Node]:
     if unscheduled:
         rows = nodes.inline()
         rows += raw(
-            r"\workshopday{Not yet scheduled}" "\n"
+            rf"\workshopday{{{NOT_SCHEDULED}}}" "\n"
             r"\begin{longtable}{@{}Z{0.15\linewidth}Z{0.07\linewidth}Z{0.62\linewidth}"
             r">{\raggedleft\arraybackslash}p{0.07\linewidth}@{}}" "\n"
         )  # fmt: skip
@@ -406,8 +421,8 @@ def speakers(book: Book) -> list[nodes.Node]:
             seen[text] = seen.get(text, 0) + 1
     out = nodes.container()
     for _key, name, sid, meta in sorted(rows):
-        out += raw(r"\workshopspeaker{")
-        entry = nodes.inline()
+        # inside the inline: a raw node of its own is a block, written with a line break after it
+        entry = nodes.inline("", "", raw(r"\workshopspeaker{"))
         entry += nodes.Text(name)
         if meta.orcid:
             entry += raw(rf"\workshoporcid{{{meta.orcid}}}")
@@ -482,53 +497,111 @@ def abstract_words(section: nodes.section) -> int:
     return words
 
 
+def bib_entry_lines(bib: Path, cache: dict[Path, dict[str, int]]) -> dict[str, int]:
+    """{key or its footnote id: line} of a .bib file's entries (the build has checked the file)."""
+    if bib not in cache:
+        lines: dict[str, int] = {}
+        if bib.is_file():
+            entries, _problems = split_bib(bib.read_text(encoding="utf-8", errors="replace"), str(bib))
+            for entry in entries:
+                if entry.key:
+                    lines.setdefault(entry.key, entry.line)
+                    lines.setdefault(nodes.make_id(f"footcite-{entry.key}"), entry.line)
+        cache[bib] = lines
+    return cache[bib]
+
+
+def reference_place(app: Sphinx, docname: str, key: str, ident: str, cache) -> tuple[str, int] | None:
+    """Where a cited entry is written: the talk's own .bib first, then the other talks' files
+    (one work may be cited by several talks)."""
+    page = Path(app.env.doc2path(docname))
+    own = page.with_suffix(".bib")
+    for bib in [own, *sorted(b for b in page.parent.glob("*.bib") if b != own)]:
+        lines = bib_entry_lines(bib, cache)
+        line = lines.get(key) or lines.get(ident)
+        if line:
+            try:
+                return bib.relative_to(app.srcdir).as_posix(), line
+            except ValueError:  # pragma: no cover
+                return str(bib), line
+    return None
+
+
 def completeness_report(app: Sphinx, book: Book) -> None:
     """What a book of abstracts should have and this one has not yet (printed; warnings with
-    ``-t final``, so ``make pdf FINAL=1`` fails)."""
+    ``-t final``, so ``make pdf FINAL=1`` fails), each at the line to change: a talk's title,
+    a reference's .bib entry, a slot of the schedule."""
     domain = book.ctx.domain
+    schedule = book.schedule
     missing: list[WorkshopError] = []
+    bib_cache: dict[Path, dict[str, int]] = {}
 
-    def add(message: str, file: str) -> None:
-        missing.append(WorkshopError(message, file, 1, Problem.UNFINISHED))
+    def add(message: str, file: str, line: int | None) -> None:
+        missing.append(WorkshopError(message, file, line or 1, Problem.UNFINISHED))
 
     for tid in book.numbers:
         docname, meta = domain.talks[tid]
         file = source_name(app, docname)
         doctree = app.env.get_doctree(docname)
         section = next(iter(doctree.findall(nodes.section)), None)
+        title_line = section.line if section is not None else None
+        title = section[0].astext() if section is not None and len(section) else ""
+        if PLACEHOLDER_TITLE.search(title):
+            add(f"the title '{title}' says it is not the title yet: write the talk's title there",
+                file, title_line)  # fmt: skip
         if section is not None and abstract_words(section) < MIN_ABSTRACT_WORDS:
             add(
                 f"no abstract yet (fewer than {MIN_ABSTRACT_WORDS} words under the title): write it there",
                 file,
+                title_line,
             )
+        if schedule is not None and not (
+            schedule.slot_of(tid) or schedule.session_of(tid) or schedule.spotlight_of(tid)
+        ):
+            where = f"posters: [{tid}, …] of a poster session" if meta.is_poster else f"a slot 'talk: {tid}'"
+            add(f"'{tid}' is not in the programme (the book lists it as '{NOT_SCHEDULED}'): give it "
+                f"{where} in {schedule.file}", file, title_line)  # fmt: skip
         for author in meta.authors:
             if not author.affiliations:
-                add(f"author '{author.name}' has no affiliation: add 'affiliation:' under the name", file)
+                add(f"author '{author.name}' has no affiliation: add 'affiliation:' under the name", file,
+                    title_line)  # fmt: skip
         for sid in meta.speakers if not meta.authors else ():
             speaker = domain.speakers.get(sid)
             if speaker and not speaker[1].affiliation:
                 add(f"speaker '{sid}' has no affiliation: add 'affiliation:' to its front matter",
-                    source_name(app, speaker[0]))  # fmt: skip
+                    source_name(app, speaker[0]), 1)  # fmt: skip
         for footnote in doctree.findall(nodes.footnote):
-            key = footnote["ids"][0].removeprefix("footcite-") if footnote["ids"] else ""
+            ident = footnote["ids"][0] if footnote["ids"] else ""
+            if not ident.startswith("footcite-"):
+                continue
             links = " ".join(r.get("refuri", "") for r in footnote.findall(nodes.reference))
-            if (
-                footnote["ids"]
-                and footnote["ids"][0].startswith("footcite-")
-                and not IDENTIFIED.search(links)
-            ):
+            if not IDENTIFIED.search(links):
+                key = ident.removeprefix("footcite-")
+                place = reference_place(app, docname, key, ident, bib_cache) or (file, title_line)
                 hint = "add doi = {…} or eprint = {…} to its entry"
-                add(f"reference '{key}' has no DOI or arXiv id: {hint}", file)
+                add(f"reference '{key}' has no DOI or arXiv id: {hint}", *place)
+    for slot in schedule.slots() if schedule is not None else ():
+        when = f"{format_date(slot.date)}, {slot.time_range}"
+        if slot.kind == "talk" and not slot.talk:
+            add(f"the talk slot '{slot.title}' ({when}) names no contribution: give it 'talk: <id>' "
+                "once the talk is known", schedule.file, slot.line)  # fmt: skip
+        if slot.posters is not None and not slot.posters:
+            add(f"the poster session '{slot.title}' ({when}) lists no posters (the book says "
+                f"'{POSTERS_LATER}'): list them, posters: [<id>, …]", schedule.file, slot.line)  # fmt: skip
+        if slot.spotlights is not None and not slot.spotlights:
+            add(f"the spotlight slot '{slot.title}' ({when}) lists no spotlights (the book says "
+                f"'{SPOTLIGHTS_LATER}'): list them, spotlights: [<id>, …]",
+                schedule.file, slot.line)  # fmt: skip
     final = app.tags.has("final")
     if not missing:
-        logger.info("Completeness: every talk has its abstract, affiliations and reference ids.")
+        logger.info("Completeness: every talk has its title, abstract, slot, affiliations and reference ids.")
         return
     logger.info(f"Completeness: {len(missing)} item(s) missing from the book of abstracts:")
     for problem in missing:
         if final:
             report(problem)
-        else:
-            logger.info(f"  - {problem.message} ({problem.file})")  # not 'file: …': that is a warning
+        else:  # not 'file:line: …': that reads as a warning
+            logger.info(f"  - {problem.message} ({problem.file}, line {problem.line})")
     if not final:
         logger.info("(make pdf FINAL=1 fails while any of these is missing)")
 

@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
 from .booklayout import setup_booklayout
+from .contribution_nodes import talk_order
 from .model import Schedule, format_date_range
 from .names import index_name
 from .nodes import author_index, proceedings_link
@@ -52,6 +53,12 @@ LOGO = r"""{\setlength{\unitlength}{0.9mm}\begin{picture}(58,52)
 def tex(text: str) -> str:
     """Escaped for LaTeX, with typographic apostrophes (LoRAINNe’24, not a typewriter quote)."""
     return escape(text.replace("'", "\u2019"), "xelatex")
+
+
+def pdf_text(text: str) -> str:
+    """For PDF strings (Info and XMP): escaped as for the page, but hyphens as hyphens (hyperxmp
+    drops Sphinx's \\sphinxhyphen: 'LOwRank'); hyperref makes the string (\\pdfstringdef)."""
+    return tex(text).replace(r"\sphinxhyphen{}", "-")
 
 
 def date_span(schedule: Schedule | None) -> str:
@@ -104,14 +111,13 @@ def cover(config, schedule: Schedule | None, draft: bool) -> str:
 def metadata(config, schedule: Schedule | None, draft: bool) -> str:
     """PDF Info and XMP (hyperxmp): title, organizers as authors, subject, keywords, language."""
 
-    pdf = tex  # hyperref turns the escaped text into PDF strings (\pdfstringdef)
+    pdf = pdf_text
 
     title = book_title(config) + (" (Draft)" if draft else "")
     subject = " ".join(filter(None, [config.workshop_book_title, "of the", config.workshop_series_words,
                                      config.workshop_full_name or config.project]))  # fmt: skip
     if schedule is not None:
         subject += f", {schedule.venue}, {date_span(schedule)}"
-    keywords = ", ".join([config.workshop_acronym or config.project, *config.workshop_pdf_keywords])
     authors = ", ".join(config.workshop_organizers) or config.author
     return "\n".join([
         r"\usepackage{hyperxmp}\workshopxmponfirstpage",
@@ -119,16 +125,59 @@ def metadata(config, schedule: Schedule | None, draft: bool) -> str:
         rf"  pdftitle={{{pdf(title)}}},",
         rf"  pdfauthor={{{pdf(authors)}}},",
         rf"  pdfsubject={{{pdf(subject)}}},",
-        rf"  pdfkeywords={{{pdf(keywords)}}},",
         rf"  pdflang={{{config.language or 'en'}}},",
-        rf"  pdfpubstatus={{{'Draft' if draft else 'Final'}}},",
+        # JAV (NISO RP-8-2008): the book as published is the Version of Record; a draft is the
+        # Author's Original, and its XMP rendition class says 'draft'
+        rf"  pdfpubstatus={{{'AO' if draft else 'VoR'}}},",
+        rf"  pdfrendition={{{'draft' if draft else 'default'}}},",
         r"  bookmarksdepth=1, bookmarksopen=true, bookmarksopenlevel=0, pdfdisplaydoctitle=true,",
         r"}",
         r"\AtBeginDocument{%",
-        rf"  \workshopdocinfo{{Author}}{{{pdf(authors)}}}\workshopdocinfo{{Subject}}{{{pdf(subject)}}}%",
-        rf"  \workshopdocinfo{{Keywords}}{{{pdf(keywords)}}}}}",
+        rf"  \workshopdocinfo{{Author}}{{{pdf(authors)}}}\workshopdocinfo{{Subject}}{{{pdf(subject)}}}}}",
         "",
     ])  # fmt: skip
+
+
+MAX_KEYWORDS = 30  # a conference's book: its most frequent keywords, not thousands
+
+
+def book_keywords(config, talks: list[tuple[str, ...]]) -> list[str]:
+    """The PDF's keywords: ``workshop_pdf_keywords`` when set, else the full name and the
+    contributions' own keywords (front matter), the most frequent first, each once (any case);
+    the acronym first in both."""
+    head = [config.workshop_acronym or config.project]
+    if config.workshop_pdf_keywords:
+        return head + list(config.workshop_pdf_keywords)
+    if config.workshop_full_name:
+        head.append(config.workshop_full_name)
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for keywords in talks:
+        for keyword in dict.fromkeys(k.strip() for k in keywords if k.strip()):
+            key = keyword.casefold()
+            counts[key] = counts.get(key, 0) + 1
+            shown.setdefault(key, keyword)
+    ranked = sorted(counts, key=lambda k: -counts[k])  # stable: first seen first among equals
+    return head + [shown[k] for k in ranked[:MAX_KEYWORDS]]
+
+
+def late_metadata(app: Sphinx, env) -> None:
+    """env-updated (every page read, nothing written yet): the keywords from the contributions'
+    front matter, and the rights (``copyright``, its ``{year}`` filled by now), into the book's
+    preamble. The LaTeX builder copies its context for each document it writes, after this."""
+    if app.builder.name != "latex" or not app.tags.has("proceedings"):
+        return
+    ctx = ResolveContext(app, app.config.root_doc)
+    domain = ctx.domain
+    order = talk_order(ctx, ctx.schedule())
+    keywords = ", ".join(book_keywords(app.config, [tuple(domain.talks[t][1].keywords) for t in order]))
+    lines = [rf"\hypersetup{{pdfkeywords={{{pdf_text(keywords)}}}}}"]
+    info = rf"\workshopdocinfo{{Keywords}}{{{pdf_text(keywords)}}}"
+    if app.config.copyright:
+        rights = f"© {app.config.copyright}"
+        lines.append(rf"\hypersetup{{pdfcopyright={{{pdf_text(rights)}}}}}")
+    lines.append(rf"\AtBeginDocument{{{info}}}")
+    app.builder.context["preamble"] = app.builder.context.get("preamble", "") + "\n".join(lines) + "\n"
 
 
 def configure_latex(app: Sphinx, config) -> None:
@@ -140,7 +189,11 @@ def configure_latex(app: Sphinx, config) -> None:
     elements.setdefault("maketitle", cover(config, schedule, draft))
     elements.setdefault("fncychap", "")
     elements.setdefault("extraclassoptions", "twoside,openright")
-    elements.setdefault("tableofcontents", r"\tableofcontents\cleardoublepage\pagenumbering{arabic}")
+    # the outline's 'Contents' points at the contents page (a bookmark on the page it opens)
+    elements.setdefault(
+        "tableofcontents",
+        r"\pdfbookmark[0]{\contentsname}{workshop-contents}\tableofcontents\cleardoublepage\pagenumbering{arabic}",
+    )
     preamble = PREAMBLE + metadata(config, schedule, draft)
     if draft:
         preamble += DRAFT_MARK
@@ -271,8 +324,20 @@ def copy_proceedings(app: Sphinx, exception: Exception | None) -> None:
         shutil.copyfile(pdf, Path(app.outdir) / pdf.name)
 
 
+LATEX_EPILOG = "The book's LaTeX is in %(outdir)s: `make pdf` typesets it (workshop.latexrun)."
+
+
+def latex_epilog(app: Sphinx) -> None:
+    """builder-inited: Sphinx's closing hint ('Run make in that directory… make latexpdf') names
+    targets this project has not; say what does typeset the book."""
+    if app.builder.name == "latex":
+        app.builder.epilog = LATEX_EPILOG
+
+
 def setup_proceedings(app: Sphinx) -> None:
     app.connect("config-inited", configure_latex)
+    app.connect("builder-inited", latex_epilog)
+    app.connect("env-updated", late_metadata)
     app.connect("build-finished", copy_proceedings)
     app.connect("build-finished", note_book_name)
     app.connect("html-page-context", proceedings_banner)
