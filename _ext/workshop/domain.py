@@ -20,7 +20,7 @@ from .model import BoardClaim, Schedule
 class WorkshopDomain(Domain):
     name = "workshop"
     label = "Workshop"
-    data_version = 5
+    data_version = 6
     initial_data: dict[str, Any] = {
         "talks": {},  # talk id -> (docname, TalkMeta)
         "speakers": {},  # speaker id -> (docname, SpeakerMeta)
@@ -29,6 +29,7 @@ class WorkshopDomain(Domain):
         "talk_list_docs": set(),  # documents whose toctree lists every talk
         "texts": {},  # docname -> (title, abstract or first paragraph), as plain text
         "digests": {},  # token -> (hash, related tokens): what placeholders showed at the last build
+        "doc_ids": {},  # docname -> [("talks" | "speakers", id)]: clear_doc without a scan of every page
     }
 
     # -- state ---------------------------------------------------------------------------
@@ -60,16 +61,26 @@ class WorkshopDomain(Domain):
         return claims
 
     def boards(self, schedule: Schedule | None) -> dict[str, int]:
-        """Every scheduled poster's board number (model.poster_boards, from the pages' claims)."""
+        """Every scheduled poster's board number (model.poster_boards, from the pages' claims).
+        Kept until a page is added, cleared or merged: every page written asks, and computing it
+        walks every poster (at 5,000 contributions, quadratic without the cache)."""
         if schedule is None:
             return {}
-        return schedule.boards({t: m.board for t, (_d, m) in self.talks.items() if m.board is not None})
+        cached = self.__dict__.get("_boards")
+        if cached is not None and cached[0] is schedule:
+            return cached[1]
+        boards = schedule.boards({t: m.board for t, (_d, m) in self.talks.items() if m.board is not None})
+        self._boards = (schedule, boards)
+        return boards
 
     def add_talk(self, docname: str, meta: TalkMeta) -> None:
         self.talks[meta.id] = (docname, meta)
+        self.data["doc_ids"].setdefault(docname, []).append(("talks", meta.id))
+        self._boards = None
 
     def add_speaker(self, docname: str, meta: SpeakerMeta) -> None:
         self.speakers[meta.id] = (docname, meta)
+        self.data["doc_ids"].setdefault(docname, []).append(("speakers", meta.id))
 
     def note_schedule(self, docname: str, path: str) -> None:
         self.data["schedule_docs"].setdefault(docname, [])
@@ -92,10 +103,11 @@ class WorkshopDomain(Domain):
         return self.env.titles.get(docname)
 
     def clear_doc(self, docname: str) -> None:
-        for key in ("talks", "speakers"):
-            for item_id, (doc, _meta) in list(self.data[key].items()):
-                if doc == docname:
-                    del self.data[key][item_id]
+        for key, item_id in self.data["doc_ids"].pop(docname, []):
+            entry = self.data[key].get(item_id)
+            if entry is not None and entry[0] == docname:
+                del self.data[key][item_id]
+        self._boards = None
         self.data["schedule_docs"].pop(docname, None)
         self.data["texts"].pop(docname, None)
         self.data["late_docs"].pop(docname, None)
@@ -107,6 +119,10 @@ class WorkshopDomain(Domain):
             for item_id, (doc, meta) in otherdata[key].items():
                 if doc in docnames:
                     self.data[key][item_id] = (doc, meta)
+        for doc, ids in otherdata["doc_ids"].items():
+            if doc in docnames:
+                self.data["doc_ids"][doc] = list(ids)
+        self._boards = None
         for doc, text in otherdata["texts"].items():
             if doc in docnames:
                 self.data["texts"][doc] = text
