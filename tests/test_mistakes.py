@@ -44,6 +44,7 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     "tab-indented paragraph": ({"abstracts/m-tabbed.md": talk("Text.\n\n\tA paragraph after a tab.")}, "abstracts/m-tabbed.md", 10, "remove the indentation (or fence real code with ```)"),
     "newcommand": ({"abstracts/m-newcommand.md": talk("Let $\\newcommand{\\R}{x} y$.")}, "abstracts/m-newcommand.md", 8, "'\\newcommand' is not allowed in math"),
     "math command misspelt": ({"abstracts/m-alpah.md": talk("Let $\\alpah$ be.")}, "abstracts/m-alpah.md", 8, "did you mean '\\alpha'?"),
+    "eps abbreviated": ({"abstracts/m-eps.md": talk("Let $\\eps > 0$.")}, "abstracts/m-eps.md", 8, "'\\eps' is not allowed in math (write \\epsilon or \\varepsilon)"),
     "href in math": ({"abstracts/m-href.md": talk("Let $\\href{https://x.org}{y}$.")}, "abstracts/m-href.md", 8, "'\\href' is not allowed in math"),
     "left without right": ({"abstracts/m-left.md": talk("Let $\\left( a$.")}, "abstracts/m-left.md", 8, "'\\left' has no matching '\\right'"),
     # title and structure
@@ -66,14 +67,19 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     "link to a file": ({"abstracts/m-filelink.md": talk("[conf](../conf.py)")}, "abstracts/m-filelink.md", 8, "a link to the file '../conf.py' is not allowed"),
     "image of another file": ({"abstracts/m-img.md": talk("![x](../speakers/ada.md)")}, "abstracts/m-img.md", 8, "is not one of your files"),
     "image missing": ({"abstracts/m-imgmissing.md": talk("![x](m-imgmissing-plot.png)")}, "abstracts/m-imgmissing.md", 8, "does not exist"),
-    "image that is not a PNG": ({"abstracts/m-imgfake.md": talk("![x](m-imgfake-plot.png)"), "abstracts/m-imgfake-plot.png": b"GIF89a not a png"}, "abstracts/m-imgfake.md", 8, "is not a PNG file"),
+    "image that is not a PNG": ({"abstracts/m-imgfake.md": talk("![x](m-imgfake-plot.png)"), "abstracts/m-imgfake-plot.png": b"GIF89a not a png"}, "abstracts/m-imgfake.md", 8, "is a GIF file: convert it to PNG or JPEG"),
+    "JPEG named .png": ({"abstracts/m-imgjpeg.md": talk("![x](m-imgjpeg-plot.png)"), "abstracts/m-imgjpeg-plot.png": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"}, "abstracts/m-imgjpeg.md", 8, "is a JPEG file, not PNG: name it abstracts/m-imgjpeg-plot.jpg"),
+    "image of no known format": ({"abstracts/m-imgjunk.md": talk("![x](m-imgjunk-plot.jpg)"), "abstracts/m-imgjunk-plot.jpg": b"just some text"}, "abstracts/m-imgjunk.md", 8, "is not a JPEG file (its content says otherwise): save it as PNG or JPEG"),
     "image name in capitals": ({"abstracts/m-imgname.md": talk("![x](m-imgname-Plot.png)"), "abstracts/m-imgname-Plot.png": PNG}, "abstracts/m-imgname.md", 8, "must be lower-case letters"),
     # front matter
     "misspelt key": ({"abstracts/m-keywrods.md": talk(front="speakers: [ada]\nkeywrods: [x]\n")}, "abstracts/m-keywrods.md", 3, "did you mean 'keywords'?"),
     "no speakers": ({"abstracts/m-nospeakers.md": talk(front="speakers: []\n")}, "abstracts/m-nospeakers.md", 2, "'speakers' is empty"),
     "unknown speaker": ({"abstracts/m-unknownspeaker.md": talk(front="speakers: [adaa]\n")}, "abstracts/m-unknownspeaker.md", 2, "unknown speaker 'adaa' (did you mean 'ada'?)"),
     "front matter never closed": ({"abstracts/m-unclosed.md": "---\nspeakers: [ada]\n\n# A talk\n\nText.\n"}, "abstracts/m-unclosed.md", 1, "is never closed"),
-    "tab in front matter": ({"abstracts/m-tab.md": talk(front="speakers: [ada]\n\tkeywords: [x]\n")}, "abstracts/m-tab.md", 3, "YAML syntax error"),
+    "tab in front matter": ({"abstracts/m-tab.md": talk(front="speakers: [ada]\n\tkeywords: [x]\n")}, "abstracts/m-tab.md", 3, "indent with spaces, not tabs"),
+    "type given as a list": ({"abstracts/m-typelist.md": talk(front="speakers: [ada]\ntype: [poster]\nposter: m-typelist.pdf\n")}, "abstracts/m-typelist.md", 3, "'type' must be a single value"),
+    "misspelt key on a poster": ({"abstracts/m-pkeywrods.md": talk(front="type: poster\nspeakers: [ada]\nkeywrods: [x]\n")}, "abstracts/m-pkeywrods.md", 4, "unknown key 'keywrods' in a poster's front matter"),
+    "placeholder keyword on a poster": ({"abstracts/m-pphkeyword.md": talk(front=f"type: poster\nspeakers: [ada]\nkeywords: [{PLACEHOLDER_KEYWORDS[0]}]\n")}, "abstracts/m-pphkeyword.md", 4, "write your poster's keywords"),
     "myst key": ({"abstracts/m-myst.md": talk(front="speakers: [ada]\nmyst:\n  html_meta:\n    description: x\n")}, "abstracts/m-myst.md", 3, "the 'myst' key is not allowed"),
     "YAML alias": ({"abstracts/m-alias.md": talk(front="speakers: &s [ada]\nkeywords: *s\n")}, "abstracts/m-alias.md", 2, "YAML anchors and aliases"),
     "affiliation split in two": ({"abstracts/m-aff.md": talk(front="speakers: [ada]\nauthors:\n  - name: Ada Lovelace\n    affiliations: [Université de Lorraine, Nancy]\n")}, "abstracts/m-aff.md", 5, "affiliation 'Nancy' looks like a place"),
@@ -121,6 +127,21 @@ def project(tmp_path_factory) -> dict[str, list[str]]:
         "check": [str(p) for p in check_project(root)],
         "tracebacks": [first.output.count("Traceback") + second.output.count("Traceback")],
     }
+
+
+# A mistake gives its own message, and not these knock-on ones: (file, what must not be said).
+NO_KNOCK_ON = {
+    "type given as a list": ("abstracts/m-typelist.md", "is for posters"),
+    "escaped dollars": ("abstracts/m-pairing.md", "looks like text"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NO_KNOCK_ON))
+def test_no_knock_on_message(project, case):
+    file, message = NO_KNOCK_ON[case]
+    for run in ("build", "check"):
+        said = [out for out in project[run] if file in out and message in out]
+        assert not said, said
 
 
 def test_the_suite_is_large_enough():

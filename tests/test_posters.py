@@ -401,6 +401,7 @@ def test_new_abstract_writes_a_poster_page_that_builds_once_filled(tmp_path):
     text = (root / "abstracts/jane-roe.md").read_text()
     assert [p.name for p in written] == ["jane-roe.md", "jane-roe.bib", "jane-roe.md"]
     assert text.startswith("---\ntype: poster\n") and "# poster: jane-roe-poster.pdf" in text
+    assert (root / "abstracts/jane-roe.bib").read_text().startswith("% References of the poster abstracts/")
     unfinished = [str(p) for p in check_project(root)]
     assert any(
         p.startswith("abstracts/jane-roe.md:") and "title is still the template's" in p for p in unfinished

@@ -181,6 +181,20 @@ def test_check_dollars_finds_any_dollar_left_in_text():
     assert time.perf_counter() - start < 1
 
 
+@pytest.mark.parametrize(
+    ("tex", "hint"),
+    [
+        ("\\eps", "(write \\epsilon or \\varepsilon)"),
+        ("\\lam x", "(did you mean '\\lambda'?)"),
+        ("\\vphant{x}", "(did you mean '\\vphantom'?)"),
+        ("\\qzx", ""),
+    ],
+)
+def test_abbreviated_commands_get_a_suggestion(tex, hint):
+    ((_line, message),) = check_math(tex)
+    assert message.endswith("is not allowed in math" + (f" {hint}" if hint else ""))
+
+
 @pytest.mark.parametrize("tex", ["5 per run and ", "W + AB^\\top where the ", "x of rank r"])
 def test_inline_math_that_reads_like_prose(tex):
     assert "looks like text between two dollar signs" in check_inline_prose(tex)

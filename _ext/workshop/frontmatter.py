@@ -80,6 +80,7 @@ class FrontMatter:
 
 # str.splitlines (read_topmatter) breaks lines at these; Markdown and YAML line numbers do not.
 _SPLITLINES_ONLY_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+TAB_MESSAGE = "a tab in the front matter: indent with spaces, not tabs (YAML does not read tabs)"
 NOT_CLOSED = "the front matter opened on line {start} is never closed: add a line '---' after it"
 
 
@@ -230,6 +231,8 @@ class _Reader:
         try:
             data = sourceyaml.parse(found.text, self.file, line_offset=first_line - 1)
         except WorkshopError as err:
+            if "'\\t'" in err.message:  # YAML's "found character '\t' that cannot start any token"
+                err = WorkshopError(TAB_MESSAGE, err.file, err.line, err.subtype)
             self.problems.append(err)
             return None
         if data is None:
@@ -376,11 +379,13 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
     data = reader.front_matter(text)
     if data is None:
         return TalkMeta(page_id, (), (), ()), reader.problems
-    reader.unknown_keys(data, TALK_KEYS, "a talk's front matter")
+    kind = _contribution_type(reader, data)
+    what = "poster" if kind == "poster" else "talk"
+    reader.unknown_keys(data, TALK_KEYS, f"a {what}'s front matter")
     speakers = reader.strings(data, "speakers")
     if not speakers and "speakers" not in data:
         reader.add(
-            "the talk has no 'speakers': list the speaker ids (speakers/<id>.md)", data.line, Problem.KEY
+            f"the {what} has no 'speakers': list the speaker ids (speakers/<id>.md)", data.line, Problem.KEY
         )
     elif not speakers and isinstance(data.get("speakers"), LocSeq | type(None)):
         reader.add("'speakers' is empty: list at least one speaker id", data.line_of("speakers"), Problem.KEY)
@@ -415,7 +420,6 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
             reader.add(f"speaker '{speaker}' is listed twice", speaker.line, Problem.DUPLICATE)
         seen.add(str(speaker))
     keywords = tuple(str(k) for k in reader.strings(data, "keywords"))
-    kind = _contribution_type(reader, data)
     board = _board(reader, data) if kind == "poster" else None
     poster = reader.string(data, "poster") if kind == "poster" else None
     if kind == "talk":  # None: an unknown type, reported once
@@ -442,11 +446,12 @@ def _contribution_type(reader: _Reader, data: LocMap) -> str | None:
     """'talk' (the default) or 'poster'; None for anything else (reported; read as a talk)."""
     value = reader.string(data, "type")
     if value is None:
-        if "type" in data and isinstance(data.get("type"), LocStr | type(None)):
+        if "type" not in data:
+            return "talk"
+        if isinstance(data.get("type"), LocStr | type(None)):
             reader.add("'type' is empty: write 'type: talk' or 'type: poster'", data.line_of("type"),
                        Problem.KEY)  # fmt: skip
-            return None
-        return "talk"
+        return None  # refused (a list, a mapping, an unprintable value): reported once, above
     if value.casefold() in CONTRIBUTION_TYPES:
         return value.casefold()
     hint = did_you_mean(value.casefold(), CONTRIBUTION_TYPES) or " (write 'type: talk' or 'type: poster')"

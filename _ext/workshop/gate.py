@@ -35,6 +35,7 @@ from .content import check_size, link_on_path
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
 from .frontmatter import front_matter_span
+from .links import exclude_patterns_for_links, link_problems, subfolder_files
 from .pages import source_name
 from .texcheck import check_dollars
 
@@ -202,6 +203,22 @@ class _Guard:
         return footcite
 
 
+LONE_DOLLARS = "workshop-lone-dollars"
+
+
+def _note_lone_dollars(state) -> None:
+    """A core rule, after the inline rules (dollarmath took every pair of '$' it could) and before
+    text_join (which merges an escape, '\\$', into the text around it): a '$' still in a text
+    token is math left open, or a dollar sign not escaped."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        line = token.map[0] if token.map else 1  # MyST's token lines count from 1 here
+        for child in token.children or []:
+            if child.type == "text" and "$" in child.content:
+                state.env.setdefault(LONE_DOLLARS, []).append((line, child.content))
+
+
 class GatedRenderer(SphinxRenderer):
     """MyST's renderer for a contributor page: no reStructuredText island, located comments."""
 
@@ -218,18 +235,6 @@ class GatedRenderer(SphinxRenderer):
         super().render_hardbreak(token)
         for node in self.current_node[-2:]:
             node[HARD_BREAK] = True
-
-    def render_text(self, token) -> None:
-        """A '$' MyST's dollarmath did not pair is math left open (or a dollar sign unescaped).
-        Escapes are their own tokens here (``text_join`` is off), so '\\$' is not one."""
-        super().render_text(token)
-        if message := check_dollars(token.content):
-            rules: PageRules = self.document["workshop-rules"]
-            rules.add(message, node_line(self.current_node), Problem.MATH, needle=token.content)
-
-    def render_text_special(self, token) -> None:
-        """An escape ('\\$', '\\*') or an entity: the character it stands for, as text."""
-        super().render_text(token)
 
     def render_code_block(self, token) -> None:
         """Markdown makes a block indented by 4 spaces or a tab into code: on a contributor page
@@ -269,12 +274,15 @@ class WorkshopMarkdownParser(MystParser):
         # As MystParser.parse, with the front matter hidden (so no file-level `myst:` settings)
         # and the gated renderer.
         parser = create_md_parser(env.myst_config, GatedRenderer)
-        parser.disable("text_join")  # escapes stay tokens of their own: '\\$' is no lone '$'
+        parser.core.ruler.before("text_join", "workshop_lone_dollars", _note_lone_dollars)
         parser.options["document"] = document
         document["workshop-rules"] = rules
         try:
             with _Guard(env, rules):
-                parser.render(blank_front_matter(inputstring, fm_end))
+                tokens_env: dict = {}
+                parser.render(blank_front_matter(inputstring, fm_end), tokens_env)
+                for line, text in tokens_env.get(LONE_DOLLARS, []):
+                    rules.add(check_dollars(text), line, Problem.MATH, needle=text)
         except RecursionError:  # markdown-it builds its tree recursively: e.g. 10,000 nested '*'
             document.children.clear()
             parser.render("")  # an empty page, so that MyST's transforms find their settings
@@ -374,6 +382,8 @@ def exclude_subfolder_pages(app: Sphinx, config) -> None:
     """config-inited: only <folder>/<id>.md is a contributor page; nothing deeper is built."""
     for folder in (config.workshop_talks_dir, config.workshop_speakers_dir):
         config.exclude_patterns.append(f"{folder}/*/**")
+    folders = [config.workshop_talks_dir, config.workshop_speakers_dir]
+    config.exclude_patterns += exclude_patterns_for_links(Path(app.srcdir), folders)  # never walked
 
 
 def report_subfolder_pages(app: Sphinx, env, docnames: list[str]) -> None:
@@ -381,13 +391,15 @@ def report_subfolder_pages(app: Sphinx, env, docnames: list[str]) -> None:
     srcdir = Path(app.srcdir)
     problems = []
     for folder in (app.config.workshop_talks_dir, app.config.workshop_speakers_dir):
-        for path in sorted((srcdir / folder).glob("*/**/*")):
+        for path in subfolder_files(srcdir, folder):  # links are not followed: reported below
             if path.suffix in app.config.source_suffix:
                 rel = path.relative_to(srcdir).as_posix()
                 page = rel.removeprefix(folder + "/").split("/")[0]
                 problems.append(WorkshopError(
                     f"pages in {folder}/{page}/ are not built: write the text in {folder}/{page}.md "
                     f"(the folder is for your images)", rel, 1, Problem.FILE))  # fmt: skip
+    folders = [app.config.workshop_talks_dir, app.config.workshop_speakers_dir]
+    problems += link_problems(srcdir, folders, app.config.source_suffix)
     report_all(problems)
 
 

@@ -61,6 +61,36 @@ def _dimensions(data: bytes, kind: str) -> tuple[int, int] | None:
     return None
 
 
+# What a file's first bytes say it is: to name the format in the message, and the fix.
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"%PDF-", "PDF"),
+    (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"<svg", "SVG"), (b"<?xml", "SVG or XML"),
+)  # fmt: skip
+
+
+def sniff(head: bytes) -> str | None:
+    """The format the file's first bytes say, or None."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"avif"):
+        return "AVIF" if head[8:12] == b"avif" else "HEIC"
+    stripped = head.lstrip()
+    return next((name for magic, name in SIGNATURES if stripped.startswith(magic)), None)
+
+
+def _wrong_content(rel: str, expected: str, head: bytes) -> str:
+    found = sniff(head)
+    stem = posixpath.splitext(rel)[0]
+    if found == expected:
+        return f"image '{rel}' is a damaged {found} file (no size in its header): save it again"
+    if found == "PNG" or (found == "JPEG" and expected == "PNG"):
+        suffix = ".png" if found == "PNG" else ".jpg"
+        return f"image '{rel}' is a {found} file, not {expected}: name it {stem}{suffix}"
+    if found:
+        return f"image '{rel}' is a {found} file: convert it to PNG or JPEG ({stem}.png or {stem}.jpg)"
+    return f"image '{rel}' is not a {expected} file (its content says otherwise): save it as PNG or JPEG"
+
+
 def image_file_problem(root: Path, rel: str) -> str | None:
     """Why the file ``rel`` (relative to ``root``) may not be published as a contributor image."""
     path = root / rel
@@ -76,8 +106,7 @@ def image_file_problem(root: Path, rel: str) -> str | None:
         head = handle.read(65_536)
     dims = _dimensions(head, kind) if kind else None
     if dims is None:
-        expected = kind.upper() if kind else "PNG or JPEG"
-        return f"image '{rel}' is not a {expected} file (its content says otherwise)"
+        return _wrong_content(rel, kind.upper() if kind else "PNG or JPEG", head)
     if max(dims) > MAX_IMAGE_SIDE or min(dims) < 1:
         return f"image '{rel}' is {dims[0]}x{dims[1]} pixels: at most {MAX_IMAGE_SIDE} on a side"
     return None

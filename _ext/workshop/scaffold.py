@@ -65,7 +65,7 @@ keywords: [{keywords}]
 """
 
 BIB_TEMPLATE = """\
-% References of the talk abstracts/{talk}.md, cited there with {{footcite}}`key`.
+% References of the {what} abstracts/{talk}.md, cited there with {{footcite}}`key`.
 % Give each entry a DOI (doi = {{...}}) or an arXiv id (eprint = {{...}}, archiveprefix = {{arXiv}}).
 """
 
@@ -109,10 +109,12 @@ def check_placeholders(text: str, file: str) -> list[WorkshopError]:
         except WorkshopError:
             data = None
         if isinstance(data, LocMap):
+            kind = data.get("type")
+            what = "poster" if isinstance(kind, LocStr) and kind.strip().casefold() == "poster" else "talk"
             for value in _values(data, "keywords"):
                 if value.strip().casefold() in PLACEHOLDER_KEYWORDS:
                     add(
-                        f"keyword '{value}' is the template's placeholder: write your talk's keywords",
+                        f"keyword '{value}' is the template's placeholder: write your {what}'s keywords",
                         value.line,
                     )
             owners = [data] + [a for a in data.get("authors") or [] if isinstance(a, LocMap)]
@@ -203,7 +205,7 @@ def new_abstract(
     talk_md.write_text(
         template.format(speaker=speaker, name=name, talk=talk, limit=word_limit, **PLACEHOLDERS), "utf-8"
     )
-    talk_bib.write_text(BIB_TEMPLATE.format(talk=talk), "utf-8")
+    talk_bib.write_text(BIB_TEMPLATE.format(talk=talk, what=kind), "utf-8")
     written += [talk_md, talk_bib]
     speaker_md = root / speakers_dir / f"{speaker}.md"
     if not speaker_md.exists():

@@ -235,6 +235,8 @@ HINTS: dict[str, str] = {
     "cancel": "\\not or words",
     "mathds": "\\mathbb{…}",
     "dfrac": "\\frac",
+    "eps": "\\epsilon or \\varepsilon",
+    "vareps": "\\varepsilon",
 }
 
 # -- Scanner ---------------------------------------------------------------------------------
@@ -272,7 +274,16 @@ def suggestion(name: str) -> str:
     if len(name) > 40:
         return ""
     close = difflib.get_close_matches(name, MATH_VOCABULARY, n=1, cutoff=0.7)
-    return f" (did you mean '\\{close[0]}'?)" if close else ""
+    if close:
+        return f" (did you mean '\\{close[0]}'?)"
+    # An abbreviation (\lam, \vphi): the names it starts, or that start with it after 'var'
+    longer = sorted(
+        known for known in MATH_VOCABULARY
+        if len(name) >= 3 and (known.startswith(name) or known.startswith("var" + name))
+    )  # fmt: skip
+    if 0 < len(longer) <= 3:
+        return " (did you mean " + " or ".join(f"'\\{known}'" for known in longer) + "?)"
+    return ""
 
 
 def unicode_hint(char: str) -> str:
