@@ -9,7 +9,9 @@ opening or on events (``/OpenAction``, ``/AA``), embedded files and media (``/Em
 cannot be looked into). Names are compared after decoding their ``#xx``
 escapes (``/J#61vaScript`` is ``/JavaScript``), in the file and in its Flate-compressed streams
 (where object streams hide dictionaries), so that neither spelling nor compression hides them.
-A poster needs none of these.
+Streams in encodings this check does not decode (LZW, ASCII85, ASCIIHex, run-length, Crypt) are
+refused too, and so is a file whose streams inflate past the bound or that has too many streams:
+what was not looked into is not published. A poster needs none of these.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .content import link_on_path
 MAX_PDF_BYTES = 20_000_000
 # Decompressed bytes scanned per file: bounded work whatever the streams claim (a "zip bomb").
 MAX_INFLATED_BYTES = 100_000_000
+MAX_STREAMS = 50_000  # a poster has hundreds; each is tried as Flate once
+INFLATE_PIECE = 16_384  # compressed bytes per step: at most ~17 MB out of one step
 REFUSED_NAMES = {
     "JS": "JavaScript",
     "JavaScript": "JavaScript",
@@ -39,7 +43,19 @@ REFUSED_NAMES = {
     "RichMedia": "embedded media",
     "XFA": "an XFA form (it can hold scripts)",
     "Encrypt": "encryption (what it hides cannot be checked)",
+    # encodings whose content this check does not read: a dictionary could hide in them
+    "LZWDecode": "an LZW-encoded stream (its content cannot be checked)",
+    "ASCII85Decode": "an ASCII85-encoded stream (its content cannot be checked)",
+    "ASCIIHexDecode": "a hex-encoded stream (its content cannot be checked)",
+    "RunLengthDecode": "a run-length-encoded stream (its content cannot be checked)",
+    "Crypt": "an encrypted stream (its content cannot be checked)",
 }
+
+
+class _Unchecked(Exception):
+    """The file could not be looked into within the bounds: it is refused, not trusted."""
+
+
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
 _STREAM = re.compile(rb"stream\r?\n")
 
@@ -58,18 +74,35 @@ def _refused_name(data: bytes) -> str | None:
 
 
 def _inflated_streams(data: bytes):
-    """The decompressed content of each stream that inflates (Flate), within MAX_INFLATED_BYTES."""
+    """The decompressed content of each stream that inflates (Flate). Raises _Unchecked past
+    MAX_INFLATED_BYTES in all or MAX_STREAMS streams: bounded work whatever the file claims."""
     budget = MAX_INFLATED_BYTES
-    for match in _STREAM.finditer(data):
-        if budget <= 0:
-            return
-        inflater = zlib.decompressobj()
+    view = memoryview(data)  # slices without copies
+    for count, match in enumerate(_STREAM.finditer(data), start=1):
+        if count > MAX_STREAMS:
+            raise _Unchecked(f"more than {MAX_STREAMS:,} streams")
         try:
-            chunk = inflater.decompress(data[match.end() : match.end() + MAX_PDF_BYTES], budget)
+            chunk = _inflate(view, match.end(), budget)
         except zlib.error:
-            continue
+            continue  # not Flate (an image's own encoding, or not a stream at all)
         budget -= len(chunk)
         yield chunk
+
+
+def _inflate(view: memoryview, start: int, budget: int) -> bytes:
+    """One Flate stream from ``start``, fed in small pieces: what zlib keeps of the input after the
+    stream ends is one piece, not the rest of the file (linear work however many streams), and
+    every byte it gives counts against ``budget``."""
+    inflater = zlib.decompressobj()
+    parts, total, pos = [], 0, start
+    while not inflater.eof and pos < len(view):
+        part = inflater.decompress(view[pos : pos + INFLATE_PIECE])
+        pos += INFLATE_PIECE
+        total += len(part)
+        if total > budget:
+            raise _Unchecked(f"streams that inflate to more than {MAX_INFLATED_BYTES:,} bytes")
+        parts.append(part)
+    return b"".join(parts)
 
 
 def pdf_bytes_problem(data: bytes, rel: str) -> str | None:
@@ -78,13 +111,24 @@ def pdf_bytes_problem(data: bytes, rel: str) -> str | None:
         return f"'{rel}' is not a PDF file (its content says otherwise): export the poster as PDF"
     if len(data) > MAX_PDF_BYTES:
         return f"'{rel}' has {len(data):,} bytes, over the limit of {MAX_PDF_BYTES:,}: export it smaller"
-    for part in (data, *_inflated_streams(data)):
-        if name := _refused_name(part):
-            return (
-                f"'{rel}' holds /{name} ({REFUSED_NAMES[name]}), which a poster does not need: "
-                "export it again as a plain PDF (e.g. 'Print to PDF')"
-            )
+    try:
+        for part in _parts(data):
+            if name := _refused_name(part):
+                return (
+                    f"'{rel}' holds /{name} ({REFUSED_NAMES[name]}), which a poster does not need: "
+                    "export it again as a plain PDF (e.g. 'Print to PDF')"
+                )
+    except _Unchecked as reason:
+        return (
+            f"'{rel}' has {reason}, too much to check: export it again as a plain, smaller PDF "
+            "(e.g. 'Print to PDF')"
+        )
     return None
+
+
+def _parts(data: bytes):
+    yield data
+    yield from _inflated_streams(data)
 
 
 def pdf_file_problem(root: Path, rel: str) -> str | None:
