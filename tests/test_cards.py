@@ -54,3 +54,26 @@ def test_a_card_is_drawn_again_only_when_it_changes(tmp_path):
     second = cards.write(changed, tmp_path, "cohen")
     assert second != first and not first.exists() and [p.name for p in tmp_path.iterdir()] == [second.name]
     assert changed.alt.startswith("A new title. Jérémy Cohen. Wednesday")
+
+
+class _CountingDraw:
+    """An ImageDraw that counts text measurements (the card's work)."""
+
+    def __init__(self, draw):
+        self.draw, self.measured = draw, 0
+
+    def textlength(self, text, font):
+        self.measured += 1
+        return self.draw.textlength(text, font=font)
+
+
+def test_a_pathological_title_is_drawn_with_bounded_work():
+    """10,000 characters with no space (combining marks, emoji sequences, ﷽): measuring every
+    prefix of every piece was cubic (a build hung for hours on one title)."""
+    from PIL import ImageDraw
+
+    title = ("W\u0301\u0302" + "👨\u200d👩\u200d👧🏳️\u200d🌈﷽") * 1000
+    draw = _CountingDraw(ImageDraw.Draw(Image.new("RGB", (cards.WIDTH, cards.HEIGHT))))
+    _font, lines = cards._fit(draw, title[:10_000], True, (64, 56, 48, 42), 1000, 250)
+    assert lines[-1].endswith("…") and draw.measured < 3_000, draw.measured
+    assert Image.open(io.BytesIO(cards.render(cards.Card(title[:10_000])))).size == (1200, 630)

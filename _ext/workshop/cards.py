@@ -25,6 +25,9 @@ FONT_FILES = {  # regular and bold, in order of preference (Debian: fonts-dejavu
 }  # fmt: skip
 
 
+MAX_CARD_TEXT = 400  # characters of one text drawn on a card (a box holds fewer)
+
+
 @dataclass(frozen=True)
 class Card:
     """What one card shows; every text is one line of plain text, already made safe."""
@@ -101,11 +104,15 @@ def _words(draw, text: str, font, width: int) -> list[str]:
     out = []
     for word in text.split():
         while draw.textlength(word, font=font) > width and len(word) > 1:
-            cut = len(word) - 1
-            while cut > 1 and draw.textlength(word[:cut], font=font) > width:
-                cut -= 1
-            out.append(word[:cut])
-            word = word[cut:]
+            low, high = 1, len(word) - 1  # the longest piece that fits (at least one character)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if draw.textlength(word[:middle], font=font) <= width:
+                    low = middle
+                else:
+                    high = middle - 1
+            out.append(word[:low])
+            word = word[low:]
         out.append(word)
     return out
 
@@ -124,6 +131,8 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
 def _fit(draw, text: str, bold: bool, sizes: tuple[int, ...], width: int, height: int, spacing: float = 1.22):
     """The largest size at which ``text`` wraps into a box of ``width`` × ``height``; at the
     smallest, the last line that fits ends with '…'."""
+    if len(text) > MAX_CARD_TEXT:  # more than any box shows: bounded work for any title
+        text = text[:MAX_CARD_TEXT]
     for size in sizes:
         font = font_for(text, size, bold)
         lines = _wrap(draw, text, font, width)
