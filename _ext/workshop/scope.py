@@ -22,10 +22,14 @@ class ScopeError(Exception):
     """The comparison itself could not be made (no git, unknown base)."""
 
 
+LINK_MODES = {"120000": "a symbolic link", "160000": "a link to another repository (submodule)"}
+
+
 @dataclass(frozen=True)
 class Change:
     status: str  # A(dded), M(odified), D(eleted), R(enamed)
     path: str
+    mode: str = "100644"  # git's file mode on the branch: 120000 is a symbolic link
 
 
 def _git(root: Path, *args: str) -> str:
@@ -50,9 +54,11 @@ def changes(root: Path, base: str) -> list[Change]:
         ) from None
     found: list[Change] = []
     # -z: names exactly as written (a tab or newline in a name cannot split or disguise it)
-    fields = _git(root, "diff", "--name-status", "-z", "--no-renames", merge_base).split("\0")
-    for status, path in zip(fields[0::2], fields[1::2], strict=False):
-        found.append(Change(status[0], path))
+    # --raw: the file modes too, so a symbolic link is seen as one whatever it points to
+    fields = _git(root, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", merge_base).split("\0")
+    for info, path in zip(fields[0::2], fields[1::2], strict=False):
+        _old_mode, new_mode, _old, _new, status = info.lstrip(":").split(" ")
+        found.append(Change(status[0], path, new_mode))
     return sorted(set(found), key=lambda c: c.path)
 
 
@@ -65,7 +71,9 @@ def verdicts(found: list[Change], talks_dir: str, speakers_dir: str) -> tuple[li
     for change in found:
         path = change.path
         own = _own(path, talks_dir, talk_ids) or _own(path, speakers_dir, speaker_ids)
-        if change.status == "A" and own:
+        if change.status != "D" and change.mode in LINK_MODES:
+            bad.append(f"{path}: {LINK_MODES[change.mode]}: add the file itself (links are never followed)")
+        elif change.status == "A" and own:
             ok.append(f"{path}: added (yours)")
         elif change.status == "A":
             where = f"{talks_dir}/<your-id>… or {speakers_dir}/<your-id>…"
