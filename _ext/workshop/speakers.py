@@ -65,7 +65,9 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
 
 def talks_of(ctx: ResolveContext, sid: str, kind: str | None = None) -> list[str]:
     """The speaker's contributions in programme order (``kind``: only talks, or only posters)."""
-    return [t for t in talk_order(ctx, ctx.schedule(), kind) if sid in ctx.domain.talks[t][1].speakers]
+    schedule = ctx.schedule()
+    mine = ctx.domain.by_speaker(schedule, lambda: talk_order(ctx, schedule)).get(sid, [])
+    return [t for t in mine if kind is None or ctx.domain.talks[t][1].type == kind]
 
 
 def resolve_speaker_talks(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
