@@ -649,6 +649,12 @@ def test_a_poster_session_lists_its_posters_in_every_export(build_root):
     # a poster page's event is as complete as a talk's: its abstract, status, organizer
     assert poster_page["description"].startswith("The Poster one abstract")
     assert poster_page["eventStatus"].endswith("EventScheduled") and poster_page["organizer"]
+    # a poster page's 'Add to calendar' gives its session's event (the same UID: one event)
+    link = BeautifulSoup((app.outdir / "abstracts/p-one.html").read_text(encoding="utf-8"), "html.parser")
+    href = link.select_one("a.add-to-calendar")["href"]
+    poster_ics = icalendar.Calendar.from_ical((app.outdir / "abstracts" / href).read_bytes())
+    (own,) = poster_ics.walk("VEVENT")
+    assert str(own["uid"]) == str(event["uid"]) and str(own["summary"]) == "Poster session"
     # conference apps show who presents in a session: its posters' presenters
     assert [p["public_name"] for p in frab["persons"]] == ["Bob Smith", "Ada Lovelace"]
 

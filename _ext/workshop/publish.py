@@ -288,8 +288,9 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         report(problem)
     write_cards(app, outdir)
     for item in prog.items:
-        if item.talk:
-            path = outdir / talk_ics(item.talk, app.config.workshop_talks_dir)
+        # a talk's own event; a poster's is its session's (the same UID: one event in a calendar)
+        for cid in [item.talk] if item.talk else [p.id for p in item.posters]:
+            path = outdir / talk_ics(cid, app.config.workshop_talks_dir)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(exports.ics(prog, (item,), name=item.title))
     reset_cache(app)

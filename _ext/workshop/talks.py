@@ -133,10 +133,11 @@ def check_talk_speakers(app: Sphinx, env) -> None:
 
 
 def resolve_talk_slot(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    """The slot line on the talk's own page, with its 'Add to calendar' link."""
+    """The slot line on the talk's own page (a poster's: its session), with 'Add to calendar'."""
     out = slot_nodes(ctx, node["talk"])
     schedule = ctx.schedule()
-    if schedule is not None and schedule.slot_of(node["talk"]) is not None:  # a talk's own event
+    tid = node["talk"]
+    if schedule is not None and (schedule.slot_of(tid) or schedule.session_of(tid)) is not None:
         from .publish import calendar_link
 
         out += calendar_link(ctx, node["talk"])
