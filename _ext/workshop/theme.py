@@ -49,8 +49,14 @@ COMPACT_SIDEBAR_FROM = 100  # talks; below that the sidebar shows every talk
 def compact_sidebar(app: Sphinx) -> bool:
     mode = app.config.workshop_sidebar
     if mode == "auto":
-        folder = app.config.workshop_talks_dir
-        return sum(1 for d in app.env.found_docs if d.startswith(folder + "/")) > COMPACT_SIDEBAR_FROM
+        # counted once per set of documents, not once per page written (quadratic at scale)
+        docs = app.env.found_docs
+        cached = getattr(app, "_workshop_compact", None)
+        if cached is None or cached[0] != (id(docs), len(docs)):
+            folder = app.config.workshop_talks_dir
+            count = sum(1 for d in docs if d.startswith(folder + "/"))
+            app._workshop_compact = ((id(docs), len(docs)), count > COMPACT_SIDEBAR_FROM)
+        return app._workshop_compact[1]
     return mode == "sections"
 
 
