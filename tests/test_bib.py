@@ -416,3 +416,27 @@ def test_adversarial_bib_is_checked_in_under_a_second(case):
     assert elapsed < 1.0, elapsed
     if message:
         assert any(message in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (GOOD.replace("{A paper},", "{A paper}"), 3),
+        (GOOD.replace("{A paper},", '"A paper"\n'), 3),  # a blank line before the next field
+        (GOOD.replace("{J},", "{J}"), 4),
+        ("@misc{k1,\n  year = 2020\n  title = {A work}\n}\n", 2),
+    ],
+)
+def test_missing_comma_is_named_at_its_line(text, line):
+    _entries, problems = read_bib(text, "a.bib")
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            line,
+            f"bib entry 'k1': a comma is missing at the end of line {line}? (each field but the last has one)",
+        )
+    ]
+
+
+def test_other_syntax_errors_keep_the_parsers_words():
+    _entries, problems = read_bib(GOOD.replace("{J},", "{J}, x y,"), "a.bib")
+    assert len(problems) == 1 and "comma is missing" not in problems[0].message

@@ -95,6 +95,8 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     # bib files
     "bib preamble": ({"abstracts/m-pre.bib": "@preamble{\"\\input{x}\"}\n"}, "abstracts/m-pre.bib", 1, "@preamble"),
     "bib entry type misspelt": ({"abstracts/m-type.bib": BIB.format(key="typekey", extra="").replace("@article", "@artcle")}, "abstracts/m-type.bib", 1, "did you mean 'article'?"),
+    "bib comma missing": ({"abstracts/m-comma.md": talk("See {footcite}`commakey`.\n\n```{footbibliography}\n```"), "abstracts/m-comma.bib": BIB.format(key="commakey", extra="").replace("{A paper},", "{A paper}")}, "abstracts/m-comma.bib", 3, "a comma is missing at the end of line 3?"),
+    "cited key, own bib broken": ({"abstracts/m-brokenbib.md": talk("See {footcite}`elsewhere`."), "abstracts/m-brokenbib.bib": "@article{brokenkey,\n  title = {A}\n  year = {2020}\n}\n"}, "abstracts/m-brokenbib.md", 8, "cited key 'elsewhere' is in no .bib file that could be read: abstracts/m-brokenbib.bib has an error"),
     "bib DOI not a DOI": ({"abstracts/m-doi.bib": BIB.format(key="doikey", extra=",\n  doi = {not a doi}")}, "abstracts/m-doi.bib", 6, "is not a DOI"),
     "bib script url": ({"abstracts/m-url.bib": BIB.format(key="urlkey", extra=",\n  url = {javascript:alert(1)}")}, "abstracts/m-url.bib", 6, "'javascript:' addresses are not allowed"),
 }  # fmt: skip
@@ -132,7 +134,8 @@ def project(tmp_path_factory) -> dict[str, list[str]]:
 # A mistake gives its own message, and not these knock-on ones: (file, what must not be said).
 NO_KNOCK_ON = {
     "type given as a list": ("abstracts/m-typelist.md", "is for posters"),
-    "escaped dollars": ("abstracts/m-pairing.md", "looks like text"),
+    "prose check after a lone dollar": ("abstracts/m-pairing.md", "looks like text"),
+    "cited key of a refused entry": ("abstracts/m-comma.md", "cited key"),
 }
 
 

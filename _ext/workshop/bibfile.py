@@ -289,6 +289,21 @@ def _parser_detail(err: Exception) -> str:
     return detail or getattr(err, "error_type", "syntax error")
 
 
+FIELD_END = re.compile(r"^\s*[A-Za-z][\w-]*\s*=\s*\S.*?[}\"\w]\s*$")
+
+
+def _field_without_comma(text: str, offset: int) -> int | None:
+    """The 0-based line before ``offset`` (blank lines skipped) when it is a whole field with no
+    comma at its end and ``offset`` starts another field: the usual cause of "'}' expected"."""
+    lines = text.split("\n")
+    if not 0 < offset < len(lines) or not re.match(r"\s*[A-Za-z][\w-]*\s*=", lines[offset]):
+        return None
+    before = offset - 1
+    while before > 0 and not lines[before].strip():
+        before -= 1
+    return before if FIELD_END.match(lines[before]) else None
+
+
 def _scan(entry: RawEntry, macros) -> tuple[tuple | None, list[int], WorkshopError | None]:
     """pybtex's low-level parser on one entry, with the file's macros; field lines recorded."""
     from pybtex.database.input.bibtex import LowLevelParser
@@ -310,8 +325,15 @@ def _scan(entry: RawEntry, macros) -> tuple[tuple | None, list[int], WorkshopErr
     try:
         commands = list(Locating(entry.text, macros=macros))
     except PybtexSyntaxError as err:
-        line = entry.line + max((getattr(err, "lineno", None) or 1) - 1, 0)
-        return None, [], _error(f"{what}: {_parser_detail(err)}", entry.file, line)
+        offset = max((getattr(err, "lineno", None) or 1) - 1, 0)
+        detail = _parser_detail(err)
+        if "expected" in detail and (before := _field_without_comma(entry.text, offset)) is not None:
+            line = entry.line + before
+            message = (
+                f"{what}: a comma is missing at the end of line {line}? (each field but the last has one)"
+            )
+            return None, [], _error(message, entry.file, line)
+        return None, [], _error(f"{what}: {detail}", entry.file, entry.line + offset)
     except Exception as err:  # never a traceback for a contributor's file
         return None, [], _error(f"{what}: {err}", entry.file, entry.line)
     if len(commands) != 1:

@@ -31,11 +31,13 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
 from .allowlist import HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
+from .bibfile import MAX_BIB_CHARS, read_entries, split_bib
 from .content import check_size, link_on_path
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
 from .frontmatter import front_matter_span
 from .links import exclude_patterns_for_links, link_problems, subfolder_files
+from .options import check_options
 from .pages import source_name
 from .texcheck import check_dollars
 
@@ -97,6 +99,7 @@ class _Guard:
         self.rules = rules
         self.depth = 0
         self.wrapped: dict[type, type] = {}
+        self.bib_state: tuple[bool, frozenset[str]] | None = None
 
     def __enter__(self) -> _Guard:
         self.directive_lookup, self.role_lookup = directives.directive, roles.role
@@ -148,6 +151,9 @@ class _Guard:
                     directive.lineno,
                 )
                 return []
+            directive.options, refused = check_options(directive.name, directive.options, directive.content)
+            for option, message in refused:  # before it runs: a refused option never reaches it
+                guard.rules.add(message, directive.lineno, needle=f":{option}:")
             guard.depth += 1
             try:
                 return cls.run(directive)
@@ -157,6 +163,23 @@ class _Guard:
         return type(cls.__name__, (cls,), {"run": run})
 
     # -- roles ------------------------------------------------------------------------
+
+    def own_bib(self) -> tuple[bool, frozenset[str]]:
+        """(whether the page's own .bib file has a problem, the keys written in it), read once
+        per page and only for a key the bibliography lacks: its entry may be one the checks
+        refused, which has its own message."""
+        if self.bib_state is None:
+            self.bib_state = (False, frozenset())
+            srcdir, rel = self.rules.srcdir, f"{self.rules.folder}/{self.rules.page_id}.bib"
+            path = srcdir / rel if srcdir is not None else None
+            if path is not None and not link_on_path(srcdir, path) and path.is_file():
+                with path.open("rb") as handle:
+                    text = handle.read(4 * MAX_BIB_CHARS).decode("utf-8", "replace")
+                raw, split_problems = split_bib(text, rel)
+                _entries, problems = read_entries(raw, rel)
+                keys = frozenset(entry.key for entry in raw if entry.key)
+                self.bib_state = (bool(split_problems or problems), keys)
+        return self.bib_state
 
     def role(self, name: str, language_module, lineno: int, reporter):
         if name not in ALLOWED_ROLES:
@@ -181,20 +204,28 @@ class _Guard:
 
     def _checked_citation(self, role):
         """Unknown keys are located errors with "did you mean"; the role sees only known keys."""
-        rules, env = self.rules, self.env
+        rules, env, guard = self.rules, self.env, self
 
         def footcite(name, rawtext, text, lineno, inliner, options=None, content=None):
             entries = env.get_domain("cite").bibdata.data.entries
             keys = [key.strip() for key in text.split(",") if key.strip()]
             for key in keys:
-                if key not in entries:
-                    rules.add(
-                        f"cited key '{key}' is in no .bib file{did_you_mean(key, entries)}: "
-                        f"add the entry to the talk's .bib file",
-                        lineno,
-                        Problem.CITATION,
-                        needle=key,
+                if key in entries:
+                    continue
+                broken, written = guard.own_bib()
+                if key in written:
+                    continue  # its entry is refused, with its own message at the .bib file's line
+                if broken:
+                    message = (
+                        f"cited key '{key}' is in no .bib file that could be read: "
+                        f"{rules.folder}/{rules.page_id}.bib has an error (see its message): fix it first"
                     )
+                else:
+                    message = (
+                        f"cited key '{key}' is in no .bib file{did_you_mean(key, entries)}: "
+                        f"add the entry to the talk's .bib file"
+                    )
+                rules.add(message, lineno, Problem.CITATION, needle=key)
             known = [key for key in keys if key in entries]
             if not known:
                 return [], []
