@@ -78,6 +78,21 @@ def test_check_passes_a_clean_project(tmp_path):
     assert check_project(_project(tmp_path, {})) == []
 
 
+def test_check_claims_only_what_it_ran(tmp_path, capsys):
+    """`workshop check` runs the checks, not the HTML build: it says the files are valid, and
+    `make check` says the site builds only after sphinx-build has run."""
+    from workshop.cli import main
+
+    assert main(["check", "--root", str(_project(tmp_path, {}))]) == 0
+    said = capsys.readouterr().out
+    assert "are valid" in said and "builds" not in said
+    steps = subprocess.run(["make", "-n", "check"], cwd=ROOT, capture_output=True, text=True).stdout
+    lines = steps.splitlines()
+    built = next(i for i, line in enumerate(lines) if "sphinx" in line and "-b html" in line)
+    claimed = next(i for i, line in enumerate(lines) if "The site builds" in line)
+    assert built < claimed
+
+
 def _git(root: Path, *args: str) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip

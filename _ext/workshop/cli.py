@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(problems)} problem(s) in {files} file(s): fix them, then run `make check` again.",
                   file=sys.stderr)  # fmt: skip
             return 1
-        print("All talk, speaker, bib and schedule files are valid, and the site builds.")
+        # Only the checks ran (no page was written): the site itself is built next by `make check`.
+        print("All talk, speaker, bib and schedule files are valid.")
         return 0
     if args.command == "check-pr":
         from .scope import ScopeError, check_pr
