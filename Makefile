@@ -74,7 +74,9 @@ lint: $(STAMP)
 # Contributor files through the build's own checks, then the site itself.
 check: $(STAMP)
 	$(WORKSHOP) check
+	@echo "Building the site next ($(BUILDDIR)/html) ..."
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html -q
+	@echo "The site builds: open $(BUILDDIR)/html/index.html"
 
 # A pull request's scope: only its own new talk and speaker files (BASE=<ref> for another base).
 BASE ?= origin/main
