@@ -154,6 +154,57 @@ def test_front_matter_of_a_poster():
     assert plain.type == "talk" and not plain.is_poster
 
 
+@pytest.mark.parametrize(
+    ("poster", "problem"),
+    [
+        ("[x-poster.pdf, x-poster.png]", None),
+        ("\n  - x-poster.pdf\n  - x-poster.jpg", None),
+        ("[a.pdf, b.png, c.jpg, d.png]", (5, "'poster' lists 4 files: at most 3")),
+        ("[x-poster.pdf, x-poster.pdf]", (5, "poster file 'x-poster.pdf' is listed twice")),
+        ("[]", (5, "'poster' is empty")),
+    ],
+)
+def test_poster_takes_one_file_or_a_list(poster, problem):
+    text = f"---\ntype: poster\nspeakers: [ada]\nboard: 12\nposter: {poster}\n---\n\n# T\n"
+    meta, problems = read_talk("x", text, "abstracts/x.md")
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == (
+        [(problem[0], problem[1].split(":")[0])] if problem else []
+    )
+    if problem is None:
+        assert len(meta.posters) == 2 and meta.poster == "x-poster.pdf"
+        assert meta.poster_lines == ((5, 5) if poster.startswith("[") else (6, 7))
+    elif "twice" in problem[1]:
+        assert meta.posters == ("x-poster.pdf",)
+
+
+def test_poster_files_shown_and_offered_and_unused_files_named(tmp_path):
+    """A PDF and an image under 'poster:': the image is shown, both are offered; an own file the
+    page does not use is named at the page (it would never be published)."""
+    root = tmp_path / "site"
+    shutil.copytree(ROOT_POSTERS, root)
+    one = root / "abstracts/p-one.md"
+    one.write_text(
+        one.read_text().replace("poster: p-one-poster.pdf", "poster: [p-one-poster.pdf, p-one-poster.png]")
+    )
+    (root / "abstracts/p-one-poster.png").write_bytes(PNG)
+    (root / "abstracts/p-three-poster.png").write_bytes(PNG)  # p-three's, never used
+    (root / "abstracts/p-three-extra.md").write_text(  # another page: its files are its own
+        "---\ntype: poster\nspeakers: [bob]\nposter: p-three-extra-poster.png\n---\n\n# Extra\n\nText.\n"
+    )
+    (root / "abstracts/p-three-extra-poster.png").write_bytes(PNG)
+    build = sphinx_build(root)
+    unused = [line for line in build.output.splitlines() if "is not used by the page" in line]
+    assert unused == [
+        "abstracts/p-three.md:1: WARNING: abstracts/p-three-poster.png is not used by the page, so it is not "
+        "published: show it (![…](p-three-poster.png)), list it under 'poster:', or delete it [workshop.file]"
+    ], build.output
+    shown = page(build, "abstracts/p-one.html")
+    downloads = shown.select("a.poster-download")
+    assert [flat(a) for a in downloads] == ["Download the poster (PDF)", "Download the poster (PNG)"]
+    assert [(build.outdir / "abstracts" / a["href"]).read_bytes() for a in downloads] == [PDF, PNG]
+    assert len(shown.select("img.poster-image")) == 1
+
+
 # --------------------------------------------------------------------------- poster PDFs
 
 
@@ -251,6 +302,7 @@ def test_programme_shows_poster_session_and_spotlights(posters_site):
     assert "Posters will be announced." in flat(programme)  # posters: [] on day 2
     waiting = flat(programme.select_one("ul.unscheduled-talks"))
     assert "Waiting poster (poster)" in waiting and "Poster two" not in waiting
+    assert "Not yet scheduled" not in waiting  # said once, by the list's heading
 
 
 def test_poster_page_has_session_board_and_its_file(posters_site):
@@ -261,6 +313,7 @@ def test_poster_page_has_session_board_and_its_file(posters_site):
     assert meta["Poster session"] == (
         "Cocktail + posters: Tuesday 26 November 2024, 17:30–19:00 (Europe/Paris), Main room, board 2; "
         "spotlight 1 in Spotlight posters: Tuesday 26 November 2024, 17:15–17:20 (Europe/Paris), Main room"
+        " · Add to calendar"
     )
     assert meta["Keywords"] == "posters, boards"
     download = one.select_one("a.poster-download")

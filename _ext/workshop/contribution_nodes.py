@@ -112,7 +112,7 @@ def talk_order(ctx: ResolveContext, schedule: Schedule | None, kind: str | None 
 
 
 def talk_item(
-    ctx: ResolveContext, tid: str, with_speakers: bool = True, mark_type: bool = False
+    ctx: ResolveContext, tid: str, with_speakers: bool = True, mark_type: bool = False, with_when: bool = True
 ) -> nodes.list_item:
     head = nodes.paragraph("", "", linked_title(ctx, tid))
     if mark_type and ctx.domain.contribution_type(tid) == "poster":
@@ -120,5 +120,7 @@ def talk_item(
     if with_speakers:
         head += nodes.Text(" — ")
         head.extend(speaker_nodes(ctx, tid, affiliation=False))
+    if not with_when:  # a list under its own heading ('Not yet scheduled') says it once
+        return nodes.list_item("", head)
     when = nodes.paragraph("", "", *slot_nodes(ctx, tid), classes=["talk-when"])
     return nodes.list_item("", head, when)

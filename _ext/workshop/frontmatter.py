@@ -22,6 +22,7 @@ MYST_REFUSED = (
 TALK_KEYS = ("type", "speakers", "authors", "keywords", "board", "poster")
 POSTER_ONLY_KEYS = ("board", "poster")
 MAX_BOARD = 10_000
+MAX_POSTER_FILES = 3  # e.g. the PDF to download and an image to show
 AUTHOR_KEYS = ("name", "affiliation", "affiliations", "orcid", "corresponding")
 SPEAKER_KEYS = ("affiliation", "homepage", "orcid", "photo")
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
@@ -45,12 +46,18 @@ class TalkMeta:
     type: str = "talk"  # 'talk' | 'poster' (front matter 'type:'; model.CONTRIBUTION_TYPES)
     board: int | None = None  # a poster's own board number; model.poster_boards decides the rest
     board_line: int | None = field(default=None, compare=False)
-    poster: str | None = None  # a poster's file (PDF, PNG or JPEG), relative to the talks folder
-    poster_line: int | None = field(default=None, compare=False)
+    # a poster's files (PDF, PNG or JPEG), relative to the talks folder: 'poster:' one or a list
+    posters: tuple[str, ...] = ()
+    poster_lines: tuple[int | None, ...] = field(default=(), compare=False)
 
     @property
     def is_poster(self) -> bool:
         return self.type == "poster"
+
+    @property
+    def poster(self) -> str | None:
+        """The first poster file (the one a single 'poster:' names)."""
+        return self.posters[0] if self.posters else None
 
 
 @dataclass(frozen=True)
@@ -421,7 +428,7 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
         seen.add(str(speaker))
     keywords = tuple(str(k) for k in reader.strings(data, "keywords"))
     board = _board(reader, data) if kind == "poster" else None
-    poster = reader.string(data, "poster") if kind == "poster" else None
+    posters = _poster_files(reader, data) if kind == "poster" else []
     if kind == "talk":  # None: an unknown type, reported once
         for key in POSTER_ONLY_KEYS:
             if key in data:
@@ -436,8 +443,8 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
         kind or "talk",
         board,
         data.line_of("board") if board is not None else None,
-        poster,
-        data.line_of("poster") if poster is not None else None,
+        tuple(str(p) for p in posters),
+        tuple(p.line for p in posters),
     )
     return meta, reader.problems
 
@@ -457,6 +464,32 @@ def _contribution_type(reader: _Reader, data: LocMap) -> str | None:
     hint = did_you_mean(value.casefold(), CONTRIBUTION_TYPES) or " (write 'type: talk' or 'type: poster')"
     reader.add(f"unknown type '{value}'{hint}", data.line_of("type"), Problem.KEY)
     return None
+
+
+def _poster_files(reader: _Reader, data: LocMap) -> list[LocStr]:
+    """'poster: x-poster.pdf', or a list of up to MAX_POSTER_FILES ([x-poster.pdf, x-poster.png]:
+    the image is shown, each file offered for download)."""
+    if "poster" not in data:
+        return []
+    files = [f for f in reader.strings(data, "poster") if f.strip()]
+    if not files and isinstance(data.get("poster"), LocStr | LocSeq | type(None)):
+        message = "'poster' is empty: name your poster's file (e.g. 'poster: <id>-poster.pdf'), or delete it"
+        reader.add(message, data.line_of("poster"), Problem.KEY)
+        return []
+    if len(files) > MAX_POSTER_FILES:
+        message = f"'poster' lists {len(files)} files: at most {MAX_POSTER_FILES} (e.g. the PDF and an image)"
+        reader.add(message, data.line_of("poster"), Problem.TYPE)
+        return []
+    seen: set[str] = set()
+    kept = []
+    for item in files:
+        name = str(item).strip()
+        if name in seen:
+            reader.add(f"poster file '{name}' is listed twice", item.line, Problem.DUPLICATE)
+            continue
+        seen.add(name)
+        kept.append(LocStr(name, item.line) if name != str(item) else item)
+    return kept
 
 
 def _board(reader: _Reader, data: LocMap) -> int | None:

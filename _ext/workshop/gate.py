@@ -18,6 +18,9 @@ Organizer pages are parsed by MyST unchanged.
 
 from __future__ import annotations
 
+import bisect
+import os
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,7 +38,7 @@ from .bibfile import MAX_BIB_CHARS, read_entries, split_bib
 from .content import check_size, link_on_path
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
-from .frontmatter import front_matter_span
+from .frontmatter import front_matter_span, read_talk
 from .links import exclude_patterns_for_links, link_problems, subfolder_files
 from .options import check_options
 from .pages import source_name
@@ -325,6 +328,7 @@ class WorkshopMarkdownParser(MystParser):
             del document["workshop-rules"]
         section = None
         if not refused:  # a refused page is empty: nothing to check
+            shown = [node.get("uri", "") for node in document.findall(nodes.image)]  # refused ones too
             check_doctree(document, rules)
             _check_comments(document, rules)
             is_talk = folder == env.config.workshop_talks_dir
@@ -333,12 +337,68 @@ class WorkshopMarkdownParser(MystParser):
             if section is not None and is_talk and "/" not in page_id:
                 limit = env.config.workshop_word_limit
                 rules.problems += check_word_limit(section, limit, file, source_lines)
+            if is_talk:
+                _check_unused_files(shown, rules, inputstring)
         document["workshop-titled"] = section is not None
         problems = sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message))
         if rules.more:
             message = f"{rules.more} more problem(s) on this page: fix the ones above, then build again"
             problems.append(WorkshopError(message, file, 1, Problem.SAFETY))
         report_all(problems)
+
+
+# (folder, its mtime) -> (sorted names, page ids): the folder is scanned once a change, not once a page
+_LISTINGS: dict[tuple[str, int], tuple[list[str], frozenset[str]]] = {}
+
+
+def _folder_names(folder: Path) -> tuple[list[str], frozenset[str]]:
+    try:
+        key = (str(folder), folder.stat().st_mtime_ns)
+    except OSError:
+        return [], frozenset()
+    if key not in _LISTINGS:
+        _LISTINGS.clear()
+        names = sorted(entry.name for entry in os.scandir(folder))
+        _LISTINGS[key] = names, frozenset(name[:-3] for name in names if name.endswith(".md"))
+    return _LISTINGS[key]
+
+
+def _own_files(names: list[str], pages: frozenset[str], page_id: str) -> list[str]:
+    """The files ``<page_id>-<name>.<ext>`` of a folder's sorted names; not another page's
+    (``<page_id>-two.md``, its .bib, its ``<page_id>-two-fig.png``), not folders."""
+    prefix = f"{page_id}-"
+    longer = [page for page in pages if page.startswith(prefix)]
+    own = []
+    for name in names[bisect.bisect_left(names, prefix) :]:
+        if not name.startswith(prefix):
+            break
+        stem, suffix = os.path.splitext(name)
+        if suffix in (".md", ".bib", "") or any(
+            name.startswith(f"{page}-") or stem == page for page in longer
+        ):
+            continue
+        own.append(name)
+    return own
+
+
+def _check_unused_files(shown: list[str], rules: PageRules, text: str) -> None:
+    """A file of the page's own (``<id>-<name>.<ext>`` next to it) that the page neither shows nor
+    lists under 'poster:' is never published: say so at the page, not silently."""
+    if rules.srcdir is None:
+        return
+    own = _own_files(*_folder_names(rules.srcdir / rules.folder), rules.page_id)
+    if not own:
+        return
+    listed = read_talk(rules.page_id, text, rules.file)[0].posters
+    used = {posixpath.normpath(posixpath.join(rules.folder, uri)) for uri in (*shown, *listed)}
+    for name in own:
+        if f"{rules.folder}/{name}" not in used:
+            rules.add(
+                f"{rules.folder}/{name} is not used by the page, so it is not published: show it "
+                f"(![…]({name})), list it under 'poster:', or delete it",
+                1,
+                Problem.FILE,
+            )
 
 
 def _check_comments(document: nodes.document, rules: PageRules) -> None:

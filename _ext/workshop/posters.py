@@ -116,25 +116,33 @@ def poster_file_problem(srcdir: Path, uri: str, page_id: str, folder: str) -> st
     return contributor_image_problem(srcdir, uri, page_id, folder)
 
 
-def poster_file_nodes(srcdir: Path, folder: str, uri: str, title: str) -> tuple[nodes.Node, list[nodes.Node]]:
-    """(the download link, and the image to show when the poster is an image)."""
-    path = srcdir / folder / uri
-    suffix = path.suffix.lower()
-    kind = "PDF" if suffix == ".pdf" else ALLOWED_SUFFIXES[suffix].upper()
-    size = path.stat().st_size if path.is_file() else 0
-    label = (
-        f"Download the poster ({kind}, {size / 1e6:.1f} MB)"
-        if size >= 100_000
-        else f"Download the poster ({kind})"
-    )
-    link = addnodes.download_reference(
-        "", "", nodes.inline("", label), reftarget=uri, refexplicit=True, refdomain="", reftype="download",
-        classes=["poster-download"],
-    )  # fmt: skip
-    shown = []
-    if suffix != ".pdf":
-        shown.append(nodes.image(uri=uri, alt=f"Poster: {title}", classes=["poster-image"], width="100%"))
-    return link, shown
+def poster_file_nodes(
+    srcdir: Path, folder: str, uris: tuple[str, ...], title: str
+) -> tuple[list[nodes.Node], list[nodes.Node]]:
+    """(a download link per file, separated; the first image file, shown on the page)."""
+    links: list[nodes.Node] = []
+    shown: list[nodes.Node] = []
+    for uri in uris:
+        path = srcdir / folder / uri
+        suffix = path.suffix.lower()
+        kind = "PDF" if suffix == ".pdf" else ALLOWED_SUFFIXES[suffix].upper()
+        size = path.stat().st_size if path.is_file() else 0
+        label = (
+            f"Download the poster ({kind}, {size / 1e6:.1f} MB)"
+            if size >= 100_000
+            else f"Download the poster ({kind})"
+        )
+        if links:
+            links.append(nodes.Text(" · "))
+        link = addnodes.download_reference(
+            "", "", nodes.inline("", label), reftarget=uri, refexplicit=True, refdomain="",
+            reftype="download",
+            classes=["poster-download"],
+        )  # fmt: skip
+        links.append(link)
+        if suffix != ".pdf" and not shown:
+            shown.append(nodes.image(uri=uri, alt=f"Poster: {title}", classes=["poster-image"], width="100%"))
+    return links, shown
 
 
 def setup_posters(app: Sphinx) -> None:

@@ -52,7 +52,7 @@ speakers: [{speaker}]  # who presents the poster
 #     orcid: {orcid}
 #     corresponding: true
 keywords: [{keywords}]
-# poster: {talk}-poster.pdf  # optional: your poster (PDF, PNG or JPEG) next to this page
+# poster: {talk}-poster.pdf  # optional: your poster (PDF, PNG or JPEG) here; a list of up to 3 too
 # board: 12  # optional: boards follow the session's list; set one only if the organizers ask
 ---
 

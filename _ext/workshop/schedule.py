@@ -153,7 +153,7 @@ def resolve_unscheduled(ctx: ResolveContext, node: nodes.Element) -> list[nodes.
     if not waiting:
         return []
     rubric = nodes.rubric("", "Not yet scheduled", ids=["not-yet-scheduled"], **{"heading-level": 2})
-    listed = (talk_item(ctx, tid, mark_type=True) for tid in waiting)
+    listed = (talk_item(ctx, tid, mark_type=True, with_when=False) for tid in waiting)
     items = nodes.bullet_list("", *listed, classes=["unscheduled-talks"])
     return [rubric, items]
 

@@ -43,11 +43,18 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
     file = source_name(app, docname)
     meta, problems = frontmatter.read_talk(tid, source[0], file)
     problems += check_placeholders(source[0], file)  # the scaffold's text, left unchanged
-    if meta.poster:
+    if meta.posters:
         folder = app.config.workshop_talks_dir
-        if reason := poster_file_problem(Path(app.srcdir), meta.poster, tid, folder):
-            problems.append(WorkshopError(f"poster: {reason}", file, meta.poster_line, Problem.SAFETY))
-            meta = dataclasses.replace(meta, poster=None)  # a refused file is never copied into the site
+        kept = []
+        for uri, line in zip(meta.posters, meta.poster_lines, strict=True):
+            if reason := poster_file_problem(Path(app.srcdir), uri, tid, folder):
+                problems.append(WorkshopError(f"poster: {reason}", file, line, Problem.SAFETY))
+            else:
+                kept.append((uri, line))
+        # a refused file is never copied into the site
+        meta = dataclasses.replace(
+            meta, posters=tuple(u for u, _ in kept), poster_lines=tuple(n for _, n in kept)
+        )
     # The body's rules (allow-lists, citations, title, word limit) are checked on the parse (gate.py).
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
@@ -75,10 +82,11 @@ def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
     if meta.keywords:
         fields += field("Keywords", nodes.Text(", ".join(meta.keywords)))
     shown: list[nodes.Node] = []
-    if meta.is_poster and meta.poster:
-        title = section[0].astext()
-        link, shown = poster_file_nodes(Path(app.srcdir), app.config.workshop_talks_dir, meta.poster, title)
-        fields += field("Poster", link)
+    if meta.is_poster and meta.posters:
+        links, shown = poster_file_nodes(
+            Path(app.srcdir), app.config.workshop_talks_dir, meta.posters, section[0].astext()
+        )
+        fields += field("Poster", *links)
     insert_after_title(section, author_index(talk=tid), fields, *shown)
 
 
