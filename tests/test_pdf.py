@@ -87,6 +87,7 @@ def book(tmp_path_factory):
     schedule.write_text(schedule.read_text().replace("posters: []", "posters: [board-poster]"))
     result = make(root, "pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (root / "make-pdf.out").write_text(result.stdout, encoding="utf-8")
     return root
 
 
@@ -190,18 +191,66 @@ def test_draft_has_its_own_name_mark_and_metadata(book):
     pages = pdftext(draft, "-raw").split("\f")[:-1]
     assert len(pages) > 10 and all("draft" in squash(page) for page in pages)
     assert "Draft" in PdfReader(draft).metadata["/Title"]
+    packet = PdfReader(draft).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<jav:journal_article_version>AO</jav:journal_article_version>" in packet
+    assert "<xmpMM:RenditionClass>draft</xmpMM:RenditionClass>" in packet
     # the final book is another file, untouched
     assert "draft" not in squash(pdftext(book / PDF, "-raw", "-f", "1", "-l", "1"))
     assert "Draft" not in PdfReader(book / PDF).metadata["/Title"]
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of the first line of ``path`` that starts with ``text`` (spaces aside)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.strip().startswith(text))
 
 
 def test_completeness_report_and_final_build(book):
     result = make(book, "pdf", "FINAL=1")
     assert result.returncode != 0
     out = result.stdout + result.stderr
-    assert re.search(r"abstracts/gusak\.md:1: WARNING: no abstract yet .*\[workshop\.unfinished\]", out)
-    assert "abstracts/zniyed.md:1: WARNING: reference 'pham2024enhanced' has no DOI or arXiv id" in out
+    title = line_of(book / "abstracts/gusak.md", "# ")
+    assert title > 1
+    assert re.search(
+        rf"abstracts/gusak\.md:{title}: WARNING: no abstract yet .*\[workshop\.unfinished\]", out
+    )
+    entry = line_of(book / "abstracts/zniyed.bib", "@article{pham2024enhanced")
+    assert (
+        f"abstracts/zniyed.bib:{entry}: WARNING: reference 'pham2024enhanced' has no DOI or arXiv id" in out
+    )
     assert "The proceedings are in" not in out  # stopped before LaTeX
+
+
+def test_final_build_reports_what_is_not_known_yet(book):
+    """A placeholder title, a contribution without a slot, a talk slot that names no contribution
+    and a spotlight slot with no spotlights: each one located warning with FINAL=1."""
+    result = make(book, "pdf", "FINAL=1")
+    out = result.stdout + result.stderr
+    title = line_of(book / "abstracts/tudisco.md", "# Title to be announced")
+    assert re.search(rf"abstracts/tudisco\.md:{title}: WARNING: the title 'Title to be announced' says", out)
+    assert re.search(
+        rf"abstracts/gusak\.md:{line_of(book / 'abstracts/gusak.md', '# ')}: WARNING: the title", out
+    )
+    assert re.search(
+        rf"abstracts/qi\.md:{line_of(book / 'abstracts/qi.md', '# ')}: WARNING: 'qi' is not in the programme .*"
+        r"give it a slot 'talk: qi' in program/schedule\.yaml \[workshop\.unfinished\]", out
+    )  # fmt: skip
+    schedule = book / "program/schedule.yaml"
+    for start in ("15:00-15:30", "15:30-16:00"):  # the two "Invited talk" slots
+        line = line_of(schedule, f"- time: {start}")
+        assert re.search(
+            rf"program/schedule\.yaml:{line}: WARNING: the talk slot 'Invited talk' .* names no", out
+        )
+    spotlights = line_of(schedule, "- time: 17:15-17:30")
+    assert f"program/schedule.yaml:{spotlights}: WARNING: the spotlight slot 'Spotlight posters'" in out
+    assert not re.search(r"\S+:1: WARNING", out)  # every item at its own line
+
+
+def test_make_pdf_ends_with_where_the_pdf_is(book):
+    out = (book / "make-pdf.out").read_text(encoding="utf-8")
+    assert "latexpdf" not in out and "Run 'make' in that directory" not in out
+    assert out.strip().splitlines()[-1] == "The proceedings are in _build/pdf/lorainne24-proceedings.pdf"
+    assert "Completeness:" in out and "program/schedule.yaml, line" in out  # the report, not warnings
 
 
 # -- The book as a reader (and a repository) sees it ---------------------------------------------
@@ -254,7 +303,10 @@ def test_outline_is_parts_and_numbered_talks(book):
 
     outline = reader(book).outline
     top = [item.title for item in outline if not isinstance(item, list)]
-    assert top == ["Programme", "Abstracts", "Posters", "Speakers", "Author index"]
+    assert top == ["Contents", "Programme", "Abstracts", "Posters", "Speakers", "Author index"]
+    pages = pdftext(book / PDF).split("\f")
+    contents = next(i for i, page in enumerate(pages) if page.strip().startswith("Contents"))
+    assert reader(book).get_destination_page_number(outline[0]) == contents
     every = list(titles(outline))
     assert not {"References", "Related reading"} & set(every)
     talks = [t for t in every if re.match(r"\d+\. ", t)]
@@ -270,6 +322,49 @@ def test_fonts_embedded_and_index_not_monospace(book):
     index = subprocess.run(["pdffonts", "-f", str(count), "-l", str(count), str(book / PDF)],
                            capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert "FreeSerif" in index and "Mono" not in index
+
+
+def test_urls_and_dois_in_the_text_font(book):
+    """The url package sets URLs in math mode: their ':' must not come from Computer Modern."""
+    pages = pdftext(book / PDF).split("\f")
+    with_links = [n for n, page in enumerate(pages, 1) if "doi:10." in page or "URL: https://" in page]
+    assert len(with_links) >= 3
+    for number in with_links:
+        fonts = subprocess.run(["pdffonts", "-f", str(number), "-l", str(number), str(book / PDF)],
+                               capture_output=True, text=True, check=True).stdout  # fmt: skip
+        names = [row.split()[0] for row in fonts.splitlines()[2:]]
+        assert names and not [n for n in names if re.search(r"\+CM|^CM", n)], (number, fonts)
+
+
+def test_speaker_names_without_a_stray_space(book):
+    tex = (book / "_build/latex/lorainne24-proceedings.tex").read_text()
+    assert "\\workshopspeaker{\n" not in tex
+    assert "\\workshopspeaker{André de Almeida}" in tex
+
+
+def test_keywords_rights_and_version_in_the_metadata(book):
+    pdf = reader(book)
+    keywords = pdf.metadata["/Keywords"]
+    assert keywords.startswith("LoRAINNe’24, LOw-Rank Approximations and their Interactions")
+    cohen = (book / "abstracts/cohen.md").read_text(encoding="utf-8")
+    own = re.search(r"^keywords: \[(.*)\]$", cohen, re.M).group(1).split(", ")
+    assert own and all(keyword in keywords for keyword in own), (own, keywords)
+    xmp = pdf.xmp_metadata
+    packet = pdf.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdf:Keywords>LoRAINNe’24, LOw-Rank Approximations" in packet  # hyphens kept in XMP too
+    assert "2024 Workshop LoRaINNe" in xmp.dc_rights["en"]
+    assert "<xmpRights:Marked>True</xmpRights:Marked>" in packet
+    version = re.search(r"<jav:journal_article_version>(\w+)</", packet).group(1)
+    assert version == "VoR"  # NISO JAV: the book as published
+
+
+def test_programme_says_what_will_be_announced(book):
+    pages = pdftext(book / PDF, "-layout").split("\f")
+    start = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Programme"))
+    programme = "\n".join(pages[start : start + 3]).split("Abstracts")[0]
+    # the fixture lists a poster; the spotlight slot has none yet: the site's words, under it
+    assert re.search(r"Spotlight posters\s*\n\s*Spotlights will be announced\.", programme), programme
+    assert "Posters will be announced." not in programme
 
 
 def test_every_script_prints(book):
@@ -332,7 +427,7 @@ def test_posters_part_after_the_talks(book):
 
     outline = PdfReader(book / PDF).outline
     top = [item.title for item in outline if not isinstance(item, list)]
-    assert top == ["Programme", "Abstracts", "Posters", "Speakers", "Author index"]
+    assert top == ["Contents", "Programme", "Abstracts", "Posters", "Speakers", "Author index"]
     at = next(i for i, item in enumerate(outline) if not isinstance(item, list) and item.title == "Posters")
     posters = outline[at + 1]
     assert len(posters) == 1 and posters[0].title.endswith(". Tensor trains on a poster board")

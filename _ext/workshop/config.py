@@ -155,7 +155,8 @@ SETTINGS: tuple[Setting, ...] = (
         [],
         "env",
         (list, tuple),
-        "Keywords of the PDF proceedings (its metadata), after the acronym.",
+        "Keywords of the PDF proceedings (its metadata), after the acronym; empty: the full name and "
+        "the contributions' own keywords.",
     ),
     Setting(
         "workshop_social_cards",
