@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_site, require_tool
+from conftest import ROOT, copy_site, require_tool, sphinx_build
 
 OUTPUT = ROOT / "test-output" / "pdf"
 PDF = "_build/pdf/lorainne24-proceedings.pdf"
@@ -659,3 +659,29 @@ def test_latexrun_says_when_the_pdf_is_missing(tmp_path):
     (tmp_path / "book.tex").write_text("\\documentclass{article}\n")
     result = latexrun(tmp_path, "book", PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     assert result.returncode == 1 and "was not written" in result.stdout
+
+
+# -- The book's LaTeX alone (no TeX run): the real site's schedule, settings -----------------------
+
+
+def test_empty_poster_session_and_keyword_setting_in_the_latex(tmp_path):
+    """The real schedule keeps 'posters: []': the book says what the site says, the report names
+    the slot's line; workshop_pdf_keywords replaces the contributions' keywords."""
+    root = copy_site(tmp_path / "site")
+    build = sphinx_build(root, "latex", "-t", "proceedings")
+    assert build.returncode == 0, build.output[-3000:]
+    tex = (build.outdir / "lorainne24-proceedings.tex").read_text(encoding="utf-8")
+    assert r"\itshape Posters will be announced." in tex and r"\itshape Spotlights will be announced." in tex
+    line = line_of(root / "program/schedule.yaml", "- time: 17:30-19:00")
+    assert (
+        "the poster session 'Cocktail + posters' (Tuesday 26 November 2024, 17:30–19:00) lists no posters"
+        in (build.output)
+    )
+    assert f"(program/schedule.yaml, line {line})" in build.output
+    assert "latexpdf" not in build.output and "`make pdf` typesets it" in build.output
+    assert "pdfkeywords={LoRAINNe’24, LOw-Rank Approximations" in tex
+    assert "nonnegative matrix factorization" in tex.split(r"\begin{document}")[0]
+    build = sphinx_build(root, "latex", "-t", "proceedings", "-D", "workshop_pdf_keywords=tensors,pruning")
+    assert build.returncode == 0, build.output[-3000:]
+    tex = (build.outdir / "lorainne24-proceedings.tex").read_text(encoding="utf-8")
+    assert "pdfkeywords={LoRAINNe’24, tensors, pruning}" in tex
