@@ -13,9 +13,11 @@ toctree) and ``{book-speakers}``. Here, for the LaTeX builder only:
   indent, and its DOI or URL breaks only at slashes and dots;
 - author index entries sort by a Latin transliteration of the name (anyascii), so 张伟 files
   under Z and Παπαδόπουλος under P;
-- a completeness report (talks without an abstract, authors without an affiliation, references
-  without a DOI or arXiv id) is printed; with ``-t final`` each item is a located warning, so
-  ``make pdf FINAL=1`` fails while anything is missing.
+- a completeness report (placeholder titles, talks without an abstract, contributions with no
+  slot, talk slots that name no contribution, empty poster or spotlight lists, authors without an
+  affiliation, references without a DOI or arXiv id) is printed; with ``-t final`` each item is a
+  warning at its line (title, .bib entry, schedule slot), so ``make pdf FINAL=1`` fails while
+  anything is missing.
 
 Contributor text reaches LaTeX only as docutils Text and math nodes (the writer escapes them) or
 through :func:`tex` (Sphinx's escape); raw LaTeX here is the book's own structure.
