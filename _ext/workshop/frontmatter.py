@@ -87,7 +87,7 @@ class FrontMatter:
 
 # str.splitlines (read_topmatter) breaks lines at these; Markdown and YAML line numbers do not.
 _SPLITLINES_ONLY_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-TAB_MESSAGE = "a tab in the front matter: indent with spaces, not tabs (YAML does not read tabs)"
+TAB_MESSAGE = "YAML syntax error: a tab in the front matter: indent with spaces, not tabs"
 NOT_CLOSED = "the front matter opened on line {start} is never closed: add a line '---' after it"
 
 
