@@ -21,6 +21,7 @@ from .proceedings import setup_proceedings
 from .publish import setup_publish
 from .recheck import setup_recheck
 from .resolve import setup_resolve
+from .rewrite import setup_rewrite
 from .schedule import setup_schedule
 from .speakers import setup_speakers
 from .talks import setup_talks
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_gate(app)
     setup_memory(app)
     setup_resolve(app)
+    setup_rewrite(app)
     setup_recheck(app)
     setup_bibliography(app)
     setup_assets(app)

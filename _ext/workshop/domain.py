@@ -6,7 +6,6 @@ Modelled on sphinx.ext.todo: every entry is keyed by the document it came from, 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -155,54 +154,13 @@ class WorkshopDomain(Domain):
     def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode):
         return []
 
-    # -- what late placeholders depend on ------------------------------------------------
+    # -- what placeholders showed at the last build (rewrite.py decides what to rewrite) -----
 
-    def public_digests(self, srcdir: Path, main_schedule: Schedule | None) -> dict[str, tuple[str, set[str]]]:
-        """A hash per thing placeholders show, with the tokens it touches: a talk's title,
-        speakers and slot; a speaker's name and affiliation; the schedule file; the PDF."""
+    @property
+    def late_docs(self) -> dict[str, set[str]]:
+        return self.data["late_docs"]
 
-        def digest(*parts) -> str:
-            return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-        def title(doc: str) -> str:
-            node = self.title_of(doc)
-            return node.astext() if node is not None else ""
-
-        out: dict[str, tuple[str, set[str]]] = {}
-        talks_of: dict[str, set[str]] = {}
-        boards = self.boards(main_schedule)
-        for tid, (doc, meta) in self.talks.items():
-            slot = main_schedule.slot_of(tid) or main_schedule.session_of(tid) if main_schedule else None
-            where = (slot.date, slot.start, slot.end, main_schedule.room_of(slot)) if slot else None
-            if main_schedule is not None:  # a poster's board and a spotlight's order show on its page
-                where = (where, boards.get(tid), main_schedule.spotlight_of(tid))
-            out[f"talk:{tid}"] = (
-                digest(doc, meta, title(doc), where),
-                {f"speaker:{s}" for s in meta.speakers},
-            )
-            for sid in meta.speakers:
-                talks_of.setdefault(sid, set()).add(f"talk:{tid}")
-        for sid, (doc, meta) in self.speakers.items():
-            out[f"speaker:{sid}"] = (digest(doc, meta, title(doc)), talks_of.get(sid, set()))
-        data = b""
-        if main_schedule is not None and (srcdir / main_schedule.file).is_file():
-            data = (srcdir / main_schedule.file).read_bytes()
-        out["schedule"] = (hashlib.sha256(data).hexdigest(), set())
-        pdf = self.env.config.workshop_proceedings_pdf
-        if pdf and (srcdir / pdf).is_file():
-            out["pdf"] = (str((srcdir / pdf).stat().st_size), set())
-        return out
-
-    def docs_to_rewrite(self, new: dict[str, tuple[str, set[str]]]) -> list[str]:
-        """Pages whose placeholders show something that changed since the last build."""
-        old = self.data["digests"]
-        changed = {k for k in old.keys() | new.keys() if old.get(k, ("",))[0] != new.get(k, ("",))[0]}
-        self.data["digests"] = new
-        if not changed:
-            return []
-        affected = set(changed)
-        for token in changed:
-            affected |= old.get(token, ("", set()))[1] | new.get(token, ("", set()))[1]
-        return sorted(
-            doc for doc, tokens in self.data["late_docs"].items() if "*" in tokens or tokens & affected
-        )
+    def swap_digests(self, new: dict[str, tuple[str, set[str]]]) -> dict[str, tuple[str, set[str]]]:
+        """Keep ``new`` as what placeholders show now; return what they showed before."""
+        old, self.data["digests"] = self.data["digests"], new
+        return old

@@ -29,7 +29,7 @@ class poster_session(LatePlaceholder):
     """The posters of session ``slot`` (its uid) of schedule ``schedule``: board, title, presenters."""
 
     def tokens(self) -> set[str]:
-        # the posters shown; their boards hang on each other's 'board:' (public_digests holds them)
+        # the posters shown; their boards hang on each other's 'board:' (rewrite.public_digests holds them)
         return {f"talk:{pid}" for pid in self["posters"]} | {"schedule"}
 
 

@@ -1,4 +1,4 @@
-"""Filling placeholders at write time, and deciding which pages to rewrite.
+"""Filling placeholders at write time (rewrite.py decides which pages to write again).
 
 Each module registers a resolver for its own placeholder class; one doctree-resolved
 handler runs them, so every builder (HTML, LaTeX, ...) sees finished nodes.
@@ -65,13 +65,6 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
         node.replace_self(_RESOLVERS[type(node)](context, node))
 
 
-def rewrite_late_docs(app: Sphinx, env) -> list[str]:
-    """env-get-updated: rewrite pages with placeholders when what they show has changed."""
-    domain: WorkshopDomain = env.get_domain("workshop")
-    schedule = load_schedule(app.srcdir, main_schedule_path(app.config))[0]
-    return domain.docs_to_rewrite(domain.public_digests(Path(app.srcdir), schedule))
-
-
 def note_late_doc(app: Sphinx, doctree: nodes.document) -> None:
     tokens = set().union(*(node.tokens() for node in doctree.findall(LatePlaceholder)))
     if tokens:
@@ -82,4 +75,3 @@ def setup_resolve(app: Sphinx) -> None:
     app.connect("doctree-resolved", resolve_placeholders)
     # after the handlers that insert placeholders at doctree-read (default priority 500)
     app.connect("doctree-read", note_late_doc, priority=900)
-    app.connect("env-get-updated", rewrite_late_docs)
