@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from test_hostile import assert_sound, build, make_project
+from hostile_payloads import Case, talk
+from test_hostile import assert_located, assert_sound, build, html_harms, make_project
 from workshop.cli import check_project
 
 OUTSIDE = "host-only-name-7f3a"  # a folder outside the project; its paths must never be printed
@@ -57,3 +58,88 @@ def test_check_reports_the_linked_folders(linked_folders):
     problems = [str(p) for p in check_project(linked_folders.root)]
     assert any(p.startswith("abstracts/x-dir:1: abstracts/x-dir is a link") for p in problems), problems
     assert not any(OUTSIDE in p for p in problems), problems
+
+
+# ---------------------------------------------------------------------------- directive options
+
+CODE = "x = 1\ny = 2\n"
+
+
+def fenced(options: str, directive: str = "code-block", argument: str = "python", body: str = CODE) -> str:
+    """A directive on line 7 of a talk page, its options from line 8 on."""
+    return f"```{{{directive}}} {argument}\n{options}\n{body}```"
+
+
+OPTIONS = {
+    "emphasize 60 million lines": Case(
+        {"abstracts/opt-huge.md": talk(fenced(":emphasize-lines: 1-60000000"))},
+        [("abstracts/opt-huge.md", 8, "':emphasize-lines:' of '{code-block}' names lines 1-60000000")],
+    ),
+    "many ranges, each in bounds": Case(
+        {"abstracts/opt-many.md": talk(fenced(":emphasize-lines: " + ",".join(["1-2"] * 20000)))},
+        [("abstracts/opt-many.md", 8, "names more lines than the block has (2)")],
+    ),
+    "a huge start line": Case(
+        {"abstracts/opt-start.md": talk(fenced(":linenos:\n:lineno-start: 99999999999"))},
+        [("abstracts/opt-start.md", 9, "':lineno-start:' of '{code-block}' is 99999999999")],
+    ),
+    "a theme class": Case(
+        {"abstracts/opt-class.md": talk(fenced(":class: fixed-top"))},
+        [("abstracts/opt-class.md", 8, "option ':class:' is not allowed on '{code-block}'")],
+    ),
+    "a figure class and an embedded image": Case(
+        {
+            "abstracts/opt-fig.md": talk(
+                fenced(":figclass: modal show\n:loading: embed", "figure", "opt-fig-a.png", "Cap\n")
+            )
+        },
+        [
+            ("abstracts/opt-fig.md", 8, "option ':figclass:' is not allowed on '{figure}'"),
+            ("abstracts/opt-fig.md", 9, "option ':loading:' is not allowed on '{figure}'"),
+        ],
+    ),
+    "dedent past the indentation": Case(
+        {"abstracts/opt-dedent.md": talk(fenced(":dedent: 4", body="  x = 1\n"))},
+        [
+            (
+                "abstracts/opt-dedent.md",
+                8,
+                "':dedent:' of '{code-block}' is 4, more than the block's indentation (2)",
+            )
+        ],
+    ),
+    "math nowrap": Case(
+        {"abstracts/opt-math.md": talk(fenced(":nowrap:", "math", "", "x^2\n"))},
+        [("abstracts/opt-math.md", 8, "option ':nowrap:' is not allowed on '{math}'")],
+    ),
+    "a good line spec": Case({"abstracts/opt-good.md": talk(fenced(":emphasize-lines: 2"))}, []),
+}
+
+
+@pytest.fixture(scope="module")
+def options_build(tmp_path_factory):
+    from hostile_payloads import PNG_1X1
+
+    root = make_project(tmp_path_factory.mktemp("options"), OPTIONS)
+    (root / "abstracts" / "opt-fig-a.png").write_bytes(PNG_1X1)
+    return build(root)
+
+
+@pytest.mark.parametrize("name", [n for n in OPTIONS if OPTIONS[n].expect])
+def test_a_refused_option_is_located_before_the_directive_runs(options_build, name):
+    """Within the memory limit (2 GB: Sphinx's own parse of '1-60000000' needs 2.4 GB), at the
+    option's own line, and Sphinx's message with its doubled file name ('zed.md.md') never comes."""
+    assert_sound(options_build)
+    assert_located(options_build, OPTIONS[name])
+    assert options_build.returncode == 1
+    assert ".md.md" not in options_build.output and "line number spec" not in options_build.output
+
+
+def test_a_refused_option_is_dropped_and_a_good_one_kept(options_build):
+    out = options_build.outdir / "abstracts"
+    assert out.joinpath("opt-good.html").read_text(encoding="utf-8").count('class="hll"') == 1
+    huge = out.joinpath("opt-huge.html").read_text(encoding="utf-8")
+    assert "hll" not in huge and "x" in huge  # the block is published, without the option
+    for page in out.glob("opt-*.html"):
+        assert not html_harms(page), html_harms(page)
+        assert "data:image" not in page.read_text(encoding="utf-8")
