@@ -8,6 +8,7 @@ element ids that collide with the theme's, and messages that said the wrong thin
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from hostile_payloads import Case, talk
@@ -143,3 +144,46 @@ def test_a_refused_option_is_dropped_and_a_good_one_kept(options_build):
     for page in out.glob("opt-*.html"):
         assert not html_harms(page), html_harms(page)
         assert "data:image" not in page.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------- element ids
+
+IDS_PAGE = talk(
+    "[Log in]{#main-content} and [there](https://example.org){#pst-header} and `code`{#codeid}\n\n"
+    "## Main content\n\n"
+    "(pst-back-to-top)=\n## Third\n\n"
+    "(my-label)=\n## Second\n\n"
+    "See {ref}`my-label`, {eq}`eq1` and a note[^n].\n\n"
+    "$$x$$ (eq1)\n\n"
+    "[^n]: A note."
+)  # lines: 7 the attrs, 9 a heading, 11 a reserved label, 14 a good label
+
+
+@pytest.fixture(scope="module")
+def ids_build(tmp_path_factory):
+    cases = {"ids": Case({"abstracts/ids.md": IDS_PAGE}, [])}
+    return build(make_project(tmp_path_factory.mktemp("ids"), cases))
+
+
+def test_ids_set_by_the_contributor_are_refused_at_their_line(ids_build):
+    assert_sound(ids_build)
+    assert ids_build.returncode == 1
+    for line, message in [
+        (7, "an element id ('{#main-content}') is not allowed"),
+        (7, "an element id ('{#pst-header}') is not allowed"),
+        (7, "an element id ('{#codeid}') is not allowed"),
+        (11, "the name 'pst-back-to-top' is taken by the site's page layout"),
+    ]:
+        assert ids_build.located("abstracts/ids.md", line, message), (line, message, ids_build.output[-3000:])
+    assert "Traceback" not in ids_build.output
+
+
+def test_only_the_parsers_own_ids_are_published(ids_build):
+    """What the parser makes stays (headings, labels for {ref}, equations, footnotes); nothing
+    takes an id of the page layout; a heading whose slug is one gets the page's prefix."""
+    page = (ids_build.outdir / "abstracts" / "ids.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    assert not ids & {"main-content", "pst-header", "pst-back-to-top", "codeid"}, ids
+    assert {"ids-main-content", "my-label", "second", "third", "equation-eq1"} <= ids, ids
+    assert 'href="#my-label"' in page and 'href="#equation-eq1"' in page
+    assert "Log in" in page and "code" in page  # the text stays, without its id

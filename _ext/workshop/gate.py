@@ -39,6 +39,7 @@ from .content import check_size, link_on_path
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
 from .frontmatter import front_matter_span, read_talk
+from .ids import check_ids
 from .links import exclude_patterns_for_links, link_problems, subfolder_files
 from .options import check_options
 from .pages import source_name
@@ -330,6 +331,7 @@ class WorkshopMarkdownParser(MystParser):
         if not refused:  # a refused page is empty: nothing to check
             shown = [node.get("uri", "") for node in document.findall(nodes.image)]  # refused ones too
             check_doctree(document, rules)
+            check_ids(document, rules)  # after the allow-list: refused nodes are gone
             _check_comments(document, rules)
             is_talk = folder == env.config.workshop_talks_dir
             if fm_end < source_lines:  # else the front matter is never closed: reported already

@@ -24,7 +24,7 @@ ALLOWED_OPTIONS: dict[str, tuple[str, ...]] = {
     **{kind: ADMONITION for kind in (
         "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso")},
     "figure": (*IMAGE, "figwidth"),
-    "image": IMAGE,
+    "image": tuple(option for option in IMAGE if option != "name"),  # an image node takes no id
     "table": ("align", "name", "width", "widths"),
     "list-table": ("align", "header-rows", "name", "stub-columns", "width", "widths"),
     "code-block": CODE_BLOCK,
