@@ -79,6 +79,8 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     "tab in front matter": ({"abstracts/m-tab.md": talk(front="speakers: [ada]\n\tkeywords: [x]\n")}, "abstracts/m-tab.md", 3, "indent with spaces, not tabs"),
     "type given as a list": ({"abstracts/m-typelist.md": talk(front="speakers: [ada]\ntype: [poster]\nposter: m-typelist.pdf\n")}, "abstracts/m-typelist.md", 3, "'type' must be a single value"),
     "misspelt key on a poster": ({"abstracts/m-pkeywrods.md": talk(front="type: poster\nspeakers: [ada]\nkeywrods: [x]\n")}, "abstracts/m-pkeywrods.md", 4, "unknown key 'keywrods' in a poster's front matter"),
+    "poster without title": ({"abstracts/m-pnotitle.md": "---\ntype: poster\nspeakers: [ada]\n---\n\nJust text.\n"}, "abstracts/m-pnotitle.md", 5, "the poster page has no title: start its body with '# <poster title>'"),
+    "key not in any bib, on a poster": ({"abstracts/m-pkey.md": talk("See {footcite}`nokeyatall`.", front="type: poster\nspeakers: [ada]\n")}, "abstracts/m-pkey.md", 8, "add the entry to the poster's .bib file"),
     "placeholder keyword on a poster": ({"abstracts/m-pphkeyword.md": talk(front=f"type: poster\nspeakers: [ada]\nkeywords: [{PLACEHOLDER_KEYWORDS[0]}]\n")}, "abstracts/m-pphkeyword.md", 4, "write your poster's keywords"),
     "myst key": ({"abstracts/m-myst.md": talk(front="speakers: [ada]\nmyst:\n  html_meta:\n    description: x\n")}, "abstracts/m-myst.md", 3, "the 'myst' key is not allowed"),
     "YAML alias": ({"abstracts/m-alias.md": talk(front="speakers: &s [ada]\nkeywords: *s\n")}, "abstracts/m-alias.md", 2, "YAML anchors and aliases"),

@@ -227,7 +227,7 @@ class _Guard:
                 else:
                     message = (
                         f"cited key '{key}' is in no .bib file{did_you_mean(key, entries)}: "
-                        f"add the entry to the talk's .bib file"
+                        f"add the entry to the {_page_kind(env, rules.page_id)}'s .bib file"
                     )
                 rules.add(message, lineno, Problem.CITATION, needle=key)
             known = [key for key in keys if key in entries]
@@ -335,7 +335,8 @@ class WorkshopMarkdownParser(MystParser):
             _check_comments(document, rules)
             is_talk = folder == env.config.workshop_talks_dir
             if fm_end < source_lines:  # else the front matter is never closed: reported already
-                section = _check_title(document, rules, source_lines, inputstring, fm_end, is_talk)
+                what = _page_kind(env, page_id) if is_talk else "speaker"
+                section = _check_title(document, rules, source_lines, inputstring, fm_end, what)
             if section is not None and is_talk and "/" not in page_id:
                 limit = env.config.workshop_word_limit
                 rules.problems += check_word_limit(section, limit, file, source_lines)
@@ -413,9 +414,14 @@ def _check_comments(document: nodes.document, rules: PageRules) -> None:
             )
 
 
-def _check_title(document, rules: PageRules, source_lines: int, text: str, fm_end: int, is_talk: bool):
-    """The page's one '# ' title: the section it opens, or None (with the problem noted)."""
-    what = "talk" if is_talk else "speaker"
+def _page_kind(env, page_id: str) -> str:
+    """'talk' or 'poster', as the page's front matter says (read at source-read, before the parse)."""
+    return "poster" if env.get_domain("workshop").contribution_type(page_id) == "poster" else "talk"
+
+
+def _check_title(document, rules: PageRules, source_lines: int, text: str, fm_end: int, what: str):
+    """The page's one '# ' title: the section it opens, or None (with the problem noted).
+    ``what``: 'talk', 'poster' or 'speaker'."""
     lines = text.split("\n")
 
     def is_h1(section: nodes.section) -> bool:
