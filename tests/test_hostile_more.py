@@ -84,9 +84,9 @@ OPTIONS = {
         {"abstracts/opt-start.md": talk(fenced(":linenos:\n:lineno-start: 99999999999"))},
         [("abstracts/opt-start.md", 9, "':lineno-start:' of '{code-block}' is 99999999999")],
     ),
-    "a theme class": Case(
+    "a theme class (checked on the doctree)": Case(
         {"abstracts/opt-class.md": talk(fenced(":class: fixed-top"))},
-        [("abstracts/opt-class.md", 8, "option ':class:' is not allowed on '{code-block}'")],
+        [("abstracts/opt-class.md", 8, "class 'fixed-top' is not allowed")],
     ),
     "a figure class and an embedded image": Case(
         {
@@ -95,7 +95,7 @@ OPTIONS = {
             )
         },
         [
-            ("abstracts/opt-fig.md", 8, "option ':figclass:' is not allowed on '{figure}'"),
+            ("abstracts/opt-fig.md", 8, "class 'modal' is not allowed"),
             ("abstracts/opt-fig.md", 9, "option ':loading:' is not allowed on '{figure}'"),
         ],
     ),

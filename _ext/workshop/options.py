@@ -13,22 +13,23 @@ import re
 from collections.abc import Sequence
 
 MAX_NUMBER = 10_000  # a start line, a scale, a dedent or a row count past this is no abstract's
-ADMONITION = ("name",)
-CODE_BLOCK = ("caption", "dedent", "emphasize-lines", "force", "lineno-start", "linenos", "name")
-IMAGE = ("alt", "align", "height", "name", "scale", "target", "width")
-# `class`/`figclass` (a theme class can cover the page) and `loading: embed` (a data: address)
-# are not here; `name` is, for {ref}: the id it makes is checked with every other id (ids.py).
+ADMONITION = ("class", "name")
+CODE_BLOCK = ("caption", "class", "dedent", "emphasize-lines", "force", "lineno-start", "linenos", "name")
+IMAGE = ("alt", "align", "class", "height", "name", "scale", "target", "width")
+# `class`/`figclass` are here: their values are checked on the doctree with every other class
+# (allowlist.ALLOWED_CLASSES); `name` is, for {ref}: its id is checked with every other id (ids.py).
+# `loading` (`embed` writes the image as a data: address) and math's `nowrap` are not.
 ALLOWED_OPTIONS: dict[str, tuple[str, ...]] = {
-    "math": ("label", "name"),
+    "math": ("class", "label", "name"),
     "admonition": ADMONITION,
     **{kind: ADMONITION for kind in (
         "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso")},
-    "figure": (*IMAGE, "figwidth"),
+    "figure": (*IMAGE, "figclass", "figwidth"),
     "image": tuple(option for option in IMAGE if option != "name"),  # an image node takes no id
-    "table": ("align", "name", "width", "widths"),
-    "list-table": ("align", "header-rows", "name", "stub-columns", "width", "widths"),
+    "table": ("align", "class", "name", "width", "widths"),
+    "list-table": ("align", "class", "header-rows", "name", "stub-columns", "width", "widths"),
     "code-block": CODE_BLOCK,
-    "code": ("force", "name", "number-lines"),
+    "code": ("class", "force", "name", "number-lines"),
     "footbibliography": (),
 }  # fmt: skip
 NUMBERS = {"dedent", "lineno-start", "number-lines", "scale", "header-rows", "stub-columns"}
