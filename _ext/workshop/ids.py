@@ -4,8 +4,9 @@ The parser makes ids of its own: for headings (their text, or a ``(label)=`` wri
 footnotes, numbered equations, and the ``:name:`` of a figure, table, code block or admonition
 (what ``{ref}`` links to). An id written with ``{#…}`` (attrs) on a span, a link, an image or
 inline code is the contributor's alone: it is refused. No id may be one the site's own layout
-uses (``main-content``, the theme's ``pst-``/``bd-``/``jb-`` ids): a heading whose text makes one
-gets the page's id as a prefix, a name given by the contributor is refused. Pure docutils.
+uses (``main-content``, the theme's ``pst-``/``bd-``/``jb-`` ids, the extension's
+``author-index-``): a heading whose text makes one gets the page's id as a prefix, a name given
+by the contributor is refused. Pure docutils.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ ID_NODES = (
 )  # fmt: skip
 # Ids of the page layout (sphinx-book-theme, the workshop's own sections), never a contributor's.
 RESERVED_IDS = frozenset({"main-content", "print-main-content", "searchbox", "ethical-ad-placement"})
-RESERVED_PREFIXES = ("pst-", "bd-", "jb-", "footcite-", "footbib-", "author-index-")
+# (sphinxcontrib-bibtex's footcite-/footbib- ids are in the page itself: docutils refuses a duplicate)
+RESERVED_PREFIXES = ("pst-", "bd-", "jb-", "author-index-")
 
 
 def is_reserved(node_id: str) -> bool:
@@ -52,10 +54,10 @@ def check_ids(document: nodes.document, rules: PageRules) -> None:
                 _forget(document, node, node_id)
             continue
         for node_id in [i for i in node["ids"] if is_reserved(i)]:
-            if isinstance(node, nodes.section) and node_id not in node["names"]:
-                # made from the heading's text: innocent, renamed with the page's own prefix
-                _rename(document, node, node_id, f"{rules.page_id}-{node_id}")
-                continue
+            if not any(document.nametypes.get(name) for name in _names_of(document, node_id)):
+                if isinstance(node, nodes.section):  # made from the heading's text: innocent
+                    _rename(document, node, node_id, f"{rules.page_id}-{node_id}")
+                continue  # else the parser's or an extension's own (footcite-…): not a name given
             rules.add(
                 f"the name '{node_id}' is taken by the site's page layout: choose another name",
                 node_line(node),
