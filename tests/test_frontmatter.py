@@ -428,6 +428,5 @@ def test_the_contributing_guides_example_reads_as_it_says():
 def test_homepage_passes_the_site_url_policy(homepage):
     page = f'---\naffiliation: Inria\nhomepage: "{homepage}"\n---\n\n# Ada\n'
     _meta, problems = read_speaker("ada", page, "speakers/ada.md")
-    assert [str(p) for p in problems] == [
-        "speakers/ada.md:3: 'homepage' must be an http:// or https:// address"
-    ]
+    assert len(problems) == 1  # '\\' is named: "...address: '\\' (character 8) is not allowed ..."
+    assert str(problems[0]).startswith("speakers/ada.md:3: 'homepage' must be an http:// or https:// address")

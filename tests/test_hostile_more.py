@@ -11,7 +11,7 @@ import os
 import re
 
 import pytest
-from hostile_payloads import Case, talk
+from hostile_payloads import Case, speaker, talk
 from test_hostile import assert_located, assert_sound, build, html_harms, make_project
 from workshop.cli import check_project
 
@@ -187,3 +187,66 @@ def test_only_the_parsers_own_ids_are_published(ids_build):
     assert {"ids-main-content", "my-label", "second", "third", "equation-eq1"} <= ids, ids
     assert 'href="#my-label"' in page and 'href="#equation-eq1"' in page
     assert "Log in" in page and "code" in page  # the text stays, without its id
+
+
+# ------------------------------------------------------------------------------------- messages
+
+MESSAGES = {
+    "a title starting with a bidi control": Case(
+        {"abstracts/msg-bidi.md": talk("Text.", title="\u202eEvil title")},
+        [("abstracts/msg-bidi.md", 5, "the text holds a bidi control (U+202E): remove it")],
+    ),
+    "no title at all": Case(
+        {"abstracts/msg-untitled.md": "---\nspeakers: [ada]\n---\n\nJust text.\n"},
+        [("abstracts/msg-untitled.md", 4, "the talk page has no title")],
+    ),
+    "a homepage with TeX in it": Case(
+        {
+            "speakers/msg-eve.md": speaker(
+                "affiliation: Inria\nhomepage: https://example.org/}\\input{/etc/hostname}\\def\\x{\n"
+            )
+        },
+        [
+            (
+                "speakers/msg-eve.md",
+                3,
+                "'homepage' must be an http:// or https:// address: '}' (character 21) is not allowed in an address",
+            )
+        ],
+    ),
+    "a page that is a link": Case(
+        {}, [("speakers/msg-linked.md", 1, "not a link")], links={"speakers/msg-linked.md": "@SECRET@"}
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def messages_build(tmp_path_factory):
+    return build(make_project(tmp_path_factory.mktemp("messages"), MESSAGES))
+
+
+@pytest.mark.parametrize("name", list(MESSAGES))
+def test_each_message_says_what_is_wrong_at_its_line(messages_build, name):
+    assert_sound(messages_build)
+    assert_located(messages_build, MESSAGES[name])
+    assert messages_build.returncode == 1
+
+
+def test_a_title_with_a_bidi_control_is_still_a_title(messages_build):
+    """The control is reported (and dropped), the title is not said to be missing."""
+    assert "msg-bidi.md:4: WARNING: the talk page has no title" not in messages_build.output
+    assert not [
+        line for line in messages_build.output.splitlines() if "msg-bidi" in line and "no title" in line
+    ]
+    page = (messages_build.outdir / "abstracts" / "msg-bidi.html").read_text(encoding="utf-8")
+    assert "Evil title" in page and "\u202e" not in page
+
+
+def test_a_page_without_a_title_gives_one_message_not_one_per_page(messages_build):
+    """Sphinx's 'toctree contains reference to document … that doesn't have a title' came once
+    for every page that shows the sidebar, with no location."""
+    assert "doesn't have a title" not in messages_build.output, messages_build.output[-3000:]
+    untitled = [
+        line for line in messages_build.output.splitlines() if "msg-untitled" in line and "WARNING" in line
+    ]
+    assert len(untitled) == 1, untitled

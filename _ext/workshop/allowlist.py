@@ -115,7 +115,11 @@ def check_doctree(document: nodes.document, rules: PageRules) -> list[WorkshopEr
         if isinstance(node, nodes.Element):
             stack.extend((child, depth + 1) for child in reversed(node.children))
     for node in refused:
-        if node.parent is not None:
+        if isinstance(node, nodes.Text) and node.parent is not None and forbidden_char(str(node)):
+            # the characters go, the text stays: a title with a bidi control is still a title
+            kept = "".join(char for char in str(node) if char in "\n\t" or not forbidden_char(char))
+            node.parent.replace(node, nodes.Text(kept))
+        elif node.parent is not None:
             node.parent.remove(node)
     return rules.problems
 

@@ -315,7 +315,11 @@ class _Reader:
         """An http(s) address that passes the site's one URL policy (urls.py)."""
         value = self.string(data, key)
         if value is not None and (not re.match(r"^https?://", value) or url_problem(value)):
-            self.add(f"'{key}' must be an http:// or https:// address", data.line_of(key), Problem.TYPE)
+            reason = url_problem(value) if re.match(r"^https?://", value) else None
+            reason = f": {reason}" if reason and "not allowed in an address" in reason else ""
+            self.add(
+                f"'{key}' must be an http:// or https:// address{reason}", data.line_of(key), Problem.TYPE
+            )
             return None
         return value
 

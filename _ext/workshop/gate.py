@@ -343,6 +343,8 @@ class WorkshopMarkdownParser(MystParser):
             if is_talk:
                 _check_unused_files(shown, rules, inputstring)
         document["workshop-titled"] = section is not None
+        if not any(isinstance(child, nodes.section) for child in document.children):
+            _placeholder_title(document, page_id)
         problems = sorted(set(rules.problems), key=lambda p: (p.line or 0, p.message))
         if rules.more:
             message = f"{rules.more} more problem(s) on this page: fix the ones above, then build again"
@@ -402,6 +404,15 @@ def _check_unused_files(shown: list[str], rules: PageRules, text: str) -> None:
                 1,
                 Problem.FILE,
             )
+
+
+def _placeholder_title(document: nodes.document, page_id: str) -> None:
+    """A page without a title (reported, or refused whole) is listed under its id in the site's
+    tables of contents: else Sphinx warns that it has no title, with no location, once for every
+    page that shows the sidebar."""
+    section = nodes.section("", nodes.title("", page_id), names=[nodes.fully_normalize_name(page_id)])
+    document.insert(0, section)
+    document.note_implicit_target(section, section)
 
 
 def _check_comments(document: nodes.document, rules: PageRules) -> None:

@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 ALLOWED_SCHEMES = ("https", "http", "mailto")
 MAX_URL_LENGTH = 2048
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# Characters RFC 3986 never allows in an address (a browser would rewrite them; LaTeX and
+# BibTeX read '\\', '{' and '}' as markup): refused, naming the first one.
+_NOT_IN_ADDRESSES = re.compile(r'[\\{}|^`<>"]')
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 
@@ -38,11 +41,17 @@ def url_problem(url: str) -> str | None:
         return f"'{scheme}:' addresses are not allowed (allowed: {allowed})"
     if scheme == "mailto":
         return None if re.match(r"^mailto:[^@/\\]+@[^@/\\]+$", url, re.I) else "not an e-mail address"
+    if bad := _NOT_IN_ADDRESSES.search(url):
+        char = bad.group()
+        return (
+            f"'{char}' (character {bad.start() + 1}) is not allowed in an address: remove it, "
+            f"or write it as %{ord(char):02X}"
+        )
     try:
         parts = urlsplit(url)
     except ValueError:
         return "the address cannot be read"
-    if not parts.hostname or "\\" in url:
+    if not parts.hostname:
         return f"'{url[:80]}' has no host name"
     return None
 
