@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import pytest
 from hostile_payloads import Case, speaker, talk
@@ -250,3 +251,67 @@ def test_a_page_without_a_title_gives_one_message_not_one_per_page(messages_buil
         line for line in messages_build.output.splitlines() if "msg-untitled" in line and "WARNING" in line
     ]
     assert len(untitled) == 1, untitled
+
+
+# ----------------------------------------------------------------------- the checks on their own
+
+
+@pytest.mark.parametrize(
+    ("spec", "lines", "problem"),
+    [
+        ("1,3-5,7-", 8, None),
+        ("-2", 3, None),
+        ("1-60000000", 3, "names lines 1-60000000 but the block has 3 line(s)"),
+        ("0", 3, "names line 0"),
+        ("4-2", 5, "names lines 4-2"),
+        ("1-3,2", 3, "names more lines than the block has (3)"),
+        ("-", 3, "has a '-' with no line number"),
+        ("1;2", 3, "is not a list of lines"),
+        ("²", 3, "is not a list of lines"),  # a digit to str.isdigit, not to int()
+        ("1" + "0" * 50, 3, "but the block has 3 line(s)"),
+    ],
+)
+def test_line_specs_are_read_without_making_the_list(spec, lines, problem):
+    from workshop.options import line_spec_problem
+
+    found = line_spec_problem(spec, lines)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+@pytest.mark.parametrize("spec", [",".join(["1-2"] * 300_000), "1-" + "9" * 1_000_000, " " * 1_000_000 + "-"])
+def test_line_spec_checks_are_linear(spec):
+    """1 MB specs (more than a page may hold) under a second each."""
+    from workshop.options import line_spec_problem
+
+    start = time.monotonic()
+    assert line_spec_problem(spec, 2) is not None
+    assert time.monotonic() - start < 1
+
+
+def test_options_outside_the_allow_list_are_dropped():
+    from workshop.options import check_options
+
+    kept, refused = check_options("figure", {"alt": "A", "loading": "embed", "scale": 10**9}, [])
+    assert kept == {"alt": "A"}
+    assert [option for option, _message in refused] == ["loading", "scale"]
+    kept, refused = check_options("footbibliography", {"filter": "True"}, [])
+    assert kept == {} and "allowed: none" in refused[0][1]
+
+
+def test_links_are_found_without_following_them(tmp_path):
+    from workshop.links import folder_links, links_in, subfolder_files
+
+    (tmp_path / "outside" / "deep").mkdir(parents=True)
+    (tmp_path / "outside" / "deep" / "p.md").write_text("x", encoding="utf-8")
+    (tmp_path / "abstracts" / "alpha").mkdir(parents=True)
+    (tmp_path / "abstracts" / "alpha" / "own.md").write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "outside", tmp_path / "abstracts" / "x-dir")
+    os.symlink(tmp_path / "outside" / "deep" / "p.md", tmp_path / "abstracts" / "linked.md")
+    os.symlink(tmp_path / "outside" / "deep" / "p.md", tmp_path / "abstracts" / "alpha" / "img.png")
+    os.symlink("/", tmp_path / "abstracts" / "alpha" / "root")
+    assert links_in(tmp_path, "abstracts") == [
+        "abstracts/alpha/img.png", "abstracts/alpha/root", "abstracts/linked.md", "abstracts/x-dir",
+    ]  # fmt: skip
+    # a page or image link is reported where it is used (the gate, the image check)
+    assert folder_links(tmp_path, ["abstracts"], [".md"]) == ["abstracts/alpha/root", "abstracts/x-dir"]
+    assert subfolder_files(tmp_path, "abstracts") == [tmp_path / "abstracts" / "alpha" / "own.md"]
