@@ -31,3 +31,17 @@ def link_on_path(root: Path, path: Path) -> Path | None:
         if current.is_symlink():
             return current
     return None
+
+
+def regular_file_problem(root: Path, rel: str, max_bytes: int, what: str = "") -> str | None:
+    """Why ``rel`` (below ``root``) is not a regular file of at most ``max_bytes``: a link on its
+    path, missing, or too large (``what``: 'image ' to name the kind of file in the message)."""
+    path = root / rel
+    if link := link_on_path(root, path):
+        return f"{what}'{rel}' must be a regular file, not a link ({link.relative_to(root).as_posix()})"
+    if not path.is_file():
+        return f"{what}'{rel}' does not exist: add the file next to your page"
+    size = path.stat().st_size
+    if size > max_bytes:
+        return f"{what}'{rel}' has {size:,} bytes, over the limit of {max_bytes:,}: make it smaller"
+    return None

@@ -12,7 +12,7 @@ import re
 import struct
 from pathlib import Path
 
-from .content import link_on_path
+from .content import regular_file_problem
 
 ALLOWED_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 MAX_IMAGE_BYTES = 5_000_000
@@ -93,14 +93,9 @@ def _wrong_content(rel: str, expected: str, head: bytes) -> str:
 
 def image_file_problem(root: Path, rel: str) -> str | None:
     """Why the file ``rel`` (relative to ``root``) may not be published as a contributor image."""
+    if problem := regular_file_problem(root, rel, MAX_IMAGE_BYTES, "image "):
+        return problem
     path = root / rel
-    if link := link_on_path(root, path):
-        return f"image '{rel}' must be a regular file, not a link ({link.relative_to(root).as_posix()})"
-    if not path.is_file():
-        return f"image '{rel}' does not exist: add the file next to your page"
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        return f"image '{rel}' has {size:,} bytes, over the limit of {MAX_IMAGE_BYTES:,}"
     kind = ALLOWED_SUFFIXES.get(path.suffix.lower())
     with path.open("rb") as handle:
         head = handle.read(65_536)

@@ -21,7 +21,7 @@ import re
 import zlib
 from pathlib import Path
 
-from .content import link_on_path
+from .content import regular_file_problem
 
 MAX_PDF_BYTES = 20_000_000
 # Decompressed bytes scanned per file: bounded work whatever the streams claim (a "zip bomb").
@@ -133,15 +133,7 @@ def _parts(data: bytes):
 
 def pdf_file_problem(root: Path, rel: str) -> str | None:
     """Why the file ``rel`` (relative to ``root``) may not be published as a contributor's PDF."""
-    path = root / rel
-    if link := link_on_path(root, path):
-        return f"'{rel}' must be a regular file, not a link ({link.relative_to(root).as_posix()})"
-    if not path.is_file():
-        return f"'{rel}' does not exist: add the file next to your page"
-    size = path.stat().st_size
-    if size > MAX_PDF_BYTES:
-        return f"'{rel}' has {size:,} bytes, over the limit of {MAX_PDF_BYTES:,}: export it smaller"
-    return pdf_bytes_problem(path.read_bytes(), rel)
+    return regular_file_problem(root, rel, MAX_PDF_BYTES) or pdf_bytes_problem((root / rel).read_bytes(), rel)
 
 
 SAFE_PDF_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.pdf$")
