@@ -27,6 +27,17 @@ def rootdir() -> Path:
     return ROOT / "tests" / "roots"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CI=true every skip fails the run, whatever skipped it (a skip means something CI
+    should have installed or provided is missing)."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true (a skip fails CI): {report.longrepr}"
+
+
 def require(available: bool, message: str) -> None:
     """Skip when something the test needs is missing, except in CI, where that fails the run."""
     if not available:

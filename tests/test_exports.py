@@ -22,12 +22,31 @@ SLOTS = sum(len(day["slots"]) for day in SCHEDULE["days"])
 TALKS = sorted(p.stem for p in (ROOT / "abstracts").glob("*.md") if p.stem != "index")
 
 
-def schemas_dir() -> Path:
-    """The exchange-format schemas live outside the project: ../shared/schemas or $FRAB_SCHEMAS."""
+BUNDLED_SCHEMAS = ROOT / "_ext/workshop/schemas"  # the extension's copy of c3voc's schemas
+
+
+def shared_schemas() -> Path | None:
+    """The exchange-format schemas as published outside the project ($FRAB_SCHEMAS or
+    ../shared/schemas), when this checkout has them."""
     for candidate in (os.environ.get("FRAB_SCHEMAS"), ROOT.parent / "shared" / "schemas"):
         if candidate and (Path(candidate) / "frab-schedule.xml.xsd").is_file():
             return Path(candidate)
-    pytest.skip("frab schemas not found in ../shared/schemas (or the folder named by $FRAB_SCHEMAS)")
+    return None
+
+
+def schemas_dir() -> Path:
+    """The outside copy when there is one, else the extension's own (which
+    test_bundled_schemas_are_the_published_ones keeps equal to the outside copy)."""
+    return shared_schemas() or BUNDLED_SCHEMAS
+
+
+def test_bundled_schemas_are_the_published_ones():
+    for name in ("frab-schedule.schema.json", "frab-schedule.xml.xsd"):
+        bundled = (BUNDLED_SCHEMAS / name).read_bytes()
+        assert len(bundled) > 1000, name
+        outside = shared_schemas()
+        if outside is not None:  # a clean checkout elsewhere has only the bundled copy
+            assert bundled == (outside / name).read_bytes(), name
 
 
 @pytest.fixture(scope="module")
