@@ -232,6 +232,27 @@ class Programme:
         return out
 
     @functools.cached_property
+    def _by_contribution(self) -> dict[str, tuple[Item | None, tuple[Item, Poster] | None]]:
+        """contribution id -> (its talk item, (its poster session, its poster)): one index, so a
+        page's head and card do not scan the whole programme (5,000 pages × 5,000 items)."""
+        out: dict[str, tuple[Item | None, tuple[Item, Poster] | None]] = {}
+        for item in self.items:
+            if item.talk and item.talk not in out:
+                out[item.talk] = (item, None)
+            for poster in item.posters:
+                talk, session = out.get(poster.id, (None, None))
+                out[poster.id] = (talk, session or (item, poster))
+        return out
+
+    def item_of(self, cid: str) -> Item | None:
+        """The talk's own item (its first, if placed twice)."""
+        return self._by_contribution.get(cid, (None, None))[0]
+
+    def session_of(self, cid: str) -> tuple[Item, Poster] | None:
+        """The poster session listing ``cid``, and the poster as it lists it (its board)."""
+        return self._by_contribution.get(cid, (None, None))[1]
+
+    @functools.cached_property
     def _positions(self) -> dict[int, int]:
         return {id(item): index for index, item in enumerate(self.items)}
 

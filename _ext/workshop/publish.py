@@ -133,8 +133,7 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
     def session_posters(slot) -> tuple[exports.Poster, ...]:
         """A poster session's posters (slot 'posters:'), with their boards, in board order."""
         ids = slot.posters or ()
-        explicit = {pid: domain.talks[pid][1].board for pid in ids if pid in domain.talks}
-        boards = model.poster_boards(slot, {k: v for k, v in explicit.items() if v is not None})
+        boards = domain.boards(schedule)  # model.poster_boards, computed once per build
         out = []
         for pid in ids:
             if pid in domain.talks:
@@ -419,14 +418,13 @@ def page_card(app: Sphinx, pagename: str) -> cards.Card | None:
         texts.get(domain.speakers[s][0], ("", ""))[0] or s for s in meta.speakers if s in domain.speakers
     ]
     when = ""
-    item = next((i for i in prog.items if i.talk == tid), None)
-    session = next((i for i in prog.items if any(p.id == tid for p in i.posters)), None)
-    found = item or session
+    item, listed = prog.item_of(tid), prog.session_of(tid)
+    found = item or (listed[0] if listed else None)
     if found is not None:
         room = prog.schedule.room_of(found.slot) or ""
         when = " · ".join(p for p in (model.format_date(found.slot.date), found.slot.time_range, room) if p)
         if item is None:
-            board = next(p.board for p in session.posters if p.id == tid)
+            board = listed[1].board
             when += f" · poster, board {board}" if board is not None else " · poster"
     days = prog.schedule.days
     span = model.format_date_range(days[0].date, days[-1].date) if days else ""
@@ -519,11 +517,10 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     if prog is not None and pagename == app.config.root_doc:
         data = exports.workshop_event(prog)
     elif prog is not None and (tid := talk_id(app, pagename)):
-        item = next((i for i in prog.items if i.talk == tid), None)
+        item, listed = prog.item_of(tid), prog.session_of(tid)
         data = exports.talk_event(prog, item) if item else None
-        session = next((i for i in prog.items if any(p.id == tid for p in i.posters)), None)
-        if item is None and session is not None:  # a poster: its session, at its board
-            poster = next(p for p in session.posters if p.id == tid)
+        if item is None and listed is not None:  # a poster: its session, at its board
+            session, poster = listed
             data = {"@context": "https://schema.org", **exports.poster_event(prog, session, poster)}
             data["organizer"] = exports.organizer(prog)
             data["superEvent"] = {"@type": "Event", "name": session.title, "url": session.url}
