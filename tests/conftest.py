@@ -95,6 +95,12 @@ def site(tmp_path_factory) -> Build:
     return sphinx_build(copy_site(tmp_path_factory.mktemp("site")))
 
 
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``{path relative to root: text or bytes}`` (text as UTF-8)."""
+    for rel, content in files.items():
+        (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
 @pytest.fixture
 def build_root(make_app, rootdir, tmp_path):
     """Copy a test root, apply edits {path: text}, build it; return (app, warnings text)."""
@@ -103,12 +109,7 @@ def build_root(make_app, rootdir, tmp_path):
         srcdir = tmp_path / name
         if not srcdir.exists():
             shutil.copytree(rootdir / f"test-{name}", srcdir)
-        for rel, content in (edits or {}).items():
-            path = srcdir / rel
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        write_files(srcdir, edits or {})
         warning = StringIO()
         app = make_app(kwargs.pop("buildername", "html"), srcdir=srcdir, warning=warning, **kwargs)
         app.build()

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import assert_located_in_build_and_check, sphinx_build
+from conftest import assert_located_in_build_and_check, sphinx_build, write_files
 
 GOOD_BIB = (
     "@article{k1,\n  author = {Doe, Jane},\n  title = {A paper},\n  journal = {J},\n  year = {2020}\n}\n"
@@ -56,8 +56,7 @@ def test_bad_input_fails_the_real_build_in_one_line(rootdir, tmp_path, case):
     files, file, line, message = CASES[case]
     root = tmp_path / "site"
     shutil.copytree(rootdir / "test-schedule", root)
-    for rel, content in files.items():
-        (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode())
+    write_files(root, files)
     build = sphinx_build(root)
     assert build.returncode != 0
     assert "Traceback" not in build.output and "Exception occurred" not in build.output

@@ -99,6 +99,16 @@ def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
 
 
+def _submission_branch(tmp_path: Path) -> Path:
+    """A project committed on 'main', checked out on a new branch 'submission'."""
+    root = _project(tmp_path, {})
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    _git(root, "checkout", "-qb", "submission")
+    return root
+
+
 def _check_pr(root: Path, base: str = "main") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "workshop", "check-pr", "--base", base, "--root", str(root)],
@@ -107,11 +117,7 @@ def _check_pr(root: Path, base: str = "main") -> subprocess.CompletedProcess:
 
 
 def test_check_pr_in_a_real_repository(tmp_path):
-    root = _project(tmp_path, {})
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "base")
-    _git(root, "checkout", "-qb", "submission")
+    root = _submission_branch(tmp_path)
     (root / "abstracts/delta.md").write_text(TALK.format(body="Text."), encoding="utf-8")
     (root / "abstracts/delta.bib").write_text("", encoding="utf-8")
     (root / "speakers/dora.md").write_text("---\naffiliation: X\n---\n\n# Dora\n", encoding="utf-8")
@@ -174,11 +180,7 @@ def test_hard_line_break_is_not_raw_html(tmp_path):
 
 def test_check_pr_reads_names_exactly(tmp_path):
     """A tab in a file name neither splits the name nor hides the file."""
-    root = _project(tmp_path, {})
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "base")
-    _git(root, "checkout", "-qb", "submission")
+    root = _submission_branch(tmp_path)
     (root / "abstracts/delta.md").write_text(TALK.format(body="Text."), encoding="utf-8")
     (root / "abstracts/delta.md\tconf.py").write_text("x", encoding="utf-8")
     _git(root, "add", "-A")

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, sphinx_build
+from conftest import ROOT, sphinx_build, write_files
 from workshop.cli import check_project
 from workshop.scaffold import EXAMPLE_ORCID, PLACEHOLDER_ABSTRACT, PLACEHOLDER_KEYWORDS, PLACEHOLDER_TITLE
 
@@ -117,12 +117,7 @@ def project(tmp_path_factory) -> dict[str, list[str]]:
         )
     )
     for files, *_ in MISTAKES.values():
-        for rel, content in files.items():
-            path = root / rel
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        write_files(root, files)
     first, second = sphinx_build(root), sphinx_build(root)
     assert first.returncode and second.returncode
     return {

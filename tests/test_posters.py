@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, sphinx_build
+from conftest import ROOT, sphinx_build, write_files
 from workshop.cli import check_project
 from workshop.frontmatter import read_talk
 from workshop.model import BoardClaim, check_contributions, load_schedule, poster_boards
@@ -420,12 +420,7 @@ MISTAKE_FILES: dict[str, str | bytes] = {
 def mistakes(tmp_path_factory):
     root = tmp_path_factory.mktemp("poster-mistakes") / "site"
     shutil.copytree(ROOT_POSTERS, root)
-    for rel, content in MISTAKE_FILES.items():
-        path = root / rel
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(root, MISTAKE_FILES)
     first, second = sphinx_build(root), sphinx_build(root)
     assert first.returncode and second.returncode
     assert "Traceback" not in first.output + second.output

@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from test_gate import TALK, _check_pr, _git, _project
+from test_gate import TALK, _check_pr, _git, _submission_branch
 from workshop.scope import Change, verdicts
 
 
@@ -20,11 +20,7 @@ def test_a_link_is_refused_even_in_the_contributors_own_names(mode):
 
 
 def test_check_pr_refuses_symbolic_links_in_a_real_repository(tmp_path):
-    root = _project(tmp_path, {})
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "base")
-    _git(root, "checkout", "-qb", "submission")
+    root = _submission_branch(tmp_path)
     (root / "abstracts/delta.md").write_text(TALK.format(body="Text."), encoding="utf-8")
     os.symlink("/usr", root / "abstracts/delta-dir")
     os.symlink("/etc/hostname", root / "abstracts/delta-poster.pdf")
