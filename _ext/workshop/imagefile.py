@@ -61,6 +61,19 @@ def _dimensions(data: bytes, kind: str) -> tuple[int, int] | None:
     return None
 
 
+def image_size(path: Path) -> tuple[tuple[int, int], str] | None:
+    """((width, height), media type) of a PNG or JPEG file, from its header; None for any other."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65_536)
+    except OSError:
+        return None
+    for kind, media in (("png", "image/png"), ("jpeg", "image/jpeg")):
+        if (dims := _dimensions(head, kind)) is not None:
+            return dims, media
+    return None
+
+
 # What a file's first bytes say it is: to name the format in the message, and the fix.
 SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"%PDF-", "PDF"),

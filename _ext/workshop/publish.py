@@ -21,6 +21,7 @@ from . import cards, exports, formats, model
 from .diagnostics import report
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
+from .imagefile import image_size
 from .nodes import programme_exports
 from .pages import page_section, talk_id
 from .resolve import ResolveContext, load_schedule, register_resolver
@@ -455,27 +456,6 @@ def write_cards(app: Sphinx, outdir: Path) -> None:
     for old in (outdir / CARDS_DIR).glob("*.png"):  # the cards of talks that are gone
         if old not in written:
             old.unlink()
-
-
-def image_size(path: Path) -> tuple[tuple[int, int], str] | None:
-    """(width, height) and media type of a PNG or baseline/progressive JPEG, from its header."""
-    try:
-        data = path.read_bytes()[:65536]
-    except OSError:
-        return None
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        return (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")), "image/png"
-    if data[:2] == b"\xff\xd8":
-        index = 2
-        while index + 9 < len(data):
-            if data[index] != 0xFF:
-                return None
-            marker, length = data[index + 1], int.from_bytes(data[index + 2 : index + 4], "big")
-            if marker in (0xC0, 0xC1, 0xC2):  # start of frame: height, then width
-                height = int.from_bytes(data[index + 5 : index + 7], "big")
-                return (int.from_bytes(data[index + 7 : index + 9], "big"), height), "image/jpeg"
-            index += 2 + length
-    return None
 
 
 def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
