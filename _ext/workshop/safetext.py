@@ -96,3 +96,17 @@ def json_escape(json_text: str) -> str:
         return f"\\u{code:04x}"
 
     return _JSON_ESCAPED.sub(escape, json_text)
+
+
+_UNPRINTABLE = re.compile(f"[{CONTROL_CHARS}{LINE_SEPARATORS}{FORMAT_CHARS}{OTHER_CHARS}]")
+
+
+def printable(text: str) -> str:
+    """A message for a terminal or a log: every character that is not text to show (an escape
+    sequence, a bidi control, a line break inside a name) as a visible ``\\x1b``/``\\u202e``."""
+
+    def visible(match: re.Match) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+    return _UNPRINTABLE.sub(visible, str(text))
