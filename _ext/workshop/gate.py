@@ -42,6 +42,7 @@ from .frontmatter import front_matter_span, read_talk
 from .ids import check_ids
 from .links import exclude_patterns_for_links, link_problems, subfolder_files
 from .options import check_options
+from .owners import owner
 from .pages import source_name
 from .texcheck import check_dollars
 
@@ -369,20 +370,16 @@ def _folder_names(folder: Path) -> tuple[list[str], frozenset[str]]:
 
 
 def _own_files(names: list[str], pages: frozenset[str], page_id: str) -> list[str]:
-    """The files ``<page_id>-<name>.<ext>`` of a folder's sorted names; not another page's
-    (``<page_id>-two.md``, its .bib, its ``<page_id>-two-fig.png``), not folders."""
+    """The files ``<page_id>-<name>.<ext>`` of a folder's sorted names that are the page's by the
+    one naming rule (owners.owner, also make check-pr's): not another page's (``<page_id>-two.md``,
+    its .bib, its ``<page_id>-two-fig.png``), not folders."""
     prefix = f"{page_id}-"
-    longer = [page for page in pages if page.startswith(prefix)]
     own = []
     for name in names[bisect.bisect_left(names, prefix) :]:
         if not name.startswith(prefix):
             break
-        stem, suffix = os.path.splitext(name)
-        if suffix in (".md", ".bib", "") or any(
-            name.startswith(f"{page}-") or stem == page for page in longer
-        ):
-            continue
-        own.append(name)
+        if os.path.splitext(name)[1] not in (".md", ".bib", "") and owner(name, pages) == page_id:
+            own.append(name)
     return own
 
 
