@@ -39,12 +39,12 @@ $(STAMP): requirements.txt
 html: $(STAMP)
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
-# The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then latexmk with xelatex.
+# The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then XeLaTeX (workshop.latexrun).
 # The PDF's name is set in conf.py only (proceedings_name); DRAFT=1 writes <name>-draft.pdf with a
 # "Draft" mark and metadata; FINAL=1 fails while the completeness report lists anything.
-TEX_TOOLS ?= latexmk xelatex xindy
-TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra latexmk \
-  tex-gyre texlive-xetex fonts-freefont-otf fonts-wqy-microhei xindy poppler-utils
+TEX_TOOLS ?= xelatex
+TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
+  tex-gyre texlive-xetex fonts-freefont-otf fonts-wqy-microhei poppler-utils bubblewrap
 PDF_LATEXDIR = $(BUILDDIR)/latex$(if $(DRAFT),-draft)
 
 pdf: $(STAMP)
@@ -53,8 +53,8 @@ pdf: $(STAMP)
 	  exit 1; }; done
 	$(SPHINXBUILD) -b latex -t proceedings $(if $(DRAFT),-t draft) $(if $(FINAL),-t final) \
 	  -d $(BUILDDIR)/doctrees-pdf$(if $(DRAFT),-draft) . $(PDF_LATEXDIR)
-	@# latexmk in a sandbox: clean environment, no shell escape, paranoid file access, PDF_TIMEOUT;
-	@# it fails when a character had no glyph ("Missing character" in the log)
+	@# the LaTeX verified, then XeLaTeX in a jail (bubblewrap: no environment, network or host files;
+	@# PDF_SANDBOX=off to opt out), PDF_TIMEOUT; it fails when a character had no glyph
 	PYTHONPATH=_ext $(BIN)/python -m workshop.latexrun $(PDF_LATEXDIR) --copy-to $(BUILDDIR)/pdf
 
 # Both, the site linking the PDF ("Download the proceedings") from every page; a later

@@ -39,8 +39,13 @@ ALLOWED_CLASSES = frozenset({
     "code", "highlight", "literal-block-wrapper", "math", "footnote", "brackets", "superscript",
     "amsmath",  # MyST's amsmath blocks (\begin{align} ... on their own), checked as math below
     "tex2jax_ignore", "mathjax_ignore",  # MyST marks sections so that MathJax reads only math nodes
+    "colwidths-auto", "colwidths-given",  # a pipe table; a list-table with :widths:
+    "simple",  # a definition list
 })  # fmt: skip
-ALLOWED_CLASS_PATTERN = re.compile(r"^(?:admonition-[a-z0-9-]+|language-[a-z0-9+#-]+|footcite-.*)$")
+# Exact shapes, no prefix: a class name reaches the LaTeX writer raw (\DUrole{…}).
+ALLOWED_CLASS_PATTERN = re.compile(r"(?:admonition|language)(?:-[a-z0-9+]+)+")
+# A display equation's label reaches the LaTeX writer raw (\label{equation:<page>:<label>}).
+EQUATION_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9:._-]{0,62}[A-Za-z0-9])?")
 LENGTH = re.compile(r"^\d{1,4}(?:\.\d+)?(?:px|%|em|rem)?$")
 HARD_BREAK = "workshop-hard-break"  # set by the gated renderer on the raw nodes of a hard line break
 MAX_PROBLEMS = 100  # per page; the rest are counted in one line
@@ -156,7 +161,7 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
     assert isinstance(node, nodes.Element)
     ok = True
     for cls in [] if isinstance(node, nodes.document) else node.get("classes", []):
-        if cls not in ALLOWED_CLASSES and not ALLOWED_CLASS_PATTERN.match(cls):
+        if cls not in ALLOWED_CLASSES and not ALLOWED_CLASS_PATTERN.fullmatch(cls):
             rules.add(f"class '{cls}' is not allowed in a talk or speaker page: remove it", line, needle=cls)
             ok = False
     if isinstance(node, nodes.reference | nodes.target) and node.get("refuri"):
@@ -177,9 +182,25 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
             if key in node and not LENGTH.match(str(node[key])):
                 rules.add(f"image {key} '{node[key]}' must be a number with px, %, em or rem", line)
                 ok = False
+    label = node.get("label") if isinstance(node, nodes.math_block) else None
+    if label is not None and not EQUATION_LABEL.fullmatch(str(label)):
+        rules.add(
+            f"equation label {describe_label(str(label))} may hold only letters, digits and ':', '.', "
+            f"'_', '-' (at most 64, e.g. 'eq:main')",
+            line,
+            Problem.MATH,
+        )
+        return False
     if isinstance(node, nodes.math | nodes.math_block):
         ok = _check_math(node, line, rules) and ok
     return ok
+
+
+def describe_label(label: str) -> str:
+    """A label as a message shows it: quoted, cut, nothing a terminal would obey."""
+    from .safetext import printable
+
+    return f"'{printable(label[:40])}{'…' if len(label) > 40 else ''}'"
 
 
 def _check_math(node: nodes.Element, line: int | None, rules: PageRules) -> bool:

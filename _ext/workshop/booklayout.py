@@ -46,6 +46,7 @@ from .names import index_name, latin_sort_key
 from .nodes import author_index
 from .pages import source_name
 from .resolve import ResolveContext
+from .texverify import END_MARKER, MARKER, SAFE_SOURCE
 
 logger = logging.getLogger("workshop")
 
@@ -75,11 +76,24 @@ def raw(text: str) -> nodes.raw:
 # --------------------------------------------------------------------------- names
 
 
-def index_entry(name: str, number: int) -> str:
-    """``\\index{key@\\spxentry{Name (No. n)}}``: one line per author and contribution, sorted by
-    name then number, xindy's special characters quoted."""
-    shown = re.sub(r'([!@|"])', r'"\1', tex(index_name(name)))
-    return rf"\index{{{latin_sort_key(name)} {number:05d}@\spxentry{{{shown} (No.~{number})}}}}"
+def index_latex(people: dict[str, tuple[str, str, list[int]]]) -> str:
+    """The author index, written here, not by an index program (xindy's modules are code found in
+    the build folder): one entry per person, all their contributions on it, sorted by a Latin
+    transliteration of the name (张伟 under Z), in letter groups. ``people``: identity ->
+    (sort key, name family first, contribution numbers)."""
+    out = [r"\renewcommand{\indexname}{Author index}", r"\begin{sphinxtheindex}"]
+    group = None
+    for key, shown, numbers in sorted(people.values()):
+        letter = key[:1].upper() if key[:1].isalpha() else "#"
+        if letter != group:
+            if group is not None:
+                out.append(r"\indexspace")
+            out.append(rf"\sphinxstyleindexlettergroup{{{'Symbols' if letter == '#' else letter}}}")
+            group = letter
+        pages = "; ".join(rf"(No.~{n}), \pageref{{{label(n)}}}" for n in sorted(set(numbers)))
+        out.append(rf"\item \sphinxstyleindexentry{{{tex(shown)}}} {pages}")
+    out.append(r"\end{sphinxtheindex}")
+    return "\n".join(out) + "\n"
 
 
 # --------------------------------------------------------------------------- placeholders
@@ -124,6 +138,12 @@ class Book:
     schedule: Schedule | None
     numbers: dict[str, int]
     part_openers: set[int] = field(default_factory=lambda: {1})
+    people: dict[str, tuple[str, str, list[int]]] = field(default_factory=dict)  # the author index
+
+    def index_person(self, name: str, number: int) -> None:
+        shown = index_name(name)
+        entry = self.people.setdefault(shown.casefold(), (latin_sort_key(name), shown, []))
+        entry[2].append(number)
 
     def boards(self) -> dict[str, int]:
         if self.schedule is None:
@@ -180,6 +200,8 @@ class BookLayout(SphinxPostTransform):
             node.replace_self(speakers(book))
         if parts:  # the book itself (its root holds the programme), not some other LaTeX document
             completeness_report(self.app, book)
+            # the LaTeX writer copies the builder's context after this transform: the index's place
+            self.app.builder.context["printindex"] = index_latex(book.people) if book.people else ""
 
     def posters_after_talks(self, book: Book, posters: list[str]) -> None:
         """The posters, a part of their own after the talks (the site's toctree mixes them)."""
@@ -214,9 +236,10 @@ class BookLayout(SphinxPostTransform):
         title = section[0]
         title.insert(0, raw(rf"\texorpdfstring{{\workshopno{{{number}}}}}{{{number}. }}"))
         names = ", ".join(tex(n) for n in book.speaker_names(tid))
-        entries = "".join(index_entry(n, number) for n in dict.fromkeys(book.author_names(tid)))
+        for name in dict.fromkeys(book.author_names(tid)):
+            book.index_person(name, number)
         block = [
-            raw(rf"\phantomsection\label{{{label(number)}}}{entries}"),
+            raw(rf"\phantomsection\label{{{label(number)}}}"),
             raw(rf"\workshoptocspeakers{{{names}}}"),
         ]
         meta = next((m for m in section.findall(nodes.field_list) if "talk-meta" in m["classes"]), None)
@@ -443,10 +466,14 @@ def speakers(book: Book) -> list[nodes.Node]:
         out += entry
         # the speaker's own text; a sentence that several pages share is the site's wording
         own = [p for p in bios[sid] if seen[p.astext()] == 1]
-        if own:
+        if own:  # between markers: verified as the speaker page's own LaTeX (texverify)
+            source = str(book.ctx.env.doc2path(domain.speakers[sid][0], False))
+            source = source if SAFE_SOURCE.fullmatch(source) else "(a file with an unusual name)"
+            out += raw(f"\n{MARKER}{source}\n")
             out += raw(r"\begingroup\small")
             out.extend(own)
             out += raw(r"\endgroup")
+            out += raw(f"\n{END_MARKER}\n")
         out += raw(r"\medskip")
     return [out]
 

@@ -1,22 +1,31 @@
-"""Run LaTeX on the book in a sandbox: ``python -m workshop.latexrun _build/latex``.
+"""Typeset the book in a jail: ``python -m workshop.latexrun _build/latex``.
 
-The book's ``.tex`` holds contributors' text and math. The math checker (texcheck) keeps TeX
-programming out of it; this is the second wall, for whatever gets past it:
+The book's ``.tex`` holds contributors' text and math. Three walls, in this order:
 
-- a clean environment: only what TeX needs (no CI secrets, no tokens), HOME in a temp folder;
-- no shell escape at all, and kpathsea's paranoid file access (``openin_any=p``,
-  ``openout_any=p``: no absolute paths, no ``..``, no dot files, reading or writing);
-- a time limit (``PDF_TIMEOUT``, 300 s by default): the whole process group is stopped;
-- on failure, LaTeX's own error line and the talk file it came from (the book carries
-  ``% workshop-source:`` markers, see proceedings.SourceMarkers), not a 3,000-line log.
+1. **Verify what Sphinx wrote** (texverify): each contribution's LaTeX, between its
+   ``% workshop-source:`` markers, may hold only the control sequences and environments the book's
+   own layout writes, with balanced braces. A failure names the contribution's file and nothing
+   is typeset.
+2. **Jail the toolchain** (jail.py, bubblewrap): XeLaTeX and the PDF driver it runs see no other
+   process, no environment, no network, nothing of the host but programs, TeX trees and fonts,
+   and can write only new files in the build folder. Where the jail cannot start, nothing is
+   typeset unless the organizer opts out explicitly (``PDF_SANDBOX=off``).
+3. **Nothing TeX writes is run by another program**: no latexmk (its ``latexmkrc`` is Perl read
+   from the build folder), no index program (xindy modules are Lisp found in the build folder):
+   the author index is written by the extension itself (booklayout), and XeLaTeX is run here
+   until its cross-references settle, at most ``MAX_PASSES`` times. A file TeX writes other than
+   its own outputs (a ``.sty`` that would shadow a package on the next pass) stops the build.
 
-Run as Sphinx's generated Makefile would (latexmk with its latexmkrc, xelatex, xindy), then
-check that the PDF is there.
+Also: kpathsea's paranoid settings (no shell escape, no absolute paths or dot files), a time
+limit for the whole run (``PDF_TIMEOUT``, 300 s by default: the jail is stopped), and on failure
+LaTeX's own error line and the talk file it came from, not a 3,000-line log. A failed run leaves
+no PDF that looks current.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -24,25 +33,28 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+from .jail import JAIL_ENVIRONMENT, OPT_OUT, jail_problem, jailed, opted_out
+from .safetext import printable
+from .texverify import END_MARKER, MARKER, verify_book
+
 DEFAULT_TIMEOUT = 300  # seconds
-# From the caller's environment, only these (the locale and where programs are).
+MAX_PASSES = 5  # XeLaTeX runs: the contents and the programme's page numbers settle in 2 or 3
+# From the caller's environment, only these (the locale and where programs are): without the jail.
 PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SOURCE_DATE_EPOCH")
-# kpathsea reads its settings from the environment too: these win over texmf.cnf.
-KPATHSEA_LOCKDOWN = {
-    "shell_escape": "f",
-    "shell_escape_commands": "",
-    "openin_any": "p",
-    "openout_any": "p",
-}
-MARKER = "% workshop-source: "
-END_MARKER = "% workshop-source-end"
+KPATHSEA_LOCKDOWN = {key: JAIL_ENVIRONMENT[key] for key in ("shell_escape", "shell_escape_commands",
+                                                            "openin_any", "openout_any")}  # fmt: skip
 LOG_LINE = re.compile(r"^l\.(\d+)")
+# What XeLaTeX may add to the build folder (the book's own outputs); anything else stops the build.
+OUTPUTS = (".aux", ".log", ".toc", ".out", ".pdf", ".xdv", ".lof", ".lot", ".fls")
+SETTLED = (".aux", ".toc", ".out")  # unchanged by a pass: the cross-references are final
 
 
-def latex_environment(home: Path, xindy_options: str) -> dict[str, str]:
-    """Built from nothing: the caller's other variables (tokens, keys) never reach TeX."""
+def latex_environment(home: Path) -> dict[str, str]:
+    """Without the jail (PDF_SANDBOX=off): built from nothing, the caller's other variables
+    (tokens, keys) never reach TeX."""
     env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
     env.setdefault("PATH", os.defpath)
     env.setdefault("LANG", "C.UTF-8")
@@ -52,21 +64,8 @@ def latex_environment(home: Path, xindy_options: str) -> dict[str, str]:
         TEXMFHOME=str(home / "texmf"),
         TEXMFVAR=str(home / "texmf-var"),
         TEXMFCONFIG=str(home / "texmf-config"),
-        LATEXOPTS="-no-shell-escape",  # read by Sphinx's latexmkrc
-        XINDYOPTS=xindy_options,
     )
     return env
-
-
-def xindy_options(latexdir: Path) -> str:
-    """What Sphinx's generated Makefile exports for xindy (language, sphinx.xdy)."""
-    makefile = latexdir / "Makefile"
-    options: list[str] = []
-    if makefile.is_file():
-        for line in makefile.read_text(encoding="utf-8", errors="replace").splitlines():
-            if match := re.match(r"(?:export\s+)?XINDYOPTS\s*\+?=\s*(.*)", line):
-                options.append(match.group(1).strip())
-    return " ".join(options)
 
 
 def source_at(tex_lines: list[str], line: int) -> str | None:
@@ -103,7 +102,96 @@ def failure_message(latexdir: Path, name: str, shown_log: Path) -> tuple[list[st
         if source := source_at(tex, line):
             where = f"{source}: "
     what = context[0] if context else "see the log"
-    return context, f"error: {where}LaTeX failed: {what} (see {shown_log})"
+    return [printable(c[:300]) for c in context], printable(
+        f"error: {where}LaTeX failed: {what} (see {shown_log})"
+    )
+
+
+def _digest(latexdir: Path, name: str) -> str:
+    digest = hashlib.sha256()
+    for suffix in SETTLED:
+        path = latexdir / f"{name}{suffix}"
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+def _unexpected_files(latexdir: Path, name: str, before: set[str]) -> list[str]:
+    allowed = {f"{name}{suffix}" for suffix in OUTPUTS}
+    return sorted(entry.name for entry in os.scandir(latexdir) if entry.name not in before | allowed)
+
+
+class Stopped(Exception):
+    """The run was stopped (time limit)."""
+
+
+class Failed(Exception):
+    """The book was not typeset; the message (one line) says why."""
+
+
+def _pass(command: list[str], latexdir: Path, env: dict[str, str] | None, deadline: float, out) -> int:
+    """One XeLaTeX run; the whole process group stops at the deadline."""
+    process = subprocess.Popen(
+        command, cwd=latexdir, env=env, stdin=subprocess.DEVNULL, stdout=out,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        return process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise Stopped from None
+
+
+def typeset(latexdir: Path, name: str, timeout: float) -> int:
+    """XeLaTeX until the cross-references settle (at most MAX_PASSES runs), jailed: its exit
+    status (0, 1 for LaTeX's own error, other: a crash), or Failed."""
+    xelatex = ["xelatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"]
+    deadline = time.monotonic() + timeout
+    unjailed = opted_out()
+    if not unjailed and (problem := jail_problem()):
+        raise Failed(
+            f"make pdf typesets contributors' pages in a sandbox, and it cannot start here: {problem}. "
+            f"To build anyway, from contributions you trust only, set {OPT_OUT}=off"
+        )
+    if unjailed:
+        print(f"warning: {OPT_OUT}=off: LaTeX runs without the sandbox; build only contributions you trust")
+    for suffix in OUTPUTS:  # a fresh start: an .aux is TeX code that the next run reads
+        (latexdir / f"{name}{suffix}").unlink(missing_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="workshop-latex-") as home,
+        open(latexdir / "latex.out", "wb") as out,
+    ):
+        before = {entry.name for entry in os.scandir(latexdir)} - {f"{name}{s}" for s in OUTPUTS}
+        previous = _digest(latexdir, name)
+        for number in range(1, MAX_PASSES + 1):
+            if unjailed:
+                command, env = xelatex, latex_environment(Path(home))
+            else:
+                outputs = frozenset(f"{name}{suffix}" for suffix in OUTPUTS)
+                command = jailed(xelatex, latexdir, writable=outputs)
+                env = {"PATH": os.environ.get("PATH", os.defpath)}  # to find env(1); cleared by jailed()
+            try:
+                returncode = _pass(command, latexdir, env, deadline, out)
+            except Stopped:
+                raise Failed(
+                    f"LaTeX took longer than {timeout:g} s: stopped (a loop in a talk's math?)"
+                ) from None
+            if unexpected := _unexpected_files(latexdir, name, before):
+                shown = ", ".join(printable(n) for n in unexpected[:5])
+                for extra in unexpected:  # never read by a next run
+                    Path(latexdir, extra).unlink(missing_ok=True)
+                raise Failed(
+                    f"LaTeX wrote files the book never writes ({shown}): stopped, a contribution "
+                    f"tries to change the toolchain (see {latexdir / (name + '.log')})"
+                )
+            if returncode != 0:
+                return returncode
+            current = _digest(latexdir, name)
+            if number > 1 and current == previous:
+                return 0
+            previous = current
+    raise Failed(f"the book's cross-references did not settle after {MAX_PASSES} LaTeX runs "
+                 f"(see {latexdir / (name + '.log')})")  # fmt: skip
 
 
 def run(latexdir: Path, name: str, timeout: float) -> int:
@@ -112,25 +200,25 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         print(f"error: {tex} is missing: run Sphinx's LaTeX builder first (make pdf does)")
         return 1
     shown_log = latexdir / f"{name}.log"
-    command = [
-        "latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error", "-silent",
-        "-no-shell-escape", f"{name}.tex",
-    ]  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="workshop-latex-") as home:
-        env = latex_environment(Path(home), xindy_options(latexdir))
-        with open(latexdir / "latexmk.out", "wb") as out:
-            # A session of its own: on timeout the whole group (latexmk, xelatex, xindy) stops.
-            process = subprocess.Popen(
-                command, cwd=latexdir, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-            try:
-                returncode = process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                print(f"error: LaTeX took longer than {timeout:g} s: stopped (a loop in a talk's math?)")
-                return 1
+    (latexdir / f"{name}.pdf").unlink(missing_ok=True)  # a failed run leaves no PDF that looks current
+    if problems := verify_book(tex.read_text(encoding="utf-8", errors="replace")):
+        for problem in problems:
+            print(printable(f"error: {problem}"))
+        print(f"error: the book was not typeset: {len(problems)} problem(s) in its LaTeX (above)")
+        return 1
+    try:
+        returncode = typeset(latexdir, name, timeout)
+    except Failed as failure:
+        (latexdir / f"{name}.pdf").unlink(missing_ok=True)
+        print(printable(f"error: {failure}"))
+        return 1
+    if returncode < 0 or returncode > 1:  # a crash (a signal), not LaTeX's own error exit
+        log = shown_log.read_text(encoding="utf-8", errors="replace") if shown_log.is_file() else ""
+        lines = [line for line in log.splitlines() if line.strip()]
+        source = source_at(tex.read_text(encoding="utf-8", errors="replace").splitlines(), len(lines))
+        print(printable(f"error: {source + ': ' if source else ''}LaTeX crashed (exit {returncode}) "
+                        f"while typesetting the book (see {shown_log})"))  # fmt: skip
+        return 1
     if returncode != 0:
         context, message = failure_message(latexdir, name, shown_log)
         for line in context:
@@ -147,6 +235,7 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         fonts = "e.g. fonts-freefont-otf, fonts-wqy-microhei"
         print(f"error: the PDF lacks {len(missing)} character(s) no font has: {shown} "
               f"(install a font with them, {fonts}; see {shown_log})")  # fmt: skip
+        pdf.unlink(missing_ok=True)
         return 1
     return 0
 
@@ -191,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.latexdir} has no book: run Sphinx's LaTeX builder first (make pdf does)")
         return 1
     status = run(args.latexdir, name, timeout_from_environment())
+    if status != 0 and args.copy_to is not None:
+        (args.copy_to / f"{name}.pdf").unlink(missing_ok=True)  # never a stale book beside a failed build
     if status == 0 and args.copy_to is not None:
         args.copy_to.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(args.latexdir / f"{name}.pdf", args.copy_to / f"{name}.pdf")

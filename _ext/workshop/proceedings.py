@@ -11,7 +11,6 @@ pages, programme, speakers, index entries, completeness report) is laid out in b
 from __future__ import annotations
 
 import html
-import re
 import shutil
 from pathlib import Path
 
@@ -30,6 +29,9 @@ from .names import index_name
 from .nodes import author_index, proceedings_link
 from .pages import speaker_id
 from .resolve import ResolveContext, load_schedule, register_resolver
+from .texverify import END_MARKER as SOURCE_END_MARKER
+from .texverify import MARKER as SOURCE_MARKER
+from .texverify import SAFE_SOURCE
 
 STY = Path(__file__).parent / "latex" / "workshopbook.sty"
 DRAFT_MARK = r"""
@@ -198,7 +200,9 @@ def configure_latex(app: Sphinx, config) -> None:
     if draft:
         preamble += DRAFT_MARK
     elements["preamble"] = elements.get("preamble", "") + preamble
-    elements.setdefault("printindex", r"\renewcommand{\indexname}{Author index}\printindex")
+    # no \makeindex: TeX writes no .idx and no index program runs; booklayout writes the index
+    elements["makeindex"] = ""
+    elements["printindex"] = ""
     elements.setdefault("releasename", "")
     config.latex_elements = elements
     if str(STY) not in config.latex_additional_files:
@@ -227,11 +231,6 @@ def mark_speaker_pages_orphan(app: Sphinx, doctree: nodes.document) -> None:
     """The book lists its speakers itself ({book-speakers}); their pages are not chapters of it."""
     if app.tags.has("proceedings") and speaker_id(app, app.env.docname):
         app.env.metadata[app.env.docname]["orphan"] = True
-
-
-SOURCE_MARKER = "% workshop-source: "
-SOURCE_END_MARKER = "% workshop-source-end"
-SAFE_SOURCE = re.compile(r"[A-Za-z0-9._/-]+")  # anything else never reaches the .tex as written
 
 
 class SourceMarkers(SphinxPostTransform):
