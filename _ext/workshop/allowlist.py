@@ -16,7 +16,7 @@ from docutils import nodes
 
 from .errors import Problem, WorkshopError
 from .imagefile import contributor_image_problem, own_image_problem
-from .safetext import describe, forbidden_char
+from .safetext import describe, forbidden_char, printable
 from .urls import url_problem
 
 # Node types MyST makes from the Markdown and the allowed directives and roles (see gate.py).
@@ -41,6 +41,7 @@ ALLOWED_CLASSES = frozenset({
     "tex2jax_ignore", "mathjax_ignore",  # MyST marks sections so that MathJax reads only math nodes
     "colwidths-auto", "colwidths-given",  # a pipe table; a list-table with :widths:
     "simple",  # a definition list
+    "text-left", "text-center", "text-right",  # a pipe table's column alignment
 })  # fmt: skip
 # Exact shapes, no prefix: a class name reaches the LaTeX writer raw (\DUrole{…}).
 ALLOWED_CLASS_PATTERN = re.compile(r"(?:admonition|language)(?:-[a-z0-9+]+)+")
@@ -160,10 +161,13 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
         return True
     assert isinstance(node, nodes.Element)
     ok = True
-    for cls in [] if isinstance(node, nodes.document) else node.get("classes", []):
+    classes = [] if isinstance(node, nodes.document) else node.get("classes", [])
+    for cls in list(classes):
         if cls not in ALLOWED_CLASSES and not ALLOWED_CLASS_PATTERN.fullmatch(cls):
-            rules.add(f"class '{cls}' is not allowed in a talk or speaker page: remove it", line, needle=cls)
-            ok = False
+            shown = printable(cls[:60])
+            message = f"class '{shown}' is not allowed in a talk or speaker page: remove it"
+            rules.add(message, line, needle=cls)
+            classes.remove(cls)  # the class goes, the content stays (a table keeps its cells)
     if isinstance(node, nodes.reference | nodes.target) and node.get("refuri"):
         uri = node["refuri"]
         if not uri.startswith("#") and (reason := url_problem(uri)):
@@ -198,8 +202,6 @@ def _check_node(node: nodes.Node, rules: PageRules) -> bool:
 
 def describe_label(label: str) -> str:
     """A label as a message shows it: quoted, cut, nothing a terminal would obey."""
-    from .safetext import printable
-
     return f"'{printable(label[:40])}{'…' if len(label) > 40 else ''}'"
 
 

@@ -213,11 +213,16 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         print(printable(f"error: {failure}"))
         return 1
     if returncode < 0 or returncode > 1:  # a crash (a signal), not LaTeX's own error exit
-        log = shown_log.read_text(encoding="utf-8", errors="replace") if shown_log.is_file() else ""
-        lines = [line for line in log.splitlines() if line.strip()]
-        source = source_at(tex.read_text(encoding="utf-8", errors="replace").splitlines(), len(lines))
-        print(printable(f"error: {source + ': ' if source else ''}LaTeX crashed (exit {returncode}) "
-                        f"while typesetting the book (see {shown_log})"))  # fmt: skip
+        output = (latexdir / "latex.out").read_text(encoding="utf-8", errors="replace")
+        said = next(
+            (line.strip() for line in output.splitlines() if re.search(r"(?i)\berror\b|fatal", line)), ""
+        )
+        said = f": {said[:200]}" if said else ""
+        what = (
+            "its PDF driver stopped (an image it cannot read?)" if returncode == 141 else f"exit {returncode}"
+        )
+        shown = latexdir / "latex.out"
+        print(printable(f"error: LaTeX crashed while typesetting the book ({what}){said} (see {shown})"))
         return 1
     if returncode != 0:
         context, message = failure_message(latexdir, name, shown_log)

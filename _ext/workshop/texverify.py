@@ -13,8 +13,10 @@ TeX would tokenize it, and may hold only:
 - control symbols that print a character or a space (``\\%``, ``\\&``, ``\\,``, ``\\\\`` …);
 - ``\\begin``/``\\end`` of allowed environments, properly nested within the contribution;
 - braces balanced within the contribution (a ``}`` cannot close the book's own group);
-- no ``^^`` (TeX's notation for any character, a backslash included), no ``#``, no ``$``
-  (the writer writes math as ``\\(…\\)``), no comment that hides the rest of a line;
+- no ``^^`` (TeX's notation for any character, a backslash included), no ``#``, no comment that
+  hides the rest of a line; ``\\def`` only in the writer's own idiom (a code block's caption
+  label), ``@`` names only the long-table template's, between ``\\makeatletter`` and
+  ``\\makeatother``;
 - lines shorter than ``MAX_LINE`` (TeX's input buffer holds 200,000 characters).
 
 The rest of the document (the organizers' pages and the book's own layout) is read with the
@@ -72,6 +74,14 @@ CONTRIBUTION = words("""
     begingroup endgroup
     workshoptalk workshopno workshoptocspeakers workshoporcid workshopaffil workshopreference
     workshopcodeline ignorespaces unskip
+    sphinxthistablewithglobalstyle sphinxthistablewithbooktabsstyle sphinxthistablewithborderlessstyle
+    sphinxthistablewithcolorrowsstyle sphinxthistablewithnocolorrowsstyle sphinxthistablewithnovlinesstyle
+    sphinxthistablewithstandardstyle sphinxthistablewithvlinesstyle
+    sphinxthistabularywithnohlinesifinlongtable
+    sphinxtableafterendhook sphinxaftertopcaption sphinxatlongtableend sphinxatlongtablestart sphinxnorowcolor
+    LTleft LTright dimexpr endfirsthead endfoot endhead endlastfoot makebox noalign tablename thetable
+    textendash X Y arabic alph Alph roman Roman setcounter setlength itemsep parskip multicolsep
+    sphinxLiteralBlockLabel makeatletter makeatother
     fvset PYG PYGZbs PYGZob PYGZcb PYGZca PYGZam PYGZlt PYGZgt PYGZsh PYGZpc PYGZdl PYGZus PYGZsq PYGZdq
     PYGZti PYGZhy PYGZat PYGZlb PYGZrb PYGZbs sphinxVerbatimTitle sphinxSetupCaptionForVerbatim
 """)  # fmt: skip
@@ -96,9 +106,14 @@ ENVIRONMENTS = (
     | MATH_ENVIRONMENTS
 )
 LAYOUT_ENVIRONMENTS = words("document titlepage picture sphinxtheindex multicols workshopindex")
+# The writer's one definition (a code block's caption label): '\def' only before this name.
+WRITER_DEFINITIONS = frozenset({"sphinxLiteralBlockLabel"})
+# After \makeatletter (a long table's template), '@' is a letter: only these names then.
+AT_WORDS = frozenset({"@totalleftmargin"})
 # Control symbols: a character printed as itself, a space or a break (TeX's own meaning).
 SYMBOLS = frozenset(" ,;:!>|{}\\&%#_$'\"^~=.-/@[]()`+*<\n\t")
-TOKEN = re.compile(r"\\(?:[A-Za-z]+\*?|.|$)|[{}%#$]|\^\^", re.S)
+TOKEN = re.compile(r"\\(?:[A-Za-z]+\*?|.|$)|[{}%#]|\^\^", re.S)
+AT_TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.|$)|[{}%#]|\^\^", re.S)
 ENVIRONMENT = re.compile(r"\{([A-Za-z*-]+)\}")
 
 
@@ -108,6 +123,7 @@ class Region:
         self.contributor = contributor
         self.depth = 0
         self.environments: list[str] = []
+        self.at_letter = False  # between \makeatletter and \makeatother
 
 
 def verify_book(tex: str, folders: tuple[str, ...] = CONTRIBUTOR_FOLDERS) -> list[str]:
@@ -164,8 +180,14 @@ def _verify_line(line: str, region: Region, allowed: tuple[frozenset[str], froze
     """The first problem on one line of the body, or None; updates the region's braces and
     environments."""
     control_words, environments = allowed
-    for match in TOKEN.finditer(line):
+    definition = False  # the previous token was \def
+    for match in (AT_TOKEN if region.at_letter else TOKEN).finditer(line):
         token = match.group()
+        if definition:
+            if token[1:] not in WRITER_DEFINITIONS:
+                return "\\def (a definition)"
+            definition = False
+            continue
         if token == "%":
             rest = line[match.end() :]
             if rest.strip() and not (match.start() == 0 and rest.startswith(" workshop-")):
@@ -178,8 +200,8 @@ def _verify_line(line: str, region: Region, allowed: tuple[frozenset[str], froze
             if region.depth < 0 and region.contributor:
                 region.depth = 0
                 return "a '}' that closes a group the contribution did not open"
-        elif token in ("#", "$"):
-            return f"a '{token}' the book's writer never leaves unescaped"
+        elif token == "#":
+            return "a '#' the book's writer never leaves unescaped"
         elif token == "^^":
             return "'^^' (TeX's notation for another character)"
         elif len(token) == 2 and not token[1].isalpha():
@@ -189,7 +211,14 @@ def _verify_line(line: str, region: Region, allowed: tuple[frozenset[str], froze
             continue  # a backslash at the end of the line: the writer's own line break '\\'
         else:
             name = token[1:].rstrip("*")
-            if name in ("begin", "end"):
+            if name == "def":
+                definition = True
+            elif name in ("makeatletter", "makeatother"):
+                region.at_letter = name == "makeatletter"
+            elif "@" in name:
+                if name not in AT_WORDS:
+                    return f"the control sequence \\{name}"
+            elif name in ("begin", "end"):
                 env = ENVIRONMENT.match(line, match.end())
                 if env is None:
                     return f"\\{name} without an environment name"
