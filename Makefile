@@ -18,7 +18,8 @@ help:
 	@echo "make test    run the test suite"
 	@echo "make check   validate talk/speaker/schedule files, build the site"
 	@echo "make lint    ruff lint and format check of the code"
-	@echo "make check-pr [BASE=origin/main]  fail when the branch changes files that are not its own"
+	@echo "make check-pr [BASE=upstream/main|origin/main] [BRANCH=<ref>]  fail when the branch changes files"
+	@echo "             that are not its own (judged by the base's checker)"
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
 	@echo "make new-abstract ID=jane-doe [TYPE=poster] [SPEAKER=jane-doe] [NAME='Jane Doe']"
 	@echo "             scaffold a talk (or poster) page and its speaker page"
@@ -78,10 +79,17 @@ check: $(STAMP)
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html -q
 	@echo "The site builds: open $(BUILDDIR)/html/index.html"
 
-# A pull request's scope: only its own new talk and speaker files (BASE=<ref> for another base).
-BASE ?= origin/main
+# A pull request's scope: only its own new talk and speaker files. Judged by the BASE's checker:
+# its _ext/ is copied out of git into $(CHECK_PR_BASE) and run from there, so a branch that edits
+# the checker does not judge itself. BASE: upstream/main when the remote 'upstream' exists (a fork),
+# else origin/main; BRANCH=<ref>: check that commit (e.g. a fetched pull request) without checking it out.
+BASE ?= $(if $(filter upstream,$(shell git remote 2>/dev/null)),upstream/main,origin/main)
+CHECK_PR_BASE := $(BUILDDIR)/check-pr-base
 check-pr: $(STAMP)
-	$(WORKSHOP) check-pr --base $(BASE)
+	@rm -rf $(CHECK_PR_BASE) && mkdir -p $(CHECK_PR_BASE)
+	@git archive --output=$(CHECK_PR_BASE)/ext.tar "$(BASE)" _ext && tar -xf $(CHECK_PR_BASE)/ext.tar -C $(CHECK_PR_BASE) || { \
+	  echo "error: cannot read _ext/ of '$(BASE)': fetch it (git fetch $(firstword $(subst /, ,$(BASE))) main) or name another base with BASE=<ref>"; exit 2; }
+	cd $(CHECK_PR_BASE) && PYTHONPATH=_ext $(abspath $(BIN))/python -P -m workshop check-pr --root "$(CURDIR)" --base "$(BASE)" $(if $(BRANCH),--branch "$(BRANCH)")
 
 live: $(STAMP)
 	$(BIN)/sphinx-autobuild -W --keep-going -n -d $(BUILDDIR)/doctrees --host 127.0.0.1 --port 8000 \

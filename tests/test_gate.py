@@ -118,7 +118,8 @@ def _check_pr(root: Path, base: str = "main") -> subprocess.CompletedProcess:
 
 def test_check_pr_in_a_real_repository(tmp_path):
     root = _submission_branch(tmp_path)
-    (root / "abstracts/delta.md").write_text(TALK.format(body="Text."), encoding="utf-8")
+    talk = TALK.replace("[ada]", "[dora]")  # a new speaker of the branch's own (ada is on the base)
+    (root / "abstracts/delta.md").write_text(talk.format(body="Text."), encoding="utf-8")
     (root / "abstracts/delta.bib").write_text("", encoding="utf-8")
     (root / "speakers/dora.md").write_text("---\naffiliation: X\n---\n\n# Dora\n", encoding="utf-8")
     _git(root, "add", "-A")
@@ -187,7 +188,7 @@ def test_check_pr_reads_names_exactly(tmp_path):
     _git(root, "commit", "-qm", "tricky name")
     result = _check_pr(root)
     assert result.returncode == 1
-    assert "abstracts/delta.md\tconf.py: added, but not a file of a new talk" in result.stderr
+    assert "abstracts/delta.md\\x09conf.py: added, but not a file of a new talk" in result.stderr  # printable
 
 
 def test_problems_per_page_are_bounded(tmp_path):

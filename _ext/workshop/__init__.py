@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from .assets import setup_assets
 from .bibliography import setup_bibliography
 from .config import setup_config
+from .diagnostics import setup_diagnostics
 from .domain import WorkshopDomain
 from .edition import setup_edition
 from .gate import setup_gate
@@ -39,6 +40,7 @@ def _code_version() -> int:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    setup_diagnostics(app)  # no control character of a file name or a page reaches the terminal
     setup_config(app)  # every workshop_* setting, registered in config.py
     app.add_domain(WorkshopDomain)
     setup_nodes(app)

@@ -21,6 +21,7 @@ from pathlib import Path
 from .config import SETTINGS
 from .errors import Problem, WorkshopError
 from .model import schedule_json_schema
+from .safetext import printable
 from .scaffold import ScaffoldError, new_abstract
 
 SCHEMA_PATH = "program/schedule.schema.json"
@@ -104,6 +105,48 @@ def check_project(root: Path) -> list[WorkshopError]:
     return run_build_checks(root)[0]
 
 
+def check_pr_command(root: Path, base: str | None, branch: str | None) -> int:
+    """``make check-pr``: the branch's changes against its base, one printable line each. The
+    branch is only read (git objects, tracked files' bytes): its code and conf.py never run."""
+    from . import scope
+
+    def say(text: str, error: bool = False) -> None:
+        print(printable(text), file=sys.stderr if error else sys.stdout)
+
+    base = base or scope.default_base(root)
+    try:
+        comparison = scope.compare(root, base, branch)
+        folders = scope.folder_settings(root, comparison.base_commit)
+        comparison.base_files = scope.base_files(root, comparison, folders)
+        ok, bad = scope.verdicts(comparison.changes, *folders, comparison.base_files, scope.reader(root))
+    except scope.ScopeError as err:
+        say(f"error: {err}", error=True)
+        return 2
+    said = comparison.describe()
+    own = scope.checker_is_base(root, comparison.base_commit)
+    say(f"Compared with {said}, by {'its own checker' if own else 'a checker that is not its own'}.")
+    if not own:
+        say(f"note: the code running is not _ext/workshop of {base}: `make check-pr` runs the base's", True)
+    for line in ok:
+        say(line)
+    for line in bad:
+        say(line, error=True)
+    if bad:
+        say(f"{len(bad)} line(s) above to fix, or for an organizer to confirm (compared with {said}).", True)
+        return 1
+    if ok:
+        say(f"The branch only adds its own files (compared with {said}).")
+    elif base.startswith("origin/") and not comparison.changes:
+        say(
+            f"No changes compared with {said}. Working from a fork? Add the workshop's repository as "
+            "'upstream' (git remote add upstream <its address>; git fetch upstream): make check-pr "
+            "then compares with upstream/main."
+        )
+    else:
+        say("No changes.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workshop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--type", default="talk", help="talk (default) or poster")
     new.add_argument("--root", type=Path, default=Path.cwd())
     scope = sub.add_parser("check-pr", help="fail when a branch changes files that are not its own")
-    scope.add_argument("--base", default="origin/main", help="the branch the pull request targets")
+    scope.add_argument(
+        "--base", help="the branch the pull request targets (default: upstream/main when the remote "
+        "'upstream' exists, else origin/main)",
+    )  # fmt: skip
+    scope.add_argument("--branch", help="a commit to check instead of the working tree (read from git)")
     scope.add_argument("--root", type=Path, default=Path.cwd())
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
     schema.add_argument("--root", type=Path, default=Path.cwd())
@@ -137,24 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print("All talk, speaker, bib and schedule files are valid.")
         return 0
     if args.command == "check-pr":
-        from .scope import ScopeError, check_pr
-
-        settings = ProjectSettings.from_conf(args.root)
-        try:
-            ok, bad = check_pr(args.root, args.base, settings.talks_dir, settings.speakers_dir)
-        except ScopeError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
-        for line in ok:
-            print(line)
-        for line in bad:
-            print(line, file=sys.stderr)
-        if bad:
-            print(f"{len(bad)} change(s) outside your own new files (compared with {args.base}).",
-                  file=sys.stderr)  # fmt: skip
-            return 1
-        print(f"The branch only adds its own files (compared with {args.base})." if ok else "No changes.")
-        return 0
+        return check_pr_command(args.root.resolve(), args.base, args.branch)
     if args.command == "new-abstract":
         settings = ProjectSettings.from_conf(args.root)
         try:

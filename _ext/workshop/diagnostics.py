@@ -1,21 +1,73 @@
-"""The one place that turns model problems into Sphinx warnings."""
+"""The one place that turns model problems into Sphinx warnings, and what reaches the terminal:
+no message of the build (the workshop's, MyST's, docutils', Sphinx's, sphinxcontrib-bibtex's)
+prints a control character from a file name, a bib key or a page's text (safetext.printable)."""
 
 from __future__ import annotations
 
+import logging as std_logging
+import re
 from collections.abc import Iterable
 
+from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .errors import WorkshopError
+from .safetext import printable
 
 logger = logging.getLogger("workshop")
 
 
 def report(problem: WorkshopError) -> None:
-    """Emit one warning ``file:line: message [workshop.<subtype>]``; ``-W`` makes it fail the build."""
-    logger.warning(problem.message, type="workshop", subtype=problem.subtype.value, location=problem.location)
+    """Emit one warning ``file:line: message [workshop.<subtype>]``; ``-W`` makes it fail the build.
+    The terminal sees no control character of a file name or a quoted value: they are shown as
+    visible escapes (``\\x1b``, safetext.printable)."""
+    logger.warning(
+        printable(problem.message),
+        type="workshop",
+        subtype=problem.subtype.value,
+        location=printable(problem.location),
+    )
 
 
 def report_all(problems: Iterable[WorkshopError]) -> None:
     for problem in problems:
         report(problem)
+
+
+# Sphinx's own colouring (bold, colours, 'erase line' and '\r' of its progress lines) is kept; the
+# data it prints (a docname, a path, a quoted word) is escaped.
+_SPHINX_CONTROLS = re.compile(r"(\x1b\[[0-9;]*m|\x1b\[2K|\r+$)")
+
+
+def _printable_keeping_colours(text: str) -> str:
+    parts = _SPHINX_CONTROLS.split(text)
+    return "".join(part if index % 2 else printable(part) for index, part in enumerate(parts))
+
+
+class PrintableMessages(std_logging.Filter):
+    """On Sphinx's terminal handlers: the message's data and location with visible escapes."""
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        if record.levelno >= std_logging.WARNING or getattr(record, "color", None):
+            # a warning (coloured by the formatter) or a progress line's item (a docname, a path)
+            record.msg, record.args = printable(std_logging.LogRecord.getMessage(record)), ()
+        else:  # Sphinx's own words, maybe bold; the values put in them are data
+            record.msg = _printable_keeping_colours(str(record.msg))
+            if isinstance(record.args, tuple):
+                record.args = tuple(_printable_value(arg) for arg in record.args)
+            elif isinstance(record.args, dict):
+                record.args = {key: _printable_value(arg) for key, arg in record.args.items()}
+        if isinstance(getattr(record, "location", None), str):
+            record.location = printable(record.location)  # type: ignore[attr-defined]
+        return True
+
+
+def _printable_value(value: object) -> object:
+    return value if isinstance(value, int | float) else printable(str(value))
+
+
+def setup_diagnostics(app: Sphinx) -> None:
+    """Escape what Sphinx's handlers print (set up before any extension, per application)."""
+    for handler in std_logging.getLogger("sphinx").handlers:
+        if not any(isinstance(f, PrintableMessages) for f in handler.filters):
+            handler.addFilter(PrintableMessages())

@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from enum import StrEnum
 
+from .safetext import printable
+
 
 class Problem(StrEnum):
     """Warning subtypes, shown as ``[workshop.<value>]`` and usable in ``suppress_warnings``."""
@@ -52,7 +54,9 @@ class WorkshopError(Exception):
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        """``file:line: message`` for a terminal: control, bidi and format characters (from a file
+        name, a bib key, a quoted value) shown as visible escapes (safetext.printable)."""
+        return printable(f"{self.location}: {self.message}")
 
     def __eq__(self, other) -> bool:
         return isinstance(other, WorkshopError) and self.__reduce__() == other.__reduce__()
