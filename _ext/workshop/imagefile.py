@@ -1,22 +1,30 @@
 """Contributor images, checked by what the file is: a regular file of the contributor's own
 (no link anywhere on its path), a name LaTeX and URLs take as it is, a PNG or JPEG whose bytes say
-so, within size and dimension limits. Pure Python.
+so, within the budgets of budgets.py for one image and for all the images of a page. Pure Python.
 
 SVG is refused: opened directly from the site it runs script.
 """
 
 from __future__ import annotations
 
+import bisect
+import os
 import posixpath
 import re
+import stat
 import struct
 from pathlib import Path
 
+from .budgets import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+    MAX_PAGE_IMAGE_BYTES,
+    MAX_PAGE_IMAGE_PIXELS,
+)
 from .content import regular_file_problem
 
 ALLOWED_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
-MAX_IMAGE_BYTES = 5_000_000
-MAX_IMAGE_SIDE = 8_000
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.(?:png|jpe?g)$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
@@ -117,12 +125,114 @@ def image_file_problem(root: Path, rel: str) -> str | None:
         return _wrong_content(rel, kind.upper() if kind else "PNG or JPEG", head)
     if max(dims) > MAX_IMAGE_SIDE or min(dims) < 1:
         return f"image '{rel}' is {dims[0]}x{dims[1]} pixels: at most {MAX_IMAGE_SIDE} on a side"
+    if dims[0] * dims[1] > MAX_IMAGE_PIXELS:
+        return (
+            f"image '{rel}' is {dims[0]}x{dims[1]} pixels ({_megapixels(dims[0] * dims[1])} megapixels; at "
+            f"most {_megapixels(MAX_IMAGE_PIXELS)} in one image): scale it down"
+        )
     return None
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:,.1f}".removesuffix(".0")
+
+
+# (folder, page id, the folders' mtimes) -> {image: why it is over the page's budget}
+_PAGE_BUDGETS: dict[tuple[str, str, str, int, int], dict[str, str]] = {}
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return os.stat(path, follow_symlinks=False).st_mtime_ns
+    except OSError:
+        return 0
+
+
+# (folder, its mtime) -> its sorted names: read once a change, not once a page (bisect finds a page's)
+_LISTINGS: dict[tuple[str, int], list[str]] = {}
+
+
+def _names(directory: Path) -> list[str]:
+    key = (str(directory), _mtime(directory))
+    if key not in _LISTINGS:
+        if len(_LISTINGS) > 100:
+            _LISTINGS.clear()
+        try:
+            _LISTINGS[key] = sorted(entry.name for entry in os.scandir(directory))
+        except OSError:
+            _LISTINGS[key] = []
+    return _LISTINGS[key]
+
+
+def _own_images(root: Path, folder: str, page_id: str) -> list[str]:
+    """The page's own image files, sorted, as paths below ``root``: ``<folder>/<page_id>-<name>``
+    (not ``<page_id>-two-<name>`` of a page ``<page_id>-two``) and ``<folder>/<page_id>/<name>``;
+    regular files only (a link is refused where it is shown)."""
+    found = []
+    for directory, prefix in ((f"{folder}", f"{page_id}-"), (f"{folder}/{page_id}", "")):
+        names = _names(root / directory)
+        start = bisect.bisect_left(names, prefix)
+        mine = []
+        for name in names[start:]:
+            if not name.startswith(prefix):
+                break
+            mine.append(name)
+        longer = [name[:-3] for name in mine if prefix and name.endswith(".md")]
+        for name in mine:
+            if posixpath.splitext(name)[1].lower() not in ALLOWED_SUFFIXES:
+                continue
+            if any(name.startswith(f"{page}-") for page in longer):
+                continue
+            if (root / directory / name).is_file() and not (root / directory / name).is_symlink():
+                found.append(f"{directory}/{name}")
+    return sorted(found)
+
+
+def _page_budget(root: Path, folder: str, page_id: str) -> dict[str, str]:
+    """{image: why it is refused} for the page's own images past the page's budgets, in the order
+    of their names (the images before stay within them); computed once per page."""
+    key = (str(root), folder, page_id, _mtime(root / folder), _mtime(root / folder / page_id))
+    if key in _PAGE_BUDGETS:
+        return _PAGE_BUDGETS[key]
+    over: dict[str, str] = {}
+    total_bytes = total_pixels = 0
+    for rel in _own_images(root, folder, page_id):
+        path = root / rel
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            continue
+        found = image_size(path) if stat.S_ISREG(info.st_mode) else None
+        if found is None or info.st_size > MAX_IMAGE_BYTES:
+            continue  # refused on its own where it is shown
+        (width, height), _media = found
+        if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
+            continue
+        total_bytes += info.st_size
+        total_pixels += width * height
+        if total_bytes > MAX_PAGE_IMAGE_BYTES:
+            over[rel] = (
+                f"image '{rel}' brings the page's images to {total_bytes:,} bytes (at most "
+                f"{MAX_PAGE_IMAGE_BYTES:,} for all the images of a page): make them smaller"
+            )
+        elif total_pixels > MAX_PAGE_IMAGE_PIXELS:
+            over[rel] = (
+                f"image '{rel}' brings the page's images to {_megapixels(total_pixels)} megapixels (at "
+                f"most {_megapixels(MAX_PAGE_IMAGE_PIXELS)} for all the images of a page): scale them down"
+            )
+    if len(_PAGE_BUDGETS) > 10_000:
+        _PAGE_BUDGETS.clear()
+    _PAGE_BUDGETS[key] = over
+    return over
 
 
 def contributor_image_problem(srcdir: Path, uri: str, page_id: str, folder: str) -> str | None:
     """Why ``uri``, written on page ``<folder>/<page_id>``, may not be published: not the
-    contributor's own image, or a file that is not what an image must be."""
-    return own_image_problem(uri, page_id, folder) or image_file_problem(
-        srcdir, posixpath.normpath(posixpath.join(folder, uri))
+    contributor's own image, a file that is not what an image must be, or one over the budget
+    of all the page's images together."""
+    rel = posixpath.normpath(posixpath.join(folder, uri))
+    return (
+        own_image_problem(uri, page_id, folder)
+        or image_file_problem(srcdir, rel)
+        or _page_budget(srcdir, folder, page_id).get(rel)
     )
