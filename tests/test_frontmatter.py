@@ -29,9 +29,13 @@ MARKDOWN = create_md_parser(
     RendererHTML,
 )
 NOT_CLOSED = "the front matter opened on line 1 is never closed: add a line '---' after it"
-PLACE = (
-    "affiliation '{}' looks like a place, not an institution: write one list item per affiliation, "
-    'e.g. "Université de Lorraine, Nancy"'
+QUOTE_IT = (
+    "affiliation '{}' names a place, not an institution: YAML split the affiliation at its comma; "
+    'quote it: "{}" (if it is an institution, write its full name)'
+)
+ONE_ITEM = (
+    "affiliation '{}' names a place, not an institution: write it in one item with the one before: "
+    '"{}" (if it is an institution, write its full name)'
 )
 
 
@@ -216,7 +220,9 @@ def talk_with(affiliations: str) -> str:
 def test_the_old_template_shape_is_two_items_and_the_city_is_flagged():
     meta, problems = read_talk("alpha", talk_with("[Université de Lorraine, Nancy]"), "abstracts/alpha.md")
     assert meta.authors[0].affiliations == ("Université de Lorraine", "Nancy")
-    assert [str(p) for p in problems] == [f"abstracts/alpha.md:5: {PLACE.format('Nancy')}"]
+    assert [str(p) for p in problems] == [
+        f"abstracts/alpha.md:5: {QUOTE_IT.format('Nancy', 'Université de Lorraine, Nancy')}"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -250,21 +256,34 @@ def test_several_institutions_are_not_places(items):
 
 
 @pytest.mark.parametrize(
-    ("items", "flagged", "line"),
+    ("items", "message", "line"),
     [
-        ("[Inria, Paris]", ["Paris"], 5),
-        ("[Université de Lorraine, Nancy, France]", ["Nancy", "France"], 5),
-        ("\n      - Inria\n      - Villers-lès-Nancy", ["Villers-lès-Nancy"], 7),
-        ("[Paris]", ["Paris"], 5),  # a known place, even alone
+        ("[Inria, Paris]", QUOTE_IT.format("Paris", "Inria, Paris"), 5),
+        (
+            "[Université de Lorraine, Nancy, France]",
+            QUOTE_IT.format("Nancy, France", "Université de Lorraine, Nancy, France"),
+            5,
+        ),
+        (
+            "\n      - Inria\n      - Villers-lès-Nancy",
+            ONE_ITEM.format("Villers-lès-Nancy", "Inria, Villers-lès-Nancy"),
+            7,
+        ),
     ],
 )
-def test_places_are_flagged_on_their_line(items, flagged, line):
-    assert problems_of(talk_with(items)) == [f"abstracts/alpha.md:{line}: {PLACE.format(p)}" for p in flagged]
+def test_places_are_flagged_on_their_line(items, message, line):
+    assert problems_of(talk_with(items)) == [f"abstracts/alpha.md:{line}: {message}"]
+
+
+def test_a_place_alone_or_first_is_accepted_as_written():
+    # no split leaves a place first: an author may give only a town
+    assert problems_of(talk_with("[Paris]")) == []
+    assert problems_of(talk_with("[Nancy, Inria]")) == []
 
 
 def test_a_place_after_a_singular_affiliation_is_flagged_too():
     text = "---\nspeakers: [ada]\nauthors:\n  - name: Ada\n    affiliation: Inria\n    affiliations: [Nancy]\n---\n# T\n"
-    assert problems_of(text) == [f"abstracts/alpha.md:6: {PLACE.format('Nancy')}"]
+    assert problems_of(text) == [f"abstracts/alpha.md:6: {ONE_ITEM.format('Nancy', 'Inria, Nancy')}"]
 
 
 # --------------------------------------------------------------------------- placeholders

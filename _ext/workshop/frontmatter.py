@@ -5,6 +5,7 @@ A talk is ``abstracts/<id>.md``, a speaker ``speakers/<id>.md``; the id is the f
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -292,6 +293,22 @@ class _Reader:
         self.add(f"'{key}' must be a list of values", data.line_of(key), Problem.TYPE)
         return []
 
+    def affiliation(self, data: LocMap) -> LocStr | None:
+        """The one 'affiliation:' value (stripped). Written in brackets and split at a comma in front
+        of a place ('[KTH Royal Institute of Technology, Stockholm]'), it is named with the
+        quoting fix and read as written without the brackets."""
+        value = data.get("affiliation")
+        if isinstance(value, LocSeq) and value and all(isinstance(v, LocStr) for v in value):
+            from .safetext import forbidden_char
+
+            splits = [] if any(forbidden_char(str(v)) for v in value) else place_splits(value, single=True)
+            if splits:
+                for message, line in splits:
+                    self.add(message, line, Problem.TYPE)
+                return LocStr(", ".join(str(v).strip() for v in value), value.line)
+        text = self.string(data, "affiliation")
+        return None if text is None else LocStr(text, data.line_of("affiliation"))
+
     def orcid(self, data: LocMap, key: str = "orcid") -> str | None:
         value = self.string(data, key)
         if value is None:
@@ -324,51 +341,46 @@ class _Reader:
         return value
 
 
-# One list item is one affiliation. "[Université de Lorraine, Nancy]" is YAML for two items, the
-# second only a city: such an item is flagged. An item is taken for an institution when it holds
-# one of these words (as a word start), an acronym (MIT, IDMC, DeepMind), a digit or a comma, or
-# names a known organisation; a known place is flagged wherever it stands.
-_INSTITUTION_WORDS = re.compile(
-    r"\b(?:univ|institu|istitut|inria|cnrs|inserm|inrae|lab|school|[eé]cole|scuola|college|coll[eè]ge|"
-    r"cent(?:re|er|ro|rum)|company|compan|inc\b|gmbh|ltd|llc|corp|plc|s\.?a\.?s?\b|ag\b|b\.?v\.?\b|"
-    r"department|dept|facult|academ|hospital|h[oô]pital|foundation|fondation|research|recherche|group|"
-    r"team|polytech|politecnico|observator|museum|ministry|minist[eè]re|agency|agence|council|society|"
-    r"soci[eé]t[eé]|association|hochschule|technolog|science|ai\b)",
-    re.IGNORECASE,
-)
-_ACRONYM = re.compile(r"\b\w*[A-Z]\w*[A-Z]")
-KNOWN_ORGANISATIONS = frozenset({
-    "google", "meta", "microsoft", "amazon", "apple", "huawei", "samsung", "criteo", "thales", "airbus",
-    "orange", "siemens", "bosch", "sony", "intel", "adobe", "naver", "mistral", "kyutai", "hugging face",
-    "valeo", "safran", "renault", "stellantis", "ericsson", "nokia", "alibaba", "tencent", "baidu",
-    "owkin", "dataiku", "qualcomm", "anthropic", "openai", "deepmind", "nvidia", "ibm", "loria", "iecl",
-    "sorbonne", "cnam", "ens", "eth", "epfl", "kaust", "irisa", "lip6", "ircam",
-})  # fmt: skip
-KNOWN_PLACES = frozenset({
-    "nancy", "metz", "paris", "lyon", "marseille", "toulouse", "grenoble", "lille", "rennes", "nantes",
-    "bordeaux", "strasbourg", "nice", "montpellier", "saclay", "sophia-antipolis", "france", "germany",
-    "belgium", "luxembourg", "switzerland", "italy", "spain", "portugal", "netherlands", "uk",
-    "united kingdom", "usa", "us", "united states", "canada", "china", "japan", "korea", "india",
-    "europe", "leuven", "brussels", "berlin", "munich", "london", "oxford", "cambridge", "zurich",
-    "zürich", "geneva", "lausanne", "milan", "rome", "madrid", "barcelona", "amsterdam", "beijing",
-    "shanghai", "tokyo", "new york", "boston", "montreal", "montréal", "toronto",
-})  # fmt: skip
-PLACE_MESSAGE = (
-    "affiliation '{value}' looks like a place, not an institution: write one list item per "
-    'affiliation, e.g. "Université de Lorraine, Nancy"'
-)
+# One list item is one affiliation. "[KTH Royal Institute of Technology, Stockholm]" is YAML for two
+# items, the second a town. An item that follows another in the same list and *is* a known place
+# (places.py: a gazetteer of towns, countries and regions, not the shape of a word: "Skoltech",
+# "МФТИ" and "Háskóli Íslands" are no place) is named at its line with the item to write. A place
+# that stands first or alone is accepted as written: no split leaves it there, and an author may
+# well give only a town. Organisations named like a town (Nokia, Mila) are not in the gazetteer.
+PLACE_MESSAGE = "affiliation '{place}' names a place, not an institution: {fix}"
+PLACE_FIXES = {
+    "flow": "YAML split the affiliation at its comma; quote it: {item}",
+    "block": "write it in one item with the one before: {item}",
+    "single": "the brackets made a list, split at its comma; quote it: affiliation: {item}",
+}
+PLACE_ASIDE = " (if it is an institution, write its full name)"
 
 
-def looks_like_place(affiliation: str, follows_another: bool) -> bool:
-    """True for an affiliation item that is only a city or country (see PLACE_MESSAGE)."""
-    value = " ".join(affiliation.split())
-    if value.casefold() in KNOWN_PLACES:
-        return True
-    if not follows_another or value.casefold() in KNOWN_ORGANISATIONS:
-        return False
-    short = len(value) <= 30 and len(value.split()) <= 3
-    marked = _INSTITUTION_WORDS.search(value) or _ACRONYM.search(value) or re.search(r"[\d,;()]", value)
-    return short and not marked
+def place_splits(items: list[LocStr], single: bool = False) -> list[tuple[str, int]]:
+    """(message, line) for each run of places that follows another item of ``items`` (one
+    author's affiliations in order); ``single``: the items are one 'affiliation:' in brackets."""
+    from .places import is_place
+
+    place: list[bool] = []
+    for item in items:
+        place.append(is_place(item, after_place=bool(place) and place[-1]))
+    found = []
+    start = 1
+    while start < len(items):
+        if not place[start]:
+            start += 1
+            continue
+        end = start
+        while end + 1 < len(items) and place[end + 1]:
+            end += 1
+        first, run = items[start], items[start : end + 1]
+        joined = ", ".join(str(i).strip() for i in (items if single else items[start - 1 : end + 1]))
+        style = "single" if single else "flow" if first.line == items[start - 1].line else "block"
+        fix = PLACE_FIXES[style].format(item=json.dumps(joined, ensure_ascii=False)) + PLACE_ASIDE
+        place_names = ", ".join(str(i).strip() for i in run)
+        found.append((PLACE_MESSAGE.format(place=place_names, fix=fix), first.line))
+        start = end + 1
+    return found
 
 
 def check_id(page_id: str, file: str) -> list[WorkshopError]:
@@ -413,16 +425,16 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
         name = reader.string(item, "name")
         listed = reader.strings(item, "affiliations")
         affiliations = [str(a) for a in listed]
-        if aff := reader.string(item, "affiliation"):
-            affiliations.insert(0, aff)
+        single = reader.affiliation(item)
+        if single:
+            affiliations.insert(0, str(single))
         if not name:
             raw = item.get("name")
             if not (isinstance(raw, LocStr) and str(raw).strip()):  # a bad name: string() said so
                 reader.add("the author has no 'name'", item.line, Problem.KEY)
             continue
-        for position, value in enumerate(listed, start=len(affiliations) - len(listed)):
-            if looks_like_place(value, follows_another=position > 0):
-                reader.add(PLACE_MESSAGE.format(value=value), value.line, Problem.TYPE)
+        for message, line in place_splits(([single] if single else []) + listed):
+            reader.add(message, line, Problem.TYPE)
         corresponding = (reader.string(item, "corresponding") or "false").lower() in ("true", "yes")
         authors.append(Author(name, tuple(affiliations), reader.orcid(item), corresponding))
     seen: set[str] = set()
@@ -516,14 +528,14 @@ def read_speaker(page_id: str, text: str, file: str) -> tuple[SpeakerMeta, list[
     if data is None:
         return SpeakerMeta(page_id, "", None, None, None), reader.problems
     reader.unknown_keys(data, SPEAKER_KEYS, "a speaker's front matter")
-    affiliation = reader.string(data, "affiliation")
+    affiliation = reader.affiliation(data)
     if affiliation is None and "affiliation" not in data:
         reader.add(
             "the speaker has no 'affiliation': add 'affiliation: <institution, city>'", data.line, Problem.KEY
         )
     meta = SpeakerMeta(
         page_id,
-        affiliation or "",
+        str(affiliation or ""),
         reader.url(data, "homepage"),
         reader.orcid(data),
         reader.string(data, "photo"),
