@@ -698,3 +698,16 @@ def test_a_gazetteer_from_text():
     assert known.is_place("France") and known.is_place("NANCY")
     assert known.is_place("Nancy France") and not known.is_place("Metz")
     assert not known.is_place("MA") and known.is_place("ma", after_place=True)
+
+
+def test_a_list_of_many_splits_gives_bounded_output():
+    """A hostile page: 20,000 institution-and-town pairs give ten messages and one count, and a run
+    of 40,000 towns one message of bounded length."""
+    problems = talk_problems(talk("[" + ", ".join(["Inria, Paris"] * 20_000) + "]"))
+    assert len(problems) == 11
+    assert problems[-1] == (
+        "abstracts/alpha.md:5: affiliation: 19,990 more places split from their institution in this list: "
+        "quote each"
+    )
+    [problem] = talk_problems(talk("[Inria, " + ", ".join(["Paris"] * 40_000) + "]"))
+    assert len(problem) < 1_000 and "Paris, Paris" in problem and "…" in problem

@@ -354,6 +354,12 @@ PLACE_FIXES = {
     "single": "the brackets made a list, split at its comma; quote it: affiliation: {item}",
 }
 PLACE_ASIDE = " (if it is an institution, write its full name)"
+MAX_PLACE_MESSAGES = 10  # per list; the rest counted in one line (bounded output for any page)
+MAX_SHOWN = 300  # characters of a place or item shown in a message (a real one is shorter)
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
 def place_splits(items: list[LocStr], single: bool = False) -> list[tuple[str, int]]:
@@ -376,10 +382,14 @@ def place_splits(items: list[LocStr], single: bool = False) -> list[tuple[str, i
         first, run = items[start], items[start : end + 1]
         joined = ", ".join(str(i).strip() for i in (items if single else items[start - 1 : end + 1]))
         style = "single" if single else "flow" if first.line == items[start - 1].line else "block"
-        fix = PLACE_FIXES[style].format(item=json.dumps(joined, ensure_ascii=False)) + PLACE_ASIDE
-        place_names = ", ".join(str(i).strip() for i in run)
+        fix = PLACE_FIXES[style].format(item=_shown(json.dumps(joined, ensure_ascii=False))) + PLACE_ASIDE
+        place_names = _shown(", ".join(str(i).strip() for i in run))
         found.append((PLACE_MESSAGE.format(place=place_names, fix=fix), first.line))
         start = end + 1
+    if len(found) > MAX_PLACE_MESSAGES:
+        more = len(found) - MAX_PLACE_MESSAGES
+        message = f"affiliation: {more:,} more places split from their institution in this list: quote each"
+        found[MAX_PLACE_MESSAGES:] = [(message, found[MAX_PLACE_MESSAGES][1])]
     return found
 
 
