@@ -9,8 +9,10 @@ import time
 
 import pytest
 from conftest import copy_site, require_tool, sphinx_build
-from workshop import texcheck
+from workshop import mathmacros, texcheck
 from workshop.assets import MATHJAX_SAFETY, mathjax_source
+from workshop.mathmacros import expand_page_macros
+from workshop.mathpage import prefix_labels
 from workshop.texcheck import check_dollars, check_inline_prose, check_math
 
 # Math as it appears in real low-rank / ML abstracts: all of it must pass.
@@ -26,7 +28,7 @@ GOOD = [
     r"\sqrt[3]{x} + \binom{n}{k} + \dfrac{\partial^2 u}{\partial t^2}",
     r"\underbrace{a + \cdots + a}_{n\ \text{times}} \overset{\text{def}}{=} na",
     r"\boldsymbol{\Sigma}^{1/2} \quad \hspace{1em} \text{rank}(X) \leq r",
-    r"\lim_{n \to \infty} \frac{1}{n}\sum_{i=1}^n \log p(x_i) \label{eq:mle}",
+    r"\lim_{n \to \infty} \frac{1}{n}\sum_{i=1}^n \log p(x_i) = \eqref{eq:mle}",
     r"\text{50\% of \textbf{all} entries}",
     r"\bigl( x \bigr) \Big\| y \Big\|",
     "a + b\n= c",
@@ -48,6 +50,8 @@ def test_display_blocks_may_align_and_amsmath_blocks_may_be_whole_displays():
     assert check_math(align, amsmath=True) == []
     split = r"\begin{equation}\begin{split} a &= b \\ &= c \end{split}\end{equation}"
     assert check_math(split, amsmath=True) == []
+    labelled = "\\begin{align}\na &= b \\label{eq:a} \\\\\nc &= d \\tag{*} \\label{eq:star}\n\\end{align}"
+    assert check_math(labelled, amsmath=True) == []
 
 
 @pytest.mark.parametrize(
@@ -380,3 +384,223 @@ def test_a_refused_definition_is_one_message(tex):
     """The name it would define is not reported again as an unknown command."""
     [message] = messages(tex)
     assert "defines commands" in message
+
+
+# -- A page's own commands, Unicode and labels (mathmacros: before the allow-list) ------------
+
+
+def expand(*texts: str) -> tuple[list, list[str]]:
+    expanded, problems = expand_page_macros(list(texts))
+    return expanded, [message for _index, _line, message in problems]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        ([r"\newcommand{\R}{\mathbb{R}}", r"x \in \R^n"], ["", r"x \in \mathbb{R}^n"]),
+        ([r"\newcommand\R{\mathbb{R}} x \in \R"], [r" x \in \mathbb{R}"]),
+        (
+            [r"\newcommand{\norm}[1]{\left\lVert #1 \right\rVert}", r"\norm{x - y}_2 + \norm x"],
+            ["", r"\left\lVert x - y \right\rVert_2 + \left\lVert x \right\rVert"],
+        ),
+        (
+            [r"\newcommand{\ip}[2]{\langle #1, #2 \rangle} \ip{u}{v} \ip a b"],
+            [r" \langle u, v \rangle \langle a, b \rangle"],
+        ),
+        (
+            [r"\newcommand*{\eps}{\varepsilon} \eps x + \eps\eps"],
+            [r" \varepsilon x + \varepsilon\varepsilon"],
+        ),
+        ([r"\DeclareMathOperator{\rank}{rank} \rank(A) \leq r"], [r" \operatorname{rank}(A) \leq r"]),
+        ([r"\DeclareMathOperator*{\argmin}{arg\,min} \argmin_x f"], [r" \operatorname*{arg\,min}_x f"]),
+        # a built-in replaced, within the page, from its definition on
+        (
+            [r"\vec{x}", r"\renewcommand{\vec}[1]{\mathbf{#1}}", r"\vec{x} + \vec y"],
+            [r"\vec{x}", "", r"\mathbf{x} + \mathbf{y}"],
+        ),
+        ([r"\providecommand{\alpha}{a} \alpha"], [r" \alpha"]),  # LaTeX keeps the one that exists
+        # a macro using one defined before it; arguments that are macro uses themselves
+        (
+            [
+                r"\newcommand{\R}{\mathbb{R}}\newcommand{\sq}[1]{{#1}^2}\newcommand{\Rn}[1]{\R^{#1}}",
+                r"\Rn{\sq{n}} \sq\R",
+            ],
+            ["", r"\mathbb{R}^{{n}^2} {\mathbb{R}}^2"],
+        ),
+        # lines stay where they were (problems below a definition are reported at their line)
+        (
+            ["\\newcommand{\\R}\n{\\mathbb{R}}\na = \\R", "x\n\\frac{1}\n{2}"],
+            ["\n\na = \\mathbb{R}", "x\n\\frac{1}\n{2}"],
+        ),
+        (["\\newcommand{\\f}[1]{#1 #1}\\f{a\nb} = c\n\\alpha"], ["a b a b\n = c\n\\alpha"]),
+    ],
+)
+def test_a_pages_own_commands_are_expanded(texts, expected):
+    expanded, problems = expand(*texts)
+    assert problems == []
+    assert expanded == expected
+    for tex in expanded:
+        assert check_math(tex, display=True) == []  # what reaches the allow-list is plain math
+
+
+@pytest.mark.parametrize(
+    ("texts", "index", "line", "expected"),
+    [
+        (
+            [r"\newcommand{\x}{\x}\x"],
+            0,
+            0,
+            "'\\newcommand' of '\\x' uses '\\x' itself: TeX would loop forever",
+        ),
+        ([r"\renewcommand{\vec}[1]{\vec{#1}\,}"], 0, 0, "uses '\\vec' itself"),
+        ([r"\newcommand{\a}{\b}", r"\newcommand{\b}{\a}"], 0, 0, "uses '\\b', which is defined after it"),
+        ([r"\R", r"\newcommand{\R}{\mathbb{R}}"], 0, 0, "'\\R' is used before its definition"),
+        (
+            ["x", "\\newcommand{\\x}\n{\\input{/etc/passwd}}"],
+            1,
+            1,
+            "'\\newcommand' of '\\x': '\\input' is not allowed in math",
+        ),
+        ([r"\newcommand{\x}{\href{javascript:alert(1)}{x}}"], 0, 0, "'\\href' is not allowed in math"),
+        ([r"\newcommand{\x}{\def\y{1}}"], 0, 0, "'\\def' is not allowed"),
+        ([r"\newcommand{\x}{\newcommand{\y}{1}}"], 0, 0, "inside another command or definition"),
+        ([r"\DeclareMathOperator{\op}{\catcode`\@=11}"], 0, 0, "'\\catcode' is not allowed"),
+        ([r"\newcommand{\f}[10]{#1}"], 0, 0, "the number of arguments must be 0 to 9"),
+        ([r"\newcommand{\f}[2]{#3}"], 0, 0, "'#3' in a definition with 2 argument(s): use #1 … #2"),
+        ([r"\newcommand{\f}{#1}"], 0, 0, "'#1' in a definition with 0 argument(s)"),
+        (
+            [r"\newcommand{\f}[2][0]{#1}"],
+            0,
+            0,
+            "an optional argument ([…] after the number) is not supported",
+        ),
+        ([r"\newcommand{\left}{(}"], 0, 0, "'\\left' cannot be redefined here"),
+        ([r"\renewcommand{\input}{x}"], 0, 0, "'\\input' cannot be redefined here"),
+        ([r"\newcommand{\R}"], 0, 0, "needs its body in braces"),
+        ([r"\newcommand{x}{y}"], 0, 0, "'\\newcommand' needs a command name and its body"),
+        (["\\newcommand{\\f}[2]{\\frac{#1}{#2}}", "a\n\\f{x}"], 1, 1, "'\\f' needs 2 argument(s): \\f{…}{…}"),
+        ([r"\newcommand{\f}[1]{#1} \f{x"], 0, 0, "'{' is not closed"),
+    ],
+)
+def test_a_definition_that_would_not_print_right_is_refused_at_its_line(texts, index, line, expected):
+    expanded, problems = expand_page_macros(texts)
+    assert expanded[index] is None  # not printed
+    assert any((i, n) == (index, line) and expected in message for i, n, message in problems), problems
+
+
+def test_uses_of_a_refused_definition_are_not_printed_and_not_reported_again():
+    expanded, problems = expand(r"\newcommand{\x}{\input{/etc/passwd}}", r"\x + 1", r"\x", "y")
+    assert expanded == [None, None, None, "y"]
+    assert len(problems) == 1
+
+
+def test_expansion_is_bounded():
+    """A definition may grow a formula only up to the allow-list's length: no bomb gets through."""
+    bomb = [r"\newcommand{\a}{xxxxxxxxxx}"] + [
+        "\\newcommand{\\" + b + "}{" + ("\\" + a) * 10 + "}"
+        for a, b in zip("abcdefg", "bcdefgh", strict=True)
+    ]
+    expanded, problems = expand(*bomb, r"\h")
+    assert None in expanded and any("more than 5000 characters" in message for message in problems)
+    # arguments used many times, nested
+    expanded, problems = expand(r"\newcommand{\t}[1]{#1#1#1#1#1#1#1#1#1#1}", r"\t{\t{\t{\t{\t{xx}}}}}")
+    assert expanded[1] is None and "more than 5000 characters" in problems[0]
+    # nesting of uses inside arguments
+    deep = r"\newcommand{\i}[1]{(#1)}" + r"\i{" * 60 + "x" + "}" * 60
+    expanded, problems = expand(deep)
+    assert expanded == [None] and "more than 50 deep" in problems[0]
+    # many definitions
+    expanded, problems = expand(
+        *[rf"\newcommand{{\m{'a' * (i % 5 + 1)}{chr(97 + i // 5)}}}{{x}}" for i in range(101)]
+    )
+    assert "more than 100 definitions" in problems[-1]
+    # and a megabyte of definitions is read in linear time
+    start = time.perf_counter()
+    expand_page_macros([r"\newcommand{\x}{y}\x" * 200] * 100)
+    assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "tex"),
+    [
+        ("α ∈ ℝ", r"\alpha \in \mathbb{R}"),
+        ("αx", r"\alpha x"),
+        ("x ≤ y ≥ z ≠ w ≈ v", r"x \leq y \geq z \neq w \approx v"),
+        ("f: X → Y, x ↦ y", r"f: X \to Y, x \mapsto y"),
+        ("‖x‖₂ ⊗ ⟨u, v⟩", r"\|x\|_{2} \otimes \langle u, v\rangle"),
+        ("x² + y²³ − x⁻¹", r"x^{2} + y^{23} - x^{-1}"),
+        ("Aᵀ", "A^{T}"),
+        ("𝐱 ∈ 𝔼, 𝒜 ⊂ ℋ", r"\mathbf{x} \in \mathbb{E}, \mathcal{A} \subset \mathcal{H}"),
+        ("Γ Ω ε ϵ φ ϕ λ", r"\Gamma \Omega \varepsilon \epsilon \varphi \phi \lambda"),
+        ("Α + Β", r"\mathrm{A} + \mathrm{B}"),
+        ("∀ε>0 ∃δ", r"\forall\varepsilon>0 \exists\delta"),
+        ("∑ᵢ ∂ₜu · ∇u", r"\sum_{i} \partial_{t}u \cdot \nabla u"),
+        (r"\text{für α}", r"\text{für α}"),  # text stays text
+        (r"\textbf{β} + β", r"\textbf{β} + \beta"),
+    ],
+)
+def test_unicode_typed_in_math_becomes_tex(typed, tex):
+    [expanded], problems = expand(typed)
+    assert problems == []
+    assert expanded == tex
+    assert check_math(expanded) == []
+
+
+def test_every_unicode_mapping_is_math_the_allow_list_accepts():
+    for char, tex in mathmacros.UNICODE_MATH.items():
+        assert check_math(f"x {tex} y") == [], (char, tex)
+    for code in range(0x1D400, 0x1D7FF):  # mathematical alphanumerics with a mapping
+        if tex := mathmacros.unicode_tex(chr(code)):
+            assert check_math(tex) == [], (hex(code), tex)
+
+
+def test_a_unicode_character_without_a_command_is_named():
+    [expanded], _ = expand("a ⊛ b")
+    [(_line, message)] = check_math(expanded)
+    assert message.startswith("'⊛' in math: CIRCLED ASTERISK OPERATOR has no TeX command here")
+
+
+def test_labels_are_checked_within_the_page():
+    align = "\\begin{align}\na &= b \\label{eq:main} \\\\\nc &= d \\label{eq:main}\n\\end{align}"
+    _, problems = expand_page_macros([align, r"see \eqref{eq:mian}", r"\ref{eq:main}"])
+    assert problems == [
+        (0, 2, "'\\label{eq:main}' is used twice on this page: give each equation its own label"),
+        (1, 0, "'\\eqref{eq:mian}' refers to no '\\label{eq:mian}' on this page (did you mean 'eq:main'?): "
+               "label an equation written on its own lines (\\begin{equation}…), or for a $$ … $$ (label) "
+               "block write {eq}`eq:mian` in the text"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tex", "expected"),
+    [
+        (
+            "\\begin{equation}\nx \\label{}\\input{/etc/passwd}}\n\\end{equation}",
+            "'\\label' needs a plain name",
+        ),
+        ("\\begin{equation}\nx \\label{" + "a" * 65 + "}\n\\end{equation}", "at most 64 letters"),
+        ("\\begin{equation}\nx \\label{a b}\n\\end{equation}", "'\\label' needs a plain name"),
+        ("\\begin{equation*}\nx \\label{a}\n\\end{equation*}", "'\\label' only works in a numbered equation"),
+        ("x \\eqref{a\\relax}", "'\\eqref' needs a plain name"),
+    ],
+)
+def test_a_label_is_a_plain_name_refused_at_its_line(tex, expected):
+    problems = check_math(tex, amsmath=tex.startswith("\\begin"))
+    assert any(
+        expected in message
+        and line == tex.count("\n", 0, tex.index("\\label" if "label" in tex else "\\eqref"))
+        for line, message in problems
+    ), problems
+
+
+def test_labels_become_the_pages_own():
+    tex = r"\label{eq:main} \eqref{eq:main} \ref{x.y} \label{}\input{x}"
+    assert prefix_labels(tex, "abstracts:a:") == (
+        r"\label{abstracts:a:eq:main} \eqref{abstracts:a:eq:main} \ref{abstracts:a:x.y} \label{}\input{x}"
+    )
+
+
+def test_dollar_amounts_in_text_are_named():
+    assert check_dollars("It costs $5 per run and $10 per day.") == (
+        "a lone '$' before '5' (a dollar amount?): write \\$5 for a dollar sign, or close the math"
+    )

@@ -15,6 +15,7 @@ from .diagnostics import setup_diagnostics
 from .domain import WorkshopDomain
 from .edition import setup_edition
 from .gate import setup_gate
+from .mathpage import setup_mathpage
 from .memory import setup_memory
 from .nodes import setup_nodes
 from .posters import setup_posters
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_nodes(app)
     setup_posters(app)
     setup_gate(app)
+    setup_mathpage(app)
     setup_memory(app)
     setup_resolve(app)
     setup_rewrite(app)

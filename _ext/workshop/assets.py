@@ -52,6 +52,11 @@ MATHJAX_SAFETY = {
 }
 
 
+# Equations numbered as LaTeX numbers them in the book (align, equation … but not their starred
+# forms, nor $$…$$), so that \label and \eqref in a page's math work on the site too.
+MATHJAX_NUMBERING = {"tex": {"tags": "ams"}}
+
+
 def merged(base: dict, extra: dict) -> dict:
     result = dict(base)
     for key, value in extra.items():
@@ -68,7 +73,7 @@ def use_local_mathjax(app: Sphinx, config: Config) -> None:
     if not mathjax3 and not getattr(config, "mathjax4_config", None):
         classes = getattr(config, "myst_mathjax_classes", None) or MYST_MATH_CLASSES
         mathjax3 = {"options": {"processHtmlClass": classes}}
-    config.mathjax3_config = merged(mathjax3, MATHJAX_SAFETY)
+    config.mathjax3_config = merged(merged(mathjax3, MATHJAX_NUMBERING), MATHJAX_SAFETY)
 
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:

@@ -161,6 +161,8 @@ NEEDS_ALIGNING_PARENT = frozenset({"tag", "notag", "nonumber"})
 # -- Refused, with the reason ----------------------------------------------------------------
 _FILES = "it reads or writes files"
 _DEFINES = "it defines commands; write the math out instead (e.g. \\operatorname{rank})"
+# TeX's own definitions (on a page, \newcommand and \DeclareMathOperator are expanded: mathmacros.py)
+_TEX_DEFINES = "it defines commands by TeX's own rules: write \\newcommand{\\R}{\\mathbb{R}} instead"
 # The name a refused definition would define (\newcommand{\R}, \def\R): skipped, not reported again.
 DEFINED_NAME = re.compile(r"\s*(?:\{\s*\\[A-Za-z]+\s*\}|\\[A-Za-z]+)")
 _PROGRAMMING = "it is TeX programming, not math"
@@ -176,11 +178,11 @@ REFUSED: dict[str, str] = {
     ),
     **dict.fromkeys(
         names("""
-    def gdef edef xdef let futurelet newcommand renewcommand providecommand DeclareMathOperator
-        DeclareRobustCommand newenvironment renewenvironment newif chardef mathchardef countdef
-        toksdef"""),
+    newcommand renewcommand providecommand DeclareMathOperator DeclareRobustCommand newenvironment
+        renewenvironment newif chardef mathchardef countdef toksdef"""),
         _DEFINES,
     ),
+    **dict.fromkeys(names("def gdef edef xdef let futurelet"), _TEX_DEFINES),
     **dict.fromkeys(
         names("catcode uccode lccode mathcode sfcode delcode"), "it changes how TeX reads the text"
     ),
@@ -246,7 +248,7 @@ TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\\\Z|[{}%^_&$#]|[\x00-\x08\x0b-\x1f\x7f-\x9
 SPACE = re.compile(r"[ \t\r\n]*")
 NO_SPACE = str.maketrans("", "", " \t\r\n")
 ENV_ARGUMENT = re.compile(r"[ \t]*\{([A-Za-z]{1,30}\*?)\}")
-LABEL_ARGUMENT = re.compile(r"[ \t]*\{([A-Za-z0-9:_.\-]{1,80})\}")
+LABEL_ARGUMENT = re.compile(r"[ \t]*\{([A-Za-z0-9:_.\-]{1,64})\}")  # reaches \label{…} in the .tex
 LENGTH_ARGUMENT = re.compile(
     r"\*?[ \t]*\{[ \t]*-?(?:\d{1,5}(?:\.\d{0,5})?|\.\d{1,5})[ \t]*(?:em|ex|pt|mu|cm|mm|in|pc|bp)[ \t]*\}"
 )
@@ -294,7 +296,8 @@ def unicode_hint(char: str) -> str:
         name = {"lamda": "lambda", "Lamda": "Lambda"}.get(name, name)
         if name in GREEK:
             return f" (write \\{name})"
-    return " (write it with a command, or inside \\text{…})"
+    name = unicodedata.name(char, "the character")
+    return f": {name} has no TeX command here; write the command, or put it inside \\text{{…}}"
 
 
 class MathChecker:
@@ -486,7 +489,8 @@ class MathChecker:
         frame = self.frames[-1]
         if name in REFUSED:
             self.problem(self.at, f"'\\{name}' is not allowed in math: {REFUSED[name]}")
-            if REFUSED[name] is _DEFINES and (defined := DEFINED_NAME.match(self.tex, position)):
+            defines = REFUSED[name] in (_DEFINES, _TEX_DEFINES)
+            if defines and (defined := DEFINED_NAME.match(self.tex, position)):
                 return defined.end()
             return position
         if frame.text and name not in TEXT_VOCABULARY:
@@ -501,9 +505,19 @@ class MathChecker:
             match = LABEL_ARGUMENT.match(self.tex, position)
             if not match:
                 self.problem(
-                    self.at, f"'\\{name}' needs a plain name: \\{name}{{eq:one}} (letters, digits, : _ . -)"
+                    self.at,
+                    f"'\\{name}' needs a plain name: \\{name}{{eq:one}} "
+                    "(at most 64 letters, digits, : _ . -)",
                 )
                 return position
+            if name == "label" and not self.in_display_environment(numbered=True):
+                self.problem(
+                    self.at,
+                    "'\\label' only works in a numbered equation written on its own lines "
+                    "(\\begin{equation}…\\end{equation}, align, gather, multline); name a $$…$$ block "
+                    "with $$…$$ (eq:name) and refer to it with {eq}`eq:name`",
+                )
+                return match.end()
             self.atoms(1)
             return match.end()
         if name == "hspace":
@@ -535,8 +549,11 @@ class MathChecker:
             self.atoms(1)
         return position
 
-    def in_display_environment(self) -> bool:
-        return self.amsmath and any(f.kind == "env" and f.name in DISPLAY_ENVIRONMENTS for f in self.frames)
+    def in_display_environment(self, numbered: bool = False) -> bool:
+        return self.amsmath and any(
+            f.kind == "env" and f.name in DISPLAY_ENVIRONMENTS and not (numbered and f.name.endswith("*"))
+            for f in self.frames
+        )
 
     def sized(self, name: str, position: int) -> int:
         match = DELIMITER.match(self.tex, position)
@@ -619,8 +636,16 @@ def check_dollars(text: str) -> str | None:
     still in a text (not an escaped ``\\$``: the gate sees escapes apart) is math never closed,
     or never opened."""
     if "$" in text:
+        if amount := DOLLAR_AMOUNT.search(text):
+            return (
+                f"a lone '$' before '{amount.group(1)}' (a dollar amount?): write \\${amount.group(1)} "
+                "for a dollar sign, or close the math"
+            )
         return "a lone '$' (unclosed $ or $$): close the math, or write \\$ for a dollar sign"
     return None
+
+
+DOLLAR_AMOUNT = re.compile(r"\$(\d[\d.,]{0,12}[kKmM]?)(?![\w^_])")
 
 
 # Arguments that are text or names, not math: their words are not prose between two dollars.
