@@ -87,7 +87,8 @@ España; Italia; Nederland; België; Belgique; Polska; Česko; Sverige; Norge; D
 """
 # Organisations named like a place: never taken for a place. A split "[X, Nokia]" is then missed,
 # which is better than refusing the many authors who work at Nokia (the check's rule: no false
-# alarm on a real institution). GeoNames has towns of these names.
+# alarm on a real institution). GeoNames has towns (or other names of towns) for some of these; the
+# others are listed so that a newer GeoNames cannot make them places. The script prints which hit.
 NAMED_LIKE_PLACES = """
 Mila; Nokia; Orange; Toyota; Hitachi; Honda; Columbia; Ames; Meta; Sharp; Ricoh; Bosch; Philips;
 Continental; Deutsche Telekom; Telekom; Total; Shell; Merck; Bayer; Roche; Novartis; Sanofi;
@@ -105,7 +106,8 @@ Max Planck; Skoltech; Сколтех; МФТИ; Физтех; Яндекс; Сб
 POSTECH; RIKEN; AIST; Amii; Vector; Flatiron; Simons; Argonne; Sandia; Livermore; Brookhaven;
 Fermilab; CERN; EMBL; ESA; NASA; JPL; Independent; Independent researcher; Home; Retired;
 Industry; Private; None; Freelance; Unaffiliated; Self; University; Federal; Bank; Tata; Orano;
-Mercedes
+Mercedes; Temple; Howard; Villanova; Fordham; Pace; Adelphi; Quinnipiac; Concordia; Clemson;
+Sophia; Union; Po
 """
 
 
