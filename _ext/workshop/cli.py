@@ -115,10 +115,7 @@ def check_pr_command(root: Path, base: str | None, branch: str | None) -> int:
 
     base = base or scope.default_base(root)
     try:
-        comparison = scope.compare(root, base, branch)
-        folders = scope.folder_settings(root, comparison.base_commit)
-        comparison.base_files = scope.base_files(root, comparison, folders)
-        ok, bad = scope.verdicts(comparison.changes, *folders, comparison.base_files, scope.reader(root))
+        comparison, ok, bad = scope.check_pr(root, base, branch)
     except scope.ScopeError as err:
         say(f"error: {err}", error=True)
         return 2

@@ -29,7 +29,7 @@ ORGANIZER_PLACES = ("program/", "conf.py", "index.md", "proceedings.md", "_stati
 LINK_MODES = {"120000": "a symbolic link", "160000": "a link to another repository (submodule)"}
 NO_BLOB = "0" * 40
 MAX_PAGE_BYTES = 1_000_000  # a talk page read for its speakers (the build refuses longer ones)
-DEFAULT_FOLDERS = {"workshop_talks_dir": "abstracts", "workshop_speakers_dir": "speakers"}
+FOLDER_SETTINGS = ("workshop_talks_dir", "workshop_speakers_dir")
 
 
 class ScopeError(Exception):
@@ -128,23 +128,20 @@ def compare(root: Path, base: str, branch: str | None = None) -> Comparison:
 def folder_settings(root: Path, commit: str) -> tuple[str, str]:
     """(talks folder, speakers folder) as the base's conf.py sets them: read as Python text
     (plain string assignments only), never executed; the extension's defaults otherwise."""
+    from .config import SETTINGS  # the extension's defaults, not a second copy
+
+    found = {s.name: s.default for s in SETTINGS if s.name in FOLDER_SETTINGS}
     try:
         text = _git(root, "cat-file", "blob", f"{commit}:conf.py", binary=True)
     except ScopeError:
-        return DEFAULT_FOLDERS["workshop_talks_dir"], DEFAULT_FOLDERS["workshop_speakers_dir"]
+        return found["workshop_talks_dir"], found["workshop_speakers_dir"]
     try:
         tree = ast.parse(text, "conf.py")
     except (SyntaxError, ValueError):
         raise ScopeError("the base's conf.py is not valid Python: it cannot be the base") from None
-    found = dict(DEFAULT_FOLDERS)
     for node in tree.body:
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else [node.target]
-            if isinstance(node, ast.AnnAssign)
-            else []
-        )
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        targets += [node.target] if isinstance(node, ast.AnnAssign) else []
         for target in targets:
             if isinstance(target, ast.Name) and target.id in found:
                 value = getattr(node, "value", None)
@@ -330,16 +327,10 @@ def checker_is_base(root: Path, commit: str) -> bool:
     return hashes == [theirs[p] for p in mine]
 
 
-def check_pr(
-    root: Path,
-    base: str,
-    talks_dir: str | None = None,
-    speakers_dir: str | None = None,
-    branch: str | None = None,
-) -> tuple[list[str], list[str]]:
-    """The verdicts of ``make check-pr`` (folders: the base's conf.py when not given)."""
+def check_pr(root: Path, base: str, branch: str | None = None) -> tuple[Comparison, list[str], list[str]]:
+    """``make check-pr``: the comparison, and the verdicts (folders from the base's conf.py)."""
     comparison = compare(root, base, branch)
-    if talks_dir is None or speakers_dir is None:
-        talks_dir, speakers_dir = folder_settings(root, comparison.base_commit)
-    comparison.base_files = base_files(root, comparison, (talks_dir, speakers_dir))
-    return verdicts(comparison.changes, talks_dir, speakers_dir, comparison.base_files, reader(root))
+    folders = folder_settings(root, comparison.base_commit)
+    comparison.base_files = base_files(root, comparison, folders)
+    ok, bad = verdicts(comparison.changes, *folders, comparison.base_files, reader(root))
+    return comparison, ok, bad
