@@ -1,139 +1,133 @@
-"""Contributor PDF files (a poster), checked by what the file is: a regular file of the contributor's
-own, whose bytes say PDF, within a size limit, with nothing a PDF reader would run or open by itself.
-Pure Python.
+"""Contributor PDF files (a poster): what the file is, and the copy that is published.
 
-Refused: JavaScript (``/JS``, ``/JavaScript``), actions that start programs, open other files or
-send data (``/Launch``, ``/GoToR``, ``/GoToE``, ``/SubmitForm``, ``/ImportData``), actions run on
-opening or on events (``/OpenAction``, ``/AA``), embedded files and media (``/EmbeddedFile``,
-``/EmbeddedFiles``, ``/RichMedia``), XFA forms, and encryption (``/Encrypt``: encrypted streams
-cannot be looked into). Names are compared after decoding their ``#xx``
-escapes (``/J#61vaScript`` is ``/JavaScript``), in the file and in its Flate-compressed streams
-(where object streams hide dictionaries), so that neither spelling nor compression hides them.
-Streams in encodings this check does not decode (LZW, ASCII85, ASCIIHex, run-length, Crypt) are
-refused too, and so is a file whose streams inflate past the bound or that has too many streams:
-what was not looked into is not published. A poster needs none of these.
+A poster PDF is never published as its author's bytes. The checks here are those a file's kind
+and place can answer: a regular file of the contributor's own (not a link), within a size limit,
+whose bytes say PDF. Then pikepdf (qpdf) rewrites it (:mod:`workshop.pdfclean`): every filter
+decoded, object streams and cross-reference tables regenerated, and every action, script, embedded
+file, form script, media and non-http(s) link removed, unreferenced objects included; the rewrite is
+opened again and verified, and only then published. Nothing is refused for what the rewrite removes
+(a hyperref ``/OpenAction [page /Fit]`` is a view setting, kept): what was removed is said in one
+INFO line. Refused, with one line naming the file: a file pikepdf cannot open, an encrypted file
+that needs a password, and a file whose rewrite exceeds the memory or time limits (a "zip bomb").
+
+The rewrite runs in a child process (``pdfclean.py`` run as a script with ``python -I``: no
+environment, no code of the project's but that file) with an address-space and CPU limit, and reads
+the file's bytes from its standard input: whatever the file holds, the build spends bounded memory
+and time on it, and qpdf failing on it costs a refusal, not the build.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import posixpath
 import re
-import zlib
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from .content import regular_file_problem
 
 MAX_PDF_BYTES = 20_000_000
-# Decompressed bytes scanned per file: bounded work whatever the streams claim (a "zip bomb").
-MAX_INFLATED_BYTES = 100_000_000
-MAX_STREAMS = 50_000  # a poster has hundreds; each is tried as Flate once
-INFLATE_PIECE = 16_384  # compressed bytes per step: at most ~17 MB out of one step
-REFUSED_NAMES = {
-    "JS": "JavaScript",
-    "JavaScript": "JavaScript",
-    "Launch": "an action that starts a program",
-    "GoToR": "an action that opens another file",
-    "GoToE": "an action that opens an embedded file",
-    "SubmitForm": "a form that sends data",
-    "ImportData": "an action that imports data",
-    "OpenAction": "an action run when the file is opened",
-    "AA": "actions run on page or form events",
-    "EmbeddedFile": "an embedded file",
-    "EmbeddedFiles": "embedded files",
-    "RichMedia": "embedded media",
-    "XFA": "an XFA form (it can hold scripts)",
-    "Encrypt": "encryption (what it hides cannot be checked)",
-    # encodings whose content this check does not read: a dictionary could hide in them
-    "LZWDecode": "an LZW-encoded stream (its content cannot be checked)",
-    "ASCII85Decode": "an ASCII85-encoded stream (its content cannot be checked)",
-    "ASCIIHexDecode": "a hex-encoded stream (its content cannot be checked)",
-    "RunLengthDecode": "a run-length-encoded stream (its content cannot be checked)",
-    "Crypt": "an encrypted stream (its content cannot be checked)",
-}
+# The child process that rewrites one file: its address space (Python and pikepdf need ~40 MB; a
+# 20 MB poster a few times its size) and CPU seconds; the wall-clock bound is a backstop for both.
+REWRITE_MEMORY_BYTES = 1_500_000_000
+REWRITE_CPU_SECONDS = 60
+REWRITE_TIMEOUT_SECONDS = 180
+PDFCLEAN = Path(__file__).with_name("pdfclean.py")
+AGAIN = "export it again as a plain PDF (e.g. 'Print to PDF')"
 
 
-class _Unchecked(Exception):
-    """The file could not be looked into within the bounds: it is refused, not trusted."""
-
-
-_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
-_STREAM = re.compile(rb"stream\r?\n")
-
-
-def _decoded(name: bytes) -> str:
-    """A PDF name with its #xx escapes decoded (PDF 1.2 and later)."""
-    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name).decode("latin-1")
-
-
-def _refused_name(data: bytes) -> str | None:
-    for match in _NAME.finditer(data):
-        name = _decoded(match.group(1))
-        if name in REFUSED_NAMES:
-            return name
-    return None
-
-
-def _inflated_streams(data: bytes):
-    """The decompressed content of each stream that inflates (Flate). Raises _Unchecked past
-    MAX_INFLATED_BYTES in all or MAX_STREAMS streams: bounded work whatever the file claims."""
-    budget = MAX_INFLATED_BYTES
-    view = memoryview(data)  # slices without copies
-    for count, match in enumerate(_STREAM.finditer(data), start=1):
-        if count > MAX_STREAMS:
-            raise _Unchecked(f"more than {MAX_STREAMS:,} streams")
-        try:
-            chunk = _inflate(view, match.end(), budget)
-        except zlib.error:
-            continue  # not Flate (an image's own encoding, or not a stream at all)
-        budget -= len(chunk)
-        yield chunk
-
-
-def _inflate(view: memoryview, start: int, budget: int) -> bytes:
-    """One Flate stream from ``start``, fed in small pieces: what zlib keeps of the input after the
-    stream ends is one piece, not the rest of the file (linear work however many streams), and
-    every byte it gives counts against ``budget``."""
-    inflater = zlib.decompressobj()
-    parts, total, pos = [], 0, start
-    while not inflater.eof and pos < len(view):
-        part = inflater.decompress(view[pos : pos + INFLATE_PIECE])
-        pos += INFLATE_PIECE
-        total += len(part)
-        if total > budget:
-            raise _Unchecked(f"streams that inflate to more than {MAX_INFLATED_BYTES:,} bytes")
-        parts.append(part)
-    return b"".join(parts)
+class PdfRefused(Exception):
+    """The file is not published; the message (one line, naming the file) says why and what to do."""
 
 
 def pdf_bytes_problem(data: bytes, rel: str) -> str | None:
-    """Why these bytes (of file ``rel``) are not a PDF the site may offer for download."""
+    """Why these bytes (of file ``rel``) are not a PDF at all, or too large to rewrite."""
     if not data.startswith(b"%PDF-"):
         return f"'{rel}' is not a PDF file (its content says otherwise): export the poster as PDF"
     if len(data) > MAX_PDF_BYTES:
         return f"'{rel}' has {len(data):,} bytes, over the limit of {MAX_PDF_BYTES:,}: export it smaller"
-    try:
-        for part in _parts(data):
-            if name := _refused_name(part):
-                return (
-                    f"'{rel}' holds /{name} ({REFUSED_NAMES[name]}), which a poster does not need: "
-                    "export it again as a plain PDF (e.g. 'Print to PDF')"
-                )
-    except _Unchecked as reason:
-        return (
-            f"'{rel}' has {reason}, too much to check: export it again as a plain, smaller PDF "
-            "(e.g. 'Print to PDF')"
-        )
     return None
 
 
-def _parts(data: bytes):
-    yield data
-    yield from _inflated_streams(data)
-
-
 def pdf_file_problem(root: Path, rel: str) -> str | None:
-    """Why the file ``rel`` (relative to ``root``) may not be published as a contributor's PDF."""
-    return regular_file_problem(root, rel, MAX_PDF_BYTES) or pdf_bytes_problem((root / rel).read_bytes(), rel)
+    """Why the file ``rel`` (relative to ``root``) is not a PDF file of the contributor's own."""
+    if problem := regular_file_problem(root, rel, MAX_PDF_BYTES):
+        return problem
+    with open(root / rel, "rb") as file:
+        return pdf_bytes_problem(file.read(8), rel)
+
+
+def rewrite_pdf_bytes(data: bytes, rel: str, target: Path) -> list[str]:
+    """Rewrite the PDF ``data`` (of file ``rel``) into ``target`` with nothing left that runs or
+    reaches out; return what was removed (in the author's words, possibly nothing). Raises
+    PdfRefused, and then ``target`` is left as it was."""
+    if problem := pdf_bytes_problem(data, rel):
+        raise PdfRefused(problem)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, part = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    status = None
+    try:
+        outcome = _run_child(data, part)
+        status = outcome.get("status")
+        if status == "ok":
+            os.replace(part, target)
+            return [str(note) for note in outcome.get("removed", [])]
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part)
+    if status == "encrypted":
+        raise PdfRefused(f"'{rel}' is encrypted: export it without a password")
+    if status == "unreadable":
+        raise PdfRefused(f"'{rel}' cannot be read as a PDF (pikepdf cannot open or rewrite it): {AGAIN}")
+    if status == "residue":
+        found = ", ".join(_printable(str(f)) for f in outcome.get("found", []))[:200]
+        raise PdfRefused(
+            f"'{rel}' still holds {found} after its rewrite, so it is not published: a fault of the "
+            f"build's PDF rewriting (pdfclean.py), please report it; meanwhile {AGAIN}"
+        )
+    raise PdfRefused(
+        f"'{rel}' needs more than {REWRITE_MEMORY_BYTES // 1_000_000:,} MB of memory or "
+        f"{REWRITE_CPU_SECONDS} s to rewrite (streams that expand past reason): {AGAIN}, smaller"
+    )
+
+
+def _run_child(data: bytes, part: str) -> dict:
+    """pdfclean.py's outcome for ``data`` written to ``part``; {} when it ended any other way
+    (a limit reached, a crash)."""
+    command = [
+        sys.executable, "-I", str(PDFCLEAN), "-", part, str(REWRITE_MEMORY_BYTES), str(REWRITE_CPU_SECONDS),
+    ]  # fmt: skip
+    try:
+        proc = subprocess.run(command, input=data, capture_output=True, timeout=REWRITE_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        return {}
+    lines = proc.stdout.decode("utf-8", "replace").strip().splitlines()
+    if proc.returncode or not lines:
+        return {}
+    try:
+        outcome = json.loads(lines[-1])
+    except ValueError:
+        return {}
+    return outcome if isinstance(outcome, dict) else {}
+
+
+def rewrite_pdf_file(root: Path, rel: str, target: Path) -> list[str]:
+    """The contributor's file ``rel`` (below ``root``, never modified) checked and rewritten into
+    ``target`` (see rewrite_pdf_bytes). Raises PdfRefused."""
+    if problem := regular_file_problem(root, rel, MAX_PDF_BYTES):
+        raise PdfRefused(problem)
+    with open(root / rel, "rb") as file:
+        data = file.read(MAX_PDF_BYTES + 1)
+    return rewrite_pdf_bytes(data, rel, target)
+
+
+def _printable(text: str) -> str:
+    return "".join(char if char.isprintable() else "?" for char in text)
 
 
 SAFE_PDF_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.pdf$")

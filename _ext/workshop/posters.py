@@ -3,24 +3,33 @@
 The model (model.py) says which posters a session holds (``Slot.posters``), their boards
 (``model.poster_boards``, through ``WorkshopDomain.boards``) and the spotlights' order and times
 (``Slot.spotlights``). Here: the placeholders the ``{schedule}`` tables hold for them, filled at
-write time with the current titles and presenters, and the check of a poster's file.
+write time with the current titles and presenters, the check of a poster's file, and its
+publication: a poster PDF is offered as the copy pikepdf rewrote into the build (pdffile.py),
+never as the contributor's file.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from .contribution_nodes import boards, linked_title, speaker_nodes
+from .diagnostics import report
+from .errors import Problem, WorkshopError
 from .imagefile import ALLOWED_SUFFIXES, contributor_image_problem
 from .model import Schedule, Slot
 from .nodes import LatePlaceholder
-from .pdffile import own_pdf_problem, pdf_file_problem
+from .pages import source_name, talk_id
+from .pdffile import PdfRefused, own_pdf_problem, pdf_file_problem, rewrite_pdf_file
 from .resolve import ResolveContext, register_resolver
+
+logger = logging.getLogger("workshop")
 
 POSTER_SUFFIXES = (".pdf", *ALLOWED_SUFFIXES)
 
@@ -105,7 +114,8 @@ def resolve_spotlight_list(ctx: ResolveContext, node: nodes.Element) -> list[nod
 
 def poster_file_problem(srcdir: Path, uri: str, page_id: str, folder: str) -> str | None:
     """Why ``uri`` (a poster page's ``poster:``) may not be published: not one of the
-    contributor's own files, or not a PDF, PNG or JPEG that passes its content checks."""
+    contributor's own files, or not a PDF, PNG or JPEG that passes its content checks. (A PDF is
+    rewritten when the page is read, publish_poster_pdfs: what pikepdf refuses is said there.)"""
     suffix = posixpath.splitext(uri)[1].lower()
     if suffix not in POSTER_SUFFIXES:
         return f"'{uri}' must be a PDF, PNG or JPEG file ({', '.join(POSTER_SUFFIXES)})"
@@ -127,15 +137,10 @@ def poster_file_nodes(
         suffix = path.suffix.lower()
         kind = "PDF" if suffix == ".pdf" else ALLOWED_SUFFIXES[suffix].upper()
         size = path.stat().st_size if path.is_file() else 0
-        label = (
-            f"Download the poster ({kind}, {size / 1e6:.1f} MB)"
-            if size >= 100_000
-            else f"Download the poster ({kind})"
-        )
         if links:
-            links.append(nodes.Text(" · "))
+            links.append(nodes.Text(POSTER_LINKS_SEPARATOR))
         link = addnodes.download_reference(
-            "", "", nodes.inline("", label), reftarget=uri, refexplicit=True, refdomain="",
+            "", "", _download_label(kind, size), reftarget=uri, refexplicit=True, refdomain="",
             reftype="download",
             classes=["poster-download"],
         )  # fmt: skip
@@ -145,7 +150,77 @@ def poster_file_nodes(
     return links, shown
 
 
+POSTER_LINKS_SEPARATOR = " · "
+
+
+def _download_label(kind: str, size: int) -> nodes.inline:
+    if size >= 100_000:
+        return nodes.inline("", f"Download the poster ({kind}, {size / 1e6:.1f} MB)")
+    return nodes.inline("", f"Download the poster ({kind})")
+
+
+def published_pdf(app: Sphinx, rel: str) -> Path:
+    """Where the rewritten copy of the contributor's PDF ``rel`` is kept: in the build, next to
+    the doctrees (Sphinx copies it into the site's _downloads from there)."""
+    return Path(app.doctreedir) / "posters" / rel
+
+
+def publish_poster_pdfs(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read, after talks.add_talk_meta (400) and before Sphinx's download collector (500):
+    each poster PDF the page offers is rewritten by pikepdf into the build (pdffile.rewrite_pdf_file)
+    and its link points to the rewrite, so the site offers that copy and never the contributor's
+    file (which stays as it is). What the rewrite removed is said in one INFO line (a hyperref
+    view setting is kept, not reported); a file pikepdf refuses is a warning at the page's
+    'poster:' line, and its link goes."""
+    links = [
+        node
+        for node in doctree.findall(addnodes.download_reference)
+        if "poster-download" in node["classes"] and node["reftarget"].lower().endswith(".pdf")
+    ]
+    if not links:
+        return
+    docname = app.env.docname
+    folder = app.config.workshop_talks_dir
+    tid = talk_id(app, docname)
+    talks = app.env.get_domain("workshop").talks
+    meta = talks[tid][1] if tid in talks else None
+    for node in links:
+        uri = node["reftarget"]
+        rel = posixpath.normpath(posixpath.join(folder, uri))
+        app.env.note_dependency(rel)  # a new version of the file: the page is read (and rewritten) again
+        target = published_pdf(app, rel)
+        try:
+            removed = rewrite_pdf_file(Path(app.srcdir), rel, target)
+        except PdfRefused as refused:
+            line = meta.poster_lines[meta.posters.index(uri)] if meta and uri in meta.posters else None
+            report(WorkshopError(f"poster: {refused}", source_name(app, docname), line, Problem.SAFETY))
+            _remove_link(node)
+            continue
+        if removed:
+            logger.info(
+                f"{rel}: published without {'; '.join(removed)} (what a PDF reader would run or "
+                "open by itself; your file is unchanged)"
+            )
+        node["reftarget"] = "/" + Path(os.path.relpath(target, app.srcdir)).as_posix()
+        node.children[0].replace_self(_download_label("PDF", target.stat().st_size))
+
+
+def _remove_link(node: addnodes.download_reference) -> None:
+    """A refused file's link goes, with a separator next to it, and the 'Poster' field if empty."""
+    paragraph = node.parent  # field > field_body > paragraph > links (pages.field)
+    index = paragraph.index(node)
+    neighbours = [paragraph[i] for i in (index + 1, index - 1) if 0 <= i < len(paragraph)]
+    for separator in neighbours[:1]:
+        if isinstance(separator, nodes.Text) and str(separator) == POSTER_LINKS_SEPARATOR:
+            paragraph.remove(separator)
+    paragraph.remove(node)
+    field = paragraph.parent.parent
+    if not paragraph.children and isinstance(field, nodes.field):
+        field.parent.remove(field)
+
+
 def setup_posters(app: Sphinx) -> None:
+    app.connect("doctree-read", publish_poster_pdfs, priority=450)
     handlers = {fmt: (_unresolved, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
     for node_class in PLACEHOLDERS:
         app.add_node(node_class, **handlers)
