@@ -285,8 +285,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.latexdir} has no book: run Sphinx's LaTeX builder first (make pdf does)")
         return 1
     status = run(args.latexdir, name, timeout_from_environment())
-    if status != 0 and args.copy_to is not None:
-        (args.copy_to / f"{name}.pdf").unlink(missing_ok=True)  # never a stale book beside a failed build
+    if status != 0:  # never a partial or stale book beside a failed build
+        (args.latexdir / f"{name}.pdf").unlink(missing_ok=True)
+        if args.copy_to is not None:
+            (args.copy_to / f"{name}.pdf").unlink(missing_ok=True)
     if status == 0 and args.copy_to is not None:
         args.copy_to.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(args.latexdir / f"{name}.pdf", args.copy_to / f"{name}.pdf")
