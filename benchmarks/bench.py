@@ -198,7 +198,7 @@ def bump(path: Path) -> None:
 
 
 def bench_pdf(n: int, work: Path) -> float | None:
-    if not all(shutil.which(t) for t in ("latexmk", "xelatex", "xindy")):
+    if not all(shutil.which(t) for t in ("xelatex", "bwrap")):
         return None
     site = generate(work / f"pdf{n}", n)
     build(site, builder="latex")

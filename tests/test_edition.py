@@ -411,7 +411,7 @@ def test_next_edition_builds_html_with_w(next_edition):
 
 
 def test_next_edition_builds_the_pdf(next_edition, tmp_path):
-    for tool in ("xelatex", "latexmk"):
+    for tool in ("xelatex", "bwrap"):
         require_tool(tool, "the PDF proceedings")
     root = next_edition[0]
     latex = sphinx_build(root, "latex", "-t", "proceedings")

@@ -381,7 +381,7 @@ def test_the_book_of_the_escaped_talk_is_whole_and_clean(tmp_path):
     """End to end: TeX written as text in a talk is printed, not run; the sandboxed LaTeX run
     finishes, the book is whole (the text after '\\end{document}' is in it), with no host file,
     no attachment and no JavaScript."""
-    for tool in ("latexmk", "xelatex", "pdftotext", "pdfdetach"):
+    for tool in ("xelatex", "bwrap", "pdftotext", "pdfdetach"):
         require_tool(tool, "the PDF case needs TeX and poppler-utils (see README)")
     root = make_project(tmp_path, {"escaped": Case({"abstracts/tex-text.md": ESCAPED_TALK}, [])}, site=True)
     result = build(root, "latex", "-t", "proceedings", timeout=300)
