@@ -112,8 +112,8 @@ WRITER_DEFINITIONS = frozenset({"sphinxLiteralBlockLabel"})
 AT_WORDS = frozenset({"@totalleftmargin"})
 # Control symbols: a character printed as itself, a space or a break (TeX's own meaning).
 SYMBOLS = frozenset(" ,;:!>|{}\\&%#_$'\"^~=.-/@[]()`+*<\n\t")
-TOKEN = re.compile(r"\\(?:[A-Za-z]+\*?|.|$)|[{}%#]|\^\^", re.S)
-AT_TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.|$)|[{}%#]|\^\^", re.S)
+TOKEN = re.compile(r"\\(?:[A-Za-z]+\*?|.|$)|[{}%#]", re.S)
+AT_TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.|$)|[{}%#]", re.S)
 ENVIRONMENT = re.compile(r"\{([A-Za-z*-]+)\}")
 
 
@@ -180,8 +180,12 @@ def _verify_line(line: str, region: Region, allowed: tuple[frozenset[str], froze
     """The first problem on one line of the body, or None; updates the region's braces and
     environments."""
     control_words, environments = allowed
+    if "^^" in line:  # read before TeX tokenizes: '\^^69nput' is \input
+        return "'^^' (TeX's notation for another character)"
     definition = False  # the previous token was \def
-    for match in (AT_TOKEN if region.at_letter else TOKEN).finditer(line):
+    position = 0
+    while match := (AT_TOKEN if region.at_letter else TOKEN).search(line, position):
+        position = match.end()  # the pattern changes at \makeatletter, within a line too
         token = match.group()
         if definition:
             if token[1:] not in WRITER_DEFINITIONS:
@@ -202,8 +206,6 @@ def _verify_line(line: str, region: Region, allowed: tuple[frozenset[str], froze
                 return "a '}' that closes a group the contribution did not open"
         elif token == "#":
             return "a '#' the book's writer never leaves unescaped"
-        elif token == "^^":
-            return "'^^' (TeX's notation for another character)"
         elif len(token) == 2 and not token[1].isalpha():
             if token[1] not in SYMBOLS:
                 return f"the control symbol {token!r}"
