@@ -474,7 +474,16 @@ def mistakes(tmp_path_factory):
         "build": first.output.splitlines(),
         "second build": second.output.splitlines(),
         "check": [str(p) for p in check_project(root)],
+        "site": second,
     }
+
+
+def test_a_refused_pdf_is_not_offered_and_not_copied(mistakes):
+    """The encrypted poster: its page has no 'Poster' field and no link, the site no copy of it."""
+    site = mistakes["site"]
+    locked = page(site, "abstracts/m-js.html")
+    assert locked.select("a.poster-download") == [] and "Poster" not in fields(locked)
+    assert not list(site.outdir.glob("_downloads/*/m-js-poster.pdf"))
 
 
 @pytest.mark.parametrize("run", ["build", "second build", "check"])
