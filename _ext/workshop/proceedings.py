@@ -286,11 +286,19 @@ def resolve_proceedings_link(ctx: ResolveContext, node: nodes.Element) -> list[n
 BOOK_NAME_FILE = "workshop-book-name"  # latexrun reads which .tex is the book (conf.py names it)
 
 
+UNUSED_TOOLCHAIN_FILES = ("latexmkrc", "latexmkjarc", "Makefile", "make.bat", "*.xdy", "*.ist")
+
+
 def note_book_name(app: Sphinx, exception: Exception | None) -> None:
     """LaTeX builder: write the book's name beside it, so that `make pdf` needs no copy of it."""
     if exception is None and app.builder.name == "latex" and app.config.latex_documents:
         name = Path(app.config.latex_documents[0][1]).stem
         (Path(app.outdir) / BOOK_NAME_FILE).write_text(name + "\n", encoding="utf-8")
+        # `make pdf` runs no latexmk and no index program (latexrun): their files are not left
+        # beside the book, where they would look like part of the toolchain
+        for pattern in UNUSED_TOOLCHAIN_FILES:
+            for path in Path(app.outdir).glob(pattern):
+                path.unlink(missing_ok=True)
 
 
 def proceedings_banner(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
