@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bibtext import Budget, Refused, to_bibtex
 from .content import link_on_path
 from .errors import Problem, WorkshopError, did_you_mean
 from .urls import doi_problem, normalise_doi, url_problem
@@ -31,7 +32,7 @@ MAX_BIB_TOKENS = 20_000  # fields, braces and '#' concatenations in one file
 MAX_NAMES = 100  # authors (or editors) of one entry: BibTeX's "and others" says the rest
 MAX_FILE_NAMES = 2_000  # authors and editors of all the entries of one file
 STYLE = "unsrt"  # the pybtex style entries are formatted with to check them (conf.py's bibtex_default_style)
-RULES_VERSION = 5  # change it with the rules: cached results of older rules are then not used
+RULES_VERSION = 6  # change it with the rules: cached results of older rules are then not used
 
 # The entry types pybtex's styles can format, and the usual aliases of others (mapped for the
 # merged file: a type the style does not know would crash the build).
@@ -48,45 +49,29 @@ ENTRY_TYPE_ALIASES = {
     "report": "techreport",
 }
 
-# Commands a field value may use: what BibTeX entries really use for accents and emphasis.
-ACCENTS = frozenset("'\"^`~=.uvHcdbtrk")
-SPECIAL_LETTERS = frozenset({"ss", "o", "O", "aa", "AA", "ae", "AE", "oe", "OE", "l", "L", "i", "j"})
-ESCAPES = frozenset("&%_$# ")  # not \{ \} \, \/ \-: pybtex shows them as a backslash or a soft hyphen
-FORMATTING = frozenset({
-    "emph", "textit", "textbf", "textsc", "texttt", "textrm", "textsf", "textup", "textnormal",
-    "textsuperscript", "textsubscript", "mbox", "TeX", "LaTeX",
+# The fields a style prints (pybtex's unsrt, alpha, plain; sphinxcontrib-bibtex's author-year
+# labels): read, checked and passed on. Every other field (abstract, file, keywords, groups,
+# mendeley-groups, urldate, annote, timestamp, biburl, ...) is dropped unread: nothing in it can
+# hurt, or refuse the entry.
+TEXT_FIELDS = frozenset({
+    "title", "booktitle", "journal", "volume", "number", "series", "pages", "chapter", "edition",
+    "publisher", "address", "organization", "institution", "school", "howpublished", "note", "type",
+    "year", "month", "key", "isbn",
 })  # fmt: skip
-TEXT_COMMANDS = ACCENTS | SPECIAL_LETTERS | ESCAPES | FORMATTING
-# Inside $...$: Greek letters and a small set of symbols and operators.
-MATH_COMMANDS = frozenset({
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
-    "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma", "varsigma", "tau",
-    "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
-    "Sigma", "Upsilon", "Phi", "Psi", "Omega", "ell", "infty", "partial", "nabla", "times", "cdot", "circ",
-    "pm", "mp", "le", "leq", "ge", "geq", "neq", "ne", "approx", "sim", "simeq", "equiv", "to",
-    "rightarrow", "leftarrow", "mapsto", "in", "notin", "subset", "subseteq", "cup", "cap", "otimes",
-    "oplus", "odot", "star", "ast", "dagger", "top", "perp", "ldots", "cdots", "dots", "log", "exp", "min",
-    "max", "sup", "inf", "lim", "det", "sum", "prod", "int", "sqrt", "frac", "mathcal", "mathbb", "mathbf",
-    "mathrm", "mathit", "mathsf", "boldsymbol", "left", "right", "hat", "tilde", "bar", "vec", "dot",
-    "widehat", "widetilde", "overline", "underline", "mid", "vert", "quad",
-} | set("{}_^,;!| "))  # fmt: skip
 URL_FIELDS = ("url",)
-URL_TEXT_FIELDS = ("howpublished", "note")  # may hold \url{...}
+URL_TEXT_FIELDS = ("howpublished", "note")  # may hold \url{...} and \href{...}{...}
 PERSON_FIELDS = ("author", "editor")
+ADDRESS_FIELDS = ("doi", "url", "eprint", "pubmed")  # printed as written (raw), links built from them
+PRINTED_FIELDS = TEXT_FIELDS | frozenset(PERSON_FIELDS) | frozenset(ADDRESS_FIELDS)
 
 ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 KEY = re.compile(r"\s*([^,\s{}()]+)\s*,")
 BRACES = re.compile(r"[{}]")
 BRACES_AND_PARENS = re.compile(r"[{}()]")
-FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-TEX_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\$", re.S)
-URL_COMMAND = re.compile(r"\\url\s*\{([^{}]*)\}")
 NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")  # candidates for the control-character check
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+ARXIV_ID = re.compile(r"^[A-Za-z0-9.+/_-]{1,100}$")  # 2106.09685, math/0211159, 2106.09685v2
 WHITESPACE = re.compile(r"\s+")
-_FORMATTING_NAMES = "|".join(sorted(FORMATTING - {"TeX", "LaTeX"}))
-FORMATTING_COMMAND = re.compile(rf"\\(?:{_FORMATTING_NAMES})\s*(?=\{{)")
-TEX_LOGO = re.compile(r"\\(La)?TeX\b(?:\s*\{\})?")
 
 
 @dataclass(frozen=True)
@@ -120,14 +105,8 @@ class BibEntry:
     @property
     def text(self) -> str:
         """Plain BibTeX: every value braced and already expanded (values have balanced braces)."""
-        body = "".join(f",\n  {name} = {{{shown(value)}}}" for name, value in self.fields)
+        body = "".join(f",\n  {name} = {{{value}}}" for name, value in self.fields)
         return f"@{self.kind}{{{self.key}{body}\n}}"
-
-
-def shown(value: str) -> str:
-    """The value as the site and the book can show it: pybtex renders no formatting command
-    (\\emph{x} would show as "\\emph x"), so they give way to their braced text."""
-    return TEX_LOGO.sub(r"{\1TeX}", FORMATTING_COMMAND.sub("", value))
 
 
 def _error(message: str, file: str, line: int, subtype: Problem = Problem.BIB) -> WorkshopError:
@@ -180,14 +159,50 @@ def split_bib(text: str, file: str) -> tuple[list[RawEntry], list[WorkshopError]
             )
             break
         key = None
+        entry_text = text[match.start() : end]
         if kind not in ("string", "preamble"):
             key_match = KEY.match(body)
             if not key_match:
-                problems.append(_error(f"@{kind} entry has no key before its first ','", file, line))
-                continue
-            key = key_match.group(1)
-        entries.append(RawEntry(kind, key, text[match.start() : end], file, line))
+                found = _key_problem(body, kind, file, line)
+                problems.append(found[0])
+                if found[1] is None:
+                    continue
+                # read on with the key mended: the entry's other mistakes are told in the same round
+                key, written = found[1]
+                start = len(match.group()) + body.index(written)
+                entry_text = (
+                    entry_text[:start] + key + ("" if found[2] else ",") + entry_text[start + len(written) :]
+                )
+            else:
+                key = key_match.group(1)
+        entries.append(RawEntry(kind, key, entry_text, file, line))
     return entries, problems
+
+
+SPACED_KEY = re.compile(r"\s*([^,\s{}()=]+(?:[ \t]+[^,\s{}()=]+)+)[ \t]*,")
+KEY_THEN_FIELD = re.compile(r"\s*([^,\s{}()=]+)[ \t]*\n\s*[A-Za-z][\w-]*\s*=")
+
+
+def _key_problem(body: str, kind: str, file: str, line: int):
+    """(the error, (mended key, key as written) or None, whether the comma is there)."""
+    if spaced := SPACED_KEY.match(body):
+        written = spaced.group(1)
+        mended = re.sub(r"\s+", "_", written)
+        message = (
+            f"bib key '{written}' has a space: a key is one word; write '{mended}' here and where it is cited"
+        )
+        return _error(message, file, line), (mended, written), True
+    if bare := KEY_THEN_FIELD.match(body):
+        message = f"bib entry '{bare.group(1)}': a comma is missing after the key, at the end of line {line}"
+        return _error(message, file, line), (bare.group(1), bare.group(1)), False
+    return _error(f"@{kind} entry has no key before its first ','", file, line), None, True
+
+
+def _mended_key(problem: WorkshopError) -> bool:
+    """A key problem split_bib read on from (the entry's other mistakes are told too)."""
+    return "has a space: a key is one word" in problem.message or "a comma is missing after the key" in (
+        problem.message
+    )
 
 
 def _control_character(text: str) -> tuple[int, str] | None:
@@ -196,6 +211,21 @@ def _control_character(text: str) -> tuple[int, str] | None:
         if unicodedata.category(match.group()) in ("Cc", "Cf", "Zl", "Zp"):
             return match.start(), match.group()
     return None
+
+
+def _invisible(raw: RawEntry, found: tuple[int, str], line: int) -> WorkshopError:
+    char = found[1]
+    name = unicodedata.name(char, "a control character")
+    where = f"bib entry '{raw.key}'" if raw.key else f"@{raw.kind}"
+    return _error(f"{where}: invisible character U+{ord(char):04X} ({name}): delete it", raw.file, line)
+
+
+def _not_printed(name: str, written: dict[str, str]) -> bool:
+    """An eprint of another archive than arXiv (the styles would print it as an arXiv link)."""
+    if name != "eprint":
+        return False
+    archive = (written.get("archiveprefix") or written.get("eprinttype") or "arxiv").strip(" {}")
+    return archive.lower() != "arxiv"
 
 
 def _strip_braces(value: str) -> str:
@@ -220,31 +250,13 @@ def _unescape_address(value: str) -> str:
     return re.sub(r"\\([_%&#~$])", r"\1", _strip_braces(value))
 
 
-def _text_problem(name: str, value: str) -> str | None:
-    """Why a field value could act as LaTeX code in the book (or is no text), or None."""
-    in_math = False
-    for token in TEX_TOKEN.finditer(value):
-        command = token.group()
-        if command == "$":
-            in_math = not in_math
-            continue
-        word = command[1:]
-        if in_math:
-            if word not in MATH_COMMANDS:
-                return f"'{command}' is not allowed in math in a bib field (field '{name}')"
-            continue
-        if word == "url" and name in URL_TEXT_FIELDS:
-            continue  # its address is checked by _address_problems
-        if word not in TEXT_COMMANDS:
-            hint = did_you_mean(word, FORMATTING | SPECIAL_LETTERS) if len(word) > 1 else ""
-            return (
-                f"'{command}' is not allowed in a bib field (field '{name}'){hint}: fields are data, "
-                "not LaTeX code; only accents (\\'{e}, \\\"o, \\c{c}, \\ss, ...), \\emph, \\textit, "
-                "\\textbf and escapes (\\&, \\%, \\_) may be used"
-            )
-    if in_math:
-        return f"a '$' in field '{name}' is never closed: write \\$ for a dollar sign"
-    return None
+def _text_problem(name: str, value: str, budget: Budget) -> tuple[str | None, str]:
+    """(why a printed field cannot be shown or None, its value as the merged file holds it)."""
+    try:
+        links, math = name in URL_TEXT_FIELDS, name not in PERSON_FIELDS
+        return None, to_bibtex(value, name, links=links, math=math, budget=budget)
+    except Refused as err:
+        return str(err), value
 
 
 def _address_problems(name: str, value: str) -> tuple[str | None, str]:
@@ -266,12 +278,14 @@ def _address_problems(name: str, value: str) -> tuple[str | None, str]:
         if scheme and scheme.group(1).lower() != "arxiv":
             problem = url_problem(address)
             return (f"field 'eprint': {problem}" if problem else None), address
-        return None, value
-    if name in URL_TEXT_FIELDS:
-        for match in URL_COMMAND.finditer(value):
-            problem = url_problem(_unescape_address(match.group(1)))
-            if problem:
-                return f"field '{name}': \\url{{...}}: {problem}", value
+        identifier = re.sub(r"^arxiv:\s*", "", address, flags=re.I)
+        if not ARXIV_ID.match(identifier):
+            return f"field 'eprint': '{identifier[:80]}' is not an arXiv id (like 2106.09685)", value
+        return None, identifier
+    if name == "pubmed":
+        identifier = _strip_braces(value)
+        problem = None if identifier.isdigit() else f"field 'pubmed': '{identifier[:80]}' is not a PubMed id"
+        return problem, identifier
     return None, value
 
 
@@ -355,14 +369,13 @@ def read_entries(
     entries: list[BibEntry] = []
     problems: list[WorkshopError] = []
     names_in_file = 0
+    budget = Budget()  # the LaTeX parser's work for this file
     for raw in raw_entries:
-        if (found := _control_character(raw.text)) is not None:
-            offset, char = found
-            line = raw.line + raw.text.count("\n", 0, offset)
-            name = unicodedata.name(char, "a control character")
-            where = f"bib entry '{raw.key}'" if raw.key else f"@{raw.kind}"
-            message = f"{where}: invisible character U+{ord(char):04X} ({name}): delete it"
-            problems.append(_error(message, file, line))
+        # an entry's fields are looked at one by one below: a character in a field no style
+        # prints (a soft hyphen pasted into an abstract) refuses nothing
+        head = raw.text if raw.kind in ("string", "preamble") else raw.text[: raw.text.find(",") + 1]
+        if (found := _control_character(head)) is not None:
+            problems.append(_invisible(raw, found, raw.line + head.count("\n", 0, found[0])))
             continue
         if raw.kind == "preamble":
             problems.append(
@@ -399,35 +412,48 @@ def read_entries(
         fields: list[tuple[str, str]] = []
         seen: set[str] = set()
         bad = False
+        written = {name.lower(): "".join(parts) for name, parts in written_fields}
         for (name, parts), field_line in zip(written_fields, field_lines, strict=False):
             line = raw.line + field_line - 1
             lower = name.lower()
-            value = normalize_whitespace("".join(parts))
+            if lower in seen:
+                problems.append(_error(f"bib entry '{key}': field '{lower}' is given twice", file, line))
+                bad = True
+                continue
+            seen.add(lower)
+            if lower not in PRINTED_FIELDS or _not_printed(lower, written):
+                continue  # no style prints it: dropped, not judged
+            joined = "".join(parts)
+            if (found := _control_character(joined)) is not None:
+                problems.append(_invisible(raw, found, line + joined.count("\n", 0, found[0])))
+                bad = True
+                continue
+            value = normalize_whitespace(joined)
             problem = None
-            if not FIELD_NAME.match(name):
-                problem = f"'{name}' is not a field name (letters, digits, '-', '_')"
-            elif lower in seen:
-                problem = f"field '{lower}' is given twice"
-            else:
-                problem = _text_problem(lower, value)
-            if problem is None:
+            if lower in PERSON_FIELDS:  # counted as written, before the text is read
+                names_in_file += (count := len(split_name_list(value)))
+                if count > MAX_NAMES:
+                    problem = (
+                        f"field '{lower}': over {MAX_NAMES} names: give the first ones, then 'and others'"
+                    )
+                elif names_in_file > MAX_FILE_NAMES:
+                    problem = (
+                        f"field '{lower}': over {MAX_FILE_NAMES:,} names in the file: is it the right file?"
+                    )
+            if problem is None and lower in ADDRESS_FIELDS:
                 problem, value = _address_problems(lower, value)
+            elif problem is None:
+                problem, value = _text_problem(lower, value, budget)
             if problem is None and lower in PERSON_FIELDS:
                 try:
-                    names = split_name_list(value)
-                    names_in_file += len(names)
-                    if len(names) > MAX_NAMES:
-                        raise ValueError(f"over {MAX_NAMES} names: give the first ones, then 'and others'")
-                    if names_in_file > MAX_FILE_NAMES:
-                        raise ValueError(f"over {MAX_FILE_NAMES:,} names in the file: is it the right file?")
-                    for person in names:
+                    for person in split_name_list(value):
                         Person(person)
                 except Exception as person_err:  # pybtex raises plain errors for a bad name
                     problem = f"field '{lower}': {person_err}"
             if problem is not None:
-                problems.append(_error(f"bib entry '{key}': {problem}", file, line))
+                if problem:  # "": the file's LaTeX budget, already reported
+                    problems.append(_error(f"bib entry '{key}': {problem}", file, line))
                 bad = True
-            seen.add(lower)
             fields.append((lower, value))
         if bad:
             continue
@@ -489,9 +515,11 @@ def read_bib(text: str, file: str, style: str = STYLE) -> tuple[list[BibEntry], 
         message = f"the bib file is over {MAX_BIB_CHARS:,} characters: is it the right file?"
         return [], [_error(message, file, 1)]
     raw_entries, problems = split_bib(text, file)
-    if problems:  # a broken or oversized file: nothing of it is merged
+    if problems and not all(_mended_key(p) for p in problems):  # broken or oversized: nothing merged
         return [], problems
     entries, found = read_entries(raw_entries, file, style)
+    if problems:  # a key mended to read on: every mistake told, nothing merged
+        return [], problems + found
     return entries, problems + found
 
 

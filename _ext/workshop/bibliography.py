@@ -1,6 +1,11 @@
 """Bib files are found by themselves: those in ``bibtex_bibfiles`` and every
 ``abstracts/<id>.bib``. They are merged into one file for sphinxcontrib-bibtex, so that
-two talks may cite one work under one key, and every problem names the original file:line."""
+two talks may cite one work under one key, and every problem names the original file:line.
+
+What the merged file's printed fields hold is text and tokens (bibtext.py): the docutils backend
+sphinxcontrib-bibtex formats references with is given one that turns a math token into a math
+node (MathJax on the site, ``\\(…\\)`` in the book) and a link token into a link; the style's
+DOI link is built from the percent-encoded DOI (its text stays as written)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .bibfile import bib_sources, file_digest, files_in_base, merge, read_bib_files
+from .bibtext import TOKEN, decode, doi_address
 from .diagnostics import report_all
 
 __all__ = ["bib_sources", "merge_bibfiles", "setup_bibliography"]
@@ -45,6 +51,61 @@ def merge_bibfiles(app: Sphinx, config: Config) -> None:
     config.bibtex_bibfiles = [str(merged)]
 
 
+def text_nodes(text: str) -> list:
+    """A formatted string as docutils nodes: its math and link tokens as math and links."""
+    from docutils import nodes
+
+    if not TOKEN.search(text):
+        return [nodes.Text(text)]
+    found: list = []
+    for kind, shown, address in decode(text):
+        if kind == "math":
+            found.append(nodes.math(shown, shown))
+        elif kind == "link":
+            found.append(nodes.reference(shown, shown, refuri=address))
+        else:
+            found.append(nodes.Text(shown))
+    return found
+
+
+@functools.cache
+def _backend_class():
+    import pybtex_docutils
+
+    class WorkshopBackend(pybtex_docutils.Backend):
+        """pybtex-docutils' backend, reading the tokens of the merged file (bibtext.py)."""
+
+        def format_str(self, str_: str) -> list:
+            return text_nodes(str_)
+
+    return WorkshopBackend
+
+
+@functools.cache
+def workshop_style(base: type) -> type:
+    """``base`` (a pybtex formatting style) with its DOI link percent-encoded, text as written."""
+    from pybtex.style.template import field, href, join
+
+    class Style(base):
+        def format_doi(self, e):
+            url = field("doi", raw=True, apply_func=doi_address)
+            return href(url)[join["doi:", field("doi", raw=True)]]
+
+    Style.__name__ = Style.__qualname__ = base.__name__
+    Style.__module__ = base.__module__
+    return Style
+
+
+def install_backend() -> None:
+    """sphinxcontrib-bibtex's citations and footnotes are rendered by the workshop's backend."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+    from sphinxcontrib.bibtex.transforms import BibliographyTransform
+
+    backend = _backend_class()()
+    BibtexDomain.backend = backend
+    BibliographyTransform.backend = backend
+
+
 def cache_pybtex_plugins() -> None:
     """pybtex looks a style up through importlib.metadata entry points on every citation (a
     quarter of a 200-talk build). The lookup is a pure function of its arguments: cache it,
@@ -59,7 +120,10 @@ def cache_pybtex_plugins() -> None:
     cached = functools.lru_cache(maxsize=256)(original)
 
     def find_plugin(plugin_group, name=None, filename=None):
-        return cached(plugin_group, name, filename)
+        found = cached(plugin_group, name, filename)
+        if plugin_group == "pybtex.style.formatting" and isinstance(found, type):
+            return workshop_style(found)
+        return found
 
     find_plugin._workshop_cached = True
     for module in list(sys.modules.values()):
@@ -69,4 +133,5 @@ def cache_pybtex_plugins() -> None:
 
 def setup_bibliography(app: Sphinx) -> None:
     cache_pybtex_plugins()
+    install_backend()
     app.connect("config-inited", merge_bibfiles)

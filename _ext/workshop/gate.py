@@ -41,6 +41,7 @@ from .errors import Problem, WorkshopError, closest, did_you_mean
 from .frontmatter import front_matter_span, read_talk
 from .ids import check_ids
 from .links import exclude_patterns_for_links, link_problems, subfolder_files
+from .mathpage import expand_page_math
 from .options import check_options
 from .owners import owner
 from .pages import source_name
@@ -54,8 +55,14 @@ ALLOWED_ROLES = frozenset({
     "footcite", "footcite:p", "footcite:t", "footcite:ps", "footcite:ts", "footcite:ct",
     "footcite:cp", "math", "sub", "sup", "abbr", "code", "eq", "ref", "doc", "date",
 })  # fmt: skip
+# {cite} as people type it is {footcite} here: each talk keeps its own reference list (its
+# footnotes and the {footbibliography} talks.py adds), on the site and in the book.
+CITE_ROLES = {
+    name: "foot" + name
+    for name in ("cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "cite:ct", "cite:cp")
+}
 # Names a contributor may know from elsewhere, with what to write here instead.
-ROLE_HINTS = {"cite": "footcite", "cite:p": "footcite:p", "cite:t": "footcite:t", "cite:ps": "footcite:ps"}
+ROLE_HINTS = {"citep": "footcite:p", "citet": "footcite:t"}
 DIRECTIVE_HINTS = {"bibliography": "footbibliography", "eq": "math", "equation": "math"}
 MAX_DIRECTIVE_DEPTH = 6
 
@@ -187,6 +194,7 @@ class _Guard:
         return self.bib_state
 
     def role(self, name: str, language_module, lineno: int, reporter):
+        name = CITE_ROLES.get(name, name)
         if name not in ALLOWED_ROLES:
             hint = ROLE_HINTS.get(name) or closest(name, ALLOWED_ROLES)
             hint = f" (did you mean '{{{hint}}}'?)" if hint else ""
@@ -195,7 +203,7 @@ class _Guard:
             return self._refused_role(message, subtype), []
         found, messages = self.role_lookup(name, language_module, lineno, reporter)
         if found is not None and name.startswith("footcite"):
-            return self._checked_citation(found), messages
+            return self._checked_citation(found, name), messages
         return found, messages
 
     def _refused_role(self, message: str, subtype: Problem):
@@ -207,8 +215,9 @@ class _Guard:
 
         return refused
 
-    def _checked_citation(self, role):
-        """Unknown keys are located errors with "did you mean"; the role sees only known keys."""
+    def _checked_citation(self, role, canonical: str):
+        """Unknown keys are located errors with "did you mean"; the role sees only known keys
+        (and its own name, {footcite…}, whichever of {cite…} or {footcite…} was written)."""
         rules, env, guard = self.rules, self.env, self
 
         def footcite(name, rawtext, text, lineno, inliner, options=None, content=None):
@@ -234,7 +243,7 @@ class _Guard:
             known = [key for key in keys if key in entries]
             if not known:
                 return [], []
-            return role(name, rawtext, ",".join(known), lineno, inliner, options or {}, content or [])
+            return role(canonical, rawtext, ",".join(known), lineno, inliner, options or {}, content or [])
 
         return footcite
 
@@ -331,6 +340,7 @@ class WorkshopMarkdownParser(MystParser):
         section = None
         if not refused:  # a refused page is empty: nothing to check
             shown = [node.get("uri", "") for node in document.findall(nodes.image)]  # refused ones too
+            expand_page_math(document, rules)  # the page's own math commands and Unicode (mathpage.py)
             check_doctree(document, rules)
             check_ids(document, rules)  # after the allow-list: refused nodes are gone
             _check_comments(document, rules)
