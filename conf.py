@@ -49,9 +49,6 @@ smartquotes = False
 # -- MyST ----------------------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline"]
 myst_heading_anchors = 3
-# "$5 and $10" is two dollar signs, not math: a closing '$' followed by a digit (or an opening one
-# after a digit) does not pair (as in Pandoc); the gate then asks for \$ in the text.
-myst_dmath_allow_digits = False
 
 # -- Bibliography --------------------------------------------------------------------------
 # Talk pages cite with {footcite}: each talk keeps its own list, in HTML and in the PDF,
