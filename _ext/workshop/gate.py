@@ -39,6 +39,7 @@ from .content import check_size, link_on_path
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
 from .frontmatter import front_matter_span, read_talk
+from .htmlverify import verify_html
 from .ids import check_ids
 from .links import exclude_patterns_for_links, link_problems, subfolder_files
 from .mathpage import expand_page_math
@@ -527,9 +528,43 @@ def no_source_copy_of_links(app: Sphinx, pagename: str, templatename, context: d
         context["sourcename"] = ""
 
 
+WRITTEN = "workshop_written_contributor_pages"
+
+
+def note_written_page(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
+    """html-page-context: a contributor page this build writes (verified when the build ends)."""
+    if doctree is not None and gated_page(app.config, pagename):
+        app.env.temp_data.setdefault(WRITTEN, set()).add(pagename)
+
+
+def verify_written_pages(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: each contributor page written by this build, as the browser will read it
+    (htmlverify): an element or attribute outside the allow-lists fails the build at the page's
+    file and the page is not published."""
+    if exception is not None or app.builder.format != "html":
+        return
+    problems = []
+    for pagename in sorted(app.env.temp_data.pop(WRITTEN, set())):
+        path = Path(app.builder.get_outfilename(pagename))
+        if not path.is_file():
+            continue
+        found = verify_html(path.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            path.unlink()
+            file = source_name(app, pagename)
+            for problem in found:
+                problems.append(WorkshopError(
+                    f"the page's HTML holds what no contributor page may ({problem} of "
+                    f"{path.relative_to(app.outdir).as_posix()}): it is not published; tell the organizers",
+                    file, 1, Problem.SAFETY))  # fmt: skip
+    report_all(problems)
+
+
 def setup_gate(app: Sphinx) -> None:
     app.add_source_parser(WorkshopMarkdownParser, override=True)
     app.connect("html-page-context", no_source_copy_of_links)
+    app.connect("html-page-context", note_written_page)
+    app.connect("build-finished", verify_written_pages, priority=100)  # before the warnings are saved
     app.connect("source-read", note_source, priority=100)
     app.connect("config-inited", exclude_subfolder_pages)
     app.connect("env-before-read-docs", report_subfolder_pages)
