@@ -270,7 +270,9 @@ def test_an_object_stream_bomb_costs_a_bounded_child_not_the_build(tmp_path, mon
     try:
         rewrite_pdf_bytes(data, REL, tmp_path / "out.pdf")
     except PdfRefused as refused:
-        assert "needs more than 400 MB of memory" in str(refused) or "cannot be read" in str(refused)
+        assert "needs more than 400 MB of memory, 60 s or a 40 MB result" in str(
+            refused
+        ) or "cannot be read" in str(refused)
     else:
         assert running_parts((tmp_path / "out.pdf").read_bytes()) == []
 
@@ -310,3 +312,12 @@ def test_the_child_sees_no_project_code_and_no_environment(tmp_path, monkeypatch
     assert rewrite_pdf_bytes(one_page(), REL, tmp_path / "out.pdf") == []
     assert not marker.exists()
     assert "from ." not in Path(pdffile.PDFCLEAN).read_text()  # it imports nothing of the project
+
+
+def test_a_rewrite_past_its_output_limit_is_refused_in_one_line(tmp_path, monkeypatch):
+    """The child may write at most REWRITE_OUTPUT_BYTES (lowered here below a one-page file)."""
+    monkeypatch.setattr(pdffile, "REWRITE_OUTPUT_BYTES", 100)
+    with pytest.raises(PdfRefused) as refused:
+        rewrite_pdf_bytes(one_page(), REL, tmp_path / "out.pdf")
+    assert str(refused.value).startswith(f"'{REL}' needs more than 1,500 MB of memory, 60 s or a 0 MB result")
+    assert list(tmp_path.iterdir()) == []

@@ -24,9 +24,9 @@ of ``pdf.objects``, referenced or not) is cleaned:
 
 The result is saved (deterministic id, no encryption), opened again and verified by a separate
 walk (:func:`residue`): anything found there is a fault of this module, and the file is not
-published. Standard library and pikepdf only: run as a script in a child process with memory and
-CPU limits (``pdffile.rewrite_pdf``), so that a file whose streams expand past any reason (an
-object-stream "zip bomb") costs the build a refusal, not its memory.
+published. Standard library and pikepdf only: run as a script in a child process with memory,
+CPU and output-size limits (``pdffile.rewrite_pdf_bytes``), so that a file whose streams expand
+past any reason (an object-stream "zip bomb") costs the build a refusal, not its memory.
 """
 
 from __future__ import annotations
@@ -161,7 +161,31 @@ def _running_keys(obj) -> list[str]:
     return [k for k in obj if isinstance(obj[k], Name) and str(obj[k]) in RUNS]
 
 
+def _clean_actions(obj, notes: _Notes, is_catalog: bool) -> None:
+    """The actions ``obj`` holds (under ACTION_KEYS): each kept, or emptied with its key dropped."""
+    for key in ACTION_KEYS:
+        if key not in obj:
+            continue
+        action = obj[key]
+        if key == "/OpenAction" and is_catalog and isinstance(action, Array):
+            continue  # a plain destination, as hyperref writes it: [page /Fit]
+        if not _is_action(action):
+            emptied = isinstance(action, Dictionary) and not action.keys()
+            if emptied or (key == "/OpenAction" and is_catalog):
+                del obj[key]  # neither a destination nor an action: nothing a reader would do
+            continue  # /A of a structure element (attributes, no /S): not an action
+        if why := _action_problem(action):
+            if key == "/OpenAction":
+                notes.add("an action run when the file is opened")
+            _empty(action, notes, why)
+            del obj[key]
+        elif "/Next" in action:
+            notes.add("actions chained after a link")
+            del action["/Next"]
+
+
 def _clean_dictionary(obj, notes: _Notes, is_catalog: bool) -> None:
+    """What ``obj`` holds that runs or reaches out, its actions done (_clean_actions)."""
     if running := _running_keys(obj):
         if not (is_catalog or obj.get("/Type") in STRUCTURE):
             _empty(obj, notes, RUNS[str(obj[running[0]])])
@@ -172,24 +196,6 @@ def _clean_dictionary(obj, notes: _Notes, is_catalog: bool) -> None:
     for key in [k for k in obj if k in REMOVED_KEYS]:
         notes.add(REMOVED_KEYS[key])
         del obj[key]
-    for key in ACTION_KEYS:
-        if key not in obj:
-            continue
-        action = obj[key]
-        if key == "/OpenAction" and is_catalog and isinstance(action, Array):
-            continue  # a plain destination, as hyperref writes it: [page /Fit]
-        if not _is_action(action):
-            if key == "/OpenAction" and is_catalog:
-                del obj[key]  # neither a destination nor an action: nothing a reader would show
-            continue  # /A of a structure element (attributes, no /S): not an action
-        if why := _action_problem(action):
-            if key == "/OpenAction":
-                notes.add("an action run when the file is opened")
-            _empty(action, notes, why)
-            del obj[key]
-        elif "/Next" in action:
-            notes.add("actions chained after a link")
-            del action["/Next"]
     if is_catalog and isinstance(obj.get("/Names"), Dictionary):
         trees = obj["/Names"]
         for key in [k for k in trees if k not in KEPT_NAME_TREES]:
@@ -228,14 +234,16 @@ def clean(pdf: pikepdf.Pdf) -> list[str]:
     """Remove, in place, everything that runs or reaches out (see the module's doc); return what
     was removed, in the author's words."""
     notes = _Notes()
-    catalog = pdf.Root
-    for obj in [*pdf.objects, pdf.trailer]:
-        for item in _containers(obj):
-            if isinstance(item, Array):
-                _clean_array(item, notes)
-            elif isinstance(item, Dictionary | Stream):
-                is_catalog = item.is_indirect and item.objgen == catalog.objgen
-                _clean_dictionary(item, notes, is_catalog)
+    catalog = pdf.Root.objgen
+    # actions first, everywhere: what an action was is known before a dictionary naming
+    # /JavaScript is emptied (the order of the objects does not change what is said)
+    for clean_one in (_clean_actions, _clean_dictionary):
+        for obj in [*pdf.objects, pdf.trailer]:
+            for item in _containers(obj):
+                if isinstance(item, Dictionary | Stream):
+                    clean_one(item, notes, item.is_indirect and item.objgen == catalog)
+                elif isinstance(item, Array) and clean_one is _clean_dictionary:
+                    _clean_array(item, notes)
     _tidy_annotations(pdf)
     for key in [k for k in pdf.trailer if k not in ("/Root", "/Info", "/ID")]:
         del pdf.trailer[key]
@@ -310,16 +318,17 @@ def rewrite(source, target: str) -> dict:
     return {"status": "ok", "removed": notes, "pages": pages}
 
 
-def _limit(memory: int, cpu_seconds: int) -> None:
+def _limit(memory: int, cpu_seconds: int, output: int) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
 
 
-if __name__ == "__main__":  # python -I pdfclean.py - TARGET MEMORY CPU < SOURCE: one JSON line out
-    src, dest, memory, cpu = sys.argv[1:5]
-    _limit(int(memory), int(cpu))
+if __name__ == "__main__":  # python -I pdfclean.py - TARGET MEMORY CPU OUTPUT < SOURCE: one JSON line
+    src, dest, memory, cpu, output = sys.argv[1:6]
+    _limit(int(memory), int(cpu), int(output))
     try:
         outcome = rewrite(io.BytesIO(sys.stdin.buffer.read()) if src == "-" else src, dest)
     except MemoryError:

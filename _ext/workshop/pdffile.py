@@ -11,14 +11,13 @@ INFO line. Refused, with one line naming the file: a file pikepdf cannot open, a
 that needs a password, and a file whose rewrite exceeds the memory or time limits (a "zip bomb").
 
 The rewrite runs in a child process (``pdfclean.py`` run as a script with ``python -I``: no
-environment, no code of the project's but that file) with an address-space and CPU limit, and reads
-the file's bytes from its standard input: whatever the file holds, the build spends bounded memory
-and time on it, and qpdf failing on it costs a refusal, not the build.
+environment, no code of the project's but that file) with limits on its address space, CPU time
+and output size, and reads the file's bytes from its standard input: whatever the file holds, the
+build spends bounded memory and time on it, and qpdf failing on it costs a refusal, not the build.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import posixpath
@@ -35,6 +34,7 @@ MAX_PDF_BYTES = 20_000_000
 # 20 MB poster a few times its size) and CPU seconds; the wall-clock bound is a backstop for both.
 REWRITE_MEMORY_BYTES = 1_500_000_000
 REWRITE_CPU_SECONDS = 60
+REWRITE_OUTPUT_BYTES = 2 * MAX_PDF_BYTES  # the rewrite (streams decoded and compressed again)
 REWRITE_TIMEOUT_SECONDS = 180
 PDFCLEAN = Path(__file__).with_name("pdfclean.py")
 AGAIN = "export it again as a plain PDF (e.g. 'Print to PDF')"
@@ -68,18 +68,14 @@ def rewrite_pdf_bytes(data: bytes, rel: str, target: Path) -> list[str]:
     if problem := pdf_bytes_problem(data, rel):
         raise PdfRefused(problem)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, part = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    status = None
-    try:
+    # the child writes in a folder of its own, removed with whatever it left (a crash mid-save)
+    with tempfile.TemporaryDirectory(prefix=".rewrite-", dir=target.parent) as work:
+        part = os.path.join(work, target.name)
         outcome = _run_child(data, part)
         status = outcome.get("status")
         if status == "ok":
             os.replace(part, target)
             return [str(note) for note in outcome.get("removed", [])]
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(part)
     if status == "encrypted":
         raise PdfRefused(f"'{rel}' is encrypted: export it without a password")
     if status == "unreadable":
@@ -91,8 +87,9 @@ def rewrite_pdf_bytes(data: bytes, rel: str, target: Path) -> list[str]:
             f"build's PDF rewriting (pdfclean.py), please report it; meanwhile {AGAIN}"
         )
     raise PdfRefused(
-        f"'{rel}' needs more than {REWRITE_MEMORY_BYTES // 1_000_000:,} MB of memory or "
-        f"{REWRITE_CPU_SECONDS} s to rewrite (streams that expand past reason): {AGAIN}, smaller"
+        f"'{rel}' needs more than {REWRITE_MEMORY_BYTES // 1_000_000:,} MB of memory, "
+        f"{REWRITE_CPU_SECONDS} s or a {REWRITE_OUTPUT_BYTES // 1_000_000:,} MB result to rewrite "
+        f"(streams that expand past reason): {AGAIN}, smaller"
     )
 
 
@@ -100,7 +97,8 @@ def _run_child(data: bytes, part: str) -> dict:
     """pdfclean.py's outcome for ``data`` written to ``part``; {} when it ended any other way
     (a limit reached, a crash)."""
     command = [
-        sys.executable, "-I", str(PDFCLEAN), "-", part, str(REWRITE_MEMORY_BYTES), str(REWRITE_CPU_SECONDS),
+        sys.executable, "-I", str(PDFCLEAN), "-", part,
+        str(REWRITE_MEMORY_BYTES), str(REWRITE_CPU_SECONDS), str(REWRITE_OUTPUT_BYTES),
     ]  # fmt: skip
     try:
         proc = subprocess.run(command, input=data, capture_output=True, timeout=REWRITE_TIMEOUT_SECONDS)
@@ -121,7 +119,8 @@ def rewrite_pdf_file(root: Path, rel: str, target: Path) -> list[str]:
     ``target`` (see rewrite_pdf_bytes). Raises PdfRefused."""
     if problem := regular_file_problem(root, rel, MAX_PDF_BYTES):
         raise PdfRefused(problem)
-    with open(root / rel, "rb") as file:
+    descriptor = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))  # a link made since: refused
+    with open(descriptor, "rb") as file:
         data = file.read(MAX_PDF_BYTES + 1)
     return rewrite_pdf_bytes(data, rel, target)
 
