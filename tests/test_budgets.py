@@ -268,6 +268,9 @@ def test_the_images_of_a_page_share_a_byte_budget(tmp_path):
     assert image_problem(tmp_path, "p-c.png").endswith(
         f"(at most {MAX_PAGE_IMAGE_BYTES:,} for all the images of a page): make them smaller"
     )
+    (tmp_path / "abstracts/p-b.png").write_bytes(png(10, 10, 1_000))  # both written again in place
+    (tmp_path / "abstracts/p-c.png").write_bytes(png(10, 10, 2))  # (a rebuild in one process)
+    assert image_problem(tmp_path, "p-c.png") is None
 
 
 # -- the numbers in one place, the table in CONTRIBUTING.md ---------------------------------------

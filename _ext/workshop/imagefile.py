@@ -137,8 +137,9 @@ def _megapixels(pixels: int) -> str:
     return f"{pixels / 1_000_000:,.1f}".removesuffix(".0")
 
 
-# (folder, page id, the folders' mtimes) -> {image: why it is over the page's budget}
-_PAGE_BUDGETS: dict[tuple[str, str, str, int, int], dict[str, str]] = {}
+# (folder, page id, the folders' mtimes) -> ({image: why it is over the page's budget},
+# {image: (size, mtime) when counted}): an image written again in place is counted again
+_PAGE_BUDGETS: dict[tuple[str, str, str, int, int], tuple[dict[str, str], dict[str, tuple[int, int]]]] = {}
 
 
 def _mtime(path: Path) -> int:
@@ -188,13 +189,31 @@ def _own_images(root: Path, folder: str, page_id: str) -> list[str]:
     return sorted(found)
 
 
-def _page_budget(root: Path, folder: str, page_id: str) -> dict[str, str]:
-    """{image: why it is refused} for the page's own images past the page's budgets, in the order
-    of their names (the images before stay within them); computed once per page."""
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return (-1, -1)
+    return info.st_size, info.st_mtime_ns
+
+
+def _page_budget_problem(root: Path, folder: str, page_id: str, rel: str) -> str | None:
+    """Why the image ``rel`` is refused by the budget of all the page's images together: the
+    page's own images are counted in the order of their names, once per page (and again when a
+    file changes), and those past the budget refused (the images before stay within it)."""
     key = (str(root), folder, page_id, _mtime(root / folder), _mtime(root / folder / page_id))
-    if key in _PAGE_BUDGETS:
-        return _PAGE_BUDGETS[key]
+    cached = _PAGE_BUDGETS.get(key)
+    if cached is None or cached[1].get(rel) != _stamp(root / rel):
+        cached = _page_budget(root, folder, page_id)
+        if len(_PAGE_BUDGETS) > 10_000:
+            _PAGE_BUDGETS.clear()
+        _PAGE_BUDGETS[key] = cached
+    return cached[0].get(rel)
+
+
+def _page_budget(root: Path, folder: str, page_id: str) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
     over: dict[str, str] = {}
+    stamps: dict[str, tuple[int, int]] = {}
     total_bytes = total_pixels = 0
     for rel in _own_images(root, folder, page_id):
         path = root / rel
@@ -202,6 +221,7 @@ def _page_budget(root: Path, folder: str, page_id: str) -> dict[str, str]:
             info = os.stat(path, follow_symlinks=False)
         except OSError:
             continue
+        stamps[rel] = info.st_size, info.st_mtime_ns
         found = image_size(path) if stat.S_ISREG(info.st_mode) else None
         if found is None or info.st_size > MAX_IMAGE_BYTES:
             continue  # refused on its own where it is shown
@@ -220,10 +240,7 @@ def _page_budget(root: Path, folder: str, page_id: str) -> dict[str, str]:
                 f"image '{rel}' brings the page's images to {_megapixels(total_pixels)} megapixels (at "
                 f"most {_megapixels(MAX_PAGE_IMAGE_PIXELS)} for all the images of a page): scale them down"
             )
-    if len(_PAGE_BUDGETS) > 10_000:
-        _PAGE_BUDGETS.clear()
-    _PAGE_BUDGETS[key] = over
-    return over
+    return over, stamps
 
 
 def contributor_image_problem(srcdir: Path, uri: str, page_id: str, folder: str) -> str | None:
@@ -234,5 +251,5 @@ def contributor_image_problem(srcdir: Path, uri: str, page_id: str, folder: str)
     return (
         own_image_problem(uri, page_id, folder)
         or image_file_problem(srcdir, rel)
-        or _page_budget(srcdir, folder, page_id).get(rel)
+        or _page_budget_problem(srcdir, folder, page_id, rel)
     )
