@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import require_tool
+from conftest import require, require_tool
 from pdf_payloads import (
     ALERT,
     CATALOG,
@@ -159,6 +159,8 @@ TIKZPOSTER = r"""\documentclass{tikzposter}
 def test_a_real_tikzposter_made_with_hyperref_is_published_as_made(tmp_path):
     """The case issue 22 reported: every hyperref PDF was refused for its /OpenAction."""
     require_tool("pdflatex", "a LaTeX poster is compiled to test its publication")
+    found = subprocess.run(["kpsewhich", "tikzposter.cls"], capture_output=True, text=True).stdout.strip()
+    require(bool(found), "tikzposter.cls is not installed (Debian: texlive-latex-extra)")
     (tmp_path / "poster.tex").write_text(TIKZPOSTER)
     for _ in range(2):  # the second run resolves the reference
         subprocess.run(

@@ -88,7 +88,7 @@ REMOVED_KEYS = {
 # the document's skeleton: never emptied (a key naming what runs is removed from it instead)
 STRUCTURE = {Name.Catalog, Name.Pages, Name.Page}
 # the /Names trees a poster may keep: named destinations (hyperref's links) and appearances
-KEPT_NAME_TREES = {"/Dests", "/AP"}
+KEPT_NAME_TREES = {"/Dests", "/AP", "/Type"}
 
 
 class _Notes:
@@ -247,7 +247,9 @@ def clean(pdf: pikepdf.Pdf) -> list[str]:
     _tidy_annotations(pdf)
     for key in [k for k in pdf.trailer if k not in ("/Root", "/Info", "/ID")]:
         del pdf.trailer[key]
-    pdf.trailer.Size = 0  # qpdf writes the right count where the key is (none: a file without /Size)
+    # qpdf writes the right count where the key is; without it (a file with no /Size) its new
+    # cross-reference stream had none, and the file could not be opened again
+    pdf.trailer.Size = 0
     return list(notes.said)
 
 
@@ -301,7 +303,7 @@ def rewrite(source, target: str) -> dict:
             notes = clean(pdf)
             pdf.save(
                 target,
-                object_stream_mode=pikepdf.ObjectStreamMode.disable,  # every object in plain sight
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 compress_streams=True,
                 deterministic_id=True,
                 encryption=False,
