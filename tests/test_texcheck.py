@@ -12,7 +12,7 @@ from conftest import copy_site, require_tool, sphinx_build
 from workshop import mathmacros, texcheck
 from workshop.assets import MATHJAX_SAFETY, mathjax_source
 from workshop.mathmacros import expand_page_macros
-from workshop.mathpage import prefix_labels
+from workshop.mathpage import label_prefix, prefix_labels
 from workshop.texcheck import check_dollars, check_inline_prose, check_math
 
 # Math as it appears in real low-rank / ML abstracts: all of it must pass.
@@ -591,6 +591,11 @@ def test_a_label_is_a_plain_name_refused_at_its_line(tex, expected):
         and line == tex.count("\n", 0, tex.index("\\label" if "label" in tex else "\\eqref"))
         for line, message in problems
     ), problems
+
+
+def test_a_page_name_reaches_a_label_only_as_label_characters():
+    assert label_prefix("abstracts/jane-doe") == "abstracts:jane-doe:"
+    assert label_prefix("abstracts/x}\\input{y}") == "abstracts:x--input-y-:"
 
 
 def test_labels_become_the_pages_own():

@@ -65,7 +65,7 @@ def expand_page_math(document: nodes.document, rules: PageRules) -> None:
             for tex in expanded
             if tex
             for found in REFERENCE.finditer(tex)
-            if found.group(1) == "label"
+            if found.group(1) == "label" and LABEL.match(found.group(2))
         }
     else:
         labels = set()
@@ -170,7 +170,9 @@ def prefix_labels(tex: str, prefix: str) -> str:
 
 
 def label_prefix(docname: str) -> str:
-    return docname.replace("/", ":") + ":"
+    """``abstracts/jane-doe`` → ``abstracts:jane-doe:``: only characters a label may hold (a file
+    name the checks refuse is still built, and its name must not reach ``\\label{…}`` raw)."""
+    return "".join(re.sub(r"[^A-Za-z0-9._-]", "-", part) + ":" for part in docname.split("/"))
 
 
 class PageLabels(SphinxTransform):
