@@ -37,6 +37,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
+from .allowlist import NOT_COUNTED, WORD
 from .bibfile import split_bib
 from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
@@ -518,11 +519,19 @@ def plain_inline(paragraph: nodes.paragraph) -> nodes.paragraph:
 
 
 def abstract_words(section: nodes.section) -> int:
-    """Words of the paragraphs right under the talk's title (not its sub-sections)."""
+    """Words of the abstract: every paragraph under the title, in its sections too (a poster
+    written under '## Motivation', '## Results'), not the titles, math, code, references or
+    the talk's details."""
     words = 0
-    for child in section.children:
-        if isinstance(child, nodes.paragraph):
-            words += len(child.astext().split())
+    for paragraph in section.findall(nodes.paragraph):
+        ancestor, counted = paragraph.parent, True
+        while ancestor is not None and ancestor is not section:
+            if isinstance(ancestor, NOT_COUNTED) or "bib-entry" in ancestor.get("classes", ()):
+                counted = False
+                break
+            ancestor = ancestor.parent
+        if counted and "bib-entry" not in paragraph["classes"]:
+            words += sum(len(WORD.findall(str(text))) for text in paragraph.findall(nodes.Text))
     return words
 
 

@@ -32,6 +32,7 @@ from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 
 from .allowlist import HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
 from .bibfile import MAX_BIB_CHARS, read_entries, split_bib
@@ -59,8 +60,7 @@ ALLOWED_ROLES = frozenset({
 # {cite} as people type it is {footcite} here: each talk keeps its own reference list (its
 # footnotes and the {footbibliography} talks.py adds), on the site and in the book.
 CITE_ROLES = {
-    name: "foot" + name
-    for name in ("cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "cite:ct", "cite:cp")
+    name: "foot" + name for name in ("cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "cite:ct", "cite:cp")
 }
 # Names a contributor may know from elsewhere, with what to write here instead.
 ROLE_HINTS = {"citep": "footcite:p", "citet": "footcite:t"}
@@ -414,6 +414,26 @@ def _check_unused_files(shown: list[str], rules: PageRules, text: str) -> None:
             )
 
 
+class OneRuleBeforeFootnotes(SphinxTransform):
+    """A contributor page that ends with '---' before its footnotes: MyST adds its own rule
+    above the footnotes (its footnote transform, priority 623), and docutils then refuses two
+    rules in a row (priority 830, a warning with no line). One rule is shown."""
+
+    default_priority = 625
+
+    def apply(self, **kwargs) -> None:
+        if not gated_page(self.config, self.env.docname):
+            return
+        for rule in list(self.document.findall(nodes.transition)):
+            if "footnotes" not in rule["classes"] or rule.parent is None:
+                continue
+            before = rule.previous_sibling()
+            while isinstance(before, nodes.section) and before.children:
+                before = before[-1]
+            if isinstance(before, nodes.transition) and "footnotes" not in before["classes"]:
+                before.parent.remove(before)
+
+
 def _placeholder_title(document: nodes.document, page_id: str) -> None:
     """A page without a title (reported, or refused whole) is listed under its id in the site's
     tables of contents: else Sphinx warns that it has no title, with no location, once for every
@@ -562,6 +582,7 @@ def verify_written_pages(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_gate(app: Sphinx) -> None:
     app.add_source_parser(WorkshopMarkdownParser, override=True)
+    app.add_transform(OneRuleBeforeFootnotes)
     app.connect("html-page-context", no_source_copy_of_links)
     app.connect("html-page-context", note_written_page)
     app.connect("build-finished", verify_written_pages, priority=100)  # before the warnings are saved

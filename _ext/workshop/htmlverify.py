@@ -6,7 +6,8 @@ of it is read here, in the page's main content (its ``<article>``), as a browser
 
 - elements from ``ELEMENTS`` only (no ``script``, ``style``, ``iframe``, ``object``, ``form``,
   ``svg``, ``math``, ``base``, ``meta``, ``link`` …);
-- attributes from ``ATTRIBUTES`` only (no ``on…`` handler, no ``style`` but a column's width,
+- attributes from ``ATTRIBUTES`` only (no ``on…`` handler, no ``style`` but a column's width
+  or an image's size,
   no ``srcdoc``, ``formaction``, ``xlink:href`` …);
 - ``href`` an http(s) or mailto address, a relative path or a fragment; ``src`` a relative path
   (the site loads nothing from another host); after the entities are decoded and the blanks a
@@ -37,6 +38,8 @@ ATTRIBUTES = words("""
     aria-describedby aria-current aria-expanded aria-controls data-tooltip-text
 """)
 COLUMN_WIDTH = re.compile(r"width:\s*\d{1,3}(?:\.\d+)?%;?")
+# An image's size (the gate allows :width:/:height: as a number with px, %, em or rem).
+IMAGE_SIZE = re.compile(r"(?:(?:width|height):\s*\d{1,4}(?:\.\d+)?(?:px|%|em|rem)?;?\s*){1,2}")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -73,7 +76,11 @@ class _Reader(HTMLParser):
 
 def _attribute_problem(tag: str, name: str, value: str) -> str | None:
     if name == "style":
-        return None if tag == "col" and COLUMN_WIDTH.fullmatch(value.strip()) else f"a style on <{tag}>"
+        if (tag == "col" and COLUMN_WIDTH.fullmatch(value.strip())) or (
+            tag == "img" and IMAGE_SIZE.fullmatch(value.strip())
+        ):
+            return None
+        return f"a style on <{tag}>"
     if name not in ATTRIBUTES:
         return f"the attribute {name}= on <{tag}>"
     if name in ("href", "src"):

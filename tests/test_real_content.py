@@ -1,0 +1,382 @@
+"""The real-content suite (issue 22): what researchers write in abstracts, accepted as written and
+shown right on the site AND in the book. Each feature is built in two shared builds (the site;
+the book, typeset as `make pdf` does) and asserts what a reader sees; none may be refused.
+
+The pages are written as a researcher would (pipe tables, definition lists, citations in every
+form, reference-manager BibTeX, math with macros and labels, figures, code, links), each with
+enough words to be an abstract. The build must pass with -W: any message about them fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, copy_site, require, require_tool, sphinx_build, write_files
+
+WORDS = (
+    "We study low-rank approximations of weight matrices in deep networks and report what the "
+    "compression costs in accuracy and what it saves in memory on three standard benchmarks."
+)
+
+
+def page(title: str, body: str, front: str = "speakers: [cohen]\nkeywords: [low-rank]\n") -> str:
+    return f"---\n{front}---\n\n# {title}\n\n{WORDS}\n\n{body}\n"
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+TABLES = page(
+    "Tables and definition lists",
+    """\
+| Method | Rank | Error (%) |
+|:-------|-----:|:---------:|
+| SVD    | 8    | 1.5       |
+| CP     | 16   | 0.9       |
+
+```{table} Compression of ResNet-50
+| Layer | Params |
+|---|---|
+| conv1 | 9408 |
+```
+
+```{list-table} Ranks per layer
+:widths: 30 70
+:header-rows: 1
+
+* - Layer
+  - Chosen rank
+* - fc1
+  - 32
+```
+
+```{list-table}
+:widths: auto
+
+* - tucker
+  - 4
+```
+
+Tucker
+: A core tensor and one factor matrix per mode.
+
+Tensor train
+: A chain of third-order cores.
+""",
+)
+
+MATH = page(
+    "Math as people type it",
+    """\
+The error of the rank-$r$ truncation is $\\|W - W_r\\|_F$ and
+
+$$ \\sigma_{r+1} \\le \\varepsilon $$
+
+```{math}
+:label: eq-bound
+\\|W - UV^\\top\\|_F \\le (1+\\epsilon) \\|W - W_r\\|_F
+```
+
+By {eq}`eq-bound` the bound holds.
+
+$$ x = y $$ (eq-dollar)
+
+and {eq}`eq-dollar` too. Prices are \\$5 and \\$10.
+""",
+)
+
+PROSE = page(
+    "Prose, figures, code and links",
+    """\
+## Motivation
+
+A footnote[^note] with *emphasis*, **strong** and `inline code`, H{sub}`2`O, x{sup}`2` and
+{abbr}`SVD (singular value decomposition)`. A line\\
+break. See <https://example.org/paper?id=3&v=2>, [Wikipedia](https://en.wikipedia.org/wiki/Rank_(linear_algebra))
+and [mail us](mailto:jane@example.org).
+
+```{note}
+A note with $x^2$.
+```
+
+```{admonition} Key idea
+Compress the weights.
+```
+
+```{seealso}
+The code release.
+```
+
+```{figure} rc-prose-plot.png
+:name: fig-plot
+:alt: Error against rank
+:width: 50%
+
+Error against rank.
+```
+
+As {ref}`fig-plot` shows, the error falls.
+
+```python
+def rank(w):
+    return w.shape[0]  # {braces} and 100% of #hash
+```
+
+```julia
+A = rand(3, 3)
+```
+
+1. First
+2. Second
+   - nested
+
+> A quotation.
+
+---
+
+[^note]: The footnote text.
+""",
+)
+
+POSTER = page(
+    "A poster written under sections",
+    "## Motivation\n\n" + WORDS + "\n\n## Results\n\n" + WORDS,
+    front="type: poster\nspeakers: [cohen]\nkeywords: [posters]\n",
+)
+
+FILES: dict[str, str | bytes] = {
+    "abstracts/rc-tables.md": TABLES,
+    "abstracts/rc-math.md": MATH,
+    "abstracts/rc-prose.md": PROSE,
+    "abstracts/rc-prose-plot.png": png(),
+    "abstracts/rc-poster.md": POSTER,
+}
+
+
+@dataclass
+class Site:
+    root: Path
+    output: str
+    returncode: int
+
+    def html(self, page: str) -> BeautifulSoup:
+        text = (self.root / "_build/html/abstracts" / f"{page}.html").read_text(encoding="utf-8")
+        return BeautifulSoup(text, "html.parser").select_one("article")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    root = copy_site(tmp_path_factory.mktemp("real-content"))
+    write_files(root, FILES)
+    build = sphinx_build(root, "html")
+    return Site(root, build.output, build.returncode)
+
+
+@dataclass
+class Book:
+    tex: str
+    text: str  # the PDF's text, per contribution title: see part()
+    log: str
+
+    def part(self, title: str) -> str:
+        """The PDF text of one contribution: from its heading (the title followed by its
+        details, not a line of the contents) to the next contribution's details."""
+        start = next(
+            m.start() for m in re.finditer(re.escape(title), self.text)
+            if "Speaker:" in self.text[m.end() : m.end() + 200]
+        )  # fmt: skip
+        details = self.text.index("Speaker:", start)
+        following = self.text.find("Speaker:", details + 10)
+        return self.text[start : following if following > 0 else start + 4000]
+
+    def region(self, page: str) -> str:
+        start = self.tex.index(f"% workshop-source: abstracts/{page}.md")
+        return self.tex[start : self.tex.index("% workshop-source-end", start)]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Book:
+    require_tool("xelatex", "the book needs TeX (see README)")
+    require_tool("pdftotext", "the book needs poppler-utils (see README)")
+    root = copy_site(tmp_path_factory.mktemp("real-content-book"))
+    write_files(root, FILES)
+    build = sphinx_build(root, "latex", "-t", "proceedings")
+    assert build.returncode == 0, build.output[-4000:]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
+    run = subprocess.run(
+        [sys.executable, "-m", "workshop.latexrun", str(build.outdir)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    require(run.returncode == 0 or "sandbox" not in run.stdout, run.stdout)
+    assert run.returncode == 0, run.stdout[-3000:]
+    pdf = next(build.outdir.glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    tex = next(p for p in build.outdir.glob("*.tex") if p.stem != "sphinxmessages")
+    return Book(
+        tex.read_text(encoding="utf-8"), text, (build.outdir / f"{pdf.stem}.log").read_text(errors="replace")
+    )
+
+
+def test_every_page_is_accepted_as_written(site):
+    mentioned = [line for line in site.output.splitlines() if "abstracts/rc-" in line and "WARNING" in line]
+    assert mentioned == [], "\n".join(mentioned)
+    assert site.returncode == 0, site.output[-3000:]
+
+
+# ------------------------------------------------------------------ tables and definition lists
+
+
+def test_pipe_table_with_alignment(site, book):
+    table = site.html("rc-tables").select("table")[0]
+    assert [th.get_text(strip=True) for th in table.select("th")] == ["Method", "Rank", "Error (%)"]
+    assert "text-right" in table.select("th")[1]["class"]  # the column's alignment
+    part = book.part("Tables and definition lists")
+    assert all(cell in part for cell in ("Method", "Error (%)", "SVD", "1.5", "CP", "0.9")), part
+
+
+def test_pipe_table_in_a_table_directive_with_its_caption(site, book):
+    table = site.html("rc-tables").select("table")[1]
+    assert table.select_one("caption .caption-text").get_text(strip=True) == "Compression of ResNet-50"
+    assert "Compression of ResNet-50" in book.part("Tables and definition lists")
+
+
+def test_list_table_with_widths(site, book):
+    cols = site.html("rc-tables").select("table")[2].select("col")
+    assert [c["style"] for c in cols] == ["width: 30.0%", "width: 70.0%"]
+    assert "\\X{30}{100}\\X{70}{100}" in book.region("rc-tables")
+    assert "Chosen rank" in book.part("Tables and definition lists")
+
+
+def test_list_table_with_automatic_widths(site, book):
+    table = site.html("rc-tables").select("table")[3]
+    assert table.select_one("td").get_text(strip=True) == "tucker" and not table.select("col[style]")
+    assert "tucker" in book.part("Tables and definition lists")
+
+
+def test_definition_list(site, book):
+    terms = [dt.get_text(strip=True) for dt in site.html("rc-tables").select("dl.myst dt")]
+    assert terms == ["Tucker", "Tensor train"]
+    part = book.part("Tables and definition lists")
+    assert "Tensor train" in part and "A chain of third-order cores." in part
+
+
+# ------------------------------------------------------------------ math
+
+
+def test_inline_and_display_math(site, book):
+    article = site.html("rc-math")
+    assert "\\|W - W_r\\|_F" in article.get_text()
+    assert "\\sigma_{r+1}" in article.select_one("div.math").get_text()
+    assert "\\sigma_{r+1} \\le \\varepsilon" in book.region("rc-math")
+
+
+def test_labelled_equation_and_its_reference(site, book):
+    article = site.html("rc-math")
+    assert article.select_one("#equation-eq-bound") is not None
+    assert article.select_one("a[href='#equation-eq-bound']:not(.headerlink)").get_text(strip=True) == "(1)"
+    assert "By (1) the bound holds" in re.sub(r"\s+", " ", book.part("Math as people type it"))
+
+
+def test_dollar_label(site, book):
+    reference = site.html("rc-math").select_one("a[href='#equation-eq-dollar']:not(.headerlink)")
+    assert reference.get_text(strip=True) == "(2)"
+    assert "and (2) too" in re.sub(r"\s+", " ", book.part("Math as people type it"))
+
+
+def test_escaped_dollars_are_dollars(site, book):
+    assert "Prices are $5 and $10." in site.html("rc-math").get_text()
+    assert "Prices are $5 and $10." in book.part("Math as people type it")
+
+
+# ------------------------------------------------------------------ prose
+
+
+def test_sections_footnotes_and_inline_markup(site, book):
+    article = site.html("rc-prose")
+    assert article.select_one("h2").get_text(strip=True).startswith("Motivation")
+    assert "The footnote text." in article.select_one("aside.footnote").get_text()
+    assert [s.get_text() for s in article.select("sub")] == ["2"] and article.select_one("sup") is not None
+    assert article.select_one("abbr")["title"] == "singular value decomposition"
+    part = re.sub(r"\s+", " ", book.part("Prose, figures, code and links"))
+    assert "Motivation" in part and "The footnote text." in part and "singular value decomposition" in part
+
+
+def test_hard_line_break(site, book):
+    assert site.html("rc-prose").select_one("p br") is not None
+    assert "A line\nbreak." in book.part("Prose, figures, code and links")
+
+
+def test_links_autolinks_and_mailto(site, book):
+    hrefs = [unquote(a["href"]) for a in site.html("rc-prose").select("a.reference.external")]
+    assert "https://example.org/paper?id=3&v=2" in hrefs
+    assert "https://en.wikipedia.org/wiki/Rank_(linear_algebra)" in hrefs
+    assert "mailto:jane@example.org" in hrefs
+    assert "https://example.org/paper?id=3&v=2" in book.part("Prose, figures, code and links")
+
+
+def test_admonitions(site, book):
+    titles = [p.get_text(strip=True) for p in site.html("rc-prose").select(".admonition-title")]
+    assert titles[:3] == ["Note", "Key idea", "See also"]
+    part = book.part("Prose, figures, code and links")
+    assert "Key idea" in part and "Compress the weights." in part
+
+
+def test_figure_with_caption_and_reference(site, book):
+    article = site.html("rc-prose")
+    figure = article.select_one("figure")
+    assert figure.select_one("img")["alt"] == "Error against rank"
+    assert figure.select_one("figcaption .caption-text").get_text(strip=True) == "Error against rank."
+    assert article.select_one("a[href='#fig-plot']") is not None
+    assert "Error against rank." in book.part("Prose, figures, code and links")
+    assert "\\sphinxincludegraphics" in book.region("rc-prose")
+
+
+def test_code_blocks_in_python_and_julia(site, book):
+    blocks = site.html("rc-prose").select("div.highlight pre")
+    assert "def rank(w):" in blocks[0].get_text() and "A = rand(3, 3)" in blocks[1].get_text()
+    part = book.part("Prose, figures, code and links")
+    assert "# {braces} and 100% of #hash" in part and "A = rand(3, 3)" in part
+
+
+def test_lists_quotes_and_rules(site, book):
+    article = site.html("rc-prose")
+    assert article.select_one("ol li ul li").get_text(strip=True) == "nested"
+    assert article.select_one("blockquote").get_text(strip=True) == "A quotation."
+    assert article.select_one("hr") is not None
+    assert "A quotation." in book.part("Prose, figures, code and links")
+
+
+# ------------------------------------------------------------------ posters
+
+
+def test_poster_under_sections_has_an_abstract(site, book):
+    assert "Results" in site.html("rc-poster").get_text()
+    assert "abstracts/rc-poster.md" not in book.log
+    assert "Results" in book.text
+
+
+def test_the_completeness_report_counts_a_posters_sections(tmp_path):
+    root = copy_site(tmp_path / "site")
+    write_files(root, {"abstracts/rc-poster.md": POSTER})
+    build = sphinx_build(root, "latex", "-t", "proceedings")
+    assert (
+        "no abstract yet (fewer than 30 words under the title): write it there (abstracts/rc-poster.md"
+        not in (build.output)
+    )
