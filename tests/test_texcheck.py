@@ -10,7 +10,7 @@ import time
 import pytest
 from conftest import copy_site, require_tool, sphinx_build
 from workshop import mathmacros, texcheck
-from workshop.assets import MATHJAX_SAFETY, mathjax_source
+from workshop.assets import MATHJAX_NUMBERING, MATHJAX_SAFETY, mathjax_source, merged
 from workshop.mathmacros import expand_page_macros
 from workshop.mathpage import label_prefix, prefix_labels
 from workshop.texcheck import check_dollars, check_inline_prose, check_math
@@ -299,16 +299,15 @@ NODE_STUBS = {
 }
 
 
-def render_with_mathjax(tmp_path, formulas: dict[str, str]) -> dict:
+def render_with_mathjax(tmp_path, formulas: dict[str, str], settings: dict | None = None) -> dict:
     """Our MathJax (the bundled files, the site's configuration) run by Node."""
     require_tool("node", "MathJax is run by Node to check the vocabulary")
     for module, code in NODE_STUBS.items():
         (tmp_path / "node_modules" / module).mkdir(parents=True)
         (tmp_path / "node_modules" / module / "index.js").write_text(code)
     (tmp_path / "harness.js").write_text(MATHJAX_HARNESS)
-    config = json.dumps(
-        {**MATHJAX_SAFETY, "options": {**MATHJAX_SAFETY["options"], "processHtmlClass": "math"}}
-    )
+    settings = settings or MATHJAX_SAFETY
+    config = json.dumps({**settings, "options": {**settings["options"], "processHtmlClass": "math"}})
     result = subprocess.run(
         ["node", "harness.js", str(mathjax_source()), config, json.dumps(formulas)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
@@ -609,3 +608,24 @@ def test_dollar_amounts_in_text_are_named():
     assert check_dollars("It costs $5 per run and $10 per day.") == (
         "a lone '$' before '5' (a dollar amount?): write \\$5 for a dollar sign, or close the math"
     )
+
+
+def test_mathjax_numbers_equations_and_resolves_eqref_as_latex_does(tmp_path):
+    """The site's settings (tags: 'ams'): an align's lines are numbered, \\eqref prints the number
+    (not '(???)'), a starred display and an aligned one are not numbered; 'safe' stays loaded."""
+    out = render_with_mathjax(
+        tmp_path,
+        {
+            "align": r"\begin{align} a &= b \label{x} \\ c &= d \tag{*} \end{align} \text{see } \eqref{x}",
+            "starred": r"\begin{align*} a &= b \end{align*}",
+            "aligned": r"\begin{split}\begin{aligned} a \\ b \end{aligned}\end{split}",
+        },
+        merged(MATHJAX_NUMBERING, MATHJAX_SAFETY),
+    )
+    assert out.pop("__safe__") is True
+    digits = re.findall(r'class="mjx-c(3[0-9])"', out["align"])  # the characters 0-9 drawn
+    assert digits.count("31") == 2 and "???" not in out["align"]  # (1) at the line, (1) at \\eqref
+    assert "mjx-c2A" in out["align"]  # the tag (*)
+    for name in ("starred", "aligned"):
+        assert "mjx-mlabeledtr" not in out[name] and "mjx-c31" not in out[name], name
+    assert "mjx-mlabeledtr" in out["align"]
