@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_site, require, require_tool, sphinx_build, write_files
+from test_bib_exports import EXPORTS, SICI
 
 WORDS = (
     "We study low-rank approximations of weight matrices in deep networks and report what the "
@@ -159,7 +160,18 @@ POSTER = page(
     front="type: poster\nspeakers: [cohen]\nkeywords: [posters]\n",
 )
 
+CITATIONS = page(
+    "Citations as people type them",
+    """\
+Tensor trains {cite}`zotero2021`, adapters {cite:p}`mendeley2019,jabref2003` and
+{cite:t}`jabref2005`. Also {footcite}`DBLP:journals/corr/abs-2106-09685`, the pretrained
+{cite}`hu2021lora` weights and {cite}`hu2021lora, scholar1998`.
+""",
+)
+
 FILES: dict[str, str | bytes] = {
+    "abstracts/rc-cite.md": CITATIONS,
+    "abstracts/rc-cite.bib": EXPORTS,
     "abstracts/rc-tables.md": TABLES,
     "abstracts/rc-math.md": MATH,
     "abstracts/rc-prose.md": PROSE,
@@ -380,3 +392,49 @@ def test_the_completeness_report_counts_a_posters_sections(tmp_path):
         "no abstract yet (fewer than 30 words under the title): write it there (abstracts/rc-poster.md"
         not in (build.output)
     )
+
+
+# ------------------------------------------------------------------ citations and references
+
+
+def test_every_citation_form_makes_a_numbered_reference(site, book):
+    article = site.html("rc-cite")
+    markers = [a.get_text(strip=True) for a in article.select("a.footnote-reference")]
+    assert len(markers) >= 8 and all(re.fullmatch(r"\[?\d+\]?", m) for m in markers), markers
+    references = article.select("aside.footnote")
+    assert len(references) == 7  # each entry once, this talk's own list
+    part = book.part("Citations as people type them")
+    assert "References" in part and "[7]" in part
+
+
+def test_reference_manager_exports_print_right(site, book):
+    text = " ".join(a.get_text(" ", strip=True) for a in site.html("rc-cite").select("aside.footnote"))
+    text = text.replace("\xa0", " ")
+    prose = re.sub(r"\\\(.*?\\\)", "", text)  # math is MathJax's input: the rest is text to read
+    assert "\\" not in prose and "{" not in prose and "$" not in prose, prose
+    assert (
+        "Jérôme Größer, þora Þorsson, Vư Nguyễn" in text and "Tensor-train decomposition – a review" in text
+    )
+    part = re.sub(r"\s+", " ", book.part("Citations as people type them"))
+    assert "\\textendash" not in part and "$" not in part
+
+
+def test_math_in_a_reference_title_is_math(site, book):
+    html = str(site.html("rc-cite"))
+    assert "\\(k\\)" in html  # MathJax input, typeset in the reader's browser
+    assert "\\(k\\)" in book.region("rc-cite") or "\\(k\\)" in book.tex
+    assert "Sample size for k-means" in re.sub(r"\s+", " ", book.text).replace("𝑘", "k")
+
+
+def test_sici_doi_link_and_text(site, book):
+    link = next(a for a in site.html("rc-cite").select("a.reference.external") if "SICI" in a["href"])
+    assert unquote(link["href"]).endswith(SICI) and "%3C1661" in link["href"]
+    assert SICI in link.get_text()
+    flat = re.sub(r"\s+", "", book.text)
+    assert SICI in flat  # printed as written, broken only at '/' and '.', never with an added hyphen
+    assert "1097-0258" in book.text or "1097-\n0258" not in book.text
+
+
+def test_no_words_glued_around_a_citation(book):
+    part = re.sub(r"\s+", " ", book.part("Citations as people type them"))
+    assert re.search(r"the pretrained \[\d+\] weights", part), part

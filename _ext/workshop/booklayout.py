@@ -62,8 +62,11 @@ PLACEHOLDER_TITLE = re.compile(
 MIN_ABSTRACT_WORDS = 30  # fewer words under the title: "no abstract yet" in the completeness report
 IDENTIFIED = re.compile(r"doi\.org/|arxiv\.org/")  # a reference's link that identifies the work
 SAFE_LABEL = re.compile(r"[A-Za-z0-9._/:-]+")
-SAFE_URL = re.compile(r"https?://[A-Za-z0-9._/:~?=+-]+")
-SAFE_URL_TEXT = re.compile(r"[A-Za-z0-9._/:~?=+-]+")
+# A reference's link and its text, written raw in \href{…}{\nolinkurl{…}} (the url package breaks
+# them after '/' and '.', never at their own hyphens): characters TeX reads as themselves there;
+# '%' and '#' of a percent-encoded link are escaped. Anything else is left to Sphinx's writer.
+SAFE_URL = re.compile(r"https?://[A-Za-z0-9._/:~?=+%#&;()!*',@-]+")
+SAFE_URL_TEXT = re.compile(r"[A-Za-z0-9._/:?=+;()<>,@-]+")  # a SICI DOI: (SICI)…<1661::…>3.0.CO;2-2
 
 
 def tex(text: str) -> str:
@@ -280,6 +283,7 @@ class BookLayout(SphinxPostTransform):
             for link in list(entry.findall(nodes.reference)):
                 uri, text = link.get("refuri", ""), link.astext()
                 if SAFE_URL.fullmatch(uri) and SAFE_URL_TEXT.fullmatch(text):
+                    uri = uri.replace("%", r"\%").replace("#", r"\#")
                     link.replace_self(raw(rf"\href{{{uri}}}{{\nolinkurl{{{text}}}}}"))
             # the LaTeX writer labels targets, not paragraphs: [n] links land here
             footnote.replace_self([nodes.target("", "", ids=list(footnote["ids"])), entry])
