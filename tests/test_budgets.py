@@ -361,3 +361,17 @@ def test_the_rest_builds(budget_build):
         assert text in html, text
     assert "A section" in html
     assert "bud-good" not in " ".join(line for line in budget_build.output.splitlines() if "WARNING" in line)
+
+
+def test_a_bib_file_is_under_the_same_mark_budget():
+    """A reference title reaches the book like a page's text: marks piled on one character are
+    refused at their line of the .bib file (XeTeX hangs on them)."""
+    from workshop.bibfile import read_bib
+
+    text = "@misc{k,\n  author = {Doe, Jane},\n  title = {A" + "\u0301" * 50 + "},\n  year = {2020}\n}\n"
+    entries, problems = read_bib(text, "abstracts/x.bib")
+    assert entries == [] and [(p.line, p.message[:45]) for p in problems] == [
+        (3, "the text has 50 combining marks on one charac")
+    ]
+    vietnamese = text.replace("A" + "\u0301" * 50, "Nguyễn Thị Ánh")
+    assert read_bib(vietnamese, "abstracts/x.bib")[1] == []

@@ -29,7 +29,7 @@ def talk(body: str = "Text.", front: str = "speakers: [ada]\nkeywords: [tensors]
 # name: ({file: content}, file with the problem, line, message part)
 MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     # citations
-    "cite instead of footcite": ({"abstracts/m-cite.md": talk("See {cite}`k`.")}, "abstracts/m-cite.md", 8, "did you mean '{footcite}'?"),
+    "natbib's citep": ({"abstracts/m-cite.md": talk("See {citep}`k`.")}, "abstracts/m-cite.md", 8, "role '{citep}' is not allowed in a talk or speaker page (did you mean '{cite:p}'?)"),
     "footcite misspelt": ({"abstracts/m-footcit.md": talk("See {footcit}`k`.")}, "abstracts/m-footcit.md", 8, "did you mean '{footcite}'?"),
     "key not in any bib": ({"abstracts/m-key.md": talk("One.\nSee {footcite}`doe2020papr`."), "abstracts/m-key.bib": BIB.format(key="doe2020paper", extra="")}, "abstracts/m-key.md", 9, "cited key 'doe2020papr' is in no .bib file (did you mean 'doe2020paper'?)"),
     "LaTeX cite": ({"abstracts/m-latexcite.md": talk("As shown in \\cite{x}.")}, "abstracts/m-latexcite.md", 8, "LaTeX '\\cite{…}' is not read here"),

@@ -35,7 +35,8 @@ __version__ = "1.1.0"
 def _code_version() -> int:
     """Changes with the extension's code, so stored doctrees made by older code are re-read."""
     digest = 0
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *here.glob("data/*")]):  # the gazetteer decides too
         digest = zlib.crc32(path.read_bytes(), digest)
     return digest
 

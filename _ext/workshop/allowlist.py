@@ -229,7 +229,7 @@ def _check_text(text: str, line: int | None, rules: PageRules) -> None:
         )
     if "\\cite" in text:
         rules.add(
-            "LaTeX '\\cite{…}' is not read here: cite with {footcite}`key` (did you mean '{footcite}'?)",
+            "LaTeX '\\cite{…}' is not read here: cite with {cite}`key` (did you mean '{cite}'?)",
             line,
             Problem.CITATION,
             needle="\\cite",

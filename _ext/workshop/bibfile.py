@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bibtext import Budget, Refused, to_bibtex
-from .content import link_on_path
+from .content import link_on_path, stacked_marks
 from .errors import Problem, WorkshopError, did_you_mean
 from .urls import doi_problem, normalise_doi, url_problem
 
@@ -514,6 +514,8 @@ def read_bib(text: str, file: str, style: str = STYLE) -> tuple[list[BibEntry], 
     if len(text) > MAX_BIB_CHARS:
         message = f"the bib file is over {MAX_BIB_CHARS:,} characters: is it the right file?"
         return [], [_error(message, file, 1)]
+    if found := stacked_marks(text):  # the page budget: marks piled on one character hang XeTeX
+        return [], [_error(found[1], file, found[0])]
     raw_entries, problems = split_bib(text, file)
     if problems and not all(_mended_key(p) for p in problems):  # broken or oversized: nothing merged
         return [], problems

@@ -27,11 +27,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .budgets import MAX_BLOCK_CHARS
 from .urls import url_problem
 
 OPEN, CLOSE = "\ue000", "\ue001"
 TOKEN = re.compile(f"{OPEN}([mtl])([0-9a-fA-F]*)(?:\\.([0-9a-fA-F]*))?{CLOSE}")
-MAX_FIELD_CHARS = 20_000  # one printed field; an abstract is not printed (and not read)
+# one printed field: a paragraph of the page's budget (at 18x escaping, within TeX's line buffer);
+# an abstract is not printed (and not read)
+MAX_FIELD_CHARS = MAX_BLOCK_CHARS
 MAX_MATH_LENGTH = 2_000  # one formula in a reference
 
 # Accent commands and the combining character each puts on its letter.

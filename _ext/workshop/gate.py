@@ -63,7 +63,7 @@ CITE_ROLES = {
     name: "foot" + name for name in ("cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "cite:ct", "cite:cp")
 }
 # Names a contributor may know from elsewhere, with what to write here instead.
-ROLE_HINTS = {"citep": "footcite:p", "citet": "footcite:t"}
+ROLE_HINTS = {"citep": "cite:p", "citet": "cite:t"}
 DIRECTIVE_HINTS = {"bibliography": "footbibliography", "eq": "math", "equation": "math"}
 MAX_DIRECTIVE_DEPTH = 6
 
