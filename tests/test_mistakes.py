@@ -72,6 +72,8 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     "image of no known format": ({"abstracts/m-imgjunk.md": talk("![x](m-imgjunk-plot.jpg)"), "abstracts/m-imgjunk-plot.jpg": b"just some text"}, "abstracts/m-imgjunk.md", 8, "is not a JPEG file (its content says otherwise): save it as PNG or JPEG"),
     "image name in capitals": ({"abstracts/m-imgname.md": talk("![x](m-imgname-Plot.png)"), "abstracts/m-imgname-Plot.png": PNG}, "abstracts/m-imgname.md", 8, "must be lower-case letters"),
     # front matter
+    "no space after #": ({"abstracts/m-nospace.md": "---\nspeakers: [ada]\n---\n\n#A talk\n\nText.\n"}, "abstracts/m-nospace.md", 5, "'#A talk' is not a title: Markdown needs a space after '#' (write '# A talk')"),
+    "colon in a value": ({"speakers/m-colon.md": "---\naffiliation: Inria: Lyon\n---\n\n# Someone\n\nBio.\n"}, "speakers/m-colon.md", 2, "the value of 'affiliation' holds ': ', which YAML reads as a new key: put the value in quotes, affiliation: \"Inria: Lyon\""),
     "misspelt key": ({"abstracts/m-keywrods.md": talk(front="speakers: [ada]\nkeywrods: [x]\n")}, "abstracts/m-keywrods.md", 3, "did you mean 'keywords'?"),
     "no speakers": ({"abstracts/m-nospeakers.md": talk(front="speakers: []\n")}, "abstracts/m-nospeakers.md", 2, "'speakers' is empty"),
     "unknown speaker": ({"abstracts/m-unknownspeaker.md": talk(front="speakers: [adaa]\n")}, "abstracts/m-unknownspeaker.md", 2, "unknown speaker 'adaa' (did you mean 'ada'?)"),

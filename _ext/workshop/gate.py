@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import os
 import posixpath
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -458,6 +459,9 @@ def _page_kind(env, page_id: str) -> str:
     return "poster" if env.get_domain("workshop").contribution_type(page_id) == "poster" else "talk"
 
 
+NO_SPACE_HEADING = re.compile(r" {0,3}(#{1,6})([^#\s].*)")
+
+
 def _check_title(document, rules: PageRules, source_lines: int, text: str, fm_end: int, what: str):
     """The page's one '# ' title: the section it opens, or None (with the problem noted).
     ``what``: 'talk', 'poster' or 'speaker'."""
@@ -478,6 +482,15 @@ def _check_title(document, rules: PageRules, source_lines: int, text: str, fm_en
 
     written = [child for child in document.children if isinstance(child, nodes.section) and is_h1(child)]
     if not written or not written[0][0].astext().strip():
+        for number in range(fm_end + 1, min(source_lines, len(lines)) + 1):  # '#Title': no space
+            if match := NO_SPACE_HEADING.match(lines[number - 1]):
+                rules.add(
+                    f"'{match.group(1)}{match.group(2)[:40]}' is not a title: Markdown needs a space after "
+                    f"'{match.group(1)}' (write '{match.group(1)} {match.group(2)[:40]}')",
+                    number,
+                    Problem.TITLE,
+                )
+                return None
         rules.add(
             f"the {what} page has no title: start its body with '# <{what} title>'",
             min(fm_end + 1, source_lines),

@@ -99,25 +99,43 @@ def parse(text: str, file: str, line_offset: int = 0) -> LocMap | LocSeq | LocSt
             return _Builder(file, line_offset).build(yaml.parse(text, Loader=fast))
         except yaml.YAMLError as err:
             if len(text) > MAX_REREAD_CHARS:
-                raise _located(err, file, line_offset) from None
+                raise _located(err, file, line_offset, text) from None
     elif len(text) > MAX_PURE_CHARS:
         message = f"the YAML has {len(text):,} characters, over the limit of {MAX_PURE_CHARS:,}"
         raise WorkshopError(message + ": is it the right file?", file, 1 + line_offset, Problem.YAML)
     try:
         return _Builder(file, line_offset).build(yaml.parse(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as err:
-        raise _located(err, file, line_offset) from None
+        raise _located(err, file, line_offset, text) from None
 
 
-def _located(err: yaml.YAMLError, file: str, offset: int) -> WorkshopError:
+def _located(err: yaml.YAMLError, file: str, offset: int, text: str = "") -> WorkshopError:
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         problem = err.problem or err.context or "invalid YAML"
         if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours in huge files
             return WorkshopError(DEPTH_MESSAGE, file, line, Problem.YAML)
+        if problem == "mapping values are not allowed here" and mark is not None:
+            return WorkshopError(_colon_message(text, mark.line), file, line, Problem.YAML)
         return WorkshopError(f"YAML syntax error: {problem}", file, line, Problem.YAML)
     return WorkshopError(f"YAML error: {err}", file, 1 + offset, Problem.YAML)  # pragma: no cover
+
+
+def _colon_message(text: str, index: int) -> str:
+    """PyYAML's 'mapping values are not allowed here', in the project's words: a second ': ' in
+    a value (``affiliation: Inria: Lyon``), with the line as it should be written."""
+    lines = text.split("\n")
+    written = lines[index].strip() if 0 <= index < len(lines) else ""
+    key, _, value = written.partition(": ")
+    if key and value and not value.startswith(("'", '"', "[", "{")):
+        shown = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+        name = key.strip().lstrip("- ").strip()[:40]
+        return (
+            f"YAML syntax error: the value of '{name}' holds ': ', which YAML reads as "
+            f'a new key: put the value in quotes, {key.strip()[:40]}: "{shown[:200]}"'
+        )
+    return "YAML syntax error: a ':' followed by a space inside a value: put the value in quotes"
 
 
 _NO_KEY = object()
