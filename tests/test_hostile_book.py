@@ -16,7 +16,7 @@ import sys
 
 import pytest
 from conftest import ROOT, require, require_tool
-from hostile_payloads import Case, talk
+from hostile_payloads import PNG_1X1, Case, talk
 from test_hostile import (
     ENV_TOKEN,
     PASSWD_LINE,
@@ -68,6 +68,22 @@ CASES = {
     "a class by a reserved prefix": Case(
         {"abstracts/h3-prefix.md": talk("Words [x]{.footcite-\\relax} here.")},
         [("abstracts/h3-prefix.md", 7, "class 'footcite-\\relax' is not allowed")],
+    ),
+    "a longer id's image (page 'de' of 'de-almeida')": Case(
+        {
+            "abstracts/de.md": talk("![their figure](de-almeida-fig.png)"),
+            "abstracts/de-almeida-fig.png": PNG_1X1,
+        },
+        [("abstracts/de.md", 7, "image 'de-almeida-fig.png' is not one of your files")],
+    ),
+    "a longer id's poster (page 'q' of 'qi')": Case(
+        {
+            "abstracts/q.md": talk(
+                "A poster.", front="type: poster\nspeakers: [ada]\nposter: qi-poster.pdf\n"
+            ),
+            "abstracts/qi-poster.pdf": b"%PDF-1.4\n%%EOF\n",
+        },
+        [("abstracts/q.md", 4, "'qi-poster.pdf' is not one of your files")],
     ),
 }
 

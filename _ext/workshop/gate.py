@@ -46,7 +46,7 @@ from .ids import check_ids
 from .links import exclude_patterns_for_links, link_problems, subfolder_files
 from .mathpage import expand_page_math
 from .options import check_options
-from .owners import owner
+from .owners import folder_listing, owner
 from .pages import source_name
 from .texcheck import check_dollars
 
@@ -365,22 +365,6 @@ class WorkshopMarkdownParser(MystParser):
         report_all(problems)
 
 
-# (folder, its mtime) -> (sorted names, page ids): the folder is scanned once a change, not once a page
-_LISTINGS: dict[tuple[str, int], tuple[list[str], frozenset[str]]] = {}
-
-
-def _folder_names(folder: Path) -> tuple[list[str], frozenset[str]]:
-    try:
-        key = (str(folder), folder.stat().st_mtime_ns)
-    except OSError:
-        return [], frozenset()
-    if key not in _LISTINGS:
-        _LISTINGS.clear()
-        names = sorted(entry.name for entry in os.scandir(folder))
-        _LISTINGS[key] = names, frozenset(name[:-3] for name in names if name.endswith(".md"))
-    return _LISTINGS[key]
-
-
 def _own_files(names: list[str], pages: frozenset[str], page_id: str) -> list[str]:
     """The files ``<page_id>-<name>.<ext>`` of a folder's sorted names that are the page's by the
     one naming rule (owners.owner, also make check-pr's): not another page's (``<page_id>-two.md``,
@@ -400,7 +384,7 @@ def _check_unused_files(shown: list[str], rules: PageRules, text: str) -> None:
     lists under 'poster:' is never published: say so at the page, not silently."""
     if rules.srcdir is None:
         return
-    own = _own_files(*_folder_names(rules.srcdir / rules.folder), rules.page_id)
+    own = _own_files(*folder_listing(rules.srcdir / rules.folder), rules.page_id)
     if not own:
         return
     listed = read_talk(rules.page_id, text, rules.file)[0].posters

@@ -13,6 +13,7 @@ import posixpath
 import re
 import stat
 import struct
+from collections.abc import Collection
 from pathlib import Path
 
 from .budgets import (
@@ -23,19 +24,26 @@ from .budgets import (
     MAX_PAGE_IMAGE_PIXELS,
 )
 from .content import regular_file_problem
+from .owners import folder_listing, owns
 
 ALLOWED_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.(?:png|jpe?g)$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
-def own_image_problem(uri: str, page_id: str, folder: str) -> str | None:
-    """Why ``uri`` (as written on the page in ``folder``) is not one of the contributor's images."""
+def own_image_problem(uri: str, page_id: str, folder: str, pages: Collection[str] = ()) -> str | None:
+    """Why ``uri`` (as written on the page in ``folder``) is not one of the contributor's images;
+    ``pages``: the ids of the folder's pages, so that a longer id's files are not this page's
+    (owners.owner: page ``de`` does not own ``de-almeida-fig.png`` of page ``de-almeida``)."""
     if _URL.match(uri) or uri.startswith("//"):
         return f"image '{uri}' must be a file of yours in {folder}/, not an address"
     resolved = posixpath.normpath(posixpath.join(folder, uri)) if not uri.startswith("/") else uri
     name = resolved.removeprefix(folder + "/")
-    mine = resolved.startswith(folder + "/") and name.startswith((f"{page_id}-", f"{page_id}/"))
+    mine = (
+        resolved.startswith(folder + "/")
+        and name.startswith((f"{page_id}-", f"{page_id}/"))
+        and owns(name, page_id, pages)
+    )
     if not mine:
         return (
             f"image '{uri}' is not one of your files: name it {folder}/{page_id}-<name>.png "
@@ -149,40 +157,24 @@ def _mtime(path: Path) -> int:
         return 0
 
 
-# (folder, its mtime) -> its sorted names: read once a change, not once a page (bisect finds a page's)
-_LISTINGS: dict[tuple[str, int], list[str]] = {}
-
-
-def _names(directory: Path) -> list[str]:
-    key = (str(directory), _mtime(directory))
-    if key not in _LISTINGS:
-        if len(_LISTINGS) > 100:
-            _LISTINGS.clear()
-        try:
-            _LISTINGS[key] = sorted(entry.name for entry in os.scandir(directory))
-        except OSError:
-            _LISTINGS[key] = []
-    return _LISTINGS[key]
-
-
 def _own_images(root: Path, folder: str, page_id: str) -> list[str]:
     """The page's own image files, sorted, as paths below ``root``: ``<folder>/<page_id>-<name>``
     (not ``<page_id>-two-<name>`` of a page ``<page_id>-two``) and ``<folder>/<page_id>/<name>``;
     regular files only (a link is refused where it is shown)."""
     found = []
+    pages = folder_listing(root / folder)[1]
     for directory, prefix in ((f"{folder}", f"{page_id}-"), (f"{folder}/{page_id}", "")):
-        names = _names(root / directory)
+        names = folder_listing(root / directory)[0]
         start = bisect.bisect_left(names, prefix)
         mine = []
         for name in names[start:]:
             if not name.startswith(prefix):
                 break
             mine.append(name)
-        longer = [name[:-3] for name in mine if prefix and name.endswith(".md")]
         for name in mine:
             if posixpath.splitext(name)[1].lower() not in ALLOWED_SUFFIXES:
                 continue
-            if any(name.startswith(f"{page}-") for page in longer):
+            if prefix and not owns(name, page_id, pages):  # a longer id's file (owners.owner)
                 continue
             if (root / directory / name).is_file() and not (root / directory / name).is_symlink():
                 found.append(f"{directory}/{name}")
@@ -249,7 +241,7 @@ def contributor_image_problem(srcdir: Path, uri: str, page_id: str, folder: str)
     of all the page's images together."""
     rel = posixpath.normpath(posixpath.join(folder, uri))
     return (
-        own_image_problem(uri, page_id, folder)
+        own_image_problem(uri, page_id, folder, folder_listing(srcdir / folder)[1])
         or image_file_problem(srcdir, rel)
         or _page_budget_problem(srcdir, folder, page_id, rel)
     )

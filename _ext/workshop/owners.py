@@ -11,8 +11,10 @@ or, when no page has that id, nobody's.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection
+from pathlib import Path
 
 from .model import TALK_ID_PATTERN
 
@@ -44,3 +46,30 @@ def owner(name: str, ids: Collection[str]) -> str | None:
         if char == "-" and stem[:index] in ids:
             found = stem[:index]
     return found
+
+
+def owns(name: str, page: str, ids: Collection[str]) -> bool:
+    """Whether page ``page`` owns ``name`` in a folder whose pages are ``ids`` (``page`` counted
+    among them even before it exists)."""
+    return owner(name, {*ids, page}) == page
+
+
+# (folder, its mtime) -> (sorted names, page ids): a folder is scanned once a change, not once a page
+_LISTINGS: dict[tuple[str, int], tuple[list[str], frozenset[str]]] = {}
+
+
+def folder_listing(folder: Path) -> tuple[list[str], frozenset[str]]:
+    """The sorted names in ``folder`` and the ids of its pages (nothing when it cannot be read)."""
+    try:
+        key = (str(folder), folder.stat().st_mtime_ns)
+    except OSError:
+        return [], frozenset()
+    if key not in _LISTINGS:
+        if len(_LISTINGS) > 100:
+            _LISTINGS.clear()
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder))
+        except OSError:
+            names = []
+        _LISTINGS[key] = names, frozenset(page for name in names if (page := page_id(name)))
+    return _LISTINGS[key]

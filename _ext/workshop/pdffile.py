@@ -25,9 +25,11 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from .content import regular_file_problem
+from .owners import owns
 
 MAX_PDF_BYTES = 20_000_000
 # The child process that rewrites one file: its address space (Python and pikepdf need ~40 MB; a
@@ -132,13 +134,17 @@ def _printable(text: str) -> str:
 SAFE_PDF_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?\.pdf$")
 
 
-def own_pdf_problem(uri: str, page_id: str, folder: str) -> str | None:
+def own_pdf_problem(uri: str, page_id: str, folder: str, pages: Collection[str] = ()) -> str | None:
     """Why ``uri`` (as written on the page in ``folder``) is not one of the contributor's PDF files:
-    the same naming rule as images (imagefile.own_image_problem), ending in .pdf."""
+    the same naming rule as images (imagefile.own_image_problem, owners.owner), ending in .pdf."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", uri, re.I) or uri.startswith(("/", "//")):
         return f"'{uri}' must be a file of yours in {folder}/, not an address or an absolute path"
     name = posixpath.normpath(uri)
-    if name.startswith("..") or not name.startswith((f"{page_id}-", f"{page_id}/")):
+    if (
+        name.startswith("..")
+        or not name.startswith((f"{page_id}-", f"{page_id}/"))
+        or not owns(name, page_id, pages)
+    ):
         return f"'{uri}' is not one of your files: name it {folder}/{page_id}-poster.pdf"
     if not SAFE_PDF_NAME.match(name):
         return f"file name '{name}' must be lower-case letters, digits, '-' and '_', ending in .pdf"

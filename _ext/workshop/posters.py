@@ -25,6 +25,7 @@ from .errors import Problem, WorkshopError
 from .imagefile import ALLOWED_SUFFIXES, contributor_image_problem
 from .model import Schedule, Slot
 from .nodes import LatePlaceholder
+from .owners import folder_listing
 from .pages import source_name, talk_id
 from .pdffile import PdfRefused, own_pdf_problem, pdf_file_problem, rewrite_pdf_file
 from .resolve import ResolveContext, register_resolver
@@ -120,7 +121,8 @@ def poster_file_problem(srcdir: Path, uri: str, page_id: str, folder: str) -> st
     if suffix not in POSTER_SUFFIXES:
         return f"'{uri}' must be a PDF, PNG or JPEG file ({', '.join(POSTER_SUFFIXES)})"
     if suffix == ".pdf":
-        return own_pdf_problem(uri, page_id, folder) or pdf_file_problem(
+        pages = folder_listing(srcdir / folder)[1]
+        return own_pdf_problem(uri, page_id, folder, pages) or pdf_file_problem(
             srcdir, posixpath.normpath(posixpath.join(folder, uri))
         )
     return contributor_image_problem(srcdir, uri, page_id, folder)
