@@ -51,6 +51,25 @@ def test_check_pr_refuses_symbolic_links_in_a_real_repository(tmp_path):
         assert f"abstracts/{name}: a symbolic link: add the file itself" in result.stderr, result.stderr
 
 
+def test_a_pull_request_is_one_contribution_in_size(tmp_path):
+    """Thousands of files or a huge file: one line, before any page is built."""
+    from workshop.budgets import MAX_PR_BYTES, MAX_PR_FILES
+
+    root = _submission_branch(tmp_path)
+    (root / "abstracts/delta.md").write_text(OWN_TALK.format(body="Text."), encoding="utf-8")
+    (root / "speakers/dora.md").write_text(DORA, encoding="utf-8")
+    (root / "abstracts/delta").mkdir()
+    for n in range(MAX_PR_FILES):
+        (root / f"abstracts/delta/fig-{n}.png").write_bytes(b"x")
+    (root / "abstracts/delta/big.png").write_bytes(b"\0" * (MAX_PR_BYTES + 1))
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "many")
+    result = _check_pr(root)
+    assert result.returncode == 1
+    assert f"the pull request adds {MAX_PR_FILES + 3} files (at most {MAX_PR_FILES})" in result.stderr
+    assert f"bytes (at most {MAX_PR_BYTES:,}): scale images down" in result.stderr, result.stderr
+
+
 # --------------------------------------------------------------------------- the base's checker
 
 

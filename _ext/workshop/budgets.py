@@ -29,6 +29,9 @@ MAX_IMAGE_SIDE = 8_000  # pixels, either side
 MAX_IMAGE_PIXELS = 40_000_000  # width × height: decoded, 4 bytes a pixel in the book's PDF driver
 MAX_PAGE_IMAGE_BYTES = 10_000_000  # all the images of one page together
 MAX_PAGE_IMAGE_PIXELS = 60_000_000  # all the images of one page together
+# A pull request (make check-pr): a talk, its .bib, its images and poster, a speaker page and photo.
+MAX_PR_FILES = 40
+MAX_PR_BYTES = 40_000_000
 
 # (constant, what it limits) for the table in CONTRIBUTING.md; a test keeps the two in agreement.
 TABLE = (
@@ -43,4 +46,6 @@ TABLE = (
     (MAX_IMAGE_PIXELS, "pixels (width × height) in one image"),
     (MAX_PAGE_IMAGE_BYTES, "bytes of all the images of a page"),
     (MAX_PAGE_IMAGE_PIXELS, "pixels of all the images of a page"),
+    (MAX_PR_FILES, "files added by one pull request"),
+    (MAX_PR_BYTES, "bytes added by one pull request"),
 )

@@ -333,4 +333,32 @@ def check_pr(root: Path, base: str, branch: str | None = None) -> tuple[Comparis
     folders = folder_settings(root, comparison.base_commit)
     comparison.base_files = base_files(root, comparison, folders)
     ok, bad = verdicts(comparison.changes, *folders, comparison.base_files, reader(root))
-    return comparison, ok, bad
+    return comparison, ok, bad + pr_budget(root, comparison.changes)
+
+
+def pr_budget(root: Path, found: list[Change]) -> list[str]:
+    """A pull request adds one contribution: past MAX_PR_FILES files or MAX_PR_BYTES bytes it is
+    refused in one line (the build's own budgets then need not meet thousands of files)."""
+    from .budgets import MAX_PR_BYTES, MAX_PR_FILES
+
+    added = [c for c in found if c.status == "A"]
+    lines = []
+    if len(added) > MAX_PR_FILES:
+        lines.append(
+            f"the pull request adds {len(added):,} files (at most {MAX_PR_FILES}): one contribution each"
+        )
+    total = 0
+    for change in added:
+        try:
+            if change.blob != NO_BLOB:
+                total += int(str(_git(root, "cat-file", "-s", change.blob)).strip())
+            else:
+                total += os.lstat(root / change.path).st_size
+        except (OSError, ValueError, ScopeError):
+            continue
+    if total > MAX_PR_BYTES:
+        lines.append(
+            f"the pull request adds {total:,} bytes (at most {MAX_PR_BYTES:,}): scale images down, "
+            f"compress the poster"
+        )
+    return lines
