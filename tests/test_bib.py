@@ -1,7 +1,8 @@
 """BibTeX files: valid BibTeX works (@string macros within their own file, '#', month names, DOIs
 given as addresses), what could act in the book or the site is refused at file:line (@preamble,
-unknown entry types, LaTeX commands, script addresses, control characters, links), shared keys
-compare by content, and the work is bounded for any input."""
+unknown entry types, LaTeX commands, script addresses, control characters, links), keys belong
+to their talk (the organizers' shared keys compare by content), and the work is bounded for any
+input."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_located_in_build_and_check, require_tool, sphinx_build
+from conftest import assert_located_in_build_and_check, require_tool, sphinx_build, write_files
 from workshop.bibfile import MAX_BIB_ENTRIES, files_in_base, merge, read_bib
 from workshop.bibtext import decode, plain
 from workshop.cli import check_project
@@ -67,7 +68,11 @@ CASES = {
     "bad author list": ({"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "Doe, Jane, Jr, X")}, "abstracts/alpha.bib", 2, "field 'author': Too many commas"),
     "too many entries": ({"abstracts/alpha.bib": "".join(f"@misc{{k{i},\n  title = {{W{i}}}\n}}\n" for i in range(MAX_BIB_ENTRIES + 5))}, "abstracts/alpha.bib", 3 * MAX_BIB_ENTRIES + 1, f"more than {MAX_BIB_ENTRIES} entries in one bib file"),
     "key differs in one file": ({"abstracts/alpha.bib": GOOD + "\n" + GOOD.replace("A paper", "Another")}, "abstracts/alpha.bib", 8, "bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1: cite it under another key"),
-    "key differs, case of the key": ({"abstracts/alpha.bib": GOOD, "abstracts/beta.bib": GOOD.replace("k1", "K1").replace("2020", "2021")}, "abstracts/beta.bib", 1, "bib key 'K1' in abstracts/beta.bib:1 differs from the entry in abstracts/alpha.bib:1"),
+    "key differs in one file, case of the key": ({"abstracts/alpha.bib": GOOD + "\n" + GOOD.replace("k1", "K1").replace("2020", "2021")}, "abstracts/alpha.bib", 8, "bib key 'K1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1: cite it under another key, or delete one of the two"),
+    # bib keys belong to their talk: a talk cites its own file's keys (and the organizers' shared ones)
+    "another talk's key": ({"abstracts/alpha.md": talk("k1"), "abstracts/beta.bib": GOOD}, "abstracts/alpha.md", 8, "cited key 'k1' is in no .bib file: add the entry to the talk's .bib file"),
+    "another talk's key, as organizer pages cite it": ({"abstracts/alpha.md": talk("beta/k1"), "abstracts/beta.bib": GOOD}, "abstracts/alpha.md", 8, "cited key 'beta/k1' is in no .bib file: add the entry"),
+    "own key misspelt": ({"abstracts/alpha.md": talk("smith2021"), "abstracts/alpha.bib": GOOD.replace("k1", "smith2020"), "abstracts/beta.bib": GOOD.replace("k1", "smith2021x")}, "abstracts/alpha.md", 8, "cited key 'smith2021' is in no .bib file (did you mean 'smith2020'?): add the entry"),
 }  # fmt: skip
 
 
@@ -206,24 +211,30 @@ def test_accents_formatting_and_types_are_allowed(build_root):
     assert "Proc paper" in page
 
 
-def test_shared_key_compares_by_content(build_root, tmp_path):
-    """The same work in two talks' files, fields in another order, other spacing and name case."""
+def test_shared_key_compares_by_content(build_root, rootdir, tmp_path):
+    """The organizers' shared files (bibtex_bibfiles) hold one work under one key: the same work
+    in two of them, fields in another order, other spacing and name case, is one entry."""
     reordered = (
         '@ARTICLE{k1,\n    YEAR={2020}, Journal = "J",\n title   =   {A   paper},\n Author={Doe, Jane}}\n'
     )
+    root = tmp_path / "schedule"
+    shutil.copytree(rootdir / "test-schedule", root)
+    (root / "refs").mkdir()
+    conf = (root / "conf.py").read_text().replace("bibtex_bibfiles: list[str] = []", SHARED_CONF)
     files = {
-        "abstracts/alpha.bib": GOOD,
-        "abstracts/beta.bib": "% the same work\n" + reordered,
+        "conf.py": conf,
+        "refs/alpha.bib": GOOD,
+        "refs/beta.bib": "% the same work\n" + reordered,
         "abstracts/alpha.md": talk("k1"),
         "abstracts/beta.md": talk("k1", "Beta talk").replace("[ada]", "[ada, bob]"),
     }
     app, warnings = build_root("schedule", files)
     assert "WARNING" not in warnings, warnings
-    assert "A paper" in _page(app, "beta")
+    assert "A paper" in _page(app, "beta") and "A paper" in _page(app, "alpha")
     assert check_project(tmp_path / "schedule") == []
 
 
-# --------------------------------------------------------------------------- who is adding the conflict
+# --------------------------------------------------------------------------- pull requests
 
 
 def _git(root: Path, *args: str) -> None:
@@ -244,48 +255,60 @@ def _git(root: Path, *args: str) -> None:
     )
 
 
-@pytest.fixture
-def repo_with_base(rootdir, tmp_path):
-    """A project whose base branch ('base') has abstracts/beta.bib; alpha.bib is being added."""
+def _repo(root: Path, base: dict[str, str], added: dict[str, str]) -> Path:
+    """A project whose base branch ('base') has the files ``base``; ``added`` is being added."""
     require_tool("git", "the base branch tells which bib file is new")
-    root = tmp_path / "schedule"
-    shutil.copytree(rootdir / "test-schedule", root)
-    (root / "abstracts/beta.bib").write_text(GOOD)
+    write_files(root, base)
     _git(root, "init", "-q")
     _git(root, "add", ".")
     _git(root, "commit", "-q", "-m", "base")
     _git(root, "branch", "base")
-    (root / "abstracts/alpha.bib").write_text("\n" + GOOD.replace("A paper", "My paper"))
+    write_files(root, added)
     return root
+
+
+SHARED_CONF = 'bibtex_bibfiles = ["refs/alpha.bib", "refs/beta.bib"]'
+
+
+@pytest.fixture
+def repo_with_base(rootdir, tmp_path):
+    """The organizers' shared files (bibtex_bibfiles): the base branch has refs/beta.bib;
+    refs/alpha.bib, with another work under its key, is being added."""
+    root = tmp_path / "schedule"
+    shutil.copytree(rootdir / "test-schedule", root)
+    (root / "refs").mkdir()
+    conf = (root / "conf.py").read_text().replace("bibtex_bibfiles: list[str] = []", SHARED_CONF)
+    base = {"conf.py": conf, "refs/beta.bib": GOOD}
+    return _repo(root, base, {"refs/alpha.bib": "\n" + GOOD.replace("A paper", "My paper")})
 
 
 def test_conflict_blames_the_file_being_added(build_root, repo_with_base, monkeypatch):
     monkeypatch.setenv("WORKSHOP_BASE", "base")
     expected = (
-        "abstracts/alpha.bib:2: bib key 'k1' in abstracts/alpha.bib:2 differs from the entry in "
-        "abstracts/beta.bib:1 (abstracts/alpha.bib is the file being added; abstracts/beta.bib is already "
+        "refs/alpha.bib:2: bib key 'k1' in refs/alpha.bib:2 differs from the entry in "
+        "refs/beta.bib:1 (refs/alpha.bib is the file being added; refs/beta.bib is already "
         "on base): cite it under another key, or copy that entry unchanged"
     )
     assert [str(p) for p in check_project(repo_with_base)] == [expected]
     _app, warnings = build_root("schedule")
     assert expected.replace(":2: ", ":2: WARNING: ", 1) in warnings, warnings
-    assert "abstracts/beta.bib:1: WARNING" not in warnings
+    assert "refs/beta.bib:1: WARNING" not in warnings
 
 
 def test_conflict_without_a_base_names_both_files(repo_with_base, monkeypatch):
     monkeypatch.setenv("WORKSHOP_BASE", "no-such-branch")
     assert [str(p) for p in check_project(repo_with_base)] == [
-        "abstracts/beta.bib:1: bib key 'k1' in abstracts/beta.bib:1 differs from the entry in "
-        "abstracts/alpha.bib:2: cite it under another key, or copy that entry unchanged"
+        "refs/beta.bib:1: bib key 'k1' in refs/beta.bib:1 differs from the entry in "
+        "refs/alpha.bib:2: cite it under another key, or copy that entry unchanged"
     ]
 
 
 def test_files_in_base(repo_with_base, tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_BASE", "base")
     files = files_in_base(repo_with_base)
-    assert "abstracts/beta.bib" in files and "abstracts/alpha.bib" not in files
+    assert "refs/beta.bib" in files and "refs/alpha.bib" not in files
     # relative to the project when it is a folder of the repository
-    assert "beta.bib" in files_in_base(repo_with_base / "abstracts")
+    assert "beta.bib" in files_in_base(repo_with_base / "refs")
     monkeypatch.setenv("WORKSHOP_BASE", "no-such-branch")
     assert files_in_base(repo_with_base) is None
     monkeypatch.setenv("WORKSHOP_BASE", "--output=/tmp/x")
@@ -297,6 +320,70 @@ def test_files_in_base(repo_with_base, tmp_path, monkeypatch):
     assert files_in_base(plain) is None
     monkeypatch.setenv("PATH", str(plain))  # no git at all
     assert files_in_base(repo_with_base) is None
+
+
+def test_two_pull_requests_with_one_key_merge(build_root, rootdir, tmp_path, monkeypatch):
+    """Two contributions, each with its own work under the key 'k1': the one on the base branch
+    and the one being added both pass, and each talk shows its own work."""
+    root = tmp_path / "schedule"
+    shutil.copytree(rootdir / "test-schedule", root)
+    beta = {
+        "abstracts/beta.bib": GOOD,
+        "abstracts/beta.md": talk("k1", "Beta talk").replace("[ada]", "[ada, bob]"),
+    }
+    alpha = {
+        "abstracts/alpha.bib": "\n" + GOOD.replace("A paper", "My paper"),
+        "abstracts/alpha.md": talk("k1"),
+    }
+    _repo(root, beta, alpha)
+    for base in ("base", "no-such-branch"):
+        monkeypatch.setenv("WORKSHOP_BASE", base)
+        assert check_project(root) == []
+    app, warnings = build_root("schedule")
+    assert "WARNING" not in warnings, warnings
+    assert "My paper" in _page(app, "alpha") and "A paper" not in _page(app, "alpha")
+    assert "A paper" in _page(app, "beta") and "My paper" not in _page(app, "beta")
+
+
+def test_talk_keys_are_named_by_their_talk_in_the_merged_file():
+    """The merged file sphinxcontrib-bibtex reads: '<id>/<key>' for a talk's entry (DBLP's ':'
+    and '/' kept), a shared file's keys as written; one file's own duplicate is still refused."""
+    dblp = "DBLP:journals/corr/abs-2106-09685"
+    merged, entries, problems = merge(
+        [
+            ("refs.bib", GOOD.replace("k1", "shared1")),
+            ("abstracts/alpha.bib", GOOD + ENTRY.format(key=dblp, title="LoRA")),
+            ("abstracts/beta.bib", GOOD.replace("A paper", "Another")),
+        ],
+        talks={"abstracts/alpha.bib": "alpha", "abstracts/beta.bib": "beta"},
+    )
+    assert problems == []
+    assert sorted(entries) == ["alpha/DBLP:journals/corr/abs-2106-09685", "alpha/k1", "beta/k1", "shared1"]
+    assert entries["alpha/k1"].key == "k1" and entries["beta/k1"].file == "abstracts/beta.bib"
+    assert "@article{alpha/k1," in merged and "@article{shared1," in merged
+    _merged, _entries, problems = merge(
+        [("abstracts/alpha.bib", GOOD + "\n" + GOOD.replace("A paper", "Another"))],
+        talks={"abstracts/alpha.bib": "alpha"},
+    )
+    assert [str(p) for p in problems] == [
+        "abstracts/alpha.bib:8: bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in "
+        "abstracts/alpha.bib:1: cite it under another key, or delete one of the two"
+    ]
+
+
+def test_a_shared_key_named_as_a_talks_entry_is_refused():
+    _merged, entries, problems = merge(
+        [
+            ("abstracts/alpha.bib", GOOD),
+            ("refs.bib", "\n" + GOOD.replace("k1", "alpha/k1").replace("2020", "2021")),
+        ],
+        talks={"abstracts/alpha.bib": "alpha"},
+    )
+    assert [str(p) for p in problems] == [
+        "refs.bib:2: bib key 'alpha/k1' in refs.bib:2 is the name the entry 'k1' of abstracts/alpha.bib:1 "
+        "is cited under from other pages: rename it"
+    ]
+    assert entries["alpha/k1"].file == "abstracts/alpha.bib"
 
 
 # --------------------------------------------------------------------------- links

@@ -1,5 +1,10 @@
 """Reading .bib files entry by entry, so that every problem names its file and line, and
-merging the talks' files: one work may be cited, with the same key, by several talks.
+merging the files into the one sphinxcontrib-bibtex reads.
+
+Bib keys belong to their talk: an entry of ``abstracts/<id>.bib`` is named ``<id>/<key>`` in the
+merged file (``talk_key``), so two talks may use one key for different works, and each talk's
+citations resolve in its own file (gate.py). The organizers' files (``bibtex_bibfiles``) are
+shared: their keys are merged as written, and one key there is one work.
 
 A .bib file is data, not code. Each file is read on its own: its ``@string`` macros (and the
 month names) are expanded inside that file, so one talk's macros never reach another talk's
@@ -12,6 +17,7 @@ accent and formatting commands of ``TEXT_COMMANDS`` only, DOIs bare and URLs all
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -550,13 +556,47 @@ def files_in_base(root: Path) -> set[str] | None:
     return set(proc.stdout.splitlines())
 
 
-def _conflict(first: BibEntry, second: BibEntry, base: set[str] | None) -> tuple[WorkshopError, BibEntry]:
-    """The error for two different entries under one key, and the entry to keep.
+def talk_key(talk: str, key: str) -> str:
+    """The name of a talk's entry in the merged file: what organizer pages cite."""
+    return f"{talk}/{key}"
 
-    When the base branch has one file and not the other, the other is the one being added: it
-    is blamed. Otherwise the later one (in file order) is."""
+
+def talk_files(names: list[str], bibfiles: list[str], talks_dir: str) -> dict[str, str]:
+    """{file name: talk id} of the talks' own files among ``names`` (bib_sources' names): those of
+    the talks folder that are not also an organizers' file of ``bibtex_bibfiles``."""
+    shared = {Path(name).as_posix() for name in bibfiles}
+    return {
+        name: Path(name).stem
+        for name in names
+        if name not in shared and Path(name).parent.as_posix() == Path(talks_dir).as_posix()
+    }
+
+
+def _conflict(
+    first: BibEntry, second: BibEntry, base: set[str] | None, names: tuple[str, str]
+) -> tuple[WorkshopError, BibEntry]:
+    """The error for two different entries under one merged name, and the entry to keep.
+    ``names``: the merged names of ``first`` and ``second`` (a talk's key is '<id>/<key>').
+
+    Two talks' files never conflict (their keys are their own): this is two entries of one file,
+    two organizers' files, or an organizers' key written as a talk's entry is named. Between two
+    files, when the base branch has one file and not the other, the other is the one being added:
+    it is blamed. Otherwise the later one (in file order) is."""
+    if (first.key != names[0]) != (second.key != names[1]):  # a talk's entry, an organizers' key
+        talks, shared = (first, second) if first.key != names[0] else (second, first)
+        message = (
+            f"bib key '{shared.key}' in {shared.file}:{shared.line} is the name the entry "
+            f"'{talks.key}' of {talks.file}:{talks.line} is cited under from other pages: rename it"
+        )
+        return WorkshopError(message, shared.file, shared.line, Problem.DUPLICATE), talks
+    if first.file == second.file:
+        message = (
+            f"bib key '{second.key}' in {second.file}:{second.line} differs from the entry in "
+            f"{first.file}:{first.line}: cite it under another key, or delete one of the two"
+        )
+        return WorkshopError(message, second.file, second.line, Problem.DUPLICATE), first
     blamed, other, note = second, first, ""
-    if base is not None and first.file != second.file:
+    if base is not None:
         first_in, second_in = first.file in base, second.file in base
         if first_in != second_in:
             blamed, other = (second, first) if first_in else (first, second)
@@ -577,16 +617,20 @@ def merge(
     cache: dict[str, list] | None = None,
     base_files: Callable[[], set[str] | None] | None = None,
     style: str = STYLE,
+    talks: dict[str, str] | None = None,
 ) -> tuple[str, dict[str, BibEntry], list[WorkshopError]]:
-    """Merge (file name, text) pairs: one entry per key; the same work again under the same key
-    (compared by content) is fine.
+    """Merge (file name, text) pairs: one entry per merged name; the same work again under the
+    same name (compared by content) is fine. ``talks`` maps a talk's own file to its id (see
+    ``talk_files``): its entries are named ``<id>/<key>``; the other files' keys are shared.
+    Returns the merged text, {merged name: entry as written in its file}, the problems.
 
     ``cache`` maps a file's name and text to its entries, for files read before without a
     problem (kept between builds: an incremental build parses only new or edited files); it is
     updated in place. ``base_files`` tells which files the base branch has; it is called only
-    when two entries conflict."""
+    when entries of two organizers' files conflict."""
     cache = {} if cache is None else cache
-    kept: dict[str, BibEntry] = {}
+    talks = talks or {}
+    kept: dict[str, tuple[str, BibEntry]] = {}  # lower-case merged name -> (merged name, entry)
     problems: list[WorkshopError] = []
     base: set[str] | None = None
     base_known = False
@@ -598,18 +642,20 @@ def merge(
             problems.extend(found)
             if not found:
                 cache[digest] = [[e.kind, e.key, [list(f) for f in e.fields], e.line] for e in entries]
+        talk = talks.get(name)
         for entry in entries:
-            first = kept.get(entry.key.lower())
+            merged_name = entry.key if talk is None else talk_key(talk, entry.key)
+            first = kept.get(merged_name.lower())
             if first is None:
-                kept[entry.key.lower()] = entry
-            elif first.content != entry.content:
-                if not base_known and base_files is not None:
+                kept[merged_name.lower()] = (merged_name, entry)
+            elif first[1].content != entry.content:
+                if first[1].file != entry.file and not base_known and base_files is not None:
                     base, base_known = base_files(), True
-                problem, keep = _conflict(first, entry, base)
+                problem, keep = _conflict(first[1], entry, base, (first[0], merged_name))
                 problems.append(problem)
-                kept[entry.key.lower()] = keep
-    merged = "\n\n".join(e.text for e in kept.values()) + "\n"
-    return merged, {e.key: e for e in kept.values()}, problems
+                kept[merged_name.lower()] = first if keep is first[1] else (merged_name, entry)
+    merged = "\n\n".join(dataclasses.replace(e, key=n).text for n, e in kept.values()) + "\n"
+    return merged, {n: e for n, e in kept.values()}, problems
 
 
 def file_digest(name: str, text: str, style: str = "") -> str:

@@ -1,6 +1,9 @@
 """Bib files are found by themselves: those in ``bibtex_bibfiles`` and every
-``abstracts/<id>.bib``. They are merged into one file for sphinxcontrib-bibtex, so that
-two talks may cite one work under one key, and every problem names the original file:line.
+``abstracts/<id>.bib``. They are merged into one file for sphinxcontrib-bibtex, and every
+problem names the original file:line. Bib keys belong to their talk: the entry ``key`` of
+``abstracts/<id>.bib`` is ``<id>/<key>`` there (two talks may use one key for two works; a
+talk's citation is resolved in its own file by gate.py, an organizer page cites ``<id>/<key>``);
+the organizers' files' keys are shared, as written (``shared_keys``).
 
 What the merged file's printed fields hold is text and tokens (bibtext.py): the docutils backend
 sphinxcontrib-bibtex formats references with is given one that turns a math token into a math
@@ -16,14 +19,31 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .bibfile import bib_sources, file_digest, files_in_base, merge, read_bib_files
+from .bibfile import bib_sources, file_digest, files_in_base, merge, read_bib_files, talk_files
 from .bibtext import TOKEN, decode, doi_address
 from .diagnostics import report_all
 
-__all__ = ["bib_sources", "merge_bibfiles", "setup_bibliography"]
+__all__ = ["bib_sources", "merge_bibfiles", "setup_bibliography", "shared_files", "shared_keys"]
 
 MERGED_NAME = "workshop-references.bib"
 CHECKED_NAME = "workshop-bib-checked.json"  # files read before without a problem: their entries
+
+# merged file -> (lower-case keys of the organizers' files, those files): every build's
+# config-inited sets it, before any page is read (parallel readers inherit it)
+_SHARED: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
+def shared_keys(doctreedir) -> frozenset[str] | None:
+    """The lower-case keys of the organizers' files (``bibtex_bibfiles``) merged for the build
+    whose doctrees are in ``doctreedir``: every page may cite them. None when not merged here."""
+    found = _SHARED.get(str(Path(doctreedir) / MERGED_NAME))
+    return None if found is None else found[0]
+
+
+def shared_files(doctreedir) -> tuple[str, ...]:
+    """The organizers' bib files (relative to the project) of that build."""
+    found = _SHARED.get(str(Path(doctreedir) / MERGED_NAME))
+    return () if found is None else found[1]
 
 
 def merge_bibfiles(app: Sphinx, config: Config) -> None:
@@ -40,7 +60,16 @@ def merge_bibfiles(app: Sphinx, config: Config) -> None:
     except (OSError, ValueError):
         cache = {}
     style = getattr(config, "bibtex_default_style", None) or "alpha"  # sphinxcontrib-bibtex's default
-    text, _entries, found = merge(files, cache, base_files=lambda: files_in_base(srcdir), style=style)
+    talks = talk_files(
+        [name for name, _text in files], list(config.bibtex_bibfiles or []), config.workshop_talks_dir
+    )
+    text, entries, found = merge(
+        files, cache, base_files=lambda: files_in_base(srcdir), style=style, talks=talks
+    )
+    _SHARED[str(merged)] = (
+        frozenset(name.lower() for name, e in entries.items() if e.file not in talks),
+        tuple(name for name, _text in files if name not in talks),
+    )
     report_all(problems + found)
     # Only the files of this build: the cache does not grow with every edit.
     current = {file_digest(name, text, style) for name, text in files}

@@ -38,7 +38,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
 from .allowlist import NOT_COUNTED, WORD
-from .bibfile import split_bib
+from .bibfile import split_bib, talk_key
+from .bibliography import shared_files
 from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
@@ -539,33 +540,34 @@ def abstract_words(section: nodes.section) -> int:
     return words
 
 
-def bib_entry_lines(bib: Path, cache: dict[Path, dict[str, int]]) -> dict[str, int]:
-    """{key or its footnote id: line} of a .bib file's entries (the build has checked the file)."""
-    if bib not in cache:
-        lines: dict[str, int] = {}
+def bib_entry_lines(bib: Path, cache: dict, talk: str | None = None) -> dict[str, tuple[int, str]]:
+    """{footnote id: (line, key as written)} of a .bib file's entries (the build has checked the
+    file). ``talk``: the talk whose own file it is (its entries are cited as '<talk>/<key>')."""
+    if (bib, talk) not in cache:
+        lines: dict[str, tuple[int, str]] = {}
         if bib.is_file():
             entries, _problems = split_bib(bib.read_text(encoding="utf-8", errors="replace"), str(bib))
             for entry in entries:
                 if entry.key:
-                    lines.setdefault(entry.key, entry.line)
-                    lines.setdefault(nodes.make_id(f"footcite-{entry.key}"), entry.line)
-        cache[bib] = lines
-    return cache[bib]
+                    name = entry.key if talk is None else talk_key(talk, entry.key)
+                    lines.setdefault(nodes.make_id(f"footcite-{name}"), (entry.line, entry.key))
+        cache[(bib, talk)] = lines
+    return cache[(bib, talk)]
 
 
-def reference_place(app: Sphinx, docname: str, key: str, ident: str, cache) -> tuple[str, int] | None:
-    """Where a cited entry is written: the talk's own .bib first, then the other talks' files
-    (one work may be cited by several talks)."""
+def reference_place(app: Sphinx, docname: str, ident: str, cache) -> tuple[str, int, str] | None:
+    """(file, line, key as written) of the entry a talk's footnote ``ident`` cites: in the talk's
+    own .bib (bib keys belong to their talk), else in the organizers' shared files."""
     page = Path(app.env.doc2path(docname))
     own = page.with_suffix(".bib")
-    for bib in [own, *sorted(b for b in page.parent.glob("*.bib") if b != own)]:
-        lines = bib_entry_lines(bib, cache)
-        line = lines.get(key) or lines.get(ident)
-        if line:
+    shared = [Path(app.srcdir) / name for name in shared_files(app.doctreedir)]
+    for bib, talk in [(own, page.stem), *((path, None) for path in shared)]:
+        found = bib_entry_lines(bib, cache, talk).get(ident)
+        if found:
             try:
-                return bib.relative_to(app.srcdir).as_posix(), line
+                return bib.relative_to(app.srcdir).as_posix(), *found
             except ValueError:  # pragma: no cover
-                return str(bib), line
+                return str(bib), *found
     return None
 
 
@@ -576,7 +578,7 @@ def completeness_report(app: Sphinx, book: Book) -> None:
     domain = book.ctx.domain
     schedule = book.schedule
     missing: list[WorkshopError] = []
-    bib_cache: dict[Path, dict[str, int]] = {}
+    bib_cache: dict = {}  # (file, talk) -> bib_entry_lines
 
     def add(message: str, file: str, line: int | None) -> None:
         missing.append(WorkshopError(message, file, line or 1, Problem.UNFINISHED))
@@ -618,10 +620,11 @@ def completeness_report(app: Sphinx, book: Book) -> None:
                 continue
             links = " ".join(r.get("refuri", "") for r in footnote.findall(nodes.reference))
             if not IDENTIFIED.search(links):
-                key = ident.removeprefix("footcite-")
-                place = reference_place(app, docname, key, ident, bib_cache) or (file, title_line)
+                where, line, key = reference_place(app, docname, ident, bib_cache) or (
+                    file, title_line, ident.removeprefix("footcite-")
+                )  # fmt: skip
                 hint = "add doi = {…} or eprint = {…} to its entry"
-                add(f"reference '{key}' has no DOI or arXiv id: {hint}", *place)
+                add(f"reference '{key}' has no DOI or arXiv id: {hint}", where, line)
     for slot in schedule.slots() if schedule is not None else ():
         when = f"{format_date(slot.date)}, {slot.time_range}"
         if slot.kind == "talk" and not slot.talk:

@@ -36,7 +36,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
 from .allowlist import HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
-from .bibfile import MAX_BIB_CHARS, read_entries, split_bib
+from .bibfile import MAX_BIB_CHARS, read_entries, split_bib, talk_key
+from .bibliography import shared_keys
 from .content import check_size, link_on_path
 from .diagnostics import report_all
 from .errors import Problem, WorkshopError, closest, did_you_mean
@@ -218,15 +219,25 @@ class _Guard:
         return refused
 
     def _checked_citation(self, role, canonical: str):
-        """Unknown keys are located errors with "did you mean"; the role sees only known keys
-        (and its own name, {footcite…}, whichever of {cite…} or {footcite…} was written)."""
+        """Each key is resolved in the page's own .bib file (merged as '<page id>/<key>'), else
+        among the organizers' shared keys; unknown keys are located errors with "did you mean"
+        (over the keys the page may cite, as written). The role sees only resolved keys (and its
+        own name, {footcite…}, whichever of {cite…} or {footcite…} was written)."""
         rules, env, guard = self.rules, self.env, self
 
         def footcite(name, rawtext, text, lineno, inliner, options=None, content=None):
             entries = env.get_domain("cite").bibdata.data.entries
+            shared = shared_keys(env.doctreedir)
             keys = [key.strip() for key in text.split(",") if key.strip()]
+            resolved: list[str] = []
+            is_talk = rules.folder == env.config.workshop_talks_dir  # a speaker page has no .bib
             for key in keys:
-                if key in entries:
+                own = talk_key(rules.page_id, key)
+                if is_talk and own in entries:
+                    resolved.append(own)
+                    continue
+                if key in entries and (shared is None or key.lower() in shared):
+                    resolved.append(key)
                     continue
                 broken, written = guard.own_bib()
                 if key in written:
@@ -237,15 +248,22 @@ class _Guard:
                         f"{rules.folder}/{rules.page_id}.bib has an error (see its message): fix it first"
                     )
                 else:
+                    prefix = talk_key(rules.page_id, "").lower()
+                    citable = [
+                        entry[len(prefix) :] if is_talk and entry.lower().startswith(prefix) else entry
+                        for entry in entries
+                        if (is_talk and entry.lower().startswith(prefix))
+                        or shared is None
+                        or entry.lower() in shared
+                    ]
                     message = (
-                        f"cited key '{key}' is in no .bib file{did_you_mean(key, entries)}: "
+                        f"cited key '{key}' is in no .bib file{did_you_mean(key, citable)}: "
                         f"add the entry to the {_page_kind(env, rules.page_id)}'s .bib file"
                     )
                 rules.add(message, lineno, Problem.CITATION, needle=key)
-            known = [key for key in keys if key in entries]
-            if not known:
+            if not resolved:
                 return [], []
-            return role(canonical, rawtext, ",".join(known), lineno, inliner, options or {}, content or [])
+            return role(canonical, rawtext, ",".join(resolved), lineno, inliner, options or {}, content or [])
 
         return footcite
 
