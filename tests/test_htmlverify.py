@@ -98,3 +98,6 @@ def test_a_page_whose_html_fails_is_not_published_and_fails_the_build(tmp_path):
     assert "the element <script>" in build.output
     assert not (build.outdir / "abstracts/ada-talk.html").exists()
     assert (build.outdir / "abstracts/cohen.html").exists()  # the others are published
+    again = sphinx_build(root, "html")  # nothing changed: the page still fails, still unpublished
+    assert again.returncode != 0 and "abstracts/ada-talk.md:1: WARNING: the page's HTML holds" in again.output
+    assert not (again.outdir / "abstracts/ada-talk.html").exists()
