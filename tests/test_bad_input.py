@@ -21,7 +21,7 @@ CASES = {
     "bib entry never closed": ({"abstracts/alpha.bib": "@article{k1,\n  title = {A paper},\n"}, "abstracts/alpha.bib", 1, "is never closed"),
     "bib entry without key": ({"abstracts/alpha.bib": "@article{title = {A paper}}\n"}, "abstracts/alpha.bib", 1, "has no key"),
     "bib field syntax": ({"abstracts/alpha.bib": "% refs\n@article{k1,\n  title = {A paper},\n  year = 20 20 x\n}\n"}, "abstracts/alpha.bib", 4, "bib entry 'k1'"),
-    "bib key defined twice differently": ({"abstracts/alpha.bib": GOOD_BIB, "abstracts/beta.bib": "\n" + GOOD_BIB.replace("A paper", "Another")}, "abstracts/beta.bib", 2, "bib key 'k1' in abstracts/beta.bib:2 differs from the entry in abstracts/alpha.bib:1"),
+    "bib key defined twice differently": ({"abstracts/alpha.bib": GOOD_BIB + "\n" + GOOD_BIB.replace("A paper", "Another")}, "abstracts/alpha.bib", 8, "bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1"),  # in one file: keys belong to their talk
     "bib not utf-8": ({"abstracts/alpha.bib": b"@article{k1,\n  title = {Caf\xe9},\n  year = {2020}\n}\n"}, "abstracts/alpha.bib", 2, "is not UTF-8"),
     "bib huge": ({"abstracts/alpha.bib": "% " + "x" * 1_000_001 + "\n"}, "abstracts/alpha.bib", 1, "over 1,000,000 characters"),
     "bib file name": ({"abstracts/Alpha_Refs.bib": GOOD_BIB}, "abstracts/Alpha_Refs.bib", 1, "file name 'Alpha_Refs' must be lower-case"),
