@@ -169,7 +169,10 @@ Tensor trains {cite}`zotero2021`, adapters {cite:p}`mendeley2019,jabref2003` and
 """,
 )
 
+MATH_TITLE = page("When does $\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)\\|X - X_r\\|_F$ hold", "")
+
 FILES: dict[str, str | bytes] = {
+    "abstracts/rc-mathtitle.md": MATH_TITLE,
     "abstracts/rc-cite.md": CITATIONS,
     "abstracts/rc-cite.bib": EXPORTS,
     "abstracts/rc-tables.md": TABLES,
@@ -204,6 +207,7 @@ class Book:
     tex: str
     text: str  # the PDF's text, per contribution title: see part()
     log: str
+    outline: list[str]
 
     def part(self, title: str) -> str:
         """The PDF text of one contribution: from its heading (the title followed by its
@@ -241,9 +245,21 @@ def book(tmp_path_factory) -> Book:
     pdf = next(build.outdir.glob("*.pdf"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     tex = next(p for p in build.outdir.glob("*.tex") if p.stem != "sphinxmessages")
-    return Book(
-        tex.read_text(encoding="utf-8"), text, (build.outdir / f"{pdf.stem}.log").read_text(errors="replace")
-    )
+    log = (build.outdir / f"{pdf.stem}.log").read_text(errors="replace")
+    return Book(tex.read_text(encoding="utf-8"), text, log, outline_titles(pdf))
+
+
+def outline_titles(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    titles, stack = [], [PdfReader(pdf).outline]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, list):
+                stack.append(item)
+            else:
+                titles.append(item.title)
+    return titles
 
 
 def test_every_page_is_accepted_as_written(site):
@@ -438,3 +454,10 @@ def test_sici_doi_link_and_text(site, book):
 def test_no_words_glued_around_a_citation(book):
     part = re.sub(r"\s+", " ", book.part("Citations as people type them"))
     assert re.search(r"the pretrained \[\d+\] weights", part), part
+
+
+def test_a_math_title_reads_in_the_outline(book):
+    """Bookmarks hold no math: a readable text form, not the letters left when math is dropped."""
+    title = next(t for t in book.outline if "When does" in t)
+    assert "‖X − X̂‖_F ≤" in title and "(1+ϵ)‖X − X_r‖_F hold" in title, title
+    assert "\\|X - \\hat{X}" in book.region("rc-mathtitle")  # the page itself prints the math

@@ -43,6 +43,7 @@ from .bibliography import shared_files
 from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
+from .mathmacros import math_as_text
 from .model import Schedule, format_date
 from .names import index_name, latin_sort_key
 from .nodes import author_index
@@ -240,6 +241,10 @@ class BookLayout(SphinxPostTransform):
             section.parent.insert(section.parent.index(section), raw(rf"\workshoptalk{{{number}}}"))
         title = section[0]
         title.insert(0, raw(rf"\texorpdfstring{{\workshopno{{{number}}}}}{{{number}. }}"))
+        for math in list(title.findall(nodes.math)):  # the outline shows a text form, not nothing
+            formula = math.astext()
+            text = tex(math_as_text(formula)).replace(r"\sphinxhyphen{}", "-")
+            math.replace_self(raw(rf"\texorpdfstring{{\protect\({formula}\protect\)}}{{{text}}}"))
         names = ", ".join(tex(n) for n in book.speaker_names(tid))
         for name in dict.fromkeys(book.author_names(tid)):
             book.index_person(name, number)

@@ -511,3 +511,23 @@ def check_labels(texts: list[str | None], page: Page) -> None:
                 "equation written on its own lines (\\begin{equation}…), or for a $$ … $$ (label) block "
                 f"write {{eq}}`{label}` in the text"
             )))  # fmt: skip
+
+
+# --------------------------------------------------------------------------- math as text
+
+_NORMS = {r"\|": "‖", r"\lVert": "‖", r"\rVert": "‖", r"\Vert": "‖", r"\lvert": "|", r"\rvert": "|"}
+_NORM = re.compile("|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() else "") for k in _NORMS))
+_GROUPED_SCRIPT = re.compile(r"([_^])\{([^{}]{2,})\}")
+
+
+def math_as_text(formula: str) -> str:
+    """A formula as readable text, where no math can be shown (the PDF outline's bookmarks):
+    '\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)' -> '‖X − X̂‖_F ≤ (1+ϵ)'."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    formula = _GROUPED_SCRIPT.sub(r"\1(\2)", _NORM.sub(lambda m: _NORMS[m.group()], formula))
+    try:
+        text = LatexNodes2Text(math_mode="text").latex_to_text(formula)
+    except Exception:  # a formula the checks accepted that pylatexenc cannot read: its letters
+        text = re.sub(r"\\[A-Za-z]+|[{}]", "", formula)
+    return re.sub(r"\s+", " ", text.replace(" - ", " − ")).strip()
