@@ -51,9 +51,9 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "at
 myst_heading_anchors = 3
 
 # -- Bibliography --------------------------------------------------------------------------
-# Talk pages cite with {footcite}: each talk keeps its own list, in HTML and in the PDF,
-# and one work may be cited by several talks. abstracts/<id>.bib files are added by the
-# workshop extension by themselves.
+# Talk pages cite with {cite} or {footcite}: each talk keeps its own list, in HTML and in the
+# PDF, and its keys are its own (abstracts/<id>.bib, added by the workshop extension by itself;
+# two talks may use one key for different works). Files listed here are shared by every page.
 bibtex_bibfiles: list[str] = []
 bibtex_default_style = "unsrt"
 

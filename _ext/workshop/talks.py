@@ -59,8 +59,8 @@ def read_talk_source(app: Sphinx, docname: str, source: list[str]) -> None:
     report_all(problems)
     domain: WorkshopDomain = app.env.get_domain("workshop")
     domain.add_talk(docname, meta)
-    # Footnote citations keep each talk's references on its own page (HTML and PDF), and
-    # one key may be cited by several talks. Contributors write {footcite} or {cite} (gate.py).
+    # Footnote citations keep each talk's references on its own page (HTML and PDF), resolved in
+    # the talk's own .bib (its keys are its own). Contributors write {footcite} or {cite} (gate.py).
     if re.search(r"\{(?:foot)?cite[:}]", source[0]) and "{footbibliography}" not in source[0]:
         source[0] += REFERENCES_SECTION
 
