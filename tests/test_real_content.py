@@ -169,9 +169,69 @@ Tensor trains {cite}`zotero2021`, adapters {cite:p}`mendeley2019,jabref2003` and
 """,
 )
 
+MACROS = page(
+    "Page macros, Unicode and numbered lines",
+    r"""$\newcommand{\R}{\mathbb{R}}\DeclareMathOperator{\rank}{rank}$
+
+Let $W \in \R^{m \times n}$ with $\rank W ≤ r$ and $α ∈ ℝ$.
+
+\begin{align}
+\|W - UV^\top\|_F &\le ε \label{eq:fit} \\
+\|u\|_2 &= 1 \tag{*}
+\end{align}
+
+By \eqref{eq:fit} the fit is good.
+
+% a comment, never shown
+
+```{tip}
+Start from the SVD.
+```
+
+```{warning}
+Ranks below 4 lose accuracy.
+```
+""",
+)
+
+POSTER_OF_LATEX = page(
+    "A poster made with LaTeX",
+    "The poster's PDF comes from tikzposter with hyperref, as LaTeX writes it.",
+    front=(
+        "type: poster\nspeakers: [rc-speaker]\nauthors:\n  - name: Анна Смирнова\n"
+        "    affiliations: [Skoltech, Koç Üniversitesi]\nkeywords: [posters]\nposter: rc-latex-poster.pdf\n"
+    ),
+)
+
+SPEAKER = "---\naffiliation: МФТИ\n---\n\n# Анна Смирнова\n\nWorks on tensor trains.\n"
+
+
+def hyperref_pdf() -> bytes:
+    """A one-page PDF as hyperref writes it: an /OpenAction that sets the view, an https link."""
+    from io import BytesIO
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.Root.OpenAction = pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit])
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[10, 10, 100, 30],
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/code")),
+    )  # fmt: skip
+    pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+    out = BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 MATH_TITLE = page("When does $\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)\\|X - X_r\\|_F$ hold", "")
 
 FILES: dict[str, str | bytes] = {
+    "abstracts/rc-macros.md": MACROS,
+    "abstracts/rc-latex.md": POSTER_OF_LATEX,
+    "abstracts/rc-latex-poster.pdf": hyperref_pdf(),
+    "speakers/rc-speaker.md": SPEAKER,
     "abstracts/rc-mathtitle.md": MATH_TITLE,
     "abstracts/rc-cite.md": CITATIONS,
     "abstracts/rc-cite.bib": EXPORTS,
@@ -461,3 +521,52 @@ def test_a_math_title_reads_in_the_outline(book):
     title = next(t for t in book.outline if "When does" in t)
     assert "‖X − X̂‖_F ≤" in title and "(1+ϵ)‖X − X_r‖_F hold" in title, title
     assert "\\|X - \\hat{X}" in book.region("rc-mathtitle")  # the page itself prints the math
+
+
+# ------------------------------------------------------------------ math macros, posters, people
+
+
+def test_page_macros_and_unicode_in_math(site, book):
+    text = site.html("rc-macros").get_text()
+    assert "\\mathbb{R}" in text and "\\operatorname{rank}" in text and "\\newcommand" not in text
+    assert "\\alpha" in text or "α" in text
+    region = book.region("rc-macros")
+    assert "\\newcommand" not in region and "\\mathbb{R}" in region and "\\operatorname{rank}" in region
+
+
+def test_numbered_lines_and_their_reference(site, book):
+    text = site.html("rc-macros").get_text()
+    assert "\\label{" in text and "\\eqref{" in text and "\\tag{*}" in text  # MathJax numbers them
+    part = re.sub(r"\s+", " ", book.part("Page macros, Unicode and numbered lines"))
+    assert re.search(r"By \(\d+\) the fit is good", part), part
+    assert "(*)" in part and "??" not in part
+
+
+def test_comments_tips_and_warnings(site, book):
+    article = site.html("rc-macros")
+    assert "never shown" not in article.get_text()
+    titles = [p.get_text(strip=True) for p in article.select(".admonition-title")]
+    assert titles == ["Tip", "Warning"]
+    part = book.part("Page macros, Unicode and numbered lines")
+    assert (
+        "Start from the SVD." in part and "Ranks below 4 lose accuracy." in part and "never shown" not in part
+    )
+
+
+def test_a_latex_made_poster_is_published(site):
+    import pikepdf
+
+    link = site.html("rc-latex").select_one("a[href$='rc-latex-poster.pdf']")
+    assert link is not None
+    published = next((site.root / "_build/html/_downloads").rglob("rc-latex-poster.pdf"))
+    with pikepdf.open(published) as pdf:
+        assert isinstance(pdf.Root.OpenAction, pikepdf.Array)  # the view setting is kept
+        assert str(pdf.pages[0].Annots[0].A.URI) == "https://example.org/code"
+
+
+def test_one_word_and_non_english_affiliations(site, book):
+    speaker = (site.root / "_build/html/speakers/rc-speaker.html").read_text(encoding="utf-8")
+    assert "МФТИ" in speaker
+    poster = site.html("rc-latex").get_text()
+    assert "Skoltech" in poster and "Koç Üniversitesi" in poster
+    assert "Анна Смирнова" in book.text and "Skoltech" in book.text and "МФТИ" in book.text

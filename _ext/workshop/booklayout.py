@@ -249,7 +249,8 @@ class BookLayout(SphinxPostTransform):
         for name in dict.fromkeys(book.author_names(tid)):
             book.index_person(name, number)
         block = [
-            raw(rf"\phantomsection\label{{{label(number)}}}"),
+            # equations are numbered per contribution, as on its page (MathJax numbers per page)
+            raw(rf"\phantomsection\label{{{label(number)}}}\setcounter{{equation}}{{0}}"),
             raw(rf"\workshoptocspeakers{{{names}}}"),
         ]
         meta = next((m for m in section.findall(nodes.field_list) if "talk-meta" in m["classes"]), None)

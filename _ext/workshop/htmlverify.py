@@ -34,7 +34,7 @@ ELEMENTS = words("""
 """)
 ATTRIBUTES = words("""
     class id href src alt title role colspan rowspan width height lang datetime start reversed
-    type scope headers tabindex loading decoding open aria-label aria-hidden aria-labelledby
+    type scope headers tabindex loading decoding open download aria-label aria-hidden aria-labelledby
     aria-describedby aria-current aria-expanded aria-controls data-tooltip-text
 """)
 COLUMN_WIDTH = re.compile(r"width:\s*\d{1,3}(?:\.\d+)?%;?")
