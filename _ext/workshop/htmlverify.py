@@ -33,7 +33,7 @@ ELEMENTS = words("""
     label button
 """)
 ATTRIBUTES = words("""
-    class id href src alt title role colspan rowspan width height lang datetime start reversed
+    class id href src alt title role colspan rowspan width height lang dir datetime start reversed
     type scope headers tabindex loading decoding open download aria-label aria-hidden aria-labelledby
     aria-describedby aria-current aria-expanded aria-controls data-tooltip-text
 """)
