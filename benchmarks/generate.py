@@ -183,12 +183,31 @@ def plain_programme(layout: Layout) -> str:
     return "# Programme\n\n" + "\n".join(rows) + "\n"
 
 
-UNGATED = """\"\"\"Benchmarks only: MyST's parser without the workshop's gate (gate.py).\"\"\"
+UNGATED = """\"\"\"Benchmarks only: MyST's parser without the workshop's gate (gate.py). A talk's
+bib keys are stored as <talk>/<key> (bibfile.py); the gate's citation check rewrites them, so
+here a plain prefix does that and nothing else.\"\"\"
+from docutils.parsers.rst import roles
 from myst_parser.parsers.sphinx_ import MystParser
+
+
+def _own_keys(role):
+    def cite(name, rawtext, text, lineno, inliner, options=None, content=None):
+        docname = inliner.document.settings.env.docname
+        if docname.startswith("abstracts/"):
+            page = docname.split("/", 1)[1]
+            text = ",".join(f"{page}/{key.strip()}" for key in text.split(","))
+        return role(name, rawtext, text, lineno, inliner, options or {}, content or [])
+
+    return cite
+
+
+def _wrap(app):
+    roles._roles["footcite"] = _own_keys(roles._roles["footcite"])
 
 
 def setup(app):
     app.add_source_parser(MystParser, override=True)
+    app.connect("builder-inited", _wrap)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 """
 
