@@ -390,7 +390,11 @@ def test_missing_glyph_fails_latexrun(tmp_path):
     )
     result = latexrun(tmp_path, "glyph")
     assert result.returncode == 1
-    assert "error: the PDF lacks 1 character(s) no font has: '\U00013000' (U+13000)" in result.stdout
+    assert (
+        "error: 1 character(s) would print as nothing, the font of their face has no glyph for them: "
+        "'\U00013000' (U+13000) in FreeSerif (the book's own pages)"
+    ) in result.stdout
+    assert not (tmp_path / "glyph.pdf").exists()
 
 
 def test_author_index_sorted_by_transliteration(book):

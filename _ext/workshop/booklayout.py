@@ -20,7 +20,7 @@ toctree) and ``{book-speakers}``. Here, for the LaTeX builder only:
   anything is missing.
 
 Contributor text reaches LaTeX only as docutils Text and math nodes (the writer escapes them) or
-through :func:`tex` (Sphinx's escape); raw LaTeX here is the book's own structure.
+through :func:`tex` (Sphinx's escape, right-to-left runs marked); raw LaTeX here is the book's own structure.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.texescape import escape
 
 from .allowlist import NOT_COUNTED, WORD
 from .bibfile import split_bib, talk_key
@@ -49,6 +48,7 @@ from .names import index_name, latin_sort_key
 from .nodes import author_index
 from .pages import source_name
 from .resolve import ResolveContext
+from .scripts import tex_text
 from .texverify import END_MARKER, MARKER, SAFE_SOURCE
 
 logger = logging.getLogger("workshop")
@@ -72,11 +72,20 @@ SAFE_URL_TEXT = re.compile(r"[A-Za-z0-9._/:?=+;()<>,@-]+")  # a SICI DOI: (SICI)
 
 
 def tex(text: str) -> str:
-    return escape(text, "xelatex")
+    return tex_text(text)  # escaped, right-to-left runs marked (scripts.py)
 
 
 def raw(text: str) -> nodes.raw:
     return nodes.raw("", text, format="latex")
+
+
+def listed(items: list[str]) -> list[nodes.Text]:
+    """'a, b, c' as one text node each: a right-to-left name is a run of its own (scripts.py),
+    the list still reads left to right."""
+    out: list[nodes.Text] = []
+    for item in items:
+        out += [nodes.Text(", "), nodes.Text(item)] if out else [nodes.Text(item)]
+    return out
 
 
 # --------------------------------------------------------------------------- names
@@ -361,7 +370,7 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
         line += raw(r"\par ")
     if meta.keywords:
         line += raw(r"\textbf{Keywords:} ")
-        line += nodes.Text(", ".join(meta.keywords))
+        line += listed(meta.keywords)
         line += raw(r"\par ")
     box += line
     box += raw(r"\end{workshoptalkmeta}")
@@ -438,7 +447,7 @@ def programme_row(book: Book, tid: str, when: str) -> list[nodes.Node]:
     number = book.numbers[tid]
     out: list[nodes.Node] = [nodes.Text(when), raw(rf" & {number} & \hyperref[{label(number)}]{{")]
     out += book.talk_title(tid)
-    out += [raw(r"}\newline{\small\itshape "), nodes.Text(", ".join(book.speaker_names(tid)))]
+    out += [raw(r"}\newline{\small\itshape "), *listed(book.speaker_names(tid))]
     out.append(raw(rf"}} & \pageref{{{label(number)}}}\\" "\n"))
     return out
 

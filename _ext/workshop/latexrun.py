@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .jail import JAIL_ENVIRONMENT, OPT_OUT, jail_problem, jailed, opted_out
 from .safetext import printable
-from .texverify import END_MARKER, MARKER, verify_book
+from .texverify import CONTRIBUTOR_FOLDERS, END_MARKER, MARKER, verify_book
 
 DEFAULT_TIMEOUT = 300  # seconds
 MAX_PASSES = 5  # XeLaTeX runs: the contents and the programme's page numbers settle in 2 or 3
@@ -236,21 +236,65 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         return 1
     log = shown_log.read_text(encoding="utf-8", errors="replace") if shown_log.is_file() else ""
     if missing := missing_characters(log):
-        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:8])
-        fonts = "e.g. fonts-freefont-otf, fonts-wqy-microhei"
-        print(f"error: the PDF lacks {len(missing)} character(s) no font has: {shown} "
-              f"(install a font with them, {fonts}; see {shown_log})")  # fmt: skip
+        tex_lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
+        print(printable(missing_message(missing, sources_of(tex_lines, [c for c, _ in missing]), shown_log)))
         pdf.unlink(missing_ok=True)
         return 1
     return 0
 
 
-MISSING = re.compile(r"Missing character: There is no (.) \(U\+[0-9A-F]+\)")
+# "Missing character: There is no अ (U+0905) in font [FreeSerifItalic.otf]/OT:script=…;!", the
+# font's part possibly wrapped onto the next line of the log (TeX's 79 characters)
+MISSING = re.compile(r"Missing character: There is no (.) \(U\+[0-9A-F]+\) in font ([^!]*)!")
+SHOWN_MISSING = 40  # characters named in the message; the count says how many more
 
 
-def missing_characters(log: str) -> list[str]:
-    """The characters LaTeX reported it had no glyph for (they would print as nothing or boxes)."""
-    return list(dict.fromkeys(MISSING.findall(log)))
+def face_name(font: str) -> str:
+    """'FreeSerifItalic' for '[FreeSerifItalic.otf]/OT:script=deva;…', 'Noto Sans Thai' for
+    'Noto Sans Thai/B/OT:…': the font file or name TeX used."""
+    font = font.replace("\n", "").strip()
+    name = font[1 : font.index("]")] if font.startswith("[") and "]" in font else re.split(r"[/:]", font)[0]
+    return re.sub(r"\.(otf|ttf|ttc|pfb)$", "", name.rsplit("/", 1)[-1], flags=re.I) or "?"
+
+
+def missing_characters(log: str) -> list[tuple[str, str]]:
+    """(character, face) for each character LaTeX had no glyph for in the face it was set in
+    (they would print as nothing), each pair once, in the order of the log."""
+    return list(dict.fromkeys((char, face_name(font)) for char, font in MISSING.findall(log)))
+
+
+def sources_of(tex_lines: list[str], chars: list[str]) -> dict[str, list[str]]:
+    """{character: the files (by the book's markers) whose text holds it}, in one pass."""
+    wanted = set(chars)
+    found: dict[str, list[str]] = {c: [] for c in chars}
+    stack: list[str] = []
+    for text in tex_lines:
+        if text.startswith(MARKER):
+            stack.append(text[len(MARKER) :].strip())
+        elif text.startswith(END_MARKER) and stack:
+            stack.pop()
+        elif here := wanted.intersection(text):
+            source = stack[-1] if stack else "the book's own pages"
+            for char in here:
+                if source not in found[char]:
+                    found[char].append(source)
+    return found
+
+
+def missing_message(missing: list[tuple[str, str]], sources: dict[str, list[str]], log: Path) -> str:
+    """One line: each character with its code point, the face that lacked it and the files it is
+    written in."""
+    shown = []
+    for char, face in missing[:SHOWN_MISSING]:
+        files = sorted(sources.get(char, []), key=lambda f: not f.startswith(CONTRIBUTOR_FOLDERS))
+        where = ", ".join(files[:3]) or "the book's own pages"  # a contributor's file first
+        shown.append(f"{char!r} (U+{ord(char):04X}) in {face} ({where})")
+    more = f" and {len(missing) - SHOWN_MISSING} more" if len(missing) > SHOWN_MISSING else ""
+    return (
+        f"error: {len(missing)} character(s) would print as nothing, the font of their face has no "
+        f"glyph for them: {'; '.join(shown)}{more}. Write them in a script the book sets (its fonts "
+        f"are listed in workshopbook.sty), or add a font for them there (see {log})"
+    )
 
 
 def book_name(latexdir: Path) -> str | None:

@@ -20,7 +20,6 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.texescape import escape
 
 from .booklayout import setup_booklayout
 from .contribution_nodes import talk_order
@@ -29,6 +28,7 @@ from .names import index_name
 from .nodes import author_index, proceedings_link
 from .pages import speaker_id
 from .resolve import ResolveContext, load_schedule, register_resolver
+from .scripts import setup_scripts, tex_text
 from .texverify import END_MARKER as SOURCE_END_MARKER
 from .texverify import MARKER as SOURCE_MARKER
 from .texverify import SAFE_SOURCE
@@ -54,7 +54,7 @@ LOGO = r"""{\setlength{\unitlength}{0.9mm}\begin{picture}(58,52)
 
 def tex(text: str) -> str:
     """Escaped for LaTeX, with typographic apostrophes (LoRAINNe’24, not a typewriter quote)."""
-    return escape(text.replace("'", "\u2019"), "xelatex")
+    return tex_text(text.replace("'", "\u2019"))
 
 
 def pdf_text(text: str) -> str:
@@ -351,6 +351,7 @@ def setup_proceedings(app: Sphinx) -> None:
     app.connect("env-get-outdated", pdf_appeared_or_went)
     app.connect("doctree-read", mark_speaker_pages_orphan)
     setup_booklayout(app)
+    setup_scripts(app)
     app.add_post_transform(SourceMarkers)
     app.add_directive("proceedings-link", ProceedingsLinkDirective)
     register_resolver(author_index, resolve_author_index)  # HTML: index entries (LaTeX: booklayout)

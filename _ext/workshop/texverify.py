@@ -73,7 +73,7 @@ CONTRIBUTION = words("""
     small footnotesize scriptsize large itshape bfseries upshape normalfont medskip smallskip bigskip
     begingroup endgroup
     workshoptalk workshopno workshoptocspeakers workshoporcid workshopaffil workshopreference
-    workshopcodeline ignorespaces unskip
+    workshopcodeline ignorespaces unskip workshopRL
     sphinxthistablewithglobalstyle sphinxthistablewithbooktabsstyle sphinxthistablewithborderlessstyle
     sphinxthistablewithcolorrowsstyle sphinxthistablewithnocolorrowsstyle sphinxthistablewithnovlinesstyle
     sphinxthistablewithstandardstyle sphinxthistablewithvlinesstyle
