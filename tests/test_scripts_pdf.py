@@ -386,3 +386,43 @@ def test_a_glyph_no_font_has_names_the_talk_the_face_and_leaves_no_pdf(book, tmp
         out,
     ), out[-2000:]
     assert not (root / PDF).exists() and not (root / "_build/latex/lorainne24-proceedings.pdf").exists()
+
+
+# -- without TeX -------------------------------------------------------------------------------
+
+
+def test_right_to_left_runs_in_the_latex():
+    from sphinx.util import texescape
+    from workshop.scripts import runs, tex_text
+
+    texescape.init()
+    assert runs("Noa Levi (נועה לוי)") == [("Noa Levi (", False), ("נועה לוי", True), (")", False)]
+    assert tex_text("דוד כהן") == r"\workshopRL{דוד כהן}"
+    # a Latin word ends a run; digits and spaces between right-to-left words stay in it
+    assert tex_text("עברית English עברית") == r"\workshopRL{עברית} English \workshopRL{עברית}"
+    assert tex_text("جامعة 2024 القاهرة") == r"\workshopRL{جامعة 2024 القاهرة}"
+    # brackets inside a run are written mirrored (TeX--XeT reverses their order, not their glyph)
+    assert tex_text("جامعة (فرع) القاهرة") == r"\workshopRL{جامعة )فرع( القاهرة}"
+    # the writer's escapes stay whole inside a run; direction marks are not printed
+    assert tex_text("דוד-כהן %") == r"\workshopRL{דוד\sphinxhyphen{}כהן} \%"
+    assert tex_text("\u200fדוד\u200e x") == r"\workshopRL{דוד} x"
+    assert tex_text("Jérémy Cohen") == "Jérémy Cohen"
+
+
+def test_missing_glyph_message_names_character_face_and_file():
+    from workshop.latexrun import missing_characters, missing_message, sources_of
+
+    log = (
+        "Missing character: There is no \u0905 (U+0905) in font [FreeSerifItalic.otf]/OT:scri\n"
+        "pt=latn;language=dflt;mapping=tex-text;!\n"
+        "Missing character: There is no \u0905 (U+0905) in font [FreeSerifItalic.otf]/OT:scri\n"
+        "pt=latn;language=dflt;mapping=tex-text;!\n"
+        "Missing character: There is no \u0905 (U+0905) in font FreeSans/B/OT:script=latn;!\n"
+    )
+    missing = missing_characters(log)
+    assert missing == [("\u0905", "FreeSerifItalic"), ("\u0905", "FreeSans")]
+    tex = ["\\begin{document}", "% workshop-source: proceedings.md", "x \u0905",
+           "% workshop-source: abstracts/sharma.md", "\u0905", "% workshop-source-end"]  # fmt: skip
+    message = missing_message(missing, sources_of(tex, ["\u0905"]), Path("book.log"))
+    assert message.startswith("error: 2 character(s) would print as nothing")
+    assert "'\u0905' (U+0905) in FreeSerifItalic (abstracts/sharma.md, proceedings.md)" in message
