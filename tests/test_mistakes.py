@@ -32,6 +32,7 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     "natbib's citep": ({"abstracts/m-cite.md": talk("See {citep}`k`.")}, "abstracts/m-cite.md", 8, "role '{citep}' is not allowed in a talk or speaker page (did you mean '{cite:p}'?)"),
     "footcite misspelt": ({"abstracts/m-footcit.md": talk("See {footcit}`k`.")}, "abstracts/m-footcit.md", 8, "did you mean '{footcite}'?"),
     "key not in any bib": ({"abstracts/m-key.md": talk("One.\nSee {footcite}`doe2020papr`."), "abstracts/m-key.bib": BIB.format(key="doe2020paper", extra="")}, "abstracts/m-key.md", 9, "cited key 'doe2020papr' is in no .bib file (did you mean 'doe2020paper'?)"),
+    "Pandoc citation": ({"abstracts/m-pandoc.md": talk("As shown [@smith2020; @doe2021].")}, "abstracts/m-pandoc.md", 8, "'[@smith2020; @doe2021]' is Pandoc's citation, printed as written here: cite with {cite}`smith2020,doe2021`"),
     "LaTeX cite": ({"abstracts/m-latexcite.md": talk("As shown in \\cite{x}.")}, "abstracts/m-latexcite.md", 8, "LaTeX '\\cite{…}' is not read here"),
     # math
     "brace not closed": ({"abstracts/m-brace.md": talk("Let $\\frac{a}{b$ be.")}, "abstracts/m-brace.md", 8, "'{' is not closed"),

@@ -109,7 +109,8 @@ PROSE = page(
 A footnote[^note] with *emphasis*, **strong** and `inline code`, H{sub}`2`O, x{sup}`2` and
 {abbr}`SVD (singular value decomposition)`. A line\\
 break. See <https://example.org/paper?id=3&v=2>, [Wikipedia](https://en.wikipedia.org/wiki/Rank_(linear_algebra))
-and [mail us](mailto:jane@example.org).
+and [mail us](mailto:jane@example.org). Slides and data: <https://example.org/slides.pdf>; the
+configuration file: a YAML list.
 
 ```{note}
 A note with $x^2$.
@@ -165,7 +166,9 @@ CITATIONS = page(
     """\
 Tensor trains {cite}`zotero2021`, adapters {cite:p}`mendeley2019,jabref2003` and
 {cite:t}`jabref2005`. Also {footcite}`DBLP:journals/corr/abs-2106-09685`, the pretrained
-{cite}`hu2021lora` weights and {cite}`hu2021lora, scholar1998`.
+{cite}`hu2021lora` weights and {cite}`hu2021lora, scholar1998`. Alpha one
+two
+{cite}`zotero2021` three.
 """,
 )
 
@@ -570,3 +573,15 @@ def test_one_word_and_non_english_affiliations(site, book):
     poster = site.html("rc-latex").get_text()
     assert "Skoltech" in poster and "Koç Üniversitesi" in poster
     assert "Анна Смирнова" in book.text and "Skoltech" in book.text and "МФТИ" in book.text
+
+
+def test_words_around_a_citation_after_line_breaks(book):
+    """'Alpha one / two / {cite}`k` three': each line break a space, none dropped (two equal
+    texts in one paragraph: the book once replaced the first instead of the one before the cite)."""
+    part = re.sub(r"\s+", " ", book.part("Citations as people type them"))
+    assert re.search(r"Alpha one two \[\d+\] three", part), part
+
+
+def test_a_word_before_a_colon_is_not_an_address(site, book):
+    text = site.html("rc-prose").get_text()
+    assert "Slides and data:" in text and "the configuration file: a YAML list" in re.sub(r"\s+", " ", text)

@@ -51,8 +51,12 @@ LENGTH = re.compile(r"^\d{1,4}(?:\.\d+)?(?:px|%|em|rem)?$")
 HARD_BREAK = "workshop-hard-break"  # set by the gated renderer on the raw nodes of a hard line break
 MAX_PROBLEMS = 100  # per page; the rest are counted in one line
 MAX_DEPTH = 40  # nesting of the doctree (lists in quotes in admonitions ...)
-# A link Markdown refused to make (markdown-it never links these schemes) stays text: say so.
-SCRIPT_ADDRESS = re.compile(r"(?i)\b(?:javascript|vbscript|data|file)\s*:")
+# A link Markdown refused to make (markdown-it never links these schemes) stays text: say so. Only
+# the shape of an address: 'javascript:alert(…)', 'data:text/html,…', 'file:///…', never a word
+# before a colon ("The data: two benchmarks", "Slides and data: <https://…>").
+SCRIPT_ADDRESS = re.compile(r"(?i)\b(?:(?:javascript|vbscript):(?=\S)|data:[a-z]+/[\w.+-]+[;,]|file:/)")
+# Pandoc's citation syntax, printed as written here: say what to write.
+PANDOC_CITATION = re.compile(r"\[-?@[A-Za-z0-9_][\w:./-]*(?:[;,]\s*-?@[\w:./-]+)*\]")
 
 
 @dataclass
@@ -124,10 +128,17 @@ def check_doctree(document: nodes.document, rules: PageRules) -> list[WorkshopEr
         if isinstance(node, nodes.Text) and node.parent is not None and forbidden_char(str(node)):
             # the characters go, the text stays: a title with a bidi control is still a title
             kept = "".join(char for char in str(node) if char in "\n\t" or not forbidden_char(char))
-            node.parent.replace(node, nodes.Text(kept))
+            node.parent[position(node)] = nodes.Text(kept)
         elif node.parent is not None:
-            node.parent.remove(node)
+            del node.parent[position(node)]
     return rules.problems
+
+
+def position(node: nodes.Node) -> int:
+    """The index of ``node`` in its parent, by identity: docutils' ``index``, ``replace`` and
+    ``remove`` find the first child EQUAL to it, and two Text nodes with the same text (two line
+    breaks in a paragraph) are equal."""
+    return next(i for i, child in enumerate(node.parent.children) if child is node)
 
 
 def _is_generated_bibliography(node: nodes.Node) -> bool:
@@ -226,6 +237,15 @@ def _check_text(text: str, line: int | None, rules: PageRules) -> None:
         found = SCRIPT_ADDRESS.search(text)
         rules.add(
             "a script or data address is not allowed: use an http(s) address", line, needle=found.group()
+        )
+    if found := PANDOC_CITATION.search(text):
+        keys = ",".join(key.lstrip("-@") for key in re.split(r"[;,]\s*", found.group()[1:-1]))
+        rules.add(
+            f"'{found.group()[:60]}' is Pandoc's citation, printed as written here: "
+            f"cite with {{cite}}`{keys[:60]}`",
+            line,
+            Problem.CITATION,
+            needle=found.group(),
         )
     if "\\cite" in text:
         rules.add(

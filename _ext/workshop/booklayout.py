@@ -36,7 +36,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .allowlist import NOT_COUNTED, WORD
+from .allowlist import NOT_COUNTED, WORD, position
 from .bibfile import split_bib, talk_key
 from .bibliography import shared_files
 from .contribution_nodes import talk_order, title_nodes
@@ -284,9 +284,10 @@ class BookLayout(SphinxPostTransform):
             target = f"{docname}:{refid}"
             marker = nodes.reference("", f"[{number}]", refid=refid, internal=True)
             if SAFE_LABEL.fullmatch(target):
-                previous = ref.parent[ref.parent.index(ref) - 1] if ref.parent.index(ref) else None
+                at = position(ref)
+                previous = ref.parent[at - 1] if at else None
                 if isinstance(previous, nodes.Text) and previous.rstrip() != previous:
-                    previous.parent.replace(previous, nodes.Text(previous.rstrip()))
+                    ref.parent[at - 1] = nodes.Text(previous.rstrip())  # by place: equal texts abound
                 marker = raw(rf"~\hyperref[\detokenize{{{target}}}]{{\textup{{[{number}]}}}}")
             ref.replace_self(marker)
         for footnote in footnotes:
