@@ -282,3 +282,20 @@ def test_book_prints_math_as_math(exports_site):
     )
     assert "Tensor\\sphinxhyphen{}train decomposition \\textendash{} a review" in tex
     assert "doi:10.1002/(SICI)1097" in tex and "\\%3C1661" in tex
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        (r"Vi\d{\^e}t Nam", "Việt Nam"),
+        (r"\k{\={o}}", "ǭ"),
+        (r"{\d{\^o}}ng", "ộng"),
+        (r"M{\"u}ller", "Müller"),
+    ],
+)
+def test_an_accent_on_an_accented_letter(written, shown):
+    """Better BibTeX writes Vietnamese ệ as \\d{\\^e}: the dot below on the circumflexed e."""
+    from workshop.bibfile import read_bib
+
+    entries, problems = read_bib("@misc{k,\n  title = {" + written + "},\n  year = {2020}\n}\n", "x.bib")
+    assert problems == [] and dict(entries[0].fields)["title"] == shown

@@ -285,10 +285,16 @@ SIMPLE_ACCENT = re.compile(
 SPECIALS = re.compile(r"---|--|~|``|''|!`|\?`")
 
 
+COMMAND_BEFORE = re.compile(r"\\[A-Za-z]+\s*$")
+
+
 def _simple_accent(match: re.Match) -> str:
     accent = match.group(1) or match.group(4)
     letter = next(g for g in match.group(2, 3, 5, 6) if g)
-    return unicodedata.normalize("NFC", letter + ACCENTS[accent])
+    accented = unicodedata.normalize("NFC", letter + ACCENTS[accent])
+    if match.group(1) and COMMAND_BEFORE.search(match.string, 0, match.start()):
+        return "{" + accented + "}"  # the argument of another accent: \d{\^e} is ệ, braces kept
+    return accented
 
 
 class Budget:
