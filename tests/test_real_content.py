@@ -202,7 +202,8 @@ POSTER_OF_LATEX = page(
     "The poster's PDF comes from tikzposter with hyperref, as LaTeX writes it.",
     front=(
         "type: poster\nspeakers: [rc-speaker]\nauthors:\n  - name: Анна Смирнова\n"
-        "    affiliations: [Skoltech, Koç Üniversitesi]\nkeywords: [posters]\nposter: rc-latex-poster.pdf\n"
+        "    affiliations: [Skoltech, Koç Üniversitesi]\n  - name: محمد عبد الرحمن\n"
+        "    affiliations: [جامعة الملك سعود]\nkeywords: [posters]\nposter: rc-latex-poster.pdf\n"
     ),
 )
 
@@ -585,3 +586,13 @@ def test_words_around_a_citation_after_line_breaks(book):
 def test_a_word_before_a_colon_is_not_an_address(site, book):
     text = site.html("rc-prose").get_text()
     assert "Slides and data:" in text and "the configuration file: a YAML list" in re.sub(r"\s+", " ", text)
+
+
+def test_a_right_to_left_name_is_isolated_on_the_site(site):
+    """An Arabic name and affiliation among Latin ones: each its own bidirectional run (as <bdi>),
+    so the commas and affiliation numbers around them stay in place."""
+    article = site.html("rc-latex")
+    isolated = [span.get_text() for span in article.select("span.bidi-isolate")]
+    assert "محمد عبد الرحمن" in isolated and "جامعة الملك سعود" in isolated and "Skoltech" in isolated
+    css = (site.root / "_build/html/_static/workshop.css").read_text(encoding="utf-8")
+    assert ".bidi-isolate { unicode-bidi: plaintext; }" in css

@@ -10,6 +10,7 @@ from docutils import nodes
 from sphinx.util.nodes import make_refnode
 
 from .model import Schedule, Slot, format_date
+from .nodes import isolated
 from .resolve import ResolveContext
 
 
@@ -48,9 +49,9 @@ def speaker_nodes(ctx: ResolveContext, tid: str, affiliation: bool) -> list[node
             out.append(nodes.Text(sid))
             continue
         name = ctx.domain.title_of(speaker[0])
-        out.append(make_refnode(ctx.builder, ctx.docname, speaker[0], "", nodes.Text(name.astext())))
+        out.append(make_refnode(ctx.builder, ctx.docname, speaker[0], "", isolated(name.astext())))
         if affiliation and speaker[1].affiliation:
-            out.append(nodes.Text(f" ({speaker[1].affiliation})"))
+            out += [nodes.Text(" ("), isolated(speaker[1].affiliation), nodes.Text(")")]
     return out
 
 

@@ -9,6 +9,13 @@ from __future__ import annotations
 from docutils import nodes
 
 
+def isolated(text: str) -> nodes.inline:
+    """A name or an affiliation, set apart for the bidirectional algorithm (CSS
+    ``.bidi-isolate {unicode-bidi: plaintext}``, as ``<bdi>``): a right-to-left name takes its
+    own direction and never reorders the commas, numbers and brackets around it."""
+    return nodes.inline(text, text, classes=["bidi-isolate"])
+
+
 class LatePlaceholder(nodes.General, nodes.Element):
     """Base class: a document holding one of these is rewritten when what it shows changes."""
 

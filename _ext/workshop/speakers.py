@@ -17,7 +17,7 @@ from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .imagefile import contributor_image_problem
 from .names import latin_sort_key
-from .nodes import speaker_list, speaker_talks
+from .nodes import isolated, speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
 from .scaffold import check_placeholders
@@ -47,7 +47,7 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
     sid, section, meta = page
     fields = nodes.field_list(classes=["speaker-meta"])
     if meta.affiliation:
-        fields += field("Affiliation", nodes.Text(meta.affiliation))
+        fields += field("Affiliation", isolated(meta.affiliation))
     if meta.homepage:
         fields += field("Homepage", nodes.reference("", meta.homepage, refuri=meta.homepage))
     if meta.orcid:
@@ -90,12 +90,12 @@ def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes
     cards = []
     for sid in sorted(names, key=lambda s: (latin_sort_key(names[s]), s)):
         docname, meta = ctx.domain.speakers[sid]
-        name = make_refnode(ctx.builder, ctx.docname, docname, "", nodes.Text(names[sid]))
+        name = make_refnode(ctx.builder, ctx.docname, docname, "", isolated(names[sid]))
         card = nodes.list_item(
             "", nodes.paragraph("", "", nodes.strong("", "", name)), classes=["speaker-card"]
         )
         if meta.affiliation:
-            card += nodes.paragraph("", meta.affiliation, classes=["affiliation"])
+            card += nodes.paragraph("", "", isolated(meta.affiliation), classes=["affiliation"])
 
         for tid in talks_of(ctx, sid):
             poster = ctx.domain.contribution_type(tid) == "poster"

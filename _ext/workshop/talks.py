@@ -25,7 +25,7 @@ from .contribution_nodes import (
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
-from .nodes import author_index, talk_list, talk_slot, talk_speakers, talk_title
+from .nodes import author_index, isolated, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
 from .posters import poster_file_nodes, poster_file_problem
 from .recheck import unreadable_ids
@@ -101,7 +101,7 @@ def author_nodes(authors) -> list[nodes.Node]:
     for i, author in enumerate(authors):
         if i:
             out.append(nodes.Text(", "))
-        out.append(nodes.Text(author.name))
+        out.append(isolated(author.name))
         marks = ",".join(str(affiliations.index(a) + 1) for a in author.affiliations)
         if marks:
             out.append(nodes.superscript("", marks))
@@ -117,8 +117,8 @@ def author_nodes(authors) -> list[nodes.Node]:
             out += [nodes.Text(" ("), record, nodes.Text(")")]
         if author.corresponding:
             out.append(nodes.Text(" (corresponding)"))
-    if affiliations:
-        out.append(nodes.Text(" — " + "; ".join(f"{i}. {a}" for i, a in enumerate(affiliations, 1))))
+    for i, affiliation in enumerate(affiliations, 1):
+        out += [nodes.Text(f"{' — ' if i == 1 else '; '}{i}. "), isolated(affiliation)]
     return out
 
 
