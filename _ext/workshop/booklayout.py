@@ -75,6 +75,11 @@ def tex(text: str) -> str:
     return tex_text(text)  # escaped, right-to-left runs marked (scripts.py)
 
 
+def unbroken(name: str) -> str:
+    """A person's name never breaks across lines ('Lê Hoàng / Phúc'): its spaces no-break spaces."""
+    return re.sub(r"[ \t]+", "\u00a0", name.strip())
+
+
 def raw(text: str) -> nodes.raw:
     return nodes.raw("", text, format="latex")
 
@@ -178,7 +183,7 @@ class Book:
         for sid in self.ctx.domain.talks[tid][1].speakers:
             speaker = self.ctx.domain.speakers.get(sid)
             title = self.ctx.domain.title_of(speaker[0]) if speaker else None
-            names.append(title.astext() if title is not None else sid)
+            names.append(unbroken(title.astext()) if title is not None else sid)
         return names
 
     def author_names(self, tid: str) -> list[str]:
@@ -325,7 +330,7 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
         for i, author in enumerate(meta.authors):
             if i:
                 line += nodes.Text(", ")
-            line += nodes.Text(author.name)
+            line += nodes.Text(unbroken(author.name))
             marks = ",".join(str(affiliations.index(a) + 1) for a in author.affiliations)
             if author.corresponding:
                 marks += ("," if marks else "") + "*"
@@ -470,7 +475,7 @@ def speakers(book: Book) -> list[nodes.Node]:
     for _key, name, sid, meta in sorted(rows):
         # inside the inline: a raw node of its own is a block, written with a line break after it
         entry = nodes.inline("", "", raw(r"\workshopspeaker{"))
-        entry += nodes.Text(name)
+        entry += nodes.Text(unbroken(name))
         if meta.orcid:
             entry += raw(rf"\workshoporcid{{{meta.orcid}}}")
         entry += raw("}{")
