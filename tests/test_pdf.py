@@ -668,14 +668,15 @@ echo x > "$(basename "$(eval echo \\${$#})" .tex).pdf"
 def test_without_the_jail_latex_sees_only_the_environment_it_needs(tmp_path):
     """PDF_SANDBOX=off (the organizer's explicit choice): still an environment built from
     nothing, no caller variable but the locale and PATH, kpathsea's lockdown; and it says so."""
-    bin_dir = tmp_path / "bin"
+    bin_dir, latexdir = tmp_path / "bin", tmp_path / "latex"  # the fake's record outside the book
     bin_dir.mkdir()
+    latexdir.mkdir()
     (bin_dir / "xelatex").write_text(FAKE_XELATEX.replace("@OUT@", str(bin_dir)))
     (bin_dir / "xelatex").chmod(0o755)
-    (tmp_path / "book.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\end{document}\n")
+    (latexdir / "book.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\end{document}\n")
     path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
     result = latexrun(
-        tmp_path, "book", PATH=path, PDF_SANDBOX="off", SECRET_TOKEN="s3cret", GITHUB_TOKEN="g",
+        latexdir, "book", PATH=path, PDF_SANDBOX="off", SECRET_TOKEN="s3cret", GITHUB_TOKEN="g",
         AWS_SECRET_ACCESS_KEY="a",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout

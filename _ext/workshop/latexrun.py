@@ -115,9 +115,14 @@ def _digest(latexdir: Path, name: str) -> str:
     return digest.hexdigest()
 
 
+def _listing(latexdir: Path) -> set[str]:
+    """Every path below the build folder (subfolders too: TeX may write into one that exists)."""
+    return {path.relative_to(latexdir).as_posix() for path in latexdir.rglob("*")}
+
+
 def _unexpected_files(latexdir: Path, name: str, before: set[str]) -> list[str]:
     allowed = {f"{name}{suffix}" for suffix in OUTPUTS}
-    return sorted(entry.name for entry in os.scandir(latexdir) if entry.name not in before | allowed)
+    return sorted(_listing(latexdir) - before - allowed)
 
 
 class Stopped(Exception):
@@ -161,7 +166,7 @@ def typeset(latexdir: Path, name: str, timeout: float) -> int:
         tempfile.TemporaryDirectory(prefix="workshop-latex-") as home,
         open(latexdir / "latex.out", "wb") as out,
     ):
-        before = {entry.name for entry in os.scandir(latexdir)} - {f"{name}{s}" for s in OUTPUTS}
+        before = _listing(latexdir) - {f"{name}{s}" for s in OUTPUTS}
         previous = _digest(latexdir, name)
         for number in range(1, MAX_PASSES + 1):
             if unjailed:

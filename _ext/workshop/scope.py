@@ -194,7 +194,8 @@ def _speakers_of(
     if data is None:
         return []
     try:
-        meta, _problems = read_talk(talk_id, data.decode("utf-8"), change.path)
+        # as the build reads it (sourceyaml.decode: a byte-order mark is not part of the page)
+        meta, _problems = read_talk(talk_id, data.decode("utf-8-sig"), change.path)
     except Exception:  # a page its reader cannot read fails the build, which says why, at its line
         return []
     lines = list(meta.speaker_lines) + [None] * len(meta.speakers)
