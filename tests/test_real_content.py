@@ -229,6 +229,11 @@ def hyperref_pdf() -> bytes:
     return out.getvalue()
 
 
+LONG_TITLE = page(
+    "A very long title " + "about low-rank approximations of very large weight matrices " * 3 + "in practice",
+    "```python\n" + "".join(f"rank_{i} = svd(weights[{i}]).truncate({i})\n" for i in range(90)) + "```",
+)
+
 MATH_TITLE = page("When does $\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)\\|X - X_r\\|_F$ hold", "")
 
 FILES: dict[str, str | bytes] = {
@@ -237,6 +242,7 @@ FILES: dict[str, str | bytes] = {
     "abstracts/rc-latex-poster.pdf": hyperref_pdf(),
     "speakers/rc-speaker.md": SPEAKER,
     "abstracts/rc-mathtitle.md": MATH_TITLE,
+    "abstracts/rc-long.md": LONG_TITLE,
     "abstracts/rc-cite.md": CITATIONS,
     "abstracts/rc-cite.bib": EXPORTS,
     "abstracts/rc-tables.md": TABLES,
@@ -272,6 +278,7 @@ class Book:
     text: str  # the PDF's text, per contribution title: see part()
     log: str
     outline: list[str]
+    pdf: Path
 
     def part(self, title: str) -> str:
         """The PDF text of one contribution: from its heading (the title followed by its
@@ -310,7 +317,7 @@ def book(tmp_path_factory) -> Book:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     tex = next(p for p in build.outdir.glob("*.tex") if p.stem != "sphinxmessages")
     log = (build.outdir / f"{pdf.stem}.log").read_text(errors="replace")
-    return Book(tex.read_text(encoding="utf-8"), text, log, outline_titles(pdf))
+    return Book(tex.read_text(encoding="utf-8"), text, log, outline_titles(pdf), pdf)
 
 
 def outline_titles(pdf: Path) -> list[str]:
@@ -596,3 +603,17 @@ def test_a_right_to_left_name_is_isolated_on_the_site(site):
     assert "محمد عبد الرحمن" in isolated and "جامعة الملك سعود" in isolated and "Skoltech" in isolated
     css = (site.root / "_build/html/_static/workshop.css").read_text(encoding="utf-8")
     assert ".bidi-isolate { unicode-bidi: plaintext; }" in css
+
+
+def test_the_running_foot_is_one_line(book):
+    """A title of three lines in the running foot: cut at a word with an ellipsis, on one line
+    with the folio (-layout: the foot is the page's last line), never wrapped onto it."""
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(book.pdf), "-"], capture_output=True, text=True
+    ).stdout
+    continued = [p for p in pages.split("\f") if "rank_60 = svd" in p]
+    assert continued, "the long talk fits one page: no running foot to check"
+    lines = [line.strip() for line in continued[0].splitlines() if line.strip()]
+    assert lines[-1].startswith("10 A very long title about") and "…" in lines[-1], lines[-3:]
+    assert re.search(r"…\s+\d+$", lines[-1]), lines[-1]  # the folio on the same line
+    assert "weight matrices in practice" not in lines[-2], lines[-3:]  # no second line of foot
