@@ -617,3 +617,11 @@ def test_the_running_foot_is_one_line(book):
     assert lines[-1].startswith("10 A very long title about") and "…" in lines[-1], lines[-3:]
     assert re.search(r"…\s+\d+$", lines[-1]), lines[-1]  # the folio on the same line
     assert "weight matrices in practice" not in lines[-2], lines[-3:]  # no second line of foot
+
+
+def test_contents_entries_are_not_hyphenated(book):
+    """A title in the contents is read whole: it wraps between words, never 'low-/rank'."""
+    start = book.text.index("Contents")
+    contents = book.text[start : book.text.index("Author index", start)]
+    assert "A very long title" in contents
+    assert not re.search(r"\w-\n", contents), [line for line in contents.splitlines() if line.endswith("-")]

@@ -194,7 +194,7 @@ def configure_latex(app: Sphinx, config) -> None:
     # the outline's 'Contents' points at the contents page (a bookmark on the page it opens)
     elements.setdefault(
         "tableofcontents",
-        r"\pdfbookmark[0]{\contentsname}{workshop-contents}\tableofcontents\cleardoublepage\pagenumbering{arabic}",
+        r"\pdfbookmark[0]{\contentsname}{workshop-contents}\workshopcontents\cleardoublepage\pagenumbering{arabic}",
     )
     preamble = PREAMBLE + metadata(config, schedule, draft)
     if draft:

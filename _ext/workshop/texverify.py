@@ -86,7 +86,7 @@ CONTRIBUTION = words("""
     PYGZti PYGZhy PYGZat PYGZlb PYGZrb PYGZbs sphinxVerbatimTitle sphinxSetupCaptionForVerbatim
 """)  # fmt: skip
 LAYOUT = words("""
-    chapter part tableofcontents cleardoublepage clearpage pagenumbering pdfbookmark contentsname
+    chapter part tableofcontents workshopcontents cleardoublepage clearpage pagenumbering pdfbookmark contentsname
     pagestyle thispagestyle vfill rule put unitlength Huge LARGE Large huge color setlength
     setcounter arraybackslash workshopbreak workshopcoverpage workshopday workshopspeaker
     workshopspeakertalk workshopauthorindex workshopindexletter workshopindexentry workshopindexpages
