@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
-from conftest import copy_site, sphinx_build, write_files
+from conftest import ROOT, copy_site, require, require_tool, sphinx_build, write_files
+from test_texcheck import equation_numbers, typeset_page
 
 
 def talk(title: str, body: str) -> str:
@@ -44,8 +48,72 @@ TALK_B = talk(
 \vec{y} = \R \label{eq:main}
 \end{equation}
 
-Here $\R$ and $\vec{y}$ are this page's own: $\eqref{eq:main}$.""",
+Here $\R$ and $\vec{y}$ are this page's own: $\eqref{eq:main}$.
+
+$$
+y = 1
+$$ (eq:named)
+
+Another talk names an equation 'eq:named' too: {eq}`eq:named` is this one.""",
 )
+# Every way of numbering an equation on one page, references before and after: ONE numbering, in
+# reading order, on the site (MathJax) as in the book (LaTeX).
+TALK_MIX = talk(
+    "Every way to number an equation",
+    r"""As {eq}`eq:fourth` will show, and $\eqref{eq:second}$ too.
+
+```{math}
+:label: eq:first
+a = b
+```
+
+$$
+c = d
+$$ (eq:second)
+
+\begin{equation}
+e = f \label{eq:third}
+\end{equation}
+
+\begin{align}
+g &= h \label{eq:fourth} \\
+i &= j \tag{$\star$} \label{eq:star}
+\end{align}
+
+$$
+k = l
+$$
+
+```{math}
+\begin{align}
+m &= n \label{eq:fifth} \\
+
+o &= p
+\end{align}
+```
+
+```{math}
+:label: eq:sixth
+\begin{equation}
+q = r
+\end{equation}
+```
+
+```{math}
+s = t
+```
+
+$$
+u = v
+$$ (eq:named)
+
+See {eq}`eq:first`, {eq}`eq:second`, \eqref{eq:third}, $\eqref{eq:fourth}$, {eq}`eq:star`, {eq}`eq:fifth`,
+\eqref{eq:sixth} and $\eqref{eq:named}$.""",
+)
+# What a reader sees: the numbers at the displays in reading order (k = l and s = t have none),
+# and what each reference reads, in reading order.
+MIX_NUMBERS = ["(1)", "(2)", "(3)", "(4)", "(⋆)", "(5)", "(6)", "(7)", "(8)"]
+MIX_REFERENCES = ["(4)", "(2)", "(1)", "(2)", "(3)", "(4)", "(⋆)", "(5)", "(7)", "(8)"]
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +125,7 @@ def math_site(tmp_path_factory):
         {
             "abstracts/math-a.md": TALK_A,
             "abstracts/math-b.md": TALK_B.replace("\\begin{equation}", TALK_B_DEFS + "\\begin{equation}", 1),
+            "abstracts/math-mix.md": TALK_MIX,
         },
     )
     site = sphinx_build(root)
@@ -105,6 +174,71 @@ def test_the_site_shows_the_pages_commands_expanded(math_site):
     assert r"\mathcal{R}" in b and r"\mathbb{R}" not in b and r"\vec{y}" in b  # \vec is not renewed there
 
 
+def test_one_numbering_per_page_for_mathjax_to_do(math_site):
+    """Every numbered display is an amsmath environment with its \\label (MathJax numbers those,
+    tags: 'ams'), none has a number from Sphinx, and every reference is \\eqref math."""
+    site, _book = math_site
+    page = site.page("abstracts/math-mix.html")
+    assert '<span class="eqno">' not in page and 'href="#equation-' not in page
+    displays = re.findall(r'<div class="([^"]*math notranslate[^"]*)"[^>]*>(.*?)</div>', page, re.S)
+    for classes, tex in displays:
+        assert "\\label{" in tex or "k = l" in tex or "s = t" in tex, tex
+        assert ("amsmath" in classes) == ("\\label{" in tex), (classes, tex)
+    tex = "\n".join(html.unescape(text) for _classes, text in displays)
+    prefix = "abstracts:math-mix:"
+    for name, body in (("first", "a = b"), ("second", "c = d"), ("named", "u = v")):
+        assert (
+            rf"\begin{{equation}}\label{{{prefix}eq:{name}}}\begin{{split}}{body}\end{{split}}\end{{equation}}"
+            in tex
+        )
+    assert rf"\begin{{equation}}\label{{{prefix}eq:sixth}}" + "\nq = r" in tex
+    assert "m &= n \\label{abstracts:math-mix:eq:fifth} \\\\\no &= p" in tex  # the blank line dropped
+    assert r"\[k = l\]" in tex and r"\[s = t\]" in tex  # unnamed: not numbered, as in the book
+    references = re.findall(r"\\\(\\eqref\{abstracts:math-mix:eq:(\w+)\}\\\)", "\n".join(math_of(page)))
+    assert references == [
+        "fourth",
+        "second",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "star",
+        "fifth",
+        "sixth",
+        "named",
+    ]
+
+
+def test_mathjax_numbers_the_page_once_in_reading_order(math_site, tmp_path):
+    """The real proof: the built page typeset by our MathJax as a browser does."""
+    site, _book = math_site
+    numbers, inline = equation_numbers(typeset_page(tmp_path, site.page("abstracts/math-mix.html")))
+    assert numbers == MIX_NUMBERS
+    assert [text for text in inline if text.startswith("(")] == MIX_REFERENCES
+    # the other talk's 'eq:named' is its own: (2) there, after its \begin{equation}
+    numbers, inline = equation_numbers(typeset_page(tmp_path, site.page("abstracts/math-b.html")))
+    assert numbers == ["(1)", "(2)"] and [t for t in inline if t.startswith("(")] == ["(1)", "(2)"]
+
+
+def test_the_book_numbers_as_the_site_does(math_site):
+    _site, book = math_site
+    require_tool("xelatex", "the book's numbers are read from the typeset PDF")
+    require_tool("pdftotext", "the book's numbers are read from the typeset PDF")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
+    run = subprocess.run([sys.executable, "-m", "workshop.latexrun", str(book.outdir)], capture_output=True, text=True, env=env)  # fmt: skip
+    require(run.returncode == 0 or "sandbox" not in run.stdout, run.stdout)
+    assert run.returncode == 0, run.stdout[-3000:]  # texverify passed, TeX typeset it
+    pdf = next(book.outdir.glob("*.pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    talk = text[text.index("Every way to number an equation\nSpeaker:") :]  # the talk, not a list
+    before, displays, after = re.search(r"As (.*?) too\.(.*?)See (.*?)\.\n", talk, re.S).groups()
+    number = r"\((\d+|⋆)\)"
+    assert re.findall(number + r"[ \t]*$", displays, re.M) == [n.strip("()") for n in MIX_NUMBERS]
+    assert re.findall(number, before + after) == [n.strip("()") for n in MIX_REFERENCES]
+
+
 def test_the_book_has_each_talks_labels_and_no_definition(math_site):
     _site, book = math_site
     tex = (book.outdir / "lorainne24-proceedings.tex").read_text(encoding="utf-8")
@@ -129,6 +263,12 @@ MISTAKES = {  # file: (body, line of the problem in the file, message part)
     "mm-label": ("\\begin{equation}\na \\label{}\\input{/etc/passwd}}\n\\end{equation}", 9, "'\\label' needs a plain name"),
     "mm-nolabel": ("\\begin{equation}\na = b\n\\end{equation}\n\nSee $\\eqref{eq:b}$.", 12, "refers to no '\\label{eq:b}' on this page"),
     "mm-unicode": ("Then $a ⊛ b$.", 8, "'⊛' in math: CIRCLED ASTERISK OPERATOR has no TeX command here"),
+    "mm-eqrole": ("One.\nSee {eq}`eq:mian`.\n\n$$\na\n$$ (eq:main)", 9, "{eq}`eq:mian` refers to no equation of this page (did you mean 'eq:main'?): name one with $$ … $$ (eq:mian)"),
+    "mm-named-twice": ("$$\na\n$$ (eq:a)\n\n\\begin{equation}\nb \\label{eq:a}\n\\end{equation}", 13, "'\\label{eq:a}' is used twice on this page"),
+    "mm-math-label-align": ("```{math}\n:label: eq:a\n\\begin{align}\na &= b\n\\end{align}\n```", 9, "':label: eq:a' names a {math} block holding \\begin{align}, which numbers each line: remove :label: and write \\label{eq:a} on the line it names"),
+    "mm-math-more": ("```{math}\nx = 1\n\\begin{align}\na &= b\n\\end{align}\n```", 9, "'\\begin{align}' is a display of its own: write it alone on its own lines, or alone in a {math} block"),  # lines of a {math} block count from its fence (allowlist)
+    "mm-tag": ("\\begin{align}\na &= b \\tag{\\star}\n\\end{align}", 9, "'\\star' inside \\tag{…} is text: math there goes between dollars, \\tag{$\\star$}"),
+    "mm-math-define": ("```{math}\n:label: eq:x\n\na = b \\\\\n\\newcommand{\\y}{\\y}\\y\n```", 12, "'\\newcommand' of '\\y' uses '\\y' itself"),
 }  # fmt: skip
 
 

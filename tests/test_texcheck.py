@@ -54,6 +54,56 @@ def test_display_blocks_may_align_and_amsmath_blocks_may_be_whole_displays():
     assert check_math(labelled, amsmath=True) == []
 
 
+def align(line: str) -> str:
+    """An amsmath block whose second line is ``line``."""
+    return "\\begin{align}\na &= b \\\\\n" + line + "\n\\end{align}"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        align(r"c &= d \tag{$\star$}"),
+        align(r"c &= d \tag*{$\dagger_{1}$} \label{eq:d}"),
+        align(r"c &= d \tag{$\star$, $\alpha^2$ and {$\mathbf{x}$}}"),
+        r"x \text{ if $x > 0$, and $\frac{1}{2}$ else}",
+        r"\mbox{$\begin{pmatrix} a & b \end{pmatrix}$}",
+        r"\text{a $\text{b $c$}$}",
+    ],
+)
+def test_math_between_dollars_inside_a_tag_or_text_is_math(tex):
+    """amsmath's \\tag{…} and \\text{…} are text, and math goes in them between dollars: LaTeX and
+    MathJax (textmacros) read it so; the math in them is checked as any math."""
+    assert check_math(tex, amsmath=tex.startswith("\\begin"), display=True) == []
+
+
+@pytest.mark.parametrize(
+    ("tex", "expected"),
+    [
+        (align(r"c &= d \tag{\star}"), "'\\star' inside \\tag{…} is text: math there goes between dollars, \\tag{$\\star$}"),
+        (align(r"c &= d \tag{x^2}"), "'^' inside \\tag{…} is text: put the math between dollars ($x^{2}$)"),
+        (align(r"c &= d \tag{$\input{/etc/passwd}$}"), "'\\input' is not allowed in math: it reads or writes files"),
+        (align(r"c &= d \tag{$\star}"), "'$' inside \\tag{…} opens math that is not closed: add '$'"),
+        (align(r"c &= d \tag{$\tag{2}$}"), "'\\tag' inside \\tag{…}: write it outside"),
+        (align(r"c &= d \tag{$\label{x}$}"), "'\\label' inside \\tag{…}: write it outside"),
+        (align(r"c &= d \tag{$a & b$}"), "'&' outside an alignment"),
+        (align(r"c &= d \tag{$a \\ b$}"), "'\\\\' (a new line) inside \\tag{…}: end the line outside it"),
+        (r"\text{$$x$$ and $$y$$}", "'$$' inside \\text{…}: write the math between single dollars"),
+        (r"\text{$\begin{align} a \end{align}$}", "'\\begin{align}' is a display of its own"),
+        (r"a $ b", "'$' inside math: write \\$ for a dollar sign"),
+    ],
+)  # fmt: skip
+def test_math_inside_a_tag_or_text_is_checked_and_named_as_written(tex, expected):
+    problems = check_math(tex, amsmath=tex.startswith("\\begin"), display=True)
+    assert [message for _line, message in problems if expected in message], problems
+    assert len(problems) == 1, problems  # one mistake, one line
+    assert all(line == tex.count("\n", 0, tex.find("\\tag")) for line, _m in problems if "\\tag" in tex)
+
+
+def test_unicode_inside_math_inside_text_is_tex():
+    [expanded], problems = expand_page_macros([r"\text{if $α ≥ 0$, α}"])
+    assert problems == [] and expanded == r"\text{if $\alpha \geq 0$, α}"  # text stays text
+
+
 @pytest.mark.parametrize(
     ("tex", "line", "expected"),
     [
@@ -73,8 +123,13 @@ def test_display_blocks_may_align_and_amsmath_blocks_may_be_whole_displays():
         ("a # b", 0, "write \\# for a hash sign"),
         ("a $ b", 0, "write \\$ for a dollar sign"),
         ("a & b", 0, "'&' outside an alignment"),
-        (r"\text{x_1}", 0, "'_' in text"),
-        (r"\text{\alpha}", 0, "'\\alpha' inside text"),
+        (r"\text{x_1}", 0, "'_' inside \\text{…} is text: write \\_ for the character"),
+        (
+            r"\text{\alpha}",
+            0,
+            "'\\alpha' inside \\text{…} is text: math there goes between dollars, \\text{$\\alpha$}",
+        ),
+        (r"\textbf{a & b}", 0, "'&' inside \\textbf{…} is text: write \\& for an ampersand"),
         (r"\left{ x \right}", 0, "'\\left' must be followed by a delimiter"),
         (r"\hspace{\input x}", 0, "'\\hspace' needs a plain length"),
         (r"\label{a b}", 0, "'\\label' needs a plain name"),
@@ -84,7 +139,13 @@ def test_display_blocks_may_align_and_amsmath_blocks_may_be_whole_displays():
         ("a\x00b", 0, "control or invisible character U+0000"),
         ("a\x1bb", 0, "control or invisible character U+001B"),
         ("a\\", 0, "lone '\\'"),
-        (r"\begin{align} a &= b \end{align}", 0, "'\\begin{align}' only works on its own lines"),
+        (
+            r"\begin{align} a &= b \end{align}",
+            0,
+            "'\\begin{align}' is a display of its own: write it alone "
+            "on its own lines, or alone in a {math} block; inside other math ($…$, $$…$$, or a {math} block "
+            "with more in it) use aligned, gathered or cases",
+        ),
         (r"a \tag{1}", 0, "'\\tag' only works in an equation written on its own lines"),
         (r"\begin{split} a \end{split}", 0, "'\\begin{split}' only works directly inside"),
         (r"\begin{array} a \end{array}", 0, "needs its columns"),
@@ -262,6 +323,8 @@ def test_every_allowed_command_typesets_in_latex_as_the_book_loads_it(tmp_path):
         body.append(f"% {name}\n${tex}$\\par")
     body.append(r"\begin{align} a &= b \tag{1} \\ c &= d \notag \\ e &= f \nonumber \end{align}")
     body.append(r"\begin{multline} a \\ \shoveleft{b} \\ \shoveright{c} \\ d \end{multline}")
+    body.append(r"\begin{align} a &= b \tag{$\star$} \\ c &= d \tag*{$\dagger_{1}$} \end{align}")
+    body.append(r"$x \text{ if $x > 0$, $\frac{1}{2}$ else}$\par")
     # What Sphinx's LaTeX builder loads for math (sphinx.builders.latex.constants: 'amsmath').
     document = "\\documentclass{article}\\usepackage{amsmath,amssymb,amstext}\n\\begin{document}\n"
     (tmp_path / "v.tex").write_text(document + "\n".join(body) + "\n\\end{document}\n")
@@ -299,12 +362,16 @@ NODE_STUBS = {
 }
 
 
-def render_with_mathjax(tmp_path, formulas: dict[str, str], settings: dict | None = None) -> dict:
-    """Our MathJax (the bundled files, the site's configuration) run by Node."""
+def node_modules(tmp_path) -> None:
     require_tool("node", "MathJax is run by Node to check the vocabulary")
     for module, code in NODE_STUBS.items():
-        (tmp_path / "node_modules" / module).mkdir(parents=True)
+        (tmp_path / "node_modules" / module).mkdir(parents=True, exist_ok=True)
         (tmp_path / "node_modules" / module / "index.js").write_text(code)
+
+
+def render_with_mathjax(tmp_path, formulas: dict[str, str], settings: dict | None = None) -> dict:
+    """Our MathJax (the bundled files, the site's configuration) run by Node."""
+    node_modules(tmp_path)
     (tmp_path / "harness.js").write_text(MATHJAX_HARNESS)
     settings = settings or MATHJAX_SAFETY
     config = json.dumps({**settings, "options": {**settings["options"], "processHtmlClass": "math"}})
@@ -321,11 +388,73 @@ def test_every_allowed_command_renders_in_mathjax_with_the_site_configuration(tm
     formulas = snippets()
     formulas["tags"] = r"\begin{align} a &= b \tag{1} \\ c &= d \notag \\ e &= f \nonumber \end{align}"
     formulas["text"] = r"\text{50\% of \textbf{all}, \quad a \& b}"
+    formulas["tag-math"] = r"\begin{align} a &= b \tag{$\star$} \\ c &= d \tag*{$\dagger_{1}$} \end{align}"
+    formulas["text-math"] = r"x \text{ if $x > 0$, $\frac{1}{2}$ else}"
     html = render_with_mathjax(tmp_path, formulas)
     assert html.pop("__safe__") is True  # the safe extension is loaded
     broken = {name: out[:300] for name, out in html.items() if "merror" in out or "color: red" in out}
     assert not broken
     assert "\\%" not in html["text"] and "\\textbf" not in html["text"]  # text read as LaTeX reads it
+    for name in ("tag-math", "text-math"):  # the math inside is math: no '$' or '\\star' printed
+        assert "mjx-c24" not in html[name] and "mjx-c5C" not in html[name], name
+    assert "mjx-c22C6" in html["tag-math"] and "mjx-c2020" in html["tag-math"]  # ⋆ and † drawn
+
+
+PAGE_HARNESS = """
+const fs = require('fs');
+const [dir, pageFile] = [process.argv[2], process.argv[3]];
+const page = fs.readFileSync(pageFile, 'utf8');
+const config = JSON.parse(page.match(/window\\.MathJax = (\\{.*?\\})<\\/script>/s)[1]);
+config.loader = Object.assign({}, config.loader, {paths: {mathjax: dir}, require: require});
+config.loader.load = ['adaptors/liteDOM'].concat(config.loader.load || []);
+config.startup = {typeset: false, document: page};
+global.MathJax = config;
+require(dir + '/tex-chtml.js');
+MathJax.startup.promise.then(async () => {
+  await MathJax.typesetPromise();
+  const adaptor = MathJax.startup.adaptor;
+  console.log(adaptor.outerHTML(adaptor.body(MathJax.startup.document.document)));
+}).catch(error => { console.error(error); process.exit(1); });
+"""
+
+
+def typeset_page(tmp_path, page: str) -> str:
+    """A built page typeset by our MathJax with the page's own settings, as a browser would do it
+    (every formula of the page in one document: numbers and references across formulas)."""
+    node_modules(tmp_path)
+    (tmp_path / "page-harness.js").write_text(PAGE_HARNESS)
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    result = subprocess.run(
+        ["node", "page-harness.js", str(mathjax_source()), str(tmp_path / "page.html")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={"PATH": "/usr/bin:/bin", "NODE_PATH": str(tmp_path / "node_modules")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+MJX_CHARACTER = re.compile(r'class="mjx-c([0-9A-F]+)[ "]')
+MJX_FORMULA = re.compile(r"<mjx-container([^>]*)>(.*?)</mjx-container>", re.S)
+
+
+def drawn(chtml: str) -> str:
+    """The characters MathJax drew (each is an element of class mjx-c<hex>)."""
+    return "".join(chr(int(code, 16)) for code in MJX_CHARACTER.findall(chtml))
+
+
+def equation_numbers(typeset: str) -> tuple[list[str], list[str]]:
+    """(the numbers shown at the displays, in page order; what each inline formula reads), and
+    Sphinx's own numbers ('<span class="eqno">') among the first, as a reader sees them all."""
+    numbers, inline = [], []
+    for found in re.finditer(r'<span class="eqno">(\(\d+\))|' + MJX_FORMULA.pattern, typeset, re.S):
+        if found.group(1):
+            numbers.append(found.group(1))
+        elif 'display="true"' in found.group(2):
+            for labels in re.findall(r"<mjx-labels.*?</mjx-labels>", found.group(3), re.S):
+                numbers += [drawn(row) for row in re.findall(r"<mjx-mtr.*?</mjx-mtr>", labels, re.S)]
+        else:
+            inline.append(drawn(found.group(3)))
+    return numbers, inline
 
 
 def test_mathjax_itself_refuses_links_styles_and_extensions(tmp_path):
@@ -565,9 +694,21 @@ def test_labels_are_checked_within_the_page():
     assert problems == [
         (0, 2, "'\\label{eq:main}' is used twice on this page: give each equation its own label"),
         (1, 0, "'\\eqref{eq:mian}' refers to no '\\label{eq:mian}' on this page (did you mean 'eq:main'?): "
-               "label an equation written on its own lines (\\begin{equation}…), or for a $$ … $$ (label) "
-               "block write {eq}`eq:mian` in the text"),
+               "label an equation written on its own lines (\\begin{equation}…\\label{eq:mian}), or name a "
+               "$$ … $$ block: $$ … $$ (eq:mian)"),
     ]  # fmt: skip
+
+
+def test_a_display_named_outside_its_math_is_a_label_of_the_page():
+    """$$ … $$ (eq:a) and :label: eq:a name an equation as \\label{eq:a} does: \\eqref finds it,
+    and one name is one equation on the page, whichever way it was given."""
+    texts = ["a = b", r"c = d \eqref{eq:a}", "\\begin{equation}\ne \\label{eq:a}\n\\end{equation}", "f", "g"]
+    _, problems = expand_page_macros(texts, {0: "eq:a", 3: "eq:b", 4: "eq:b"})
+    assert problems == [
+        (2, 1, "'\\label{eq:a}' is used twice on this page: give each equation its own label"),
+        (4, 0, "the equation name 'eq:b' is used twice on this page: give each equation its own"),
+    ]
+    assert expand_page_macros(texts[:2], {0: "eq:a"})[1] == []  # \eqref{eq:a} names the first
 
 
 @pytest.mark.parametrize(

@@ -189,12 +189,16 @@ class Page:
     definitions: int = 0
 
 
-def expand_page_macros(texts: list[str]) -> tuple[list[str | None], list[tuple[int, int, str]]]:
+def expand_page_macros(
+    texts: list[str], named: dict[int, str] | None = None
+) -> tuple[list[str | None], list[tuple[int, int, str]]]:
     """A page's formulas in reading order → (the formulas to print, problems).
 
     Each formula comes back expanded, or None when it must not be printed (a problem with it is
     noted, or it uses a command whose definition was refused), or '' when it held only
     definitions. Problems are (formula index, 0-based line in that formula, message).
+    ``named``: {formula index: label} of the displays named outside their math (``$$ … $$ (X)``,
+    ``:label: X``), which ``\\eqref{X}`` may refer to as to a ``\\label{X}``.
     """
     page = Page(texts)
     for index, tex in enumerate(texts):
@@ -216,7 +220,7 @@ def expand_page_macros(texts: list[str]) -> tuple[list[str | None], list[tuple[i
         except Stop:
             expanded = None
         result.append(None if reader.failed else expanded if expanded.strip() else "")
-    check_labels(result, page)
+    check_labels(result, page, named or {})
     return result, page.problems
 
 
@@ -280,7 +284,7 @@ class Reader:
             )
         tokens = self.tokens
         pieces: list = []
-        groups: list[bool] = []  # for each open '{': is it text?
+        groups: list[bool | str] = []  # for each open '{': is it text? '$': math inside text
         text_next = False
         k = start
         while k < end:
@@ -308,10 +312,18 @@ class Reader:
                 text_next = name in TEXT_COMMANDS
                 pieces.append(token)
                 continue
+            in_text = groups[-1] is True if groups else text
             if token == "{":
-                groups.append(text or text_next or (bool(groups) and groups[-1]))
+                groups.append(text_next or in_text)
             elif token == "}" and groups:
+                while len(groups) > 1 and groups[-1] == "$":
+                    groups.pop()  # a '$' never closed: the allow-list says so
                 groups.pop()
+            elif token == "$" and (in_text or (groups and groups[-1] == "$")):
+                if in_text:
+                    groups.append("$")  # \text{if $x ≥ 0$}: math again
+                else:
+                    groups.pop()
             elif token == "#" and parameters is not None:
                 number = tokens[k][0] if k < end else ""
                 if not (number.isdigit() and 1 <= int(number) <= parameters):
@@ -322,7 +334,7 @@ class Reader:
                 pieces.append(int(number))
                 k += 1
                 continue
-            elif not token.isascii() and not (text or text_next or (groups and groups[-1])):
+            elif not token.isascii() and not (text_next or in_text):
                 k = self.character(token, k, end, pieces)
                 continue
             if token not in SPACES:
@@ -483,11 +495,16 @@ class Reader:
 # -- Labels ------------------------------------------------------------------------------------
 
 
-def check_labels(texts: list[str | None], page: Page) -> None:
+def check_labels(texts: list[str | None], page: Page, named: dict[int, str]) -> None:
     """Within a page: a label used twice, a reference to a label it does not have."""
     labels: dict[str, int] = {}
     references = []
     for index, tex in enumerate(texts):
+        if (label := named.get(index)) is not None:
+            if label in labels:
+                page.problems.append((index, 0, f"the equation name '{label}' is used twice on this page: "
+                                      "give each equation its own"))  # fmt: skip
+            labels[label] = index
         if not tex or "\\" not in tex:
             continue
         for found in REFERENCE.finditer(tex):
@@ -508,8 +525,8 @@ def check_labels(texts: list[str | None], page: Page) -> None:
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             page.problems.append((index, line, (
                 f"'\\{kind}{{{label}}}' refers to no '\\label{{{label}}}' on this page{hint}: label an "
-                "equation written on its own lines (\\begin{equation}…), or for a $$ … $$ (label) block "
-                f"write {{eq}}`{label}` in the text"
+                f"equation written on its own lines (\\begin{{equation}}…\\label{{{label}}}), or name a "
+                f"$$ … $$ block: $$ … $$ ({label})"
             )))  # fmt: skip
 
 

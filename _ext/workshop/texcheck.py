@@ -157,6 +157,8 @@ ALIGNING = names("""
     align align* alignat alignat* flalign flalign* eqnarray eqnarray*""")
 WITH_COLUMN_SPEC = names("array subarray alignat alignat* alignedat")
 NEEDS_ALIGNING_PARENT = frozenset({"tag", "notag", "nonumber"})
+# Never inside a text argument, nor in math between its dollars (a tag or label of a tag).
+IN_MATH_ONLY = frozenset({"tag", "notag", "nonumber", "label"})
 
 # -- Refused, with the reason ----------------------------------------------------------------
 _FILES = "it reads or writes files"
@@ -257,15 +259,17 @@ FORMAT_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 class Frame:
-    """An open group: '{' (math or text), '\\left', or an environment."""
+    """An open group: '{' (math or text), '\\left', an environment, or '$' (math inside text)."""
 
-    __slots__ = ("at", "kind", "name", "owed", "text")
+    __slots__ = ("at", "command", "intext", "kind", "name", "owed", "text")
 
-    def __init__(self, kind: str, at: int, name: str = "", text: bool = False) -> None:
-        self.kind = kind  # "{", "left", "env"
+    def __init__(self, kind: str, at: int, name: str = "", text: bool = False, command: str = "") -> None:
+        self.kind = kind  # "{", "left", "env", "$"
         self.at = at  # where it was opened
         self.name = name  # environment name
         self.text = text  # a text argument (\text{…}): text rules inside
+        self.command = command  # the text command around it ('text', 'tag', 'textbf' …), if any
+        self.intext = text  # inside a text argument, directly or in math between its dollars
         self.owed: list[list] = []  # [arguments still owed, command, where]
 
 
@@ -309,6 +313,8 @@ class MathChecker:
         self.at = 0  # where the current token starts
         self.frames = [Frame("{", 0)]  # the formula itself
         self.text_next = False  # the next { opens a text argument
+        self.text_command = ""  # the command whose text argument that is
+        self.double_dollar = False  # '$$' in a text argument: said once
         self.split_lines = display and ("\\\\" in tex or "\n\n" in tex)
 
     def problem(self, at: int, message: str) -> None:
@@ -346,6 +352,9 @@ class MathChecker:
         if len(self.frames) > MAX_DEPTH:
             self.problem(self.at, f"math nested more than {MAX_DEPTH} levels deep: simplify it")
             raise StopIteration
+        parent = self.frames[-1]
+        frame.intext = frame.intext or parent.intext
+        frame.command = frame.command or parent.command
         self.frames.append(frame)
 
     def close(self, kind: str, name: str, what: str) -> None:
@@ -379,6 +388,10 @@ class MathChecker:
             self.problem(frame.at, "'{' is not closed: add '}'")
         elif frame.kind == "left":
             self.problem(frame.at, "'\\left' has no matching '\\right'")
+        elif frame.kind == "$":
+            self.problem(
+                frame.at, f"'$' inside \\{frame.command}{{…}} opens math that is not closed: add '$'"
+            )
         else:
             self.problem(frame.at, f"'\\begin{{{frame.name}}}' has no matching '\\end{{{frame.name}}}'")
 
@@ -406,7 +419,8 @@ class MathChecker:
             position = match.end()
             token = match.group()
             if token == "{":  # the most frequent tokens first
-                self.open(Frame("{", start, text=frames[-1].text or self.text_next))
+                text = frames[-1].text or self.text_next
+                self.open(Frame("{", start, text=text, command=self.text_command if self.text_next else ""))
                 self.text_next = False
             elif token == "}":
                 self.close("{", "", "'}' has no matching '{'")
@@ -423,8 +437,11 @@ class MathChecker:
         frame = self.frames[-1]
         if token in "^_":
             if frame.text:
+                character = "write \\_ for the character, or " if token == "_" else ""
                 self.problem(
-                    self.at, f"'{token}' in text: write \\{token}, or put the math outside \\text{{…}}"
+                    self.at,
+                    f"'{token}' inside \\{frame.command}{{…}} is text: {character}put the math between "
+                    f"dollars ($x{token}{{2}}$)",
                 )
             else:
                 if frame.owed and frame.owed[-1][1] in "^_":  # x__: the first one got nothing
@@ -438,7 +455,7 @@ class MathChecker:
         elif token == "#":
             self.problem(self.at, "'#' is not allowed in math: write \\# for a hash sign")
         elif token == "$":
-            self.problem(self.at, "'$' inside math: write \\$ for a dollar sign")
+            position = self.dollar(position)
         elif token == "\\":
             self.problem(self.at, "the math ends with a lone '\\'")
         elif not token.startswith("\\"):
@@ -452,6 +469,25 @@ class MathChecker:
             position = self.command(name, position)
         return position
 
+    def dollar(self, position: int) -> int:
+        """Math inside a text argument (\\text{if $x > 0$}, \\tag{$\\star$}), as LaTeX and MathJax
+        read it; anywhere else a '$' is a dollar sign not escaped."""
+        frame = self.frames[-1]
+        if frame.text:
+            if self.tex.startswith("$", position):  # '$$': an empty formula, or display math in text
+                if not self.double_dollar:
+                    self.problem(
+                        self.at, f"'$$' inside \\{frame.command}{{…}}: write the math between single dollars"
+                    )
+                self.double_dollar = True
+                return position + 1
+            self.open(Frame("$", self.at))
+        elif frame.intext and any(f.kind == "$" for f in self.frames):
+            self.close("$", "", "'$' has no matching '$'")
+        else:
+            self.problem(self.at, "'$' inside math: write \\$ for a dollar sign")
+        return position
+
     def character(self, char: str) -> None:
         category = unicodedata.category(char)
         if category in FORMAT_CATEGORIES:
@@ -462,7 +498,12 @@ class MathChecker:
             self.atoms(1)
 
     def symbol(self, char: str) -> None:
-        if char in (TEXT_SYMBOLS if self.frames[-1].text else CONTROL_SYMBOLS):
+        frame = self.frames[-1]
+        if char == "\\" and frame.intext and not frame.text:
+            self.problem(
+                self.at, f"'\\\\' (a new line) inside \\{frame.command}{{…}}: end the line outside it"
+            )
+        elif char in (TEXT_SYMBOLS if frame.text else CONTROL_SYMBOLS):
             self.atoms(1)
         elif char == "^":
             self.problem(self.at, "'\\^' is not allowed in math (write \\hat{…})")
@@ -473,7 +514,7 @@ class MathChecker:
     def ampersand(self) -> None:
         frame = self.frames[-1]
         if frame.text:
-            self.problem(self.at, "'&' in text: write \\& for an ampersand")
+            self.problem(self.at, f"'&' inside \\{frame.command}{{…}} is text: write \\& for an ampersand")
         elif frame.kind == "env" and frame.name in ALIGNING:
             pass
         elif len(self.frames) == 1 and self.split_lines:
@@ -494,7 +535,15 @@ class MathChecker:
                 return defined.end()
             return position
         if frame.text and name not in TEXT_VOCABULARY:
-            self.problem(self.at, f"'\\{name}' inside text: put the math outside \\text{{…}}")
+            shown, command = name[:40], frame.command
+            self.problem(
+                self.at,
+                f"'\\{shown}' inside \\{command}{{…}} is text: math there goes between dollars, "
+                f"\\{command}{{$\\{shown}$}}",
+            )
+            return position
+        if frame.intext and name in IN_MATH_ONLY:
+            self.problem(self.at, f"'\\{name}' inside \\{frame.command}{{…}}: write it outside")
             return position
         if name not in MATH_VOCABULARY:
             self.problem(self.at, f"'\\{name[:40]}' is not allowed in math{suggestion(name)}")
@@ -541,6 +590,7 @@ class MathChecker:
         if name in TEXT_COMMANDS:
             self.expect(1, name)
             self.text_next = True
+            self.text_command = name
             return position
         arguments = ARGUMENTS.get(name, 0)
         if arguments:
@@ -599,8 +649,9 @@ class MathChecker:
         if env in DISPLAY_ENVIRONMENTS and not (self.amsmath and outermost):
             self.problem(
                 self.at,
-                f"'\\begin{{{env}}}' only works on its own lines, outside $ and $$ "
-                "(inside $$…$$ use aligned, gathered or cases)",
+                f"'\\begin{{{env}}}' is a display of its own: write it alone on its own lines, or alone in a "
+                "{math} block; inside other math ($…$, $$…$$, or a {math} block with more in it) "
+                "use aligned, gathered or cases",
             )
         elif env == "split" and not (self.frames[-1].kind == "env" and self.frames[-1].name in SPLIT_PARENTS):
             self.problem(
