@@ -308,7 +308,7 @@ def _math_labels(document: nodes.document) -> set[str]:
         for node in document.findall(nodes.math_block)
         if "\\label" in node.astext()
         for found in REFERENCE.finditer(node.astext())
-        if found.group(1) == "label"
+        if found.group(1) == "label" and LABEL.match(found.group(2))  # checked: only these reach \eqref
     }
 
 
