@@ -145,3 +145,10 @@ def test_work_is_bounded_for_any_input():
     problems = verify_book(book("{" * 1_000_000))
     assert problems[0].startswith("abstracts/t1.md (book line 7): a paragraph of 1,000,000 characters")
     assert verify_book(book("\\relax" * 5_000)) == []
+
+
+def test_a_contributor_folders_own_index_is_the_organizers():
+    """abstracts/index.md is the organizers' list page (a book of the whole site holds it), not a
+    contribution: it may open a chapter."""
+    tex = HEAD + "% workshop-source: abstracts/index.md\n\\chapter{Abstracts}\n% workshop-source-end\n" + TAIL
+    assert verify_book(tex) == []

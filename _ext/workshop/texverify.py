@@ -86,7 +86,8 @@ CONTRIBUTION = words("""
     PYGZti PYGZhy PYGZat PYGZlb PYGZrb PYGZbs sphinxVerbatimTitle sphinxSetupCaptionForVerbatim
 """)  # fmt: skip
 LAYOUT = words("""
-    chapter part tableofcontents workshopcontents cleardoublepage clearpage pagenumbering pdfbookmark contentsname
+    chapter part tableofcontents workshopcontents cleardoublepage clearpage pagenumbering pdfbookmark
+    contentsname
     pagestyle thispagestyle vfill rule put unitlength Huge LARGE Large huge color setlength
     setcounter arraybackslash workshopbreak workshopcoverpage workshopday workshopspeaker
     workshopspeakertalk workshopauthorindex workshopindexletter workshopindexentry workshopindexpages
@@ -126,6 +127,12 @@ class Region:
         self.at_letter = False  # between \makeatletter and \makeatother
 
 
+def is_contribution(source: str, folders: tuple[str, ...]) -> bool:
+    """A contributor's page: in a contributor folder, not the folder's own index (the organizers'
+    list page, as gate.gated_page decides)."""
+    return source.startswith(folders) and source not in {f"{folder}index.md" for folder in folders}
+
+
 def verify_book(tex: str, folders: tuple[str, ...] = CONTRIBUTOR_FOLDERS) -> list[str]:
     """``file (book line N): …`` for each thing in the book's body its layout never writes;
     at most one per contribution and line. Work is linear in the size of the ``.tex``."""
@@ -140,7 +147,7 @@ def verify_book(tex: str, folders: tuple[str, ...] = CONTRIBUTOR_FOLDERS) -> lis
         line = lines[number - 1]
         if line.startswith(MARKER):
             source = line[len(MARKER) :].strip()
-            stack.append(Region(source, source.startswith(folders)))
+            stack.append(Region(source, is_contribution(source, folders)))
             allowed_here = _allowed(stack[-1])
             continue
         if line.startswith(END_MARKER):
