@@ -46,6 +46,20 @@ $$
 """
 
 
+# A title written as text that looks like math (round 4 of the hostile tries): on every page that
+# lists it (sidebar, Previous/Next) MathJax typeset it, drawing a phishing link over the page.
+PHISHING_TITLE = """\
+---
+speakers: [cohen]
+keywords: [math]
+---
+
+# Tensors \\\\(\\mmlToken{mtext}[href="https://evil.example/login" mathbackground="red"]{SESSION EXPIRED}\\\\) revisited
+
+Words.
+"""
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -55,6 +69,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def served(tmp_path_factory):
     root = copy_site(tmp_path_factory.mktemp("browser"))
     (root / "abstracts/math-check.md").write_text(MATH_TALK, encoding="utf-8")
+    (root / "abstracts/phish.md").write_text(PHISHING_TITLE, encoding="utf-8")
     build = sphinx_build(root)
     assert build.returncode == 0, build.output[-3000:]
     server = http.server.ThreadingHTTPServer(
@@ -112,6 +127,20 @@ def test_math_is_rendered(served, browser):
     text = page.inner_text("article")
     assert page.locator("mjx-container").count() >= 3
     assert "\\(" not in text and "\\[" not in text and "\\|" not in text
+    page.close()
+
+
+def test_math_is_typeset_only_where_the_writer_put_math(served, browser):
+    """A contributor's text that looks like math, in another page's sidebar or Previous/Next
+    links, stays text: MathJax typesets the math nodes only."""
+    base, outdir = served
+    page = browser.new_page()
+    page.goto(base + PAGES["talk"], wait_until="networkidle")
+    page.wait_for_selector("mjx-container", timeout=15000)
+    assert "SESSION EXPIRED" in (outdir / PAGES["talk"]).read_text(encoding="utf-8")  # listed there
+    assert page.locator("a[href*='evil.example']").count() == 0
+    assert page.locator("mjx-container:has-text('SESSION EXPIRED')").count() == 0
+    assert page.locator("article mjx-container").count() >= 3  # the page's own math still is
     page.close()
 
 

@@ -30,11 +30,15 @@ def mathjax_source() -> Path:
 
 MYST_MATH_CLASSES = "tex2jax_process|mathjax_process|math|output_area"
 
-# MathJax's own defences, behind the math checker (texcheck): the 'safe' extension filters
+# MathJax's own defences, behind the math checker (texcheck): it typesets the math nodes only
+# (startup.elements), never a contributor's text elsewhere on a page; the 'safe' extension filters
 # what TeX may put into the page (only http/https links, no classes, ids or styles of one's own),
 # the HTML extension (\href, \class, \style, \cssId) and \unicode are never loaded, and text
 # in \text{…} is read with textmacros, as LaTeX reads it in the PDF.
 MATHJAX_SAFETY = {
+    # Only the math nodes the writer made (span.math, div.math: checked math), never text: a title
+    # written '\\(…\\)' in a sidebar, a Previous/Next link or the print header is not math.
+    "startup": {"elements": [".math"]},
     "loader": {"load": ["ui/safe", "[tex]/textmacros"]},
     "tex": {
         "packages": {"[+]": ["textmacros"]},
