@@ -632,7 +632,7 @@ def test_expansion_is_bounded():
     assert None in expanded and any("more than 5000 characters" in message for message in problems)
     # arguments used many times, nested
     expanded, problems = expand(r"\newcommand{\t}[1]{#1#1#1#1#1#1#1#1#1#1}", r"\t{\t{\t{\t{\t{xx}}}}}")
-    assert expanded[1] is None and "more than 5000 characters" in problems[0]
+    assert expanded[1] is None and ("more than 5000 characters" in problems[0] or "grows past" in problems[0])
     # nesting of uses inside arguments
     deep = r"\newcommand{\i}[1]{(#1)}" + r"\i{" * 60 + "x" + "}" * 60
     expanded, problems = expand(deep)
@@ -770,3 +770,44 @@ def test_mathjax_numbers_equations_and_resolves_eqref_as_latex_does(tmp_path):
     for name in ("starred", "aligned"):
         assert "mjx-mlabeledtr" not in out[name] and "mjx-c31" not in out[name], name
     assert "mjx-mlabeledtr" in out["align"]
+
+
+# -- Expansion is bounded work (round 4 of the hostile tries) ----------------------------------
+
+EXPANSION_BOMBS = {
+    # an empty body repeated: n**3 empty pieces (36 GB) before any length grew
+    "empty pieces, three deep": [
+        r"\newcommand{\e}{}\newcommand{\f}[1]{" + "#1" * 1660 + "}",
+        r"\f{\f{\f{\e}}}",
+    ],
+    # each formula within its 5,000 characters, the page 5 MB of fractions for MathJax
+    "a page of long uses": [r"\newcommand{\A}{" + r"\frac{a}{b}" * 450 + "}"] + [r"\A"] * 990,
+}
+
+
+@pytest.mark.parametrize("name", EXPANSION_BOMBS)
+def test_expansion_is_bounded_work(name):
+    """Run with 1 GB of memory and 20 s of CPU: refused in one message, not a crash or a hang."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = (
+        "import json, resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "resource.setrlimit(resource.RLIMIT_CPU, (20, 20))\n"
+        f"sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "from workshop.mathmacros import expand_page_macros\n"
+        "texts = json.loads(sys.stdin.read())\n"
+        "result, problems = expand_page_macros(texts)\n"
+        "print(json.dumps([sum(r is None for r in result), [p[2] for p in problems]]))\n"
+    )
+    import json
+
+    run = subprocess.run([sys.executable, "-c", script], input=json.dumps(EXPANSION_BOMBS[name]),
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    refused, messages = json.loads(run.stdout)
+    assert refused >= 1 and len(messages) == 1, messages
+    assert "grows past 100,000 pieces" in messages[0] or "expand its math by more than 100,000" in messages[0]

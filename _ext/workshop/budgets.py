@@ -29,6 +29,11 @@ MAX_IMAGE_SIDE = 8_000  # pixels, either side
 MAX_IMAGE_PIXELS = 40_000_000  # width × height: decoded, 4 bytes a pixel in the book's PDF driver
 MAX_PAGE_IMAGE_BYTES = 10_000_000  # all the images of one page together
 MAX_PAGE_IMAGE_PIXELS = 60_000_000  # all the images of one page together
+# A page's own math commands (mathmacros): what one formula's uses may put out (pieces and
+# characters, before the formula's own 5,000-character limit), and what they add to a page in all
+# (a reader's browser typesets every formula: 1,000 short formulas, each expanded to 5,000).
+MAX_EXPANSION_WORK = 100_000
+MAX_PAGE_EXPANSION = 100_000
 # A pull request (make check-pr): a talk, its .bib, its images and poster, a speaker page and photo.
 MAX_PR_FILES = 40
 MAX_PR_BYTES = 40_000_000
@@ -46,6 +51,7 @@ TABLE = (
     (MAX_IMAGE_PIXELS, "pixels (width × height) in one image"),
     (MAX_PAGE_IMAGE_BYTES, "bytes of all the images of a page"),
     (MAX_PAGE_IMAGE_PIXELS, "pixels of all the images of a page"),
+    (MAX_PAGE_EXPANSION, "characters a page's own math commands add, all their uses together"),
     (MAX_PR_FILES, "files added by one pull request"),
     (MAX_PR_BYTES, "bytes added by one pull request"),
 )

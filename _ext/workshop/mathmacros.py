@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .budgets import MAX_EXPANSION_WORK, MAX_PAGE_EXPANSION
 from .texcheck import (
     MATH_VOCABULARY,
     MAX_DEPTH,
@@ -206,6 +207,7 @@ def expand_page_macros(
             for found in DEFINITION.finditer(tex):
                 page.defined_at.setdefault(found.group(1), []).append((index, found.start()))
     result: list[str | None] = []
+    grown = 0  # characters the page's commands added, all formulas together
     for index, tex in enumerate(texts):
         if len(tex) > MAX_LENGTH or (tex.isascii() and "\\" not in tex):
             result.append(tex)  # too long: the allow-list says so; plain ASCII: nothing to do
@@ -219,6 +221,14 @@ def expand_page_macros(
                                f"long: at most {MAX_LENGTH}; split it")  # fmt: skip
         except Stop:
             expanded = None
+        if expanded is not None and not reader.failed:
+            grown += max(0, len(expanded) - len(tex))
+            if grown > MAX_PAGE_EXPANSION:  # each formula within its length, the page not: MathJax
+                if grown - len(expanded) + len(tex) <= MAX_PAGE_EXPANSION:  # said once, at the first
+                    reader.problem(0, f"the page's commands expand its math by more than "
+                                   f"{MAX_PAGE_EXPANSION:,} characters (here and after): write fewer "
+                                   "uses, or shorter commands", stop=False)  # fmt: skip
+                reader.failed = True
         result.append(None if reader.failed else expanded if expanded.strip() else "")
     check_labels(result, page, named or {})
     return result, page.problems
@@ -247,6 +257,7 @@ class Reader:
         self.tex = tex
         self.tokens = [(m.group(), m.start()) for m in TOKEN.finditer(tex)]
         self.failed = False
+        self.work = 0  # pieces and characters the uses put out: bounded whatever the bodies are
 
     def problem(self, position: int, message: str, stop: bool = True) -> None:
         self.page.problems.append((self.index, self.tex.count("\n", 0, position), message))
@@ -477,12 +488,14 @@ class Reader:
             else:
                 arguments.append(self.expand(k, k + 1, depth + 1, text, parameters))
                 k += 1
-        size = sum(len(p) if isinstance(p, str) else 0 for p in pieces)
-        for piece in macro.body:
-            size += len(piece) if isinstance(piece, str) else sum(len(str(a)) for a in arguments[piece - 1])
-            if size > MAX_LENGTH:
-                self.problem(position, f"with '\\{name}' expanded the formula is more than {MAX_LENGTH} "
-                             "characters long: split it")  # fmt: skip
+        # What this use puts out, counted before it is built (pieces and characters: an empty body
+        # repeated costs as much as a long one); the formula's own length is checked at its end.
+        weights = [len(a) + sum(len(p) for p in a if isinstance(p, str)) for a in arguments]
+        self.work += sum(1 + len(p) if isinstance(p, str) else weights[p - 1] for p in macro.body)
+        if self.work > MAX_EXPANSION_WORK:
+            self.problem(position, f"with '\\{name}' expanded the formula grows past "
+                         f"{MAX_EXPANSION_WORK:,} pieces: use the commands inside each other less, or "
+                         "write the math out")  # fmt: skip
         for piece in macro.body:
             if isinstance(piece, int):
                 pieces.extend(p.replace("\n", " ") if isinstance(p, str) else p for p in arguments[piece - 1])
