@@ -34,6 +34,7 @@ MAX_PAGE_IMAGE_PIXELS = 60_000_000  # all the images of one page together
 # (a reader's browser typesets every formula: 1,000 short formulas, each expanded to 5,000).
 MAX_EXPANSION_WORK = 100_000
 MAX_PAGE_EXPANSION = 100_000
+MAX_PAGE_EXPANSION_WORK = 500_000  # pieces and characters put out, all formulas of a page together
 # A pull request (make check-pr): a talk, its .bib, its images and poster, a speaker page and photo.
 MAX_PR_FILES = 40
 MAX_PR_BYTES = 40_000_000

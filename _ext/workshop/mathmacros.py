@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .budgets import MAX_EXPANSION_WORK, MAX_PAGE_EXPANSION
+from .budgets import MAX_EXPANSION_WORK, MAX_PAGE_EXPANSION, MAX_PAGE_EXPANSION_WORK
 from .texcheck import (
     MATH_VOCABULARY,
     MAX_DEPTH,
@@ -186,7 +186,7 @@ class Page:
     macros: dict[str, Macro] = field(default_factory=dict)
     refused: set[str] = field(default_factory=set)  # defined on the page by a refused definition
     problems: list[tuple[int, int, str]] = field(default_factory=list)
-    defined_at: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    defined_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # each name's LAST definition
     definitions: int = 0
 
 
@@ -205,10 +205,14 @@ def expand_page_macros(
     for index, tex in enumerate(texts):
         if "\\" in tex and len(tex) <= MAX_LENGTH:
             for found in DEFINITION.finditer(tex):
-                page.defined_at.setdefault(found.group(1), []).append((index, found.start()))
+                page.defined_at[found.group(1)] = (index, found.start())  # one place a name: O(1) later
     result: list[str | None] = []
     grown = 0  # characters the page's commands added, all formulas together
+    work = 0  # pieces and characters they put out, all formulas together (empty pieces too)
     for index, tex in enumerate(texts):
+        if work > MAX_PAGE_EXPANSION_WORK or grown > MAX_PAGE_EXPANSION:  # said once: not expanded
+            result.append(None)
+            continue
         if len(tex) > MAX_LENGTH or (tex.isascii() and "\\" not in tex):
             result.append(tex)  # too long: the allow-list says so; plain ASCII: nothing to do
             continue
@@ -221,6 +225,12 @@ def expand_page_macros(
                                f"long: at most {MAX_LENGTH}; split it")  # fmt: skip
         except Stop:
             expanded = None
+        work += reader.work
+        if work > MAX_PAGE_EXPANSION_WORK and not reader.failed:  # said once, at the first over
+            if work - reader.work <= MAX_PAGE_EXPANSION_WORK:
+                reader.problem(0, f"the page's commands put out more than {MAX_PAGE_EXPANSION_WORK:,} "
+                               "pieces, all formulas together: write the math out", stop=False)  # fmt: skip
+            reader.failed = True
         if expanded is not None and not reader.failed:
             grown += max(0, len(expanded) - len(tex))
             if grown > MAX_PAGE_EXPANSION:  # each formula within its length, the page not: MathJax
@@ -367,7 +377,8 @@ class Reader:
         return k
 
     def defined_later(self, name: str, position: int) -> bool:
-        return any(where > (self.index, position) for where in self.page.defined_at.get(name, ()))
+        last = self.page.defined_at.get(name)
+        return last is not None and last > (self.index, position)
 
     # -- a definition ---------------------------------------------------------------------
 
