@@ -40,6 +40,7 @@ MISTAKES: dict[str, tuple[dict[str, str | bytes], str, int, str]] = {
     "lone dollar": ({"abstracts/m-lonedollar.md": talk("One line.\nThe rank $r of W is small.")}, "abstracts/m-lonedollar.md", 9, "a lone '$'"),
     "dollars paired wrongly": ({"abstracts/m-pairing.md": talk("One.\nTwo.\nThe form $W + AB^\\top where $A \\in \\mathbb{R}^{m \\times r}$ and so on.")}, "abstracts/m-pairing.md", 10, "a lone '$'"),
     "opening dollar dropped": ({"abstracts/m-noopen.md": talk("Let $A$ be.\nThen B \\in \\mathbb{R}^{n \\times r}$ holds.")}, "abstracts/m-noopen.md", 9, "a lone '$'"),
+    "display right after text": ({"abstracts/m-display.md": talk("The error is bounded by\n$$\n\\|A - A_k\\|_2 = \\sigma_{k+1}\n$$\nwhich is sharp.")}, "abstracts/m-display.md", 9, "'$$' on its own line inside a paragraph: a display starts a block of its own: put a blank line before the opening '$$'"),
     "dollar amounts": ({"abstracts/m-amounts.md": talk("One.\nIt costs $5 per run and $10 per day.")}, "abstracts/m-amounts.md", 9, "a lone '$' before '5' (a dollar amount?): write \\$5 for a dollar sign"),
     "indented paragraph": ({"abstracts/m-indented.md": talk("Text.\n\n    An indented paragraph that escapes the limit.")}, "abstracts/m-indented.md", 10, "indented text becomes a code block"),
     "tab-indented paragraph": ({"abstracts/m-tabbed.md": talk("Text.\n\n\tA paragraph after a tab.")}, "abstracts/m-tabbed.md", 10, "remove the indentation (or fence real code with ```)"),

@@ -284,6 +284,27 @@ def _note_lone_dollars(state) -> None:
                 state.env.setdefault(LONE_DOLLARS, []).append((line, child.content))
 
 
+DISPLAY_IN_PARAGRAPH_MESSAGE = (
+    "'$$' on its own line inside a paragraph: a display starts a block of its own: put a blank line "
+    "before the opening '$$' (and after the closing one)"
+)
+
+
+def _display_in_paragraph(lines: list[str], first: int) -> int | None:
+    """The line (1-based) of a '$$' written on its own line right under a paragraph's text, in the
+    paragraph that starts at ``first``: MyST does not let a display interrupt a paragraph, so its
+    '$'s pair as inline math across lines."""
+    number = first
+    while 0 < number <= len(lines) and not lines[number - 1].strip():  # MyST's map: where it starts
+        number += 1
+    first = number
+    while number <= len(lines) and lines[number - 1].strip():
+        if number > first and lines[number - 1].strip() == "$$":
+            return number
+        number += 1
+    return None
+
+
 class GatedRenderer(SphinxRenderer):
     """MyST's renderer for a contributor page: no reStructuredText island, located comments."""
 
@@ -346,7 +367,13 @@ class WorkshopMarkdownParser(MystParser):
             with _Guard(env, rules):
                 tokens_env: dict = {}
                 parser.render(blank_front_matter(inputstring, fm_end), tokens_env)
+                told: set[int] = set()
                 for line, text in tokens_env.get(LONE_DOLLARS, []):
+                    if (display := _display_in_paragraph(rules.source, line)) is not None:
+                        if display not in told:  # its '$'s paired across lines: one message
+                            told.add(display)
+                            rules.add(DISPLAY_IN_PARAGRAPH_MESSAGE, display, Problem.MATH)
+                        continue
                     rules.add(check_dollars(text), line, Problem.MATH, needle=text)
         except RecursionError:  # markdown-it builds its tree recursively: e.g. 10,000 nested '*'
             document.children.clear()
