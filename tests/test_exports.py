@@ -456,6 +456,9 @@ def test_frab_slugs_are_valid_for_the_shortest_and_longest_ids(tmp_path):
             (root / "abstracts/qi.md").read_text(encoding="utf-8").replace("# On the", f"# {tid[:10]} On the")
         )
         (root / f"abstracts/{tid}.md").write_text(page, encoding="utf-8")
+        (root / f"abstracts/{tid}.bib").write_text(  # a talk's keys are its own: its own .bib
+            (root / "abstracts/qi.bib").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     schedule = root / "program/schedule.yaml"
     text = schedule.read_text(encoding="utf-8")
     for tid in ("qi", "x", LONGEST):  # the three 'to be announced' slots of day 2

@@ -422,7 +422,8 @@ def test_author_orcids_reach_the_pdf(tmp_path):
     assert build.returncode == 0, build.output
     # the book's talk details (booklayout.talk_details): a linked ORCID mark after the name
     assert (
-        r"Ada Lovelace\textsuperscript{1}\workshoporcid{0000-0001-5109-3700}, Bob\textsuperscript{2}" in tex
+        "Ada\u00a0Lovelace\\textsuperscript{1}\\workshoporcid{0000-0001-5109-3700}, Bob\\textsuperscript{2}"
+        in tex
     )
 
 

@@ -33,7 +33,8 @@ def schedule(slots: str):
 
 def flat(node) -> str:
     text = re.sub(r"\s+", " ", node.get_text(" ").replace("¶", ""))
-    return text.replace(" ,", ",").replace(" ;", ";").strip()
+    text = text.replace(" ,", ",").replace(" ;", ";")
+    return text.replace("( ", "(").replace(" )", ")").strip()  # the separator, not the page's text
 
 
 # --------------------------------------------------------------------------- the model

@@ -18,7 +18,8 @@ def html(app, page: str) -> BeautifulSoup:
 
 
 def flat(node) -> str:
-    return re.sub(r"\s+", " ", node.get_text(" ").replace("¶", "")).replace(" ,", ",").strip()
+    text = re.sub(r"\s+", " ", node.get_text(" ").replace("¶", "")).replace(" ,", ",")
+    return text.replace("( ", "(").replace(" )", ")").strip()  # the separator, not the page's text
 
 
 def workshop_warnings(text: str) -> list[str]:
