@@ -299,3 +299,25 @@ def test_an_accent_on_an_accented_letter(written, shown):
 
     entries, problems = read_bib("@misc{k,\n  title = {" + written + "},\n  year = {2020}\n}\n", "x.bib")
     assert problems == [] and dict(entries[0].fields)["title"] == shown
+
+
+def test_biblatex_dates_and_names_of_fields():
+    """Better BibLaTeX writes date = {2009-08-05}, journaltitle, location: read as the BibTeX
+    fields the style prints (year, month, journal, address); a month as Mendeley writes it
+    ({jul}) prints as its name."""
+    from workshop.bibfile import read_bib
+
+    text = (
+        "@article{kolda2009tensor,\n  title = {Tensor Decompositions and Applications},\n"
+        "  author = {Kolda, Tamara G. and Bader, Brett W.},\n  date = {2009-08-05},\n"
+        "  journaltitle = {SIAM Review},\n  location = {Philadelphia}\n}\n"
+        "@online{web2023, title = {A page}, author = {Doe, Jane}, date = {2023-03-15}, url = {https://example.org}}\n"
+        "@misc{m2011, title = {A}, author = {Doe, Jane}, year = {2011}, month = {jul}}\n"
+    )
+    entries, problems = read_bib(text, "x.bib")
+    assert problems == []
+    fields = [dict(entry.fields) for entry in entries]
+    assert (fields[0]["year"], fields[0]["month"], fields[0]["journal"], fields[0]["address"]) == (
+        "2009", "August", "SIAM Review", "Philadelphia",
+    )  # fmt: skip
+    assert fields[1]["year"] == "2023" and fields[2]["month"] == "July"

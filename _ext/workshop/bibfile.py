@@ -69,6 +69,18 @@ URL_TEXT_FIELDS = ("howpublished", "note")  # may hold \url{...} and \href{...}{
 PERSON_FIELDS = ("author", "editor")
 ADDRESS_FIELDS = ("doi", "url", "eprint", "pubmed")  # printed as written (raw), links built from them
 PRINTED_FIELDS = TEXT_FIELDS | frozenset(PERSON_FIELDS) | frozenset(ADDRESS_FIELDS)
+# BibLaTeX's names for fields the BibTeX styles print (Better BibLaTeX, Zotero's BibLaTeX export):
+# read under the BibTeX name when the entry does not also give that one.
+BIBLATEX_FIELDS = {"journaltitle": "journal", "location": "address", "date": "year"}
+BIBLATEX_DATE = re.compile(r"\s*(\d{4})(?:-(\d{2}))?")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
+# 'jul', '{jul}', 'Jul.', '7' as reference managers write a month: printed as its name
+MONTHS = {
+    **{name[:3].lower(): name for name in MONTH_NAMES},
+    **{name.lower(): name for name in MONTH_NAMES},
+    **{str(n): name for n, name in enumerate(MONTH_NAMES, 1)},
+}
 
 ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 KEY = re.compile(r"\s*([^,\s{}()]+)\s*,")
@@ -427,6 +439,14 @@ def read_entries(
                 bad = True
                 continue
             seen.add(lower)
+            if (alias := BIBLATEX_FIELDS.get(lower)) is not None and alias not in written:
+                if lower == "date":  # 2023-03-15: the year, and the month when the entry has none
+                    if (date := BIBLATEX_DATE.match("".join(parts))) is None:
+                        continue
+                    if date.group(2) and "month" not in written and 1 <= int(date.group(2)) <= 12:
+                        fields.append(("month", MONTH_NAMES[int(date.group(2)) - 1]))
+                    parts = [date.group(1)]
+                lower = alias
             if lower not in PRINTED_FIELDS or _not_printed(lower, written):
                 continue  # no style prints it: dropped, not judged
             joined = "".join(parts)
@@ -456,6 +476,8 @@ def read_entries(
                         Person(person)
                 except Exception as person_err:  # pybtex raises plain errors for a bad name
                     problem = f"field '{lower}': {person_err}"
+            if problem is None and lower == "month":
+                value = MONTHS.get(value.strip("{} .").lower(), value)
             if problem is not None:
                 if problem:  # "": the file's LaTeX budget, already reported
                     problems.append(_error(f"bib entry '{key}': {problem}", file, line))
