@@ -15,3 +15,9 @@ def test_names_in_every_script_sort_among_latin_names():
     ordered = sorted(names, key=latin_sort_key)
     assert ordered == ["André de Almeida", "Παύλος Αθανασίου", "Иван Петров", "Zoé Ürban", "张伟"]
     assert all(latin_sort_key(n) != "~" for n in names)  # none falls to the end untransliterated
+
+
+def test_a_name_written_family_comma_given_is_read_so():
+    """'Muñoz, Íñigo' (as BibTeX writes it): filed under M as written, not 'Íñigo, Muñoz,'."""
+    assert index_name("Muñoz, Íñigo") == "Muñoz, Íñigo"
+    assert latin_sort_key("Muñoz, Íñigo") == latin_sort_key("Íñigo Muñoz") == "munoz, inigo"

@@ -16,6 +16,9 @@ def index_name(name: str) -> str:
     is already family name first; a part in parentheses (另名) stays after the name."""
     if CJK.search(name) and not LATIN.search(name):
         return name
+    family, comma, given = re.sub(r"\([^)]*\)", "", name).partition(",")
+    if comma and family.strip() and given.strip() and "," not in given:  # 'Muñoz, Íñigo', as BibTeX
+        return name.strip()
     extra = " ".join(re.findall(r"\([^)]*\)", name))
     words = re.sub(r"\([^)]*\)", " ", name).split()
     if len(words) < 2:
