@@ -64,8 +64,10 @@ all: pdf
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
 # The linters run first: code drift fails CI, not a contributor's pull request.
+# On every core (pytest-xdist), a test file's tests together in one worker (their shared builds
+# are built once); PYTEST_ARGS='-n 0 -k …' for a quick serial run of a few.
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # The project's own code (ruff lint and format); contributors' pages are checked by `make check`.
 lint: $(STAMP)

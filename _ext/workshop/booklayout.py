@@ -345,7 +345,8 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
         if any(a.corresponding for a in meta.authors):
             line += raw(r"\workshopaffil{*}{Corresponding author}")
         line += raw(r"\par ")
-    label_word = "Speaker" if len(meta.speakers) == 1 else "Speakers"
+    # the site's words (talks.py): a poster is presented
+    label_word = ("Presenter" if meta.is_poster else "Speaker") + ("s" if len(meta.speakers) > 1 else "")
     line += raw(rf"\textbf{{{label_word}:}} ")
     for i, sid in enumerate(meta.speakers):
         if i:
