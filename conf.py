@@ -47,7 +47,8 @@ root_doc = "index"
 smartquotes = False
 
 # -- MyST ----------------------------------------------------------------------------------
-myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline", "linkify"]
+myst_linkify_fuzzy_links = False  # a bare https://… address is a link; 'example.org' alone stays text
 myst_heading_anchors = 3
 
 # -- Bibliography --------------------------------------------------------------------------

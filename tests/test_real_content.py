@@ -111,7 +111,8 @@ A footnote[^note] with *emphasis*, **strong** and `inline code`, H{sub}`2`O, x{s
 {abbr}`SVD (singular value decomposition)`. A line\\
 break. See <https://example.org/paper?id=3&v=2>, [Wikipedia](https://en.wikipedia.org/wiki/Rank_(linear_algebra))
 and [mail us](mailto:jane@example.org). Slides and data: <https://example.org/slides.pdf>; the
-configuration file: a YAML list.
+configuration file: a YAML list. The preprint is https://arxiv.org/abs/2310.01234v2, or see
+example.org for more.
 
 ```{note}
 A note with $x^2$.
@@ -635,3 +636,12 @@ def test_contents_entries_are_not_hyphenated(book):
     contents = book.text[start : book.text.index("Author index", start)]
     assert "A very long title" in contents
     assert not re.search(r"\w-\n", contents), [line for line in contents.splitlines() if line.endswith("-")]
+
+
+def test_a_bare_address_is_a_link(site, book):
+    """A researcher pastes https://…: it is a link (MyST's linkify), in both outputs; a name
+    without a scheme ('example.org') stays text."""
+    hrefs = [a["href"] for a in site.html("rc-prose").select("a.reference.external")]
+    assert "https://arxiv.org/abs/2310.01234v2" in hrefs
+    assert not any(h.split("//")[-1] == "example.org" for h in hrefs)
+    assert "https://arxiv.org/abs/2310.01234v2" in book.region("rc-prose")
