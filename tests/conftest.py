@@ -63,6 +63,20 @@ def copy_site(dest: Path) -> Path:
     return dest
 
 
+def copy_project(dest: Path) -> Path:
+    """A copy of the site with what its `make` targets need (Makefile, pinned requirements)."""
+    root = copy_site(dest)
+    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    return root
+
+
+def make(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`make …` in a copy, with this test run's virtual environment."""
+    venv = Path(sys.executable).parent.parent
+    return subprocess.run(["make", *args, f"VENV={venv}"], cwd=cwd, capture_output=True, text=True)
+
+
 @dataclass
 class Build:
     srcdir: Path

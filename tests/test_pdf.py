@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_site, require_tool, sphinx_build
+from conftest import ROOT, copy_project, copy_site, make, require_tool, sphinx_build
 
 OUTPUT = ROOT / "test-output" / "pdf"
 PDF = "_build/pdf/lorainne24-proceedings.pdf"
@@ -53,11 +53,6 @@ COHEN_BIO = "Jérémy Cohen works on *nonnegative* tensor decompositions."
 HOSTILE_TALK = '---\nspeakers: [zhang-wei]\n---\n\n# \\<script>alert(1)\\</script> & "quotes" $x_1$ % # { } \\\\ ~ ^ _\n\nText.\n'
 
 
-def make(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    venv = Path(sys.executable).parent.parent
-    return subprocess.run(["make", *args, f"VENV={venv}"], cwd=cwd, capture_output=True, text=True)
-
-
 def pdftext(pdf: Path, *args: str) -> str:
     return subprocess.run(
         ["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True
@@ -74,9 +69,7 @@ def squash(text: str) -> str:
 def book(tmp_path_factory):
     for tool in ("xelatex", "bwrap", "pdftotext", "pdftoppm"):
         require_tool(tool, "the PDF tests need TeX, bubblewrap and poppler-utils (see README)")
-    root = copy_site(tmp_path_factory.mktemp("book"))
-    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
-        shutil.copy2(ROOT / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("book"))
     (root / "abstracts/specials.md").write_text(SPECIALS_TALK, encoding="utf-8")
     (root / "speakers/zhang-wei.md").write_text(SPECIALS_SPEAKER, encoding="utf-8")
     (root / "abstracts/hostile.md").write_text(HOSTILE_TALK, encoding="utf-8")
@@ -600,9 +593,7 @@ The rank is $x^2^3$.
 def test_make_pdf_names_the_talk_whose_math_latex_rejects(tmp_path):
     for tool in ("xelatex", "bwrap"):
         require_tool(tool, "the PDF tests need TeX (see README)")
-    root = copy_site(tmp_path / "book")
-    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
-        shutil.copy2(ROOT / name, root / name)
+    root = copy_project(tmp_path / "book")
     (root / "abstracts/broken-math.md").write_text(BROKEN_MATH_TALK, encoding="utf-8")
     result = make(root, "pdf")
     assert result.returncode != 0

@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_site, require_tool
+from conftest import copy_project, make, require_tool
 
 PDF = "_build/pdf/lorainne24-proceedings.pdf"
 TEX = "_build/latex/lorainne24-proceedings.tex"
@@ -82,18 +81,11 @@ def write_site(root: Path) -> None:
         (root / f"speakers/{sid}.md").write_text(speaker_page(name, affiliation), encoding="utf-8")
 
 
-def make(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    venv = Path(sys.executable).parent.parent
-    return subprocess.run(["make", *args, f"VENV={venv}"], cwd=cwd, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     for tool in ("xelatex", "bwrap", "pdftotext", "pdffonts"):
         require_tool(tool, "the PDF tests need TeX, bubblewrap and poppler-utils (see README)")
-    root = copy_site(tmp_path_factory.mktemp("scripts"))
-    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
-        shutil.copy2(ROOT / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("scripts"))
     write_site(root)
     result = make(root, "pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
