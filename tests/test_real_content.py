@@ -67,12 +67,15 @@ TABLES = page(
   - 32
 ```
 
-```{list-table}
+```{list-table} Storage for $\\varepsilon = 10^{-6}$
+:name: storage-table
 :widths: auto
 
 * - tucker
   - 4
 ```
+
+The table {ref}`storage-table` gives the storage.
 
 Tucker
 : A core tensor and one factor matrix per mode.
@@ -645,3 +648,12 @@ def test_a_bare_address_is_a_link(site, book):
     assert "https://arxiv.org/abs/2310.01234v2" in hrefs
     assert not any(h.split("//")[-1] == "example.org" for h in hrefs)
     assert "https://arxiv.org/abs/2310.01234v2" in book.region("rc-prose")
+
+
+def test_a_reference_to_a_caption_with_math_reads(site, book):
+    """{ref} to a table whose caption holds math: the link reads the caption, its math as
+    text ('ε = 10⁻⁶'), never raw TeX, on the site and in the book."""
+    link = site.html("rc-tables").select_one("a[href='#storage-table']:not(.headerlink)")
+    assert link is not None and "ε" in link.get_text() and "\\varepsilon" not in link.get_text()
+    part = book.part("Tables and definition lists")
+    assert "Storage for ε" in part and "\\varepsilon" not in part

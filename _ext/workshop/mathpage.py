@@ -38,7 +38,7 @@ from sphinx.transforms import SphinxTransform
 
 from .allowlist import EQUATION_LABEL, PageRules, node_line
 from .errors import Problem
-from .mathmacros import LABEL, REFERENCE, expand_page_macros
+from .mathmacros import LABEL, REFERENCE, expand_page_macros, math_as_text
 from .safetext import printable
 from .texcheck import DISPLAY_ENVIRONMENTS
 
@@ -349,7 +349,52 @@ def dollars_before_digits(app: Sphinx, config: Config) -> None:
         config.myst_dmath_allow_digits = False
 
 
+class CaptionsWithMath(SphinxTransform):
+    """``{ref}`` to a figure or a table shows its caption as text (the standard domain stores
+    ``astext()``): a caption with math read '…rates 10^{-4} and 3 \\cdot 10^{-4}', raw TeX on the
+    site and in the book. Right after the domain collects the page's labels (priority 850), such a
+    caption's text is its readable form ('…rates 10⁻⁴ and 3 · 10⁻⁴', mathmacros.math_as_text)."""
+
+    default_priority = 851
+
+    def apply(self, **kwargs) -> None:
+        std = self.env.get_domain("std")
+        docname = self.env.docname
+        mine = {name: entry for name, entry in std.labels.items() if entry[0] == docname and "\\" in entry[2]}
+        if not mine:
+            return
+        by_id = {i: node for node in self.document.findall(nodes.Element) for i in node["ids"]}
+        for name, (doc, labelid, _text) in mine.items():
+            caption = next(
+                (
+                    c
+                    for c in getattr(by_id.get(labelid), "children", ())
+                    if isinstance(c, nodes.caption | nodes.title)
+                ),
+                None,
+            )
+            if caption is not None and any(True for _ in caption.findall(nodes.math)):
+                std.labels[name] = (doc, labelid, readable(caption))
+
+
+def readable(node: nodes.Element) -> str:
+    """A caption's text with its math in a readable text form."""
+    parts = []
+    for child in node.findall(lambda n: isinstance(n, nodes.Text | nodes.math)):
+        if isinstance(child, nodes.math):
+            parts.append(math_as_text(child.astext()))
+        elif not any(isinstance(a, nodes.math) for a in _ancestors(child)):
+            parts.append(str(child))
+    return " ".join("".join(parts).split())
+
+
+def _ancestors(node: nodes.Node):
+    while (node := node.parent) is not None:
+        yield node
+
+
 def setup_mathpage(app: Sphinx) -> None:
     app.add_domain(PageEquations, override=True)
     app.add_transform(PageLabels)
+    app.add_transform(CaptionsWithMath)
     app.connect("config-inited", dollars_before_digits)
