@@ -278,9 +278,13 @@ class BookLayout(SphinxPostTransform):
     def references_under_talks(self) -> None:
         """{footcite} references as a numbered list under each talk, markers as '~[n]'."""
         footnotes = [f for f in self.document.findall(nodes.footnote) if f["ids"][0].startswith("footcite-")]
-        labels = {}
+        # numbered 1, 2, … per talk: the talk's own footnotes share docutils' numbering on the page
+        # ('[1], [3]' with a footnote 2), not in the book's reference list
+        labels, counts = {}, {}
         for footnote in footnotes:
-            labels[(footnote.get("docname"), footnote["ids"][0])] = footnote.next_node(nodes.label).astext()
+            docname = footnote.get("docname")
+            counts[docname] = counts.get(docname, 0) + 1
+            labels[(docname, footnote["ids"][0])] = str(counts[docname])
         for ref in list(self.document.findall(nodes.footnote_reference)):
             docname, refid = ref.get("docname"), ref.get("refid")
             number = labels.get((docname, refid))
@@ -296,7 +300,7 @@ class BookLayout(SphinxPostTransform):
                 marker = raw(rf"~\hyperref[\detokenize{{{target}}}]{{\textup{{[{number}]}}}}")
             ref.replace_self(marker)
         for footnote in footnotes:
-            number = footnote.next_node(nodes.label).astext()
+            number = labels[(footnote.get("docname"), footnote["ids"][0])]
             body = [c for c in footnote.children if not isinstance(c, nodes.label)]
             entry = nodes.paragraph("", "", raw(r"\workshopreference "), classes=["bib-entry"])
             entry += nodes.strong("", f"[{number}] ")
