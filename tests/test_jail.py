@@ -110,14 +110,24 @@ def test_no_network(jail_ready, tmp_path):
 
 
 def test_the_jail_dies_with_its_parent(jail_ready, tmp_path):
-    """A program left running inside (a TeX loop's helper) cannot outlive the build."""
-    process = subprocess.Popen(jailed(["sh", "-c", "sleep 300"], tmp_path), start_new_session=True)
+    """A program left running inside (a TeX loop's helper) cannot outlive the build: once the
+    jail runs it, killing bwrap (as latexrun's time limit does) ends it."""
+    marker = f"sleep 300.{os.getpid()}"  # this test's own program (its command line), not another's
+    process = subprocess.Popen(
+        jailed(["sh", "-c", f"touch started; exec {marker}"], tmp_path), start_new_session=True
+    )
+    for _ in range(300):  # the jail up and the program started (before that, bwrap is still setting up)
+        if (tmp_path / "started").exists():
+            break
+        subprocess.run(["sleep", "0.1"], check=True)
+    assert (tmp_path / "started").exists()
     process.kill()
     process.wait(timeout=30)
-    still = subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True).stdout.split()
-    for pid in still:  # give the kernel a moment to deliver the parent-death signal
-        subprocess.run(["timeout", "10", "tail", f"--pid={pid}", "-f", "/dev/null"], check=False)
-    assert not subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True).stdout.strip()
+    for _ in range(100):  # the kernel delivers the parent-death signal: a moment, not a wall-clock bound
+        if not subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.strip():
+            break
+        subprocess.run(["sleep", "0.1"], check=True)
+    assert not subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.strip()
 
 
 def test_the_build_folder_is_mounted_where_the_jail_says(jail_ready, tmp_path):
