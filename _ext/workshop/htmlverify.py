@@ -21,18 +21,15 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from .texcheck import names
 
-def words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-ELEMENTS = words("""
+ELEMENTS = names("""
     article section div span p a em strong code pre kbd samp var cite q abbr dfn sub sup small mark s
     del ins br hr wbr blockquote ul ol li dl dt dd figure figcaption img table caption colgroup col
     thead tbody tfoot tr th td h1 h2 h3 h4 h5 h6 aside nav header footer details summary time
     label button
 """)
-ATTRIBUTES = words("""
+ATTRIBUTES = names("""
     class id href src alt title role colspan rowspan width height lang dir datetime start reversed
     type scope headers tabindex loading decoding open download aria-label aria-hidden aria-labelledby
     aria-describedby aria-current aria-expanded aria-controls data-tooltip-text

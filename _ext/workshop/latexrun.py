@@ -120,9 +120,8 @@ def _listing(latexdir: Path) -> set[str]:
     return {path.relative_to(latexdir).as_posix() for path in latexdir.rglob("*")}
 
 
-def _unexpected_files(latexdir: Path, name: str, before: set[str]) -> list[str]:
-    allowed = {f"{name}{suffix}" for suffix in OUTPUTS}
-    return sorted(_listing(latexdir) - before - allowed)
+def _unexpected_files(latexdir: Path, outputs: frozenset[str], before: set[str]) -> list[str]:
+    return sorted(_listing(latexdir) - before - outputs)
 
 
 class Stopped(Exception):
@@ -166,13 +165,13 @@ def typeset(latexdir: Path, name: str, timeout: float) -> int:
         tempfile.TemporaryDirectory(prefix="workshop-latex-") as home,
         open(latexdir / "latex.out", "wb") as out,
     ):
-        before = _listing(latexdir) - {f"{name}{s}" for s in OUTPUTS}
+        outputs = frozenset(f"{name}{suffix}" for suffix in OUTPUTS)
+        before = _listing(latexdir) - outputs
         previous = _digest(latexdir, name)
         for number in range(1, MAX_PASSES + 1):
             if unjailed:
                 command, env = xelatex, latex_environment(Path(home))
             else:
-                outputs = frozenset(f"{name}{suffix}" for suffix in OUTPUTS)
                 command = jailed(xelatex, latexdir, writable=outputs)
                 env = {"PATH": os.environ.get("PATH", os.defpath)}  # to find env(1); cleared by jailed()
             try:
@@ -181,7 +180,7 @@ def typeset(latexdir: Path, name: str, timeout: float) -> int:
                 raise Failed(
                     f"LaTeX took longer than {timeout:g} s: stopped (a loop in a talk's math?)"
                 ) from None
-            if unexpected := _unexpected_files(latexdir, name, before):
+            if unexpected := _unexpected_files(latexdir, outputs, before):
                 shown = ", ".join(printable(n) for n in unexpected[:5])
                 for extra in unexpected:  # never read by a next run
                     Path(latexdir, extra).unlink(missing_ok=True)
@@ -214,7 +213,6 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
     try:
         returncode = typeset(latexdir, name, timeout)
     except Failed as failure:
-        (latexdir / f"{name}.pdf").unlink(missing_ok=True)
         print(printable(f"error: {failure}"))
         return 1
     if returncode < 0 or returncode > 1:  # a crash (a signal), not LaTeX's own error exit
@@ -243,8 +241,7 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
     if missing := missing_characters(log):
         tex_lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
         print(printable(missing_message(missing, sources_of(tex_lines, [c for c, _ in missing]), shown_log)))
-        pdf.unlink(missing_ok=True)
-        return 1
+        return 1  # main() removes the PDF of any failed run
     return 0
 
 

@@ -359,38 +359,26 @@ class CaptionsWithMath(SphinxTransform):
 
     def apply(self, **kwargs) -> None:
         std = self.env.get_domain("std")
-        docname = self.env.docname
-        mine = {name: entry for name, entry in std.labels.items() if entry[0] == docname and "\\" in entry[2]}
-        if not mine:
-            return
-        by_id = {i: node for node in self.document.findall(nodes.Element) for i in node["ids"]}
-        for name, (doc, labelid, _text) in mine.items():
-            caption = next(
-                (
-                    c
-                    for c in getattr(by_id.get(labelid), "children", ())
-                    if isinstance(c, nodes.caption | nodes.title)
-                ),
-                None,
-            )
-            if caption is not None and any(True for _ in caption.findall(nodes.math)):
-                std.labels[name] = (doc, labelid, readable(caption))
+        for node in self.document.findall(lambda n: isinstance(n, nodes.figure | nodes.table) and n["names"]):
+            caption = next((c for c in node.children if isinstance(c, nodes.caption | nodes.title)), None)
+            if caption is None or not any(True for _ in caption.findall(nodes.math)):
+                continue
+            for name in node["names"]:
+                if (entry := std.labels.get(name)) and entry[0] == self.env.docname:
+                    std.labels[name] = (entry[0], entry[1], readable(caption))
 
 
 def readable(node: nodes.Element) -> str:
     """A caption's text with its math in a readable text form."""
     parts = []
-    for child in node.findall(lambda n: isinstance(n, nodes.Text | nodes.math)):
+    for child in node.children:
         if isinstance(child, nodes.math):
             parts.append(math_as_text(child.astext()))
-        elif not any(isinstance(a, nodes.math) for a in _ancestors(child)):
+        elif isinstance(child, nodes.Text):
             parts.append(str(child))
+        elif isinstance(child, nodes.Element):
+            parts.append(readable(child))
     return " ".join("".join(parts).split())
-
-
-def _ancestors(node: nodes.Node):
-    while (node := node.parent) is not None:
-        yield node
 
 
 def setup_mathpage(app: Sphinx) -> None:

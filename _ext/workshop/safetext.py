@@ -98,9 +98,6 @@ def json_escape(json_text: str) -> str:
     return _JSON_ESCAPED.sub(escape, json_text)
 
 
-_UNPRINTABLE = re.compile(f"[{CONTROL_CHARS}{LINE_SEPARATORS}{FORMAT_CHARS}{OTHER_CHARS}]")
-
-
 def printable(text: str) -> str:
     """A message for a terminal or a log: every character that is not text to show (an escape
     sequence, a bidi control, a line break inside a name) as a visible ``\\x1b``/``\\u202e``."""
@@ -109,4 +106,4 @@ def printable(text: str) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
-    return _UNPRINTABLE.sub(visible, str(text))
+    return FORBIDDEN.sub(visible, str(text))

@@ -64,9 +64,9 @@ class Comparison:
         return said
 
 
-def _git(root: Path, *args: str, binary: bool = False) -> str | bytes:
+def _git(root: Path, *args: str, binary: bool = False, stdin: bytes | None = None) -> str | bytes:
     try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120)
+        proc = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as err:
         raise ScopeError(f"git could not run: {err}") from None
     if proc.returncode:
@@ -349,14 +349,19 @@ def pr_budget(root: Path, found: list[Change]) -> list[str]:
             f"the pull request adds {len(added):,} files (at most {MAX_PR_FILES}): one contribution each"
         )
     total = 0
-    for change in added:
+    blobs = [c.blob for c in added if c.blob != NO_BLOB]
+    if blobs:  # one git call for every size, however many files
         try:
-            if change.blob != NO_BLOB:
-                total += int(str(_git(root, "cat-file", "-s", change.blob)).strip())
-            else:
+            sizes = _git(root, "cat-file", "--batch-check=%(objectsize)", stdin="\n".join(blobs).encode())
+            total += sum(int(size) for size in str(sizes).split() if size.isdigit())
+        except ScopeError:
+            pass
+    for change in added:
+        if change.blob == NO_BLOB:  # a working-tree file, never through a link
+            try:
                 total += os.lstat(root / change.path).st_size
-        except (OSError, ValueError, ScopeError):
-            continue
+            except OSError:
+                continue
     if total > MAX_PR_BYTES:
         lines.append(
             f"the pull request adds {total:,} bytes (at most {MAX_PR_BYTES:,}): scale images down, "

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from .texcheck import ENVIRONMENTS as MATH_ENVIRONMENTS
-from .texcheck import MATH_VOCABULARY, TEXT_VOCABULARY
+from .texcheck import MATH_VOCABULARY, TEXT_VOCABULARY, names
 
 MARKER = "% workshop-source: "
 END_MARKER = "% workshop-source-end"
@@ -38,13 +38,9 @@ MAX_LINE = 50_000  # characters; a paragraph is one line of the .tex
 CONTRIBUTOR_FOLDERS = ("abstracts/", "speakers/")  # default; the book notes its own (proceedings)
 
 
-def words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # What Sphinx's LaTeX writer writes for the nodes a contributor page may hold (allowlist.py), and
 # what booklayout writes around a contribution (its number, details, references).
-CONTRIBUTION = words("""
+CONTRIBUTION = names("""
     par sphinxAtStartPar sphinxstepscope sphinxstyleemphasis sphinxstylestrong sphinxstyleliteralemphasis
     sphinxstyleliteralstrong sphinxcode sphinxupquote sphinxbfcode sphinxhyphen sphinxhref sphinxurl
     sphinxnolinkurl sphinxcrossref sphinxsamedocref sphinxtitleref sphinxstyleabbreviation
@@ -85,7 +81,7 @@ CONTRIBUTION = words("""
     fvset PYG PYGZbs PYGZob PYGZcb PYGZca PYGZam PYGZlt PYGZgt PYGZsh PYGZpc PYGZdl PYGZus PYGZsq PYGZdq
     PYGZti PYGZhy PYGZat PYGZlb PYGZrb PYGZbs sphinxVerbatimTitle sphinxSetupCaptionForVerbatim
 """)  # fmt: skip
-LAYOUT = words("""
+LAYOUT = names("""
     chapter part tableofcontents workshopcontents cleardoublepage clearpage pagenumbering pdfbookmark
     contentsname
     pagestyle thispagestyle vfill rule put unitlength Huge LARGE Large huge color setlength
@@ -94,7 +90,7 @@ LAYOUT = words("""
     indexspace printindex renewcommand indexname sphinxstyleindexlettergroup
 """)  # fmt: skip
 ENVIRONMENTS = (
-    words("""
+    names("""
     itemize enumerate description quote quotation center flushleft flushright figure table
     longtable tabular tabulary tabularx threeparttable sphinxVerbatim sphinxVerbatimintable
     sphinxalltt sphinxadmonition sphinxheavybox sphinxlightbox sphinxuseclass sphinxShadowBox
@@ -106,7 +102,7 @@ ENVIRONMENTS = (
 """)
     | MATH_ENVIRONMENTS
 )
-LAYOUT_ENVIRONMENTS = words("document titlepage picture sphinxtheindex multicols workshopindex")
+LAYOUT_ENVIRONMENTS = names("document titlepage picture sphinxtheindex multicols workshopindex")
 # The writer's one definition (a code block's caption label): '\def' only before this name.
 WRITER_DEFINITIONS = frozenset({"sphinxLiteralBlockLabel"})
 # After \makeatletter (a long table's template), '@' is a letter: only these names then.
