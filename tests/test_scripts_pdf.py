@@ -81,12 +81,56 @@ def write_site(root: Path) -> None:
         (root / f"speakers/{sid}.md").write_text(speaker_page(name, affiliation), encoding="utf-8")
 
 
+# -- the hard book: a long title with math, eight authors, DOIs with hyphens ----------------------
+
+HARD_TITLE = (
+    r"When does $\|X - \hat{X}\|_F \le (1+\varepsilon)\,\|X - X_r\|_F$ hold for sketched "
+    "low-rank approximations of very large and very sparse matrices in streaming settings?"
+)
+# the outline's readable text of the title's math
+HARD_OUTLINE = "‖X − X̂‖_F ≤ (1+ε) ‖X − X_r‖_F"
+HARD_AUTHORS = [
+    ("Lê Hoàng Phúc", "Đại học Quốc gia Hà Nội"),
+    ("Ana Álvarez-Núñez", "Universidad Politécnica de Madrid"),
+    ("Jürgen Müller-Lüdenscheidt", "Technische Universität München"),
+    ("Zoë Ødegård", "Norges teknisk-naturvitenskapelige universitet"),
+    ("Ngozi Adébáyọ̀", "University of Lagos"),
+    ("Søren Kierkegaard-Hansen", "Københavns Universitet"),
+    ("Yılmaz Çelik", "Orta Doğu Teknik Üniversitesi"),
+    ("François Lefèvre", "Université de Lorraine, Nancy"),
+]
+HARD_DOIS = [
+    "10.1137/22m1519882-supplementary-long-name",
+    "10.1007/978-3-031-25599-1_1",
+    "10.48550/arXiv.2403.18517",
+]
+HARD_BIB = "\n".join(
+    f"@article{{hard{n},\n  author = {{Álvarez-Núñez, Ana and Lê, Hoàng Phúc}},\n"
+    f"  title = {{A reference with a long {n}-hyphen DOI}},\n  journal = {{SIAM J. Matrix Anal. Appl.}},\n"
+    f"  year = {{2023}},\n  doi = {{{doi}}}\n}}\n"
+    for n, doi in enumerate(HARD_DOIS, 1)
+)
+
+
+def write_hard(root: Path) -> None:
+    """A talk with a long math title, eight authors (one of them a speaker of another talk: one
+    index entry, two pages), and references whose DOIs have hyphens."""
+    lines = ["---", "speakers: [le-hoang-phuc]", "authors:"]
+    for name, affiliation in HARD_AUTHORS:
+        lines += [f'  - name: "{name}"', f'    affiliation: "{affiliation}"']
+    cites = ", ".join(f"hard{n}" for n in range(1, len(HARD_DOIS) + 1))
+    lines += ["---", "", f"# {HARD_TITLE}", "", f"Sketching works{{footcite}}`{cites}`.", ""]
+    (root / "abstracts/hard-math.md").write_text("\n".join(lines), encoding="utf-8")
+    (root / "abstracts/hard-math.bib").write_text(HARD_BIB, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     for tool in ("xelatex", "bwrap", "pdftotext", "pdffonts"):
         require_tool(tool, "the PDF tests need TeX, bubblewrap and poppler-utils (see README)")
     root = copy_project(tmp_path_factory.mktemp("scripts"))
     write_site(root)
+    write_hard(root)
     result = make(root, "pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root
@@ -418,3 +462,67 @@ def test_missing_glyph_message_names_character_face_and_file():
     message = missing_message(missing, sources_of(tex, ["\u0905"]), Path("book.log"))
     assert message.startswith("error: 2 character(s) would print as nothing")
     assert "'\u0905' (U+0905) in FreeSerifItalic (abstracts/sharma.md, proceedings.md)" in message
+
+
+# -- the hard book -----------------------------------------------------------------------------
+
+
+def test_dois_printed_as_written_broken_only_after_slash_or_dot(book):
+    """Each DOI whole in the text (pdftotext, its line breaks joined), and where a line breaks
+    inside it, the break comes after '/' or '.', never at one of its own hyphens."""
+    text = pdftext(book / PDF)
+    for doi in HARD_DOIS:
+        found = re.search(r"\s*".join(re.escape(c) for c in doi), text)
+        assert found, doi
+        for piece in found.group(0).split("\n")[:-1]:
+            assert piece.rstrip().endswith(("/", ".")), (doi, found.group(0))
+
+
+def test_math_title_outline_reads_as_text(book):
+    from pypdf import PdfReader
+
+    def titles(items):
+        for item in items:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    outline = list(titles(PdfReader(book / PDF).outline))
+    hard = [t for t in outline if "sketched" in t]
+    assert hard and HARD_OUTLINE.replace(" ", "") in hard[0].replace(" ", ""), hard or outline
+
+
+def test_eight_authors_each_with_affiliation(book):
+    text = squash(pdftext(book / PDF))
+    for name, affiliation in HARD_AUTHORS:
+        assert squash(name) in text and squash(affiliation) in text, name
+
+
+def test_one_index_entry_per_person(book):
+    """Lê Hoàng Phúc speaks in one contribution and is an author of another: one entry in the
+    author index, with both."""
+    pages = pdftext(book / PDF).split("\f")
+    index = "\n".join(pages[index_page(book / PDF) - 1 :])
+    entries = [line for line in index.splitlines() if "Lê" in line and "Phúc" in line]
+    assert len(entries) == 1, entries
+    assert len(re.findall(r"No\. \d+", entries[0])) == 2, entries
+
+
+def test_running_foot_one_line_on_every_page(book):
+    """The running foot (a talk's title, the folio) is one line on every page: no word of the
+    foot's zone sits on another line than the folio's."""
+    xml = pdftext(book / PDF, "-bbox")
+    wrapped = []
+    for number, page in enumerate(xml.split("<page ")[1:], 1):
+        words = [
+            (float(y0), float(y1), w)
+            for y0, y1, w in re.findall(
+                r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page
+            )
+        ]
+        if not words:
+            continue
+        base = max(w[1] for w in words)  # the foot's line: the page's lowest
+        foot = [w for w in words if w[1] > base - 20]  # body text ends a footskip (30 pt) above
+        stray = [w for w in foot if abs(w[1] - base) > 6]  # half a line
+        if stray:
+            wrapped.append((number, [w[2] for w in foot]))
+    assert not wrapped, wrapped
