@@ -457,9 +457,9 @@ def test_folder_named_bib_is_refused(build_root, rootdir, tmp_path):
 def test_80000_tiny_entries_are_refused_fast():
     text = "@misc{k,}\n" * 80_000  # 800,000 characters: under the size limit
     assert len(text) < 1_000_000
-    start = time.perf_counter()
+    start = time.process_time()
     _merged, entries, problems = merge([("abstracts/alpha.bib", text)])
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < 0.25, elapsed
     assert entries == {}
     assert [str(p) for p in problems] == [
@@ -514,9 +514,9 @@ ADVERSARIAL = {
 def test_adversarial_bib_is_checked_in_under_a_second(case):
     text, message = ADVERSARIAL[case]
     assert len(text) <= 1_000_000
-    start = time.perf_counter()
+    start = time.process_time()
     _merged, _entries, problems = merge([("abstracts/alpha.bib", text)])
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < 1.0, elapsed
     if message:
         assert any(message in p.message for p in problems), problems

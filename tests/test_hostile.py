@@ -19,7 +19,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +62,13 @@ class Result:
             rf"^(?:.*/)?{re.escape(file)}:{line}: (?:WARNING|ERROR|CRITICAL): .*{re.escape(message)}"
         )
         return [text for text in self.output.splitlines() if pattern.match(text)]
+
+
+def children_cpu() -> float:
+    """CPU seconds used by this process's finished children: work done, whatever the machine's load
+    (a wall-clock limit fails on a busy machine; the build's own time limit is BUILD_TIMEOUT)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _limit_memory() -> None:
@@ -109,7 +115,7 @@ def build(root: Path, builder: str = "html", *extra: str, timeout: float = BUILD
     outdir = root / "_build" / builder
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1", SECRET_ENV: ENV_TOKEN}
     command = [sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-b", builder, *extra, str(root), str(outdir)]
-    start = time.monotonic()
+    start = children_cpu()
     try:
         proc = subprocess.run(
             command,
@@ -126,9 +132,9 @@ def build(root: Path, builder: str = "html", *extra: str, timeout: float = BUILD
             if isinstance(err.stdout, bytes)
             else err.stdout or ""
         )
-        return Result(root, outdir, None, strip_colors(output), time.monotonic() - start)
+        return Result(root, outdir, None, strip_colors(output), children_cpu() - start)
     return Result(
-        root, outdir, proc.returncode, strip_colors(proc.stdout + proc.stderr), time.monotonic() - start
+        root, outdir, proc.returncode, strip_colors(proc.stdout + proc.stderr), children_cpu() - start
     )
 
 
@@ -264,7 +270,7 @@ def test_the_resource_cases_build_fast(built):
     regular expressions, 80,000 bib entries), under the memory limit, in one build."""
     result = built("resources")
     assert_sound(result)
-    assert result.seconds < 60, f"{result.seconds:.0f} s"
+    assert result.seconds < 60, f"{result.seconds:.0f} s of CPU"
 
 
 def test_pages_in_a_contributor_folder_are_not_built(built):

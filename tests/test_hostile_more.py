@@ -284,9 +284,9 @@ def test_line_spec_checks_are_linear(spec):
     """1 MB specs (more than a page may hold) under a second each."""
     from workshop.options import line_spec_problem
 
-    start = time.monotonic()
+    start = time.process_time()
     assert line_spec_problem(spec, 2) is not None
-    assert time.monotonic() - start < 1
+    assert time.process_time() - start < 1
 
 
 def test_options_outside_the_allow_list_are_dropped():

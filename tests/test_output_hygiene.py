@@ -208,9 +208,9 @@ def _many_slots_schedule(days: int, slots_per_day: int, rooms: int = 1) -> str:
 
 def test_too_many_slots_is_a_located_error():
     text = _many_slots_schedule(3, 700)
-    started = time.monotonic()
+    started = time.process_time()
     _schedule, problems = load_schedule(text.encode(), SCHEDULE_FILE)
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
     line = [i for i, t in enumerate(text.split("\n"), 1) if "- time:" in t][MAX_SLOTS]
     assert [str(p) for p in problems] == [
         f"{SCHEDULE_FILE}:{line}: this is slot {MAX_SLOTS + 1} of the programme, over the limit of "
@@ -230,10 +230,10 @@ def test_too_many_days_and_rooms_are_located_errors():
 
 def test_a_full_programme_at_the_limit_loads_fast():
     text = _many_slots_schedule(2, MAX_SLOTS // 2)
-    started = time.monotonic()
+    started = time.process_time()
     schedule, problems = load_schedule(text.encode(), SCHEDULE_FILE)
     assert problems == [] and len(list(schedule.slots())) == MAX_SLOTS
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_overlap_with_a_long_earlier_slot_is_still_found():

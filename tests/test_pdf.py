@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -611,9 +610,7 @@ def test_latex_time_limit_stops_a_loop(tmp_path):
         "\\documentclass{article}\n\\def\\a{\\a}\\AtBeginDocument{\\a}\n\\begin{document}\n"
         "% workshop-source: abstracts/loop.md\nText.\n% workshop-source-end\n\\end{document}\n"
     )
-    start = time.monotonic()
     result = latexrun(tmp_path, "loop", PDF_TIMEOUT="2")
-    assert time.monotonic() - start < 60
     assert result.returncode == 1
     assert "error: LaTeX took longer than 2 s: stopped (a loop in a talk's math?)" in result.stdout
     still_running = subprocess.run(["pgrep", "-f", "loop.tex"], capture_output=True, text=True).stdout

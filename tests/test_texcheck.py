@@ -225,13 +225,13 @@ ADVERSARIAL = {
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_adversarial_megabyte_is_checked_in_under_a_second(name):
     tex = ADVERSARIAL[name]
-    start = time.perf_counter()
+    start = time.process_time()
     assert check_math(tex)  # over the length limit, at least
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
     # and the scanner itself is linear: 200 kB (40 times the limit) read in full, under a second
-    start = time.perf_counter()
+    start = time.process_time()
     check_math(tex[:200_000], max_length=10**7, display=True)
-    assert time.perf_counter() - start < 1, name
+    assert time.process_time() - start < 1, name
 
 
 def test_check_dollars_finds_any_dollar_left_in_text():
@@ -241,9 +241,9 @@ def test_check_dollars_finds_any_dollar_left_in_text():
     assert check_dollars("The rank $r of W is small.") == message
     assert check_dollars(r"B \in \mathbb{R}^{n \times r}$") == message
     assert check_dollars("plain text") is None
-    start = time.perf_counter()
+    start = time.process_time()
     assert check_dollars("$ " * 500_000) == message
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
 
 
 @pytest.mark.parametrize(
@@ -643,9 +643,9 @@ def test_expansion_is_bounded():
     )
     assert "more than 100 definitions" in problems[-1]
     # and a megabyte of definitions is read in linear time
-    start = time.perf_counter()
+    start = time.process_time()
     expand_page_macros([r"\newcommand{\x}{y}\x" * 200] * 100)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 @pytest.mark.parametrize(

@@ -56,9 +56,9 @@ def error_of(text: str, offset: int = 0) -> WorkshopError:
 
 
 def timed_error(text: str, limit: float = 1.0) -> WorkshopError:
-    start = time.perf_counter()
+    start = time.process_time()
     err = error_of(text)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < limit, f"{elapsed:.2f} s"
     return err
 
@@ -175,9 +175,9 @@ def test_without_libyaml_a_megabyte_is_refused_by_its_size_at_once(monkeypatch):
 
 def test_a_hostile_megabyte_of_valid_yaml_is_read_within_a_second(libyaml):
     for text in ("a: " + "x" * MEGABYTE, "a: b" + "\n" * MEGABYTE, "# " + "x" * MEGABYTE + "\na: 1"):
-        start = time.perf_counter()
+        start = time.process_time()
         assert isinstance(sourceyaml.parse(text, "f.yaml"), dict)
-        assert time.perf_counter() - start < 1.0
+        assert time.process_time() - start < 1.0
 
 
 def test_front_matter_errors_name_the_page_line(parser):
@@ -188,17 +188,17 @@ def test_front_matter_errors_name_the_page_line(parser):
 
 def test_a_bomb_in_front_matter_fails_fast(parser):
     page = "---\nspeakers: [ada]\n" + BOMB + "---\n\n# Title\n"
-    start = time.perf_counter()
+    start = time.process_time()
     _meta, problems = read_talk("alpha", page, "abstracts/alpha.md")
-    assert time.perf_counter() - start < 0.05
+    assert time.process_time() - start < 0.05
     assert [str(p) for p in problems] == [f"abstracts/alpha.md:3: {ANCHORS}"]
 
 
 def test_a_megabyte_of_nesting_in_front_matter_fails_fast(libyaml):
     page = "---\nspeakers: [ada]\nkeywords: " + "[" * MEGABYTE + "\n---\n\n# Title\n"
-    start = time.perf_counter()
+    start = time.process_time()
     _meta, problems = read_talk("alpha", page, "abstracts/alpha.md")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert [str(p) for p in problems] == [f"abstracts/alpha.md:3: {DEPTH}"]
 
 
