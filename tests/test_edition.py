@@ -35,7 +35,7 @@ D = dt.date
 
 
 def test_every_setting_is_registered_in_config_py_only():
-    for path in EXT.glob("*.py"):
+    for path in EXT.rglob("*.py"):
         if path.name != "config.py":
             assert "add_config_value" not in path.read_text(encoding="utf-8"), path.name
 
@@ -43,7 +43,7 @@ def test_every_setting_is_registered_in_config_py_only():
 def test_every_setting_the_code_reads_is_registered():
     names = {s.name for s in registry.SETTINGS}
     used = set()
-    for path in [*EXT.glob("*.py"), *EXT.glob("templates/**/*.html")]:
+    for path in [*EXT.rglob("*.py"), *EXT.rglob("templates/**/*.html")]:
         used |= set(re.findall(r"\bconfig\.(workshop_\w+)", path.read_text(encoding="utf-8")))
     assert used, "the pattern finds the settings the code reads"
     assert used <= names, used - names
@@ -77,8 +77,9 @@ def test_readme_map_names_every_module():
     """README's "How the extension works" stays true: a new module is placed in its map."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## How the extension works", 1)[1].split("\n## ", 1)[0]
+    modules = [p.relative_to(EXT).as_posix() for p in sorted(EXT.rglob("*.py"))]
     missing = [
-        p.name for p in sorted(EXT.glob("*.py")) if p.name != "__main__.py" and f"`{p.name}`" not in section
+        m for m in modules if not m.endswith(("__main__.py", "/__init__.py")) and f"`{m}`" not in section
     ]
     assert missing == []
 

@@ -418,11 +418,6 @@ def test_organizer_when_the_organizers_have_an_address(build_root):
         assert "lorainne" not in path.read_text(encoding="utf-8").lower()
 
 
-def test_no_edition_string_in_the_export_code():
-    for name in ("exports.py", "formats.py", "publish.py", "vtimezone.py"):
-        assert "lorainne" not in (ROOT / "_ext/workshop" / name).read_text(encoding="utf-8").lower(), name
-
-
 # --------------------------------------------------------------------------- frab
 
 

@@ -120,7 +120,7 @@ def test_theme_assets_without_fontawesome_and_logo_in_a_landmark(build_root):
 
 
 def test_templates_wrap_the_theme_and_copy_nothing():
-    for template in (ROOT / "_ext/workshop/templates").rglob("*.html"):
+    for template in (ROOT / "_ext/workshop").rglob("templates/**/*.html"):
         text = template.read_text(encoding="utf-8")
         assert re.search(r'{%-?\s*(include|extends|import)\s+"!', text), template
         assert "digest=" not in text and len(text.splitlines()) < 30, template
