@@ -420,10 +420,11 @@ def test_author_orcids_reach_the_pdf(tmp_path):
     assert "orcid-talk.md:" not in build.output, build.output  # no warning names it
     tex = next((build.outdir).glob("*.tex")).read_text(encoding="utf-8")
     assert build.returncode == 0, build.output
-    # the book's talk details (booklayout.talk_details): a linked ORCID mark after the name
+    # the book's talk details (booklayout.talk_details): a linked ORCID mark after the name (in a box:
+    # a name never breaks across lines)
     assert (
-        "Ada\u00a0Lovelace\\textsuperscript{1}\\workshoporcid{0000-0001-5109-3700}, Bob\\textsuperscript{2}"
-        in tex
+        "\\mbox{Ada\u00a0Lovelace}\\textsuperscript{1}\\workshoporcid{0000-0001-5109-3700}, "
+        "\\mbox{Bob}\\textsuperscript{2}" in tex
     )
 
 
