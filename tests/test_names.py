@@ -254,3 +254,13 @@ def test_a_reference_in_cjk_characters_is_printed_family_name_first_on_the_site(
     text = page.get_text(" ").replace("\xa0", " ")
     assert "李娜 and Jane Doe" in text, text[-800:]
     assert "娜 李" not in text
+
+
+def test_the_name_keys_are_documented_where_the_front_matter_is():
+    from conftest import ROOT
+    from workshop.names import NAME_KEYS
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key in NAME_KEYS:
+        assert f"| `{key}` |" in guide and f"`{key}`" in readme, key

@@ -27,6 +27,13 @@ MAX_BOARD = 10_000
 MAX_POSTER_FILES = 3  # e.g. the PDF to download and an image to show
 AUTHOR_KEYS = ("name", "affiliation", "affiliations", "orcid", "corresponding", *NAME_KEYS)
 SPEAKER_KEYS = ("affiliation", "homepage", "orcid", "photo", *NAME_KEYS)
+# the other words for the name keys ('surname: Wang'), each pointed to the key to write
+NAME_KEY_WORDS = {
+    **dict.fromkeys(("surname", "last-name", "lastname", "family", "familyname"), "family-name"),
+    **dict.fromkeys(("first-name", "firstname", "forename", "given", "givenname"), "given-name"),
+    **dict.fromkeys(("sort", "sort-name", "sortname", "sort-key", "romanization", "romanisation"), "sort-as"),
+    **dict.fromkeys(("order", "nameorder", "name-format", "display-order"), "name-order"),
+}
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 
 
@@ -259,7 +266,9 @@ class _Reader:
     def unknown_keys(self, data: LocMap, allowed: tuple[str, ...], where: str) -> None:
         for key in data:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
+                word = NAME_KEY_WORDS.get(str(key).casefold().replace("_", "-"))
+                hint = f" (did you mean '{word}'?)" if word in allowed else None
+                hint = hint or did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
                 self.add(f"unknown key '{key}' in {where}{hint}", data.line_of(key), Problem.KEY)
 
     def string(self, data: LocMap, key: str) -> str | None:
