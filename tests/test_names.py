@@ -40,6 +40,8 @@ FILED = [
     ("Ludwig van Beethoven", NameParts(family="van Beethoven"), "van Beethoven, Ludwig", "v"),
     ("Gabriel García Márquez", NameParts(given="Gabriel"), "García Márquez, Gabriel", "g"),
     ("王磊 (Wang Lei)", NameParts(family="王"), "王磊 (Wang Lei)", "w"),
+    ("太郎 山田", NameParts(order="given-first"), "山田, 太郎", "s"),  # anyascii: Shan Tian
+    ("Plato", NameParts(family="Plato", order="family-first"), "Plato", "p"),
 ]
 
 

@@ -121,6 +121,8 @@ def file_name(name: str, parts: NameParts = NO_PARTS) -> Filed:
     if not family and parts.order == FAMILY_FIRST:  # the first word (the whole of 张伟)
         family, _, rest = base.partition(" ")
         given = rest or None
+    elif not family and parts.order == GIVEN_FIRST and " " in base:  # the last word (太郎 山田)
+        given, _, family = base.rpartition(" ")
     if family:
         if parts.order:
             family_first = parts.order == FAMILY_FIRST
@@ -152,7 +154,9 @@ def name_problems(name: str, parts: NameParts) -> list[tuple[str, str]]:
     if out or not parts.family or not parts.order:
         return out
     found = _find(base, parts.family)
-    starts = found is not None and found.start() == 0 and _spaced(parts.family) != base
+    if _spaced(parts.family) == base:  # the whole name: no order to agree with
+        return out
+    starts = found is not None and found.start() == 0
     if parts.order == FAMILY_FIRST and not starts:
         message = (
             f"name-order is family-first, but the name '{base}' does not start with its family name "
