@@ -14,8 +14,8 @@ toctree) and ``{book-speakers}``. Here, for the LaTeX builder only:
 - author index entries and the speakers part sort by family name: as the pages give it
   (``family-name``, ``sort-as``, ``name-order``; names.py), else guessed, transliterated to Latin
   (anyascii), so 张伟 files under Z and Παπαδόπουλος under P; a name never breaks across lines
-  (in a box, its spaces no-break spaces) in the talk's details, the contents, the programme, the speakers
-  part and the index;
+  (in a box, its spaces no-break spaces) in the talk's details, the contents, the programme,
+  the speakers part and the index;
 - a completeness report (placeholder titles, talks without an abstract, contributions with no
   slot, talk slots that name no contribution, empty poster or spotlight lists, authors without an
   affiliation, references without a DOI or arXiv id) is printed; with ``-t final`` each item is a
