@@ -420,10 +420,11 @@ def test_author_orcids_reach_the_pdf(tmp_path):
     assert "orcid-talk.md:" not in build.output, build.output  # no warning names it
     tex = next((build.outdir).glob("*.tex")).read_text(encoding="utf-8")
     assert build.returncode == 0, build.output
-    # the book's talk details (booklayout.talk_details): a linked ORCID mark after the name
+    # the book's talk details (booklayout.talk_details): a linked ORCID mark after the name (in a box:
+    # a name never breaks across lines)
     assert (
-        "Ada\u00a0Lovelace\\textsuperscript{1}\\workshoporcid{0000-0001-5109-3700}, Bob\\textsuperscript{2}"
-        in tex
+        "\\mbox{Ada\u00a0Lovelace}\\textsuperscript{1}\\workshoporcid{0000-0001-5109-3700}, "
+        "\\mbox{Bob}\\textsuperscript{2}" in tex
     )
 
 
@@ -450,3 +451,86 @@ def test_homepage_passes_the_site_url_policy(homepage):
     _meta, problems = read_speaker("ada", page, "speakers/ada.md")
     assert len(problems) == 1  # '\\' is named: "...address: '\\' (character 8) is not allowed ..."
     assert str(problems[0]).startswith("speakers/ada.md:3: 'homepage' must be an http:// or https:// address")
+
+
+# --------------------------------------------------------------------------- names (#23)
+
+
+def author_with(*lines: str, name: str = "Kovács János") -> str:
+    body = "".join(f"    {line}\n" for line in lines)
+    return f"---\nspeakers: [ada]\nauthors:\n  - name: {name}\n{body}---\n\n# T\n"
+
+
+def test_an_authors_name_parts_are_read():
+    meta, problems = read_talk(
+        "alpha",
+        author_with("family-name: Kovács", "sort-as: Kovacs Janos", "name-order: Family-First"),
+        "a.md",
+    )
+    assert problems == []
+    parts = meta.authors[0].parts
+    assert (parts.family, parts.given, parts.sort, parts.order) == (
+        "Kovács",
+        None,
+        "Kovacs Janos",
+        "family-first",
+    )
+
+
+def test_a_speakers_name_parts_are_read():
+    page = "---\naffiliation: Inria\nfamily-name: Wang\nsort-as: Wang Lei\n---\n\n# Wang Lei (王磊)\n"
+    meta, problems = read_speaker("wang", page, "speakers/wang.md")
+    assert problems == [] and (meta.parts.family, meta.parts.sort) == ("Wang", "Wang Lei")
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (
+            ["family: Kovács"],
+            "abstracts/alpha.md:5: unknown key 'family' in an author (did you mean 'family-name'?)",
+        ),
+        (
+            ["family-name: [Kovács]"],
+            "abstracts/alpha.md:5: 'family-name' must be a single value, not a list or mapping",
+        ),
+        (["sort-as:"], "abstracts/alpha.md:5: 'sort-as' is empty: write it, or delete the line"),
+        (
+            ["name-order: family first"],
+            "abstracts/alpha.md:5: unknown name-order 'family first' (did you mean 'family-first'?): write "
+            "'name-order: family-first' (Kovács János, 山田 太郎) or 'name-order: given-first' (János Kovács)",
+        ),
+        (
+            ["affiliation: Inria", "family-name: Kovacs"],
+            "abstracts/alpha.md:6: family-name 'Kovacs' is not part of the name 'Kovács János': write the "
+            "family name as the name writes it (a spelling in Latin letters goes in 'sort-as')",
+        ),
+        (
+            ["family-name: Kovács", "name-order: given-first"],
+            "abstracts/alpha.md:6: name-order is given-first, but the name 'Kovács János' starts with its "
+            "family name 'Kovács': write 'name-order: family-first'",
+        ),
+    ],
+)
+def test_a_wrong_name_part_is_one_line_at_its_line(lines, message):
+    assert problems_of(author_with(*lines)) == [message]
+
+
+def test_a_refused_name_part_is_left_out():
+    meta, _problems = read_talk("alpha", author_with("family-name: Kovacs", "sort-as: Kovacs"), "a.md")
+    assert (meta.authors[0].parts.family, meta.authors[0].parts.sort) == (None, "Kovacs")
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"), [("surname", "family-name"), ("first_name", "given-name"), ("romanization", "sort-as")]
+)
+def test_a_speaker_pages_other_word_for_a_name_key_is_pointed_to_it(key, meant):
+    page = f"---\naffiliation: Inria\n{key}: Wang\n---\n\n# Wang Lei\n"
+    assert [str(p) for p in read_speaker("wang", page, "speakers/wang.md")[1]] == [
+        f"speakers/wang.md:3: unknown key '{key}' in a speaker's front matter (did you mean '{meant}'?)"
+    ]
+    page = "---\naffiliation: Inria\nnickname: Wang\n---\n\n# Wang Lei\n"
+    assert [str(p) for p in read_speaker("wang", page, "speakers/wang.md")[1]] == [
+        "speakers/wang.md:3: unknown key 'nickname' in a speaker's front matter (allowed: affiliation, "
+        "homepage, orcid, photo, family-name, given-name, sort-as, name-order)"
+    ]

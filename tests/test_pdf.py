@@ -335,15 +335,18 @@ def test_urls_and_dois_in_the_text_font(book):
 def test_speaker_names_without_a_stray_space(book):
     tex = (book / "_build/latex/lorainne24-proceedings.tex").read_text()
     assert "\\workshopspeaker{\n" not in tex
-    assert "\\workshopspeaker{André\u00a0de\u00a0Almeida}" in tex  # a name never breaks across lines
+    assert "\\workshopspeaker{\\mbox{André\u00a0de\u00a0Almeida}}" in tex  # a name never breaks
 
 
 def test_names_never_break_across_lines(book):
-    """'Lê Hoàng / Phúc': every name in the details, the contents and the speakers part is one
-    unbreakable run (its spaces no-break spaces, which XeTeX never breaks at)."""
+    """'Lê Hoàng / Phúc': every name in the details, the contents, the programme, the speakers part
+    and the author index is one box (no break at its spaces, which are no-break spaces, at its
+    hyphens or by hyphenation)."""
     tex = (book / "_build/latex/lorainne24-proceedings.tex").read_text()
-    assert "\\workshoptocspeakers{André\u00a0de\u00a0Almeida}" in tex
-    assert "\\textbf{Speaker:} André\u00a0de\u00a0Almeida" in tex
+    assert "\\workshoptocspeakers{\\mbox{André\u00a0de\u00a0Almeida}}" in tex
+    assert "\\textbf{Speaker:} \\mbox{André\u00a0de\u00a0Almeida}" in tex
+    assert "\\itshape \\mbox{André\u00a0de\u00a0Almeida}" in tex  # the programme
+    assert "\\sphinxstyleindexentry{\\mbox{Almeida,\u00a0André\u00a0de}}" in tex
     text = pdftext(book / PDF)
     assert "André de\nAlmeida" not in text and "André\nde Almeida" not in text
 

@@ -10,6 +10,7 @@ own result for the same font), and right-to-left runs drawn right to left.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -41,6 +42,22 @@ PEOPLE = {
     "Armenian": ("sargsyan", "Արմեն Սարգսյան", "Երևանի պետական համալսարան"),
 }
 MIXED = ("levi", "Noa Levi (נועה לוי)", "Technion – מכון טכנולוגי לישראל")
+# #23, Names: speaker id -> (name, front matter lines saying how it is filed, its letter in the index)
+NAMED = {
+    "wang-lei": ("Wang Lei (王磊)", ["family-name: Wang"], "W"),
+    "nguyen": ("Nguyễn Văn An", ["family-name: Nguyễn"], "N"),
+    "kovacs": ("Kovács János", ["name-order: family-first"], "K"),
+    "yamada-taro": ("山田 太郎", ["sort-as: Yamada Taro"], "Y"),
+    "sato": ("佐藤 花子", ["sort-as: Sato Hanako"], "S"),
+    "levi-avraham": ("אברהם לוי", ["family-name: לוי", "sort-as: Levi Avraham"], "L"),
+}
+KOREAN_SORT = "sort-as: Kim Minjun"  # on 김민준's page (PEOPLE["Korean"]): filed under K, not G
+NAMES_TALK = "names-filed"
+# a reference by authors written family name first in BibTeX ({李, 娜}): printed 李娜
+NAMES_BIB = (
+    "@article{li2020,\n  author = {李, 娜 and 高橋, 健},\n  title = {低秩近似},\n"
+    "  journal = {J. Low Rank},\n  year = {2020},\n  doi = {10.1000/li.2020}\n}\n"
+)
 # talk id -> (title, the scripts of its speakers and authors)
 TALKS = {
     "scripts-rtl": (
@@ -68,8 +85,18 @@ def talk_page(title: str, scripts: list[str], extra: tuple[str, str, str] | None
     return "\n".join([*lines, "---", "", f"# {title}", "", body, ""])
 
 
-def speaker_page(name: str, affiliation: str) -> str:
-    return f'---\naffiliation: "{affiliation}"\n---\n\n# {name}\n'
+def speaker_page(name: str, affiliation: str, lines: tuple[str, ...] = ()) -> str:
+    return "\n".join(["---", f'affiliation: "{affiliation}"', *lines, "---", "", f"# {name}", ""])
+
+
+def names_talk_page() -> str:
+    """A talk by the NAMED speakers and 김민준 (their parts on their speaker pages: the talk lists
+    no authors), citing NAMES_BIB; its text names no one (a name in running text may break)."""
+    speakers = ", ".join([*NAMED, PEOPLE["Korean"][0]])
+    text = "Low-rank names, as each page files them{footcite}`li2020`."
+    return "\n".join(
+        ["---", f"speakers: [{speakers}]", "---", "", "# Names filed by family name", "", text, ""]
+    )
 
 
 def write_site(root: Path) -> None:
@@ -78,7 +105,13 @@ def write_site(root: Path) -> None:
         extra = MIXED if tid == "scripts-rtl" else None
         (root / f"abstracts/{tid}.md").write_text(talk_page(title, scripts, extra), encoding="utf-8")
     for sid, name, affiliation in [*PEOPLE.values(), MIXED]:
-        (root / f"speakers/{sid}.md").write_text(speaker_page(name, affiliation), encoding="utf-8")
+        lines = (KOREAN_SORT,) if name == PEOPLE["Korean"][1] else ()
+        (root / f"speakers/{sid}.md").write_text(speaker_page(name, affiliation, lines), encoding="utf-8")
+    for sid, (name, lines, _letter) in NAMED.items():
+        page = speaker_page(name, "Université de Lorraine", tuple(lines))
+        (root / f"speakers/{sid}.md").write_text(page, encoding="utf-8")
+    (root / f"abstracts/{NAMES_TALK}.md").write_text(names_talk_page(), encoding="utf-8")
+    (root / f"abstracts/{NAMES_TALK}.bib").write_text(NAMES_BIB, encoding="utf-8")
 
 
 # -- the hard book: a long title with math, eight authors, DOIs with hyphens ----------------------
@@ -403,6 +436,77 @@ def test_contents_programme_and_index_name_rtl_people(book):
     for where, page in (("contents", contents), ("programme", programme)):
         assert "נועה לוי" in squash(page) and "דוד כהן" in squash(page), where
     assert "דוד" in squash(index) and "כהן" in squash(index)  # (its order: bbox test above)
+
+
+def index_groups(pdf: Path) -> dict[str, list[str]]:
+    """{letter: the author index's entries under it, in order}: poppler's lines read column by
+    column (right-to-left words read back as words_at does)."""
+    xml = pdftext(pdf, "-bbox-layout", "-f", str(index_page(pdf)))
+    lines = []
+    for page, body in enumerate(xml.split("<page ")[1:]):
+        width = float(re.search(r'width="([\d.]+)"', body).group(1))
+        for x, y, inner in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</line>', body, re.S):
+            words = [html.unescape(w) for w in re.findall(r"<word [^>]*>([^<]*)</word>", inner)]
+            words = [w[::-1] if re.search(r"[\u0590-\u08ff]", w) else w for w in words]
+            lines.append((page, float(x) > width / 2, float(y), squash(" ".join(words))))
+    groups: dict[str, list[str]] = {}
+    letter = None
+    for *_place, text in sorted(lines):
+        if re.fullmatch(r"[A-Z]|Symbols", text):
+            letter = text
+        elif letter is not None and "(No." in text:
+            groups.setdefault(letter, []).append(text)
+    return groups
+
+
+def test_the_index_files_names_as_their_pages_say(book):
+    """#23, Names: each name under the letter of its family name as its page gives it (family-name,
+    sort-as, name-order), printed as written: Wang Lei (王磊) under W (the guess said 'Lei'),
+    Nguyễn Văn An under N, Kovács János (family first) under K, 山田 太郎 under Y, 佐藤 花子 under
+    S, 김민준 under K (its sort-as on its speaker page, its author entries elsewhere without it:
+    one entry, both contributions), אברהם לוי under L as 'לוי, אברהם'."""
+    groups = index_groups(book / PDF)
+    bare = {letter: [re.sub(r"\s", "", e) for e in entries] for letter, entries in groups.items()}
+    for name, _lines, letter in NAMED.values():
+        written = "אברהם" if re.search(r"[\u0590-\u05ff]", name) else re.sub(r"\s", "", name)
+        assert any(entry.startswith(written) or written in entry for entry in bare.get(letter, ())), (
+            name,
+            letter,
+            groups,
+        )
+    assert [e.split("(No.")[0] for e in bare["K"]][-2:] == ["김민준", "KovácsJános"]  # kim < kovacs
+    assert bare["W"][0].startswith("WangLei(王磊)(No.")
+    (kim,) = [e for g in groups.values() for e in g if "김민준" in e]  # one entry, both contributions
+    assert re.fullmatch(r"김민준 \(No\. \d+\), \d+; \(No\. \d+\), \d+", kim), kim
+    entries = [e for g in groups.values() for e in g]
+    assert not [e for e in entries if e.startswith(("Lei, Wang", "János, Kovács", "An, Nguyễn"))], entries
+    assert sum("Kovács" in e for e in entries) == 1 and sum("王磊" in e for e in entries) == 1
+
+
+def test_the_speakers_part_is_in_family_name_order(book):
+    pages = pdftext(book / PDF).split("\f")
+    start = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Speakers"))
+    end = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Author index"))
+    part = squash("\n".join(pages[start:end]))
+    order = ["김민준", "Kovács János", "אברהם", "Nguyễn Văn An", "佐藤 花子", "Wang Lei (王磊)", "山田 太郎"]
+    at = [part.index(name) for name in order]
+    assert at == sorted(at), list(zip(order, at, strict=True))
+
+
+def test_names_are_never_broken_across_lines(book):
+    """In the contents, the programme, the talk's details, the speakers part and the index, each
+    name is whole on its line: broken, it would be found once more with the lines joined."""
+    text = pdftext(book / PDF)
+    joined = re.sub(r"\s+", " ", text)
+    for name in ["Nguyễn Văn An", "Kovács János", "Wang Lei (王磊)", "山田 太郎", "佐藤 花子"]:
+        assert text.count(name) == joined.count(name) >= 4, (name, text.count(name), joined.count(name))
+
+
+def test_a_reference_in_cjk_characters_is_printed_family_name_first(book):
+    """'{李, 娜}' in BibTeX (family name, given name) is printed 李娜, not '娜 李'."""
+    text = squash(pdftext(book / PDF))
+    assert "李娜 and 高橋健" in text, text[text.find("低秩近似") - 200 : text.find("低秩近似") + 50]
+    assert "娜 李" not in text
 
 
 def test_a_glyph_no_font_has_names_the_talk_the_face_and_leaves_no_pdf(book, tmp_path):

@@ -110,12 +110,38 @@ def _backend_class():
     return WorkshopBackend
 
 
+def written_family_first(person) -> bool:
+    """A name in Chinese, Japanese or Korean characters only ('{张, 伟}': family name 张, given
+    name 伟): written in its own order, family name first, without a space (张伟)."""
+    from .names import CJK, LATIN
+
+    given = "".join(person.first_names + person.middle_names)
+    whole = "".join(person.prelast_names + person.last_names) + given
+    return bool(given) and bool(CJK.search(whole)) and not LATIN.search(whole)
+
+
 @functools.cache
 def workshop_style(base: type) -> type:
-    """``base`` (a pybtex formatting style) with its DOI link percent-encoded, text as written."""
+    """``base`` (a pybtex formatting style) with its DOI link percent-encoded, text as written,
+    and a name in CJK characters in its own order (written_family_first)."""
+    from pybtex.style.names import name_part
     from pybtex.style.template import field, href, join
 
     class Style(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            western = self.format_name
+
+            def format_name(person, abbr=False):
+                if not written_family_first(person):
+                    return western(person, abbr)
+                return join[
+                    name_part[person.rich_prelast_names + person.rich_last_names],
+                    name_part[person.rich_first_names + person.rich_middle_names],
+                ]
+
+            self.format_name = format_name
+
         def format_doi(self, e):
             url = field("doi", raw=True, apply_func=doi_address)
             return href(url)[join["doi:", field("doi", raw=True)]]

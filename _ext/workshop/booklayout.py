@@ -11,8 +11,11 @@ toctree) and ``{book-speakers}``. Here, for the LaTeX builder only:
   the web's field list;
 - citation markers are upright, tied to the word before them; each reference has a hanging
   indent, and its DOI or URL breaks only at slashes and dots;
-- author index entries sort by a Latin transliteration of the name (anyascii), so 张伟 files
-  under Z and Παπαδόπουλος under P;
+- author index entries and the speakers part sort by family name: as the pages give it
+  (``family-name``, ``sort-as``, ``name-order``; names.py), else guessed, transliterated to Latin
+  (anyascii), so 张伟 files under Z and Παπαδόπουλος under P; a name never breaks across lines
+  (in a box, its spaces no-break spaces) in the talk's details, the contents, the programme,
+  the speakers part and the index;
 - a completeness report (placeholder titles, talks without an abstract, contributions with no
   slot, talk slots that name no contribution, empty poster or spotlight lists, authors without an
   affiliation, references without a DOI or arXiv id) is printed; with ``-t final`` each item is a
@@ -44,7 +47,7 @@ from .diagnostics import report
 from .errors import Problem, WorkshopError
 from .mathmacros import math_as_text
 from .model import Schedule, format_date
-from .names import index_name, latin_sort_key
+from .names import NameParts
 from .nodes import author_index
 from .pages import source_name
 from .resolve import ResolveContext
@@ -80,16 +83,27 @@ def unbroken(name: str) -> str:
     return re.sub(r"[ \t]+", "\u00a0", name.strip())
 
 
+def name_nodes(name: str) -> list[nodes.Node]:
+    """A name in a box: no break at its spaces, its hyphens ('Jean-Pierre') or by hyphenation."""
+    return [raw(r"\mbox{"), nodes.Text(unbroken(name)), raw("}")]
+
+
+def name_tex(name: str) -> str:
+    return rf"\mbox{{{tex(unbroken(name))}}}"
+
+
 def raw(text: str) -> nodes.raw:
     return nodes.raw("", text, format="latex")
 
 
-def listed(items: list[str]) -> list[nodes.Text]:
+def listed(items: list[str], names: bool = False) -> list[nodes.Node]:
     """'a, b, c' as one text node each: a right-to-left name is a run of its own (scripts.py),
-    the list still reads left to right."""
-    out: list[nodes.Text] = []
+    the list still reads left to right. ``names``: each in a box (name_nodes)."""
+    out: list[nodes.Node] = []
     for item in items:
-        out += [nodes.Text(", "), nodes.Text(item)] if out else [nodes.Text(item)]
+        if out:
+            out.append(nodes.Text(", "))
+        out += name_nodes(item) if names else [nodes.Text(item)]
     return out
 
 
@@ -98,9 +112,9 @@ def listed(items: list[str]) -> list[nodes.Text]:
 
 def index_latex(people: dict[str, tuple[str, str, list[int]]]) -> str:
     """The author index, written here, not by an index program (xindy's modules are code found in
-    the build folder): one entry per person, all their contributions on it, sorted by a Latin
-    transliteration of the name (张伟 under Z), in letter groups. ``people``: identity ->
-    (sort key, name family first, contribution numbers)."""
+    the build folder): one entry per person, all their contributions on it, sorted by family name
+    in Latin letters (names.py: 张伟 under Z, 山田 太郎 with sort-as 'Yamada Taro' under Y), in
+    letter groups. ``people``: identity -> (sort key, name family first, contribution numbers)."""
     out = [r"\renewcommand{\indexname}{Author index}", r"\begin{sphinxtheindex}"]
     group = None
     for key, shown, numbers in sorted(people.values()):
@@ -111,7 +125,7 @@ def index_latex(people: dict[str, tuple[str, str, list[int]]]) -> str:
             out.append(rf"\sphinxstyleindexlettergroup{{{'Symbols' if letter == '#' else letter}}}")
             group = letter
         pages = "; ".join(rf"(No.~{n}), \pageref{{{label(n)}}}" for n in sorted(set(numbers)))
-        out.append(rf"\item \sphinxstyleindexentry{{{tex(shown)}}} {pages}")
+        out.append(rf"\item \sphinxstyleindexentry{{{name_tex(shown)}}} {pages}")
     out.append(r"\end{sphinxtheindex}")
     return "\n".join(out) + "\n"
 
@@ -160,9 +174,9 @@ class Book:
     part_openers: set[int] = field(default_factory=lambda: {1})
     people: dict[str, tuple[str, str, list[int]]] = field(default_factory=dict)  # the author index
 
-    def index_person(self, name: str, number: int) -> None:
-        shown = index_name(name)
-        entry = self.people.setdefault(shown.casefold(), (latin_sort_key(name), shown, []))
+    def index_person(self, name: str, parts: NameParts, number: int) -> None:
+        filed = self.ctx.domain.names().file(name, parts)
+        entry = self.people.setdefault(filed.shown.casefold(), (filed.key, filed.shown, []))
         entry[2].append(number)
 
     def boards(self) -> dict[str, int]:
@@ -186,9 +200,16 @@ class Book:
             names.append(unbroken(title.astext()) if title is not None else sid)
         return names
 
-    def author_names(self, tid: str) -> list[str]:
+    def author_people(self, tid: str) -> list[tuple[str, NameParts]]:
+        """(name, what its page says of it) of each author; the speakers when the talk lists none."""
         meta = self.ctx.domain.talks[tid][1]
-        return [a.name for a in meta.authors] or self.speaker_names(tid)
+        if meta.authors:
+            return [(a.name, a.parts) for a in meta.authors]
+        out = []
+        for sid, name in zip(meta.speakers, self.speaker_names(tid), strict=True):
+            speaker = self.ctx.domain.speakers.get(sid)
+            out.append((name, speaker[1].parts if speaker else NameParts()))
+        return out
 
     def event_wide_room(self) -> bool:
         return self.schedule is not None and len(self.schedule.rooms) <= 1
@@ -259,9 +280,9 @@ class BookLayout(SphinxPostTransform):
             formula = math.astext()
             text = tex(math_as_text(formula)).replace(r"\sphinxhyphen{}", "-")
             math.replace_self(raw(rf"\texorpdfstring{{\protect\({formula}\protect\)}}{{{text}}}"))
-        names = ", ".join(tex(n) for n in book.speaker_names(tid))
-        for name in dict.fromkeys(book.author_names(tid)):
-            book.index_person(name, number)
+        names = ", ".join(name_tex(n) for n in book.speaker_names(tid))
+        for name, parts in dict.fromkeys(book.author_people(tid)):
+            book.index_person(name, parts, number)
         block = [
             # equations are numbered per contribution, as on its page (MathJax numbers per page)
             raw(rf"\phantomsection\label{{{label(number)}}}\setcounter{{equation}}{{0}}"),
@@ -334,7 +355,7 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
         for i, author in enumerate(meta.authors):
             if i:
                 line += nodes.Text(", ")
-            line += nodes.Text(unbroken(author.name))
+            line += name_nodes(author.name)
             marks = ",".join(str(affiliations.index(a) + 1) for a in author.affiliations)
             if author.corresponding:
                 marks += ("," if marks else "") + "*"
@@ -356,7 +377,7 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
         if i:
             line += nodes.Text("; ")
         speaker = domain.speakers.get(sid)
-        line += nodes.Text(book.speaker_names(tid)[i])
+        line += name_nodes(book.speaker_names(tid)[i])
         if speaker and speaker[1].affiliation:
             line += nodes.Text(f" ({speaker[1].affiliation})")
         if speaker and speaker[1].orcid and not meta.authors:
@@ -458,19 +479,20 @@ def programme_row(book: Book, tid: str, when: str) -> list[nodes.Node]:
     number = book.numbers[tid]
     out: list[nodes.Node] = [nodes.Text(when), raw(rf" & {number} & \hyperref[{label(number)}]{{")]
     out += book.talk_title(tid)
-    out += [raw(r"}\newline{\small\itshape "), *listed(book.speaker_names(tid))]
+    out += [raw(r"}\newline{\small\itshape "), *listed(book.speaker_names(tid), names=True)]
     out.append(raw(rf"}} & \pageref{{{label(number)}}}\\" "\n"))
     return out
 
 
 def speakers(book: Book) -> list[nodes.Node]:
-    """Every speaker once, by family name: name, ORCID, affiliation, talks with number and page."""
+    """Every speaker once, by family name (names.py): name, ORCID, affiliation, talks with number
+    and page."""
     domain = book.ctx.domain
     rows = []
     for sid, (docname, meta) in domain.speakers.items():
         title = domain.title_of(docname)
         name = title.astext() if title is not None else sid
-        rows.append((latin_sort_key(name), name, sid, meta))
+        rows.append((domain.names().file(name, meta.parts).key, name, sid, meta))
     bios = {sid: speaker_bio(book, docname) for sid, (docname, _m) in domain.speakers.items()}
     seen: dict[str, int] = {}
     for paragraphs in bios.values():
@@ -480,7 +502,7 @@ def speakers(book: Book) -> list[nodes.Node]:
     for _key, name, sid, meta in sorted(rows):
         # inside the inline: a raw node of its own is a block, written with a line break after it
         entry = nodes.inline("", "", raw(r"\workshopspeaker{"))
-        entry += nodes.Text(unbroken(name))
+        entry += name_nodes(name)
         if meta.orcid:
             entry += raw(rf"\workshoporcid{{{meta.orcid}}}")
         entry += raw("}{")

@@ -15,12 +15,13 @@ from sphinx.domains import Domain
 
 from .frontmatter import SpeakerMeta, TalkMeta
 from .model import BoardClaim, Schedule
+from .names import NameIndex
 
 
 class WorkshopDomain(Domain):
     name = "workshop"
     label = "Workshop"
-    data_version = 6
+    data_version = 7
     initial_data: dict[str, Any] = {
         "talks": {},  # talk id -> (docname, TalkMeta)
         "speakers": {},  # speaker id -> (docname, SpeakerMeta)
@@ -87,14 +88,32 @@ class WorkshopDomain(Domain):
         self._by_speaker = (schedule, out)
         return out
 
+    def names(self) -> NameIndex:
+        """The parts (family name, sort key, …) each written name is given on a speaker page or
+        in a talk's author entry (names.NameIndex), speaker pages first. Kept like boards():
+        every list of names asks."""
+        cached = self.__dict__.get("_names")
+        if cached is not None:
+            return cached
+        entries = []
+        for _sid, (doc, meta) in sorted(self.speakers.items()):
+            title = self.title_of(doc)
+            if title is not None:
+                entries.append((title.astext(), meta.parts))
+        for _tid, (_doc, meta) in sorted(self.talks.items()):
+            entries += [(author.name, author.parts) for author in meta.authors]
+        self._names = NameIndex(entries)
+        return self._names
+
     def add_talk(self, docname: str, meta: TalkMeta) -> None:
         self.talks[meta.id] = (docname, meta)
         self.data["doc_ids"].setdefault(docname, []).append(("talks", meta.id))
-        self._boards = self._by_speaker = None
+        self._boards = self._by_speaker = self._names = None
 
     def add_speaker(self, docname: str, meta: SpeakerMeta) -> None:
         self.speakers[meta.id] = (docname, meta)
         self.data["doc_ids"].setdefault(docname, []).append(("speakers", meta.id))
+        self._names = None
 
     def note_schedule(self, docname: str, path: str) -> None:
         self.data["schedule_docs"].setdefault(docname, [])
@@ -121,7 +140,7 @@ class WorkshopDomain(Domain):
             entry = self.data[key].get(item_id)
             if entry is not None and entry[0] == docname:
                 del self.data[key][item_id]
-        self._boards = self._by_speaker = None
+        self._boards = self._by_speaker = self._names = None
         self.data["schedule_docs"].pop(docname, None)
         self.data["texts"].pop(docname, None)
         self.data["late_docs"].pop(docname, None)
@@ -136,7 +155,7 @@ class WorkshopDomain(Domain):
         for doc, ids in otherdata["doc_ids"].items():
             if doc in docnames:
                 self.data["doc_ids"][doc] = list(ids)
-        self._boards = self._by_speaker = None
+        self._boards = self._by_speaker = self._names = None
         for doc, text in otherdata["texts"].items():
             if doc in docnames:
                 self.data["texts"][doc] = text

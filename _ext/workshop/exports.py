@@ -53,6 +53,9 @@ class Person:
     url: str = ""
     affiliations: tuple[str, ...] = ()
     orcid: str = ""  # 0000-0002-1825-0097, checked by the front matter reader
+    # the family and given names, when the page gives them (front matter family-name, given-name)
+    family: str = ""
+    given: str = ""
 
     def __post_init__(self) -> None:
         _set_clean(
@@ -60,6 +63,8 @@ class Person:
             name=one_line(self.name),
             affiliations=tuple(a for a in map(one_line, self.affiliations) if a),
             orcid=one_line(self.orcid),
+            family=one_line(self.family),
+            given=one_line(self.given),
         )
 
     @property
@@ -619,8 +624,13 @@ def _place(programme: Programme, item: Item | None = None) -> dict:
 
 
 def person_ld(person: Person) -> dict:
-    """A schema.org Person: name, page, ORCID as sameAs, affiliations as Organizations."""
+    """A schema.org Person: name (as written), family and given names when the page gives them,
+    page, ORCID as sameAs, affiliations as Organizations."""
     data: dict = {"@type": "Person", "name": person.name}
+    if person.family:
+        data["familyName"] = person.family
+    if person.given:
+        data["givenName"] = person.given
     if person.url:
         data["url"] = person.url
     if person.orcid:

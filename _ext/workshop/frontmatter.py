@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from . import sourceyaml
 from .errors import Problem, WorkshopError, did_you_mean
 from .model import CONTRIBUTION_TYPES, TALK_ID_PATTERN
+from .names import NAME_KEYS, NAME_ORDERS, NO_PARTS, NameParts, name_problems
 from .sourceyaml import LocMap, LocSeq, LocStr
 from .urls import url_problem
 
@@ -24,8 +25,15 @@ TALK_KEYS = ("type", "speakers", "authors", "keywords", "board", "poster")
 POSTER_ONLY_KEYS = ("board", "poster")
 MAX_BOARD = 10_000
 MAX_POSTER_FILES = 3  # e.g. the PDF to download and an image to show
-AUTHOR_KEYS = ("name", "affiliation", "affiliations", "orcid", "corresponding")
-SPEAKER_KEYS = ("affiliation", "homepage", "orcid", "photo")
+AUTHOR_KEYS = ("name", "affiliation", "affiliations", "orcid", "corresponding", *NAME_KEYS)
+SPEAKER_KEYS = ("affiliation", "homepage", "orcid", "photo", *NAME_KEYS)
+# the other words for the name keys ('surname: Wang'), each pointed to the key to write
+NAME_KEY_WORDS = {
+    **dict.fromkeys(("surname", "last-name", "lastname", "family", "familyname"), "family-name"),
+    **dict.fromkeys(("first-name", "firstname", "forename", "given", "givenname"), "given-name"),
+    **dict.fromkeys(("sort", "sort-name", "sortname", "sort-key", "romanization", "romanisation"), "sort-as"),
+    **dict.fromkeys(("order", "nameorder", "name-format", "display-order"), "name-order"),
+}
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 
 
@@ -35,6 +43,7 @@ class Author:
     affiliations: tuple[str, ...]
     orcid: str | None = None
     corresponding: bool = False
+    parts: NameParts = NO_PARTS  # family-name, given-name, sort-as, name-order (names.py)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,7 @@ class SpeakerMeta:
     homepage: str | None
     orcid: str | None
     photo: str | None
+    parts: NameParts = NO_PARTS  # family-name, given-name, sort-as, name-order (names.py)
 
 
 @dataclass(frozen=True)
@@ -256,7 +266,9 @@ class _Reader:
     def unknown_keys(self, data: LocMap, allowed: tuple[str, ...], where: str) -> None:
         for key in data:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
+                word = NAME_KEY_WORDS.get(str(key).casefold().replace("_", "-"))
+                hint = f" (did you mean '{word}'?)" if word in allowed else None
+                hint = hint or did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
                 self.add(f"unknown key '{key}' in {where}{hint}", data.line_of(key), Problem.KEY)
 
     def string(self, data: LocMap, key: str) -> str | None:
@@ -308,6 +320,33 @@ class _Reader:
                 return LocStr(", ".join(str(v).strip() for v in value), value.line)
         text = self.string(data, "affiliation")
         return None if text is None else LocStr(text, data.line_of("affiliation"))
+
+    def name_parts(self, data: LocMap, name: str | None) -> NameParts:
+        """family-name, given-name, sort-as, name-order (each optional); with the ``name`` (an
+        author's), each part is checked against it (a speaker's name is its page's title:
+        speakers.read_speaker_names checks it)."""
+        values: dict[str, str | None] = {}
+        for key in NAME_KEYS:
+            values[key] = self.string(data, key)
+            if values[key] is None and key in data and isinstance(data.get(key), LocStr | type(None)):
+                self.add(f"'{key}' is empty: write it, or delete the line", data.line_of(key), Problem.KEY)
+        order = values["name-order"]
+        if order is not None and order.casefold() not in NAME_ORDERS:
+            hint = did_you_mean(order.casefold(), NAME_ORDERS)
+            message = (
+                f"unknown name-order '{order}'{hint}: write 'name-order: family-first' (Kovács János, "
+                "山田 太郎) or 'name-order: given-first' (János Kovács)"
+            )
+            self.add(message, data.line_of("name-order"), Problem.KEY)
+            order = None
+        lines = tuple((key, data.line_of(key)) for key in NAME_KEYS if values[key] is not None)
+        order = order.casefold() if order else None
+        parts = NameParts(values["family-name"], values["given-name"], values["sort-as"], order, lines)
+        if not name:
+            return parts
+        parts, problems = checked_name_parts(name, parts, self.file)
+        self.problems.extend(problems)
+        return parts
 
     def orcid(self, data: LocMap, key: str = "orcid") -> str | None:
         value = self.string(data, key)
@@ -393,6 +432,23 @@ def place_splits(items: list[LocStr], single: bool = False) -> list[tuple[str, i
     return found
 
 
+def checked_name_parts(name: str, parts: NameParts, file: str) -> tuple[NameParts, list[WorkshopError]]:
+    """The parts that fit the name as written, and a problem at its line for each that does not
+    (left out: the name is then filed as if the part were not given)."""
+    problems = name_problems(name, parts)
+    if not problems:
+        return parts, []
+    wrong = {key for key, _message in problems}
+    kept = NameParts(
+        None if "family-name" in wrong else parts.family,
+        None if "given-name" in wrong else parts.given,
+        parts.sort,
+        None if "name-order" in wrong else parts.order,
+        parts.lines,
+    )
+    return kept, [WorkshopError(message, file, parts.line_of(key), Problem.TYPE) for key, message in problems]
+
+
 def check_id(page_id: str, file: str) -> list[WorkshopError]:
     if re.match(TALK_ID_PATTERN, page_id):
         return []
@@ -446,7 +502,8 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
         for message, line in place_splits(([single] if single else []) + listed):
             reader.add(message, line, Problem.TYPE)
         corresponding = (reader.string(item, "corresponding") or "false").lower() in ("true", "yes")
-        authors.append(Author(name, tuple(affiliations), reader.orcid(item), corresponding))
+        parts = reader.name_parts(item, name)
+        authors.append(Author(name, tuple(affiliations), reader.orcid(item), corresponding, parts))
     seen: set[str] = set()
     for speaker in speakers:
         if speaker in seen:
@@ -549,5 +606,6 @@ def read_speaker(page_id: str, text: str, file: str) -> tuple[SpeakerMeta, list[
         reader.url(data, "homepage"),
         reader.orcid(data),
         reader.string(data, "photo"),
+        reader.name_parts(data, None),  # the name is the page's title: speakers.read_speaker_names
     )
     return meta, reader.problems

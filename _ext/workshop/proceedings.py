@@ -24,7 +24,6 @@ from sphinx.util.docutils import SphinxDirective
 from .booklayout import setup_booklayout
 from .contribution_nodes import talk_order
 from .model import Schedule, format_date_range
-from .names import index_name
 from .nodes import author_index, proceedings_link
 from .pages import speaker_id
 from .resolve import ResolveContext, load_schedule, register_resolver
@@ -216,14 +215,16 @@ def resolve_author_index(ctx: ResolveContext, node: nodes.Element) -> list[nodes
     if entry is None:
         return []
     meta = entry[1]
-    names = [a.name for a in meta.authors]
-    for sid in meta.speakers if not names else ():
+    people = [(a.name, a.parts) for a in meta.authors]
+    for sid in meta.speakers if not people else ():
         speaker = ctx.domain.speakers.get(sid)
         title = ctx.domain.title_of(speaker[0]) if speaker else None
         if title is not None:
-            names.append(title.astext())
+            people.append((title.astext(), speaker[1].parts))
     target = f"author-index-{node['talk']}"
-    entries = [("single", index_name(n), target, "", None) for n in dict.fromkeys(names)]
+    index = ctx.domain.names()  # family name first as the pages give it (names.py)
+    shown = dict.fromkeys(index.file(name, parts).shown for name, parts in people)
+    entries = [("single", name, target, "", None) for name in shown]
     return [addnodes.index(entries=entries), nodes.target("", "", ids=[target])]
 
 

@@ -111,6 +111,12 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
     domain: WorkshopDomain = app.env.get_domain("workshop")
     texts = domain.data["texts"]
     program_docs = domain.docs_showing(app.config.workshop_schedule)
+    names = domain.names()
+
+    def parts(name: str, own) -> dict[str, str]:
+        """The family and given names, when a page gives them (names.NameIndex)."""
+        filed = names.file(name, own)
+        return {"family": filed.family or "", "given": filed.given or ""}
 
     def speaker(sid: str) -> exports.Person | None:
         found = domain.speakers.get(sid)
@@ -119,14 +125,18 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         docname, meta = found
         name = texts.get(docname, ("", ""))[0] or sid
         affiliations = (meta.affiliation,) if meta.affiliation else ()
-        return exports.Person(sid, name, page_url(app, docname), affiliations, meta.orcid or "")
+        return exports.Person(
+            sid, name, page_url(app, docname), affiliations, meta.orcid or "", **parts(name, meta.parts)
+        )
 
     def talk_item(slot, tid: str) -> exports.Item:
         docname, meta = domain.talks[tid]
         title, abstract = texts.get(docname, ("", ""))
         persons = tuple(p for p in map(speaker, meta.speakers) if p is not None)
         authors = tuple(
-            exports.Person(f"{tid}:author:{n}", a.name, "", a.affiliations, a.orcid or "")
+            exports.Person(
+                f"{tid}:author:{n}", a.name, "", a.affiliations, a.orcid or "", **parts(a.name, a.parts)
+            )
             for n, a in enumerate(meta.authors)
         )
         return exports.Item(slot, title, page_url(app, docname), abstract, persons, tid, authors)

@@ -16,7 +16,6 @@ from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .imagefile import contributor_image_problem
-from .names import latin_sort_key
 from .nodes import isolated, speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
@@ -45,6 +44,8 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
     if page is None:
         return
     sid, section, meta = page
+    if meta.parts:
+        meta = read_speaker_names(app, sid, section[0].astext(), meta)
     fields = nodes.field_list(classes=["speaker-meta"])
     if meta.affiliation:
         fields += field("Affiliation", isolated(meta.affiliation))
@@ -61,6 +62,20 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
         ]
     insert_after_title(section, *photo, fields)
     section += speaker_talks(speaker=sid)  # 'Talks' and 'Posters', each with its list
+
+
+def read_speaker_names(app: Sphinx, sid: str, name: str, meta):
+    """A speaker's family-name, given-name and name-order, checked against the page's title (the
+    name): a part that does not fit is reported at its line and left out."""
+    parts, problems = frontmatter.checked_name_parts(name, meta.parts, source_name(app, app.env.docname))
+    if not problems:
+        return meta
+    report_all(problems)
+    meta = dataclasses.replace(meta, parts=parts)
+    domain: WorkshopDomain = app.env.get_domain("workshop")
+    domain.speakers[sid] = (app.env.docname, meta)
+    domain._names = None
+    return meta
 
 
 def talks_of(ctx: ResolveContext, sid: str, kind: str | None = None) -> list[str]:
@@ -87,8 +102,10 @@ def resolve_speaker_talks(ctx: ResolveContext, node: nodes.Element) -> list[node
 
 def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
     names = {sid: ctx.domain.title_of(doc).astext() for sid, (doc, _m) in ctx.domain.speakers.items()}
+    index = ctx.domain.names()
+    keys = {sid: index.file(names[sid], ctx.domain.speakers[sid][1].parts).key for sid in names}
     cards = []
-    for sid in sorted(names, key=lambda s: (latin_sort_key(names[s]), s)):
+    for sid in sorted(names, key=lambda s: (keys[s], s)):
         docname, meta = ctx.domain.speakers[sid]
         name = make_refnode(ctx.builder, ctx.docname, docname, "", isolated(names[sid]))
         card = nodes.list_item(
