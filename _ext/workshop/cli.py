@@ -1,4 +1,4 @@
-"""Command line: ``python -m workshop check|new-abstract|schema``.
+"""Command line: ``python -m workshop check|check-pr|new-abstract|schema|init``.
 
 ``check`` runs the build's own pipeline (the same parser, settings and rules, every document
 read afresh, nothing written) and prints its problems as ``file:line: message`` lines: check and
@@ -165,7 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
     schema.add_argument("--root", type=Path, default=Path.cwd())
     schema.add_argument("--stdout", action="store_true", help="print instead of writing the file")
+    init = sub.add_parser("init", help="a new workshop's site in an empty folder (README, New workshop)")
+    from . import newsite
+
+    newsite.add_arguments(init)
     args = parser.parse_args(argv)
+
+    if args.command == "init":
+        return newsite.init_command(args)
 
     if args.command == "check":
         problems, _output = run_build_checks(args.root.resolve())
