@@ -178,8 +178,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "",
         (str,),
-        "A built PDF to offer for download on every page while it exists; not set: the one `make pdf` "
-        "writes (`_build/pdf/<slug>-proceedings.pdf`); empty: no link.",
+        "A PDF linked from every page while it exists; not set: the one `make pdf` writes; empty: no link.",
     ),
 )
 

@@ -89,11 +89,9 @@ def cover(config, schedule: Schedule | None, draft: bool, logo: str = "") -> str
         lines.append(rf"{{\large {tex(span)}\par}}")
     if schedule is not None:
         lines.append(rf"{{\large {tex(schedule.venue)}\par}}")
-    lines += [
-        r"\vfill",
-        r"{\large\bfseries Organizing committee\par}\vspace{0.5em}",
-        rf"{organizers}\par",
-    ]
+    lines.append(r"\vfill")
+    if organizers:  # a new workshop's cover names none until conf.py does
+        lines += [r"{\large\bfseries Organizing committee\par}\vspace{0.5em}", rf"{organizers}\par"]
     if config.workshop_organizer_group:
         lines.append(rf"\par\vspace{{0.35em}}{tex(config.workshop_organizer_group)}\par")
     if config.workshop_acknowledgement:
