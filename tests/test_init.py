@@ -213,3 +213,42 @@ def test_a_new_workshop_builds_its_site_and_book(tmp_path):
         text = path.read_text(encoding="utf-8", errors="replace")
         found = OURS.search(text)
         assert found is None, f"{relative}: {found.group(0)!r}"
+
+
+def test_check_pr_of_a_new_site_runs_the_installed_checker(tmp_path):
+    """`make check-pr` in the new site: a contributor's new page passes, an edit of conf.py does not."""
+    require_tool("git", "make check-pr compares git commits")
+    site = init_lyon(tmp_path, "--no-example")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+
+    def run(*args: str) -> None:
+        subprocess.run([*git, *args], cwd=site, check=True, capture_output=True)
+
+    run("init", "-q", "-b", "main")
+    run("add", "-A")
+    run("commit", "-q", "-m", "init")
+    run("switch", "-q", "-c", "talk")
+    (site / "speakers/grace-hopper.md").write_text(SPEAKER, encoding="utf-8")
+    run("add", "-A")
+    run("commit", "-q", "-m", "a speaker")
+    venv = Path(sys.executable).parent.parent
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1"}
+
+    def check_pr() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["make", "check-pr", "BASE=main", f"VENV={venv}"],
+            cwd=site,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    ok = check_pr()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "by the installed checker" in ok.stdout and "speakers/grace-hopper.md: added (yours)" in ok.stdout
+    with (site / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("workshop_word_limit = 3000\n")
+    run("commit", "-q", "-am", "longer abstracts")
+    bad = check_pr()
+    assert bad.returncode != 0
+    assert "conf.py: modified: needs an organizer" in bad.stderr, bad.stdout + bad.stderr

@@ -121,8 +121,15 @@ def check_pr_command(root: Path, base: str | None, branch: str | None) -> int:
         return 2
     said = comparison.describe()
     own = scope.checker_is_base(root, comparison.base_commit)
-    say(f"Compared with {said}, by {'its own checker' if own else 'a checker that is not its own'}.")
-    if not own:
+    try:  # a site made by `init` keeps no copy of the extension: the installed one is its checker
+        vendored = bool(
+            str(scope._git(root, "ls-tree", comparison.base_commit, "--", "_ext/workshop")).strip()
+        )
+    except scope.ScopeError:
+        vendored = True
+    checker = "its own checker" if own else "a checker that is not its own"
+    say(f"Compared with {said}, by {checker if vendored else 'the installed checker'}.")
+    if vendored and not own:
         say(f"note: the code running is not _ext/workshop of {base}: `make check-pr` runs the base's", True)
     for line in ok:
         say(line)
