@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from conftest import ROOT, require_tool, strip_colors
 
 # This workshop's words: none may reach another workshop's files, site or book.
@@ -252,3 +253,15 @@ def test_check_pr_of_a_new_site_runs_the_installed_checker(tmp_path):
     bad = check_pr()
     assert bad.returncode != 0
     assert "conf.py: modified: needs an organizer" in bad.stderr, bad.stdout + bad.stderr
+
+
+def test_the_new_sites_workflow_passes_actionlint():
+    from test_workflows import actionlint
+
+    workflow = ROOT / "_ext/workshop/site-template/ci.yml"
+    result = actionlint(workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = workflow.read_text(encoding="utf-8")
+    on = yaml.safe_load(text)[True]  # YAML 1.1 reads the key 'on' as True
+    assert "pull_request" in on and "pull_request_target" not in on  # no secrets for forks
+    assert "secrets." not in text and "make all" in text and "make check" in text
