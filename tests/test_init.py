@@ -265,3 +265,35 @@ def test_the_new_sites_workflow_passes_actionlint():
     on = yaml.safe_load(text)[True]  # YAML 1.1 reads the key 'on' as True
     assert "pull_request" in on and "pull_request_target" not in on  # no secrets for forks
     assert "secrets." not in text and "make all" in text and "make check" in text
+
+
+def latex_build(site: Path) -> subprocess.CompletedProcess:
+    """The book's LaTeX only (no TeX run), as `make pdf` writes it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-b", "latex", "-t", "proceedings"]
+    return subprocess.run([*command, ".", "_build/latex"], cwd=site, env=env, capture_output=True, text=True)
+
+
+def test_the_cover_logo_is_the_editions_setting(tmp_path):
+    from PIL import Image
+
+    site = init_lyon(tmp_path, "--no-example")
+    Image.new("RGB", (200, 100), (30, 90, 140)).save(site / "_static/ltd-logo.png")
+    conf = site / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    conf.write_text(text.replace('workshop_cover_logo = ""', 'workshop_cover_logo = "_static/ltd-logo.png"'))
+    build = latex_build(site)
+    assert build.returncode == 0, strip_colors(build.stdout + build.stderr)
+    cover = (
+        (site / "_build/latex/ltd27-proceedings.tex").read_text(encoding="utf-8").split(r"\end{titlepage}")[0]
+    )
+    assert "]{ltd-logo.png}" in cover and (site / "_build/latex/ltd-logo.png").is_file()
+
+    conf.write_text(text.replace('workshop_cover_logo = ""', 'workshop_cover_logo = "_static/none.png"'))
+    build = latex_build(site)
+    warnings = [line for line in strip_colors(build.stderr).splitlines() if "WARNING" in line]
+    assert build.returncode != 0 and len(warnings) == 1, warnings
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("workshop_cover_logo"))
+    assert warnings[0].startswith(
+        f"conf.py:{line}: WARNING: workshop_cover_logo '_static/none.png': no such file"
+    )
