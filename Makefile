@@ -41,7 +41,7 @@ html: $(STAMP)
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
 # The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then XeLaTeX (workshop.latexrun).
-# The PDF's name is set in conf.py only (proceedings_name); DRAFT=1 writes <name>-draft.pdf with a
+# The PDF's name comes from the acronym (<slug>-proceedings); DRAFT=1 writes <name>-draft.pdf with a
 # "Draft" mark and metadata; FINAL=1 fails while the completeness report lists anything.
 TEX_TOOLS ?= xelatex
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
@@ -59,7 +59,7 @@ pdf: $(STAMP)
 	PYTHONPATH=_ext $(BIN)/python -m workshop.latexrun $(PDF_LATEXDIR) --copy-to $(BUILDDIR)/pdf
 
 # Both, the site linking the PDF ("Download the proceedings") from every page; a later
-# `make html` keeps the link while the PDF is there (conf.py: workshop_proceedings_pdf).
+# `make html` keeps the link while the PDF is there (workshop_proceedings_pdf).
 all: pdf
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 

@@ -20,8 +20,9 @@ workshop_acknowledgement = (
     "This workshop is a closing event of the ANR LeaFleT project (project ANR-19-CE23-0021)."
 )
 workshop_logo_text = ""  # the logo's caption; empty: the schedule's town and dates
+workshop_cover_logo = "_static/logo.tex"  # the book cover's: the logo drawn in TeX; empty: none
 copyright_holder = "Workshop LoRaINNe"
-# Derived, not typed: file names and the placeholder address ("lorainne24").
+# Derived, not typed: the placeholder address ("lorainne24"; the PDF's name is derived alike).
 edition_slug = re.sub(r"[^a-z0-9]+", "", workshop_acronym.lower())
 
 # -- Project -------------------------------------------------------------------------------
@@ -87,24 +88,6 @@ html_theme_options = {
 }
 
 # -- PDF proceedings (make pdf) --------------------------------------------------------------
-# `make pdf` builds with -t proceedings: the book's root is proceedings.md, not the home page, and
-# the site's list pages (programme, talks, speakers) are not part of it: the book has its own.
-if tags.has("proceedings"):  # noqa: F821 - Sphinx provides `tags` to conf.py
-    root_doc = "proceedings"
-    include_patterns = ["proceedings.md", "program/**", "speakers/**", "abstracts/**"]
-    exclude_patterns += ["program/index.md", "abstracts/index.md", "speakers/index.md"]
-# The PDF's file name, in this one place (from the edition's slug): `make pdf` writes
-# _build/pdf/<name>.pdf (<name>-draft.pdf with DRAFT=1) and every site build links it while it exists.
-proceedings_name = f"{edition_slug}-proceedings"
-workshop_proceedings_pdf = f"_build/pdf/{proceedings_name}.pdf"
-_book = proceedings_name + ("-draft" if tags.has("draft") else "")  # noqa: F821
-latex_engine = "xelatex"
-# the running head shows the title with a typographic apostrophe (’)
-latex_documents = [("proceedings", f"{_book}.tex", project.replace("'", "’"), author, "manual")]
-latex_toplevel_sectioning = "chapter"
-latex_show_urls = "no"
-latex_elements = {
-    "papersize": "a4paper",
-    "pointsize": "11pt",
-    "figure_align": "htbp",
-}
+# The book's root is proceedings.md; its engine (XeLaTeX), paper, name (<slug>-proceedings.pdf, from
+# the acronym) and the site's link to it are the extension's defaults (README, "PDF proceedings"):
+# set one here only to change it.

@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 
 from .assets import setup_assets
 from .bibliography import setup_bibliography
+from .bookconfig import setup_bookconfig
 from .config import setup_config
 from .diagnostics import setup_diagnostics
 from .domain import WorkshopDomain
@@ -58,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_talks(app)
     setup_speakers(app)
     setup_schedule(app)
+    setup_bookconfig(app)  # the book's defaults (PDF engine, root, name) where conf.py sets none
     setup_proceedings(app)
     setup_publish(app)
     setup_theme(app)

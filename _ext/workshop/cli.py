@@ -1,4 +1,4 @@
-"""Command line: ``python -m workshop check|new-abstract|schema``.
+"""Command line: ``python -m workshop check|check-pr|new-abstract|schema|init``.
 
 ``check`` runs the build's own pipeline (the same parser, settings and rules, every document
 read afresh, nothing written) and prints its problems as ``file:line: message`` lines: check and
@@ -121,8 +121,15 @@ def check_pr_command(root: Path, base: str | None, branch: str | None) -> int:
         return 2
     said = comparison.describe()
     own = scope.checker_is_base(root, comparison.base_commit)
-    say(f"Compared with {said}, by {'its own checker' if own else 'a checker that is not its own'}.")
-    if not own:
+    try:  # a site made by `init` keeps no copy of the extension: the installed one is its checker
+        vendored = bool(
+            str(scope._git(root, "ls-tree", comparison.base_commit, "--", "_ext/workshop")).strip()
+        )
+    except scope.ScopeError:
+        vendored = True
+    checker = "its own checker" if own else "a checker that is not its own"
+    say(f"Compared with {said}, by {checker if vendored else 'the installed checker'}.")
+    if vendored and not own:
         say(f"note: the code running is not _ext/workshop of {base}: `make check-pr` runs the base's", True)
     for line in ok:
         say(line)
@@ -165,7 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
     schema.add_argument("--root", type=Path, default=Path.cwd())
     schema.add_argument("--stdout", action="store_true", help="print instead of writing the file")
+    init = sub.add_parser("init", help="a new workshop's site in an empty folder (README, New workshop)")
+    from . import newsite
+
+    newsite.add_arguments(init)
     args = parser.parse_args(argv)
+
+    if args.command == "init":
+        return newsite.init_command(args)
 
     if args.command == "check":
         problems, _output = run_build_checks(args.root.resolve())

@@ -137,6 +137,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     # -- The PDF proceedings (make pdf; proceedings.py, booklayout.py) --------------------------------
     Setting(
+        "workshop_cover_logo",
+        "",
+        "env",
+        (str,),
+        "The cover's logo (source-relative): a PDF, PNG or JPEG, or a `.tex` file of TeX drawing "
+        "commands; empty: none.",
+    ),
+    Setting(
         "workshop_book_title",
         "Book of abstracts",
         "env",
@@ -170,7 +178,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "",
         (str,),
-        "A built PDF to offer for download on every page (set by `make all`); empty or missing: no link.",
+        "A PDF linked from every page while it exists; not set: the one `make pdf` writes; empty: no link.",
     ),
 )
 

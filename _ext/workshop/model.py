@@ -101,7 +101,7 @@ DAY_FIELDS = (
         "date",
         "string",
         True,
-        "ISO date, e.g. 2024-11-26 (the weekday is computed)",
+        "ISO date, e.g. 2026-06-03 (the weekday is computed)",
         DATE_PATTERN,
     ),
     Field("label", "string", False, "A short name for the day, e.g. Day 1"),

@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from .bookconfig import cover_logo
 from .booklayout import setup_booklayout
 from .contribution_nodes import talk_order
 from .model import Schedule, format_date_range
@@ -42,13 +43,6 @@ PREAMBLE = r"""
 \setcounter{secnumdepth}{-1}% talks carry their contribution number themselves
 \usepackage{workshopbook}
 """
-# The cover's mark: the site's logo (a rank-one outer product, _static/logo.svg), drawn in TeX.
-LOGO = r"""{\setlength{\unitlength}{0.9mm}\begin{picture}(58,52)
-\color{workshopblue}\put(0,0){\rule{7.2mm}{43.2mm}}\put(12.6,43.2){\rule{36mm}{7.2mm}}
-\color{workshoplightblue}\put(12.6,32.4){\rule{36mm}{7.2mm}}
-\color{workshoplightblue!70}\put(12.6,21.6){\rule{36mm}{7.2mm}}
-\color{workshoplightblue!50}\put(12.6,10.8){\rule{36mm}{7.2mm}}
-\end{picture}\par}"""
 
 
 def tex(text: str) -> str:
@@ -74,15 +68,14 @@ def book_title(config) -> str:
     return f"{config.workshop_acronym or config.project}: {config.workshop_book_title}"
 
 
-def cover(config, schedule: Schedule | None, draft: bool) -> str:
+def cover(config, schedule: Schedule | None, draft: bool, logo: str = "") -> str:
     """The cover (a recto without folio, page label 'Cover') and its blank verso, from conf.py and
-    the schedule (dates computed, never typed)."""
+    the schedule (dates computed, never typed); ``logo``: the TeX of the edition's logo, if any."""
     organizers = r" \textperiodcentered{} ".join(tex(n) for n in config.workshop_organizers)
     lines = [
         r"\begin{titlepage}\workshopcoverpage\centering",
         r"\vspace*{1cm}",
-        LOGO,
-        r"\vspace{1.5em}",
+        *([logo, r"\vspace{1.5em}"] if logo else []),
         rf"{{\Huge\bfseries {tex(config.workshop_acronym or config.project)}\par}}\vspace{{1em}}",
     ]
     if config.workshop_full_name:
@@ -95,11 +88,9 @@ def cover(config, schedule: Schedule | None, draft: bool) -> str:
         lines.append(rf"{{\large {tex(span)}\par}}")
     if schedule is not None:
         lines.append(rf"{{\large {tex(schedule.venue)}\par}}")
-    lines += [
-        r"\vfill",
-        r"{\large\bfseries Organizing committee\par}\vspace{0.5em}",
-        rf"{organizers}\par",
-    ]
+    lines.append(r"\vfill")
+    if organizers:  # a new workshop's cover names none until conf.py does
+        lines += [r"{\large\bfseries Organizing committee\par}\vspace{0.5em}", rf"{organizers}\par"]
     if config.workshop_organizer_group:
         lines.append(rf"\par\vspace{{0.35em}}{tex(config.workshop_organizer_group)}\par")
     if config.workshop_acknowledgement:
@@ -187,7 +178,7 @@ def configure_latex(app: Sphinx, config) -> None:
     elements = dict(config.latex_elements)
     schedule = load_schedule(app.srcdir, config.workshop_schedule)[0]
     draft = app.tags.has("draft")
-    elements.setdefault("maketitle", cover(config, schedule, draft))
+    elements.setdefault("maketitle", cover(config, schedule, draft, cover_logo(app, config)))
     elements.setdefault("fncychap", "")
     elements.setdefault("extraclassoptions", "twoside,openright")
     # the outline's 'Contents' points at the contents page (a bookmark on the page it opens)

@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
@@ -17,7 +19,7 @@ from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .imagefile import contributor_image_problem
 from .nodes import isolated, speaker_list, speaker_talks
-from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
+from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, speaker_id
 from .resolve import ResolveContext, register_resolver
 from .scaffold import check_placeholders
 
@@ -127,10 +129,31 @@ def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes
 
 
 class SpeakerListDirective(SphinxDirective):
-    """``{speaker-list}``: a grid of every speaker page, generated from front matter."""
+    """``{speaker-list}``: a grid of every speaker page, generated from front matter.
+    ``:toctree:`` adds a hidden toctree of the speaker pages (in file order): a site with no
+    speaker yet needs no glob, which would warn that it matches nothing."""
+
+    option_spec = {"toctree": directives.flag}
 
     def run(self) -> list[nodes.Node]:
-        return [speaker_list()]
+        if "toctree" not in self.options:
+            return [speaker_list()]
+        folder = self.config.workshop_speakers_dir
+        docs = sorted(d for d in self.env.found_docs if page_id_in(d, folder))
+        toctree = addnodes.toctree(
+            parent=self.env.docname,
+            entries=[(None, d) for d in docs],
+            includefiles=docs,
+            maxdepth=-1,
+            caption=None,
+            glob=False,
+            hidden=True,
+            includehidden=False,
+            numbered=0,
+            titlesonly=False,
+        )
+        self.env.get_domain("workshop").note_talk_list(self.env.docname)  # re-read when pages come or go
+        return [speaker_list(), nodes.compound("", toctree, classes=["toctree-wrapper"])]
 
 
 def setup_speakers(app: Sphinx) -> None:

@@ -220,9 +220,9 @@ class TalkListDirective(SphinxDirective):
 
 
 def reread_talk_lists(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """env-get-outdated: a talk page added or removed changes the talk toctrees."""
-    folder = app.config.workshop_talks_dir
-    if any(page_id_in(d, folder) for d in added | removed):
+    """env-get-outdated: a talk (or speaker) page added or removed changes the generated toctrees."""
+    folders = (app.config.workshop_talks_dir, app.config.workshop_speakers_dir)
+    if any(page_id_in(d, folder) for d in added | removed for folder in folders):
         return sorted(env.get_domain("workshop").data["talk_list_docs"] - removed)
     return []
 

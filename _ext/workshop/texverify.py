@@ -87,7 +87,7 @@ LAYOUT = names("""
     pagestyle thispagestyle vfill rule put unitlength Huge LARGE Large huge color setlength
     setcounter arraybackslash workshopbreak workshopcoverpage workshopday workshopspeaker
     workshopspeakertalk workshopauthorindex workshopindexletter workshopindexentry workshopindexpages
-    indexspace printindex renewcommand indexname sphinxstyleindexlettergroup
+    indexspace printindex renewcommand indexname sphinxstyleindexlettergroup includegraphics
 """)  # fmt: skip
 ENVIRONMENTS = (
     names("""
