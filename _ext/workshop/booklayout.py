@@ -409,7 +409,9 @@ def programme(book: Book) -> list[nodes.Node]:
         out += glance(book)
     for day in schedule.days:
         heading = format_date(day.date) + (f" ({day.label})" if day.label else "")
-        out.append(day_rooms(book, day, heading) if not book.event_wide_room() else day_single(book, day, heading))
+        out.append(
+            day_rooms(book, day, heading) if not book.event_wide_room() else day_single(book, day, heading)
+        )
     unscheduled = [
         t for t in book.numbers
         if schedule.slot_of(t) is None and schedule.session_of(t) is None and schedule.spotlight_of(t) is None
@@ -427,7 +429,12 @@ def programme(book: Book) -> list[nodes.Node]:
 def day_start(heading: str, columns: str, count: int, head: list[nodes.Node] = ()) -> list[nodes.Node]:
     """The day's heading and its table's start: on every further page the heading again,
     '(continued)', and the column heads (``head``, a row) under it on every page."""
-    out = [raw(r"\workshopday{"), nodes.Text(heading), raw("}\n"), raw(rf"\begin{{longtable}}{{{columns}}}" "\n")]
+    out = [
+        raw(r"\workshopday{"),
+        nodes.Text(heading),
+        raw("}\n"),
+        raw(rf"\begin{{longtable}}{{{columns}}}" "\n"),
+    ]
     out += [*head, raw(r"\endfirsthead" "\n"), raw(rf"\workshopcontinued{{{count}}}{{")]
     out += [nodes.Text(f"{heading} {CONTINUED}"), raw("}\n"), *head, raw(r"\endhead" "\n")]
     return out
@@ -469,9 +476,9 @@ def day_single(book: Book, day: Day, heading: str) -> nodes.inline:
         elif is_break(slot):
             rows += [raw(r"\workshopbreak{"), nodes.Text(when), raw("}{")]
             rows += [nodes.Text(slot.title or slot.talk or ""), raw("}\n")]
-        else:
+        else:  # a session's title stays on the page of its first poster or spotlight (\\*)
             rows += [nodes.Text(when), raw(r" & & "), nodes.Text(slot.title or slot.talk or "")]
-            rows += raw(r" & \\" "\n")
+            rows += raw(r" & \\*" "\n" if is_session(slot) else r" & \\" "\n")
         for words in to_come(slot):
             rows += [raw(r" & & \itshape "), nodes.Text(words), raw(r" & \\" "\n")]
         for where, pid in presented(book, slot):
@@ -485,7 +492,7 @@ def day_rooms(book: Book, day: Day, heading: str) -> nodes.inline:
     name over it, on every page), a slot for every room across them all."""
     rooms = list(book.schedule.rooms)
     count = len(rooms)
-    columns = r"@{}Z{0.12\linewidth}" + rf"Z{{\workshoproomwidth{{{count}}}}}" * count + "@{}"
+    columns = r"@{}Z{0.15\linewidth}" + rf"Z{{\workshoproomwidth{{{count}}}}}" * count + "@{}"
     head: list[nodes.Node] = [raw(r"\workshoproomhead{Time}")]
     for room in rooms:
         head += [raw(r" & \workshoproomhead{"), nodes.Text(room), raw("}")]
@@ -500,9 +507,13 @@ def day_rooms(book: Book, day: Day, heading: str) -> nodes.inline:
         if shared is not None:
             rows += [nodes.Text(time_text), raw(rf" & \workshoproomall{{{count}}}{{")]
             rows += room_cell(book, shared, with_time=False)
-            rows += raw(r"}\\" "\n")
+            rows += raw(r"}\\*" "\n" if is_session(shared) else r"}\\" "\n")
             for words in to_come(shared):
-                rows += [raw(rf" & \workshoproomall{{{count}}}{{\itshape "), nodes.Text(words), raw(r"}\\" "\n")]
+                rows += [
+                    raw(rf" & \workshoproomall{{{count}}}{{\itshape "),
+                    nodes.Text(words),
+                    raw(r"}\\" "\n"),
+                ]
             for where, pid in presented(book, shared):
                 rows += [nodes.Text(where), raw(rf" & \workshoproomall{{{count}}}{{")]
                 rows += room_talk(book, pid)
@@ -534,8 +545,8 @@ def room_cell(book: Book, slot: Slot, with_time: bool) -> list[nodes.Node]:
         return out + room_talk(book, slot.talk)
     title = nodes.Text(slot.title or slot.talk or "")
     if is_break(slot):
-        return out + [raw(r"\workshoproombreak{"), title, raw("}")]
-    return out + [title]
+        return [*out, raw(r"\workshoproombreak{"), title, raw("}")]
+    return [*out, title]
 
 
 def room_talk(book: Book, tid: str) -> list[nodes.Node]:
@@ -569,6 +580,13 @@ def glance(book: Book) -> list[nodes.Node]:
     box += raw(r"\section*{")
     box += nodes.Text(GLANCE)
     box += raw("}\n")
+    letters = {room: room_letter(i) for i, room in enumerate(schedule.rooms)} if many_rooms else {}
+    if letters:  # a parallel slot carries its room's letter: the line keeps its room for the title
+        box += raw(r"\workshopglancerooms{")
+        box += nodes.Text("Rooms: ")
+        for i, (room, letter) in enumerate(letters.items()):
+            box += [raw(", " if i else ""), raw(rf"\workshopglanceroom{{{letter}}}"), nodes.Text(room)]
+        box += raw("}\n")
     box += raw(r"\workshopglance{")
     for day in schedule.days:
         box += raw(rf"\workshopglanceday{{{len(schedule.days)}}}{{")
@@ -580,14 +598,18 @@ def glance(book: Book) -> list[nodes.Node]:
             previous = slot.start
             box += raw(r"\workshopglancebreak{" if is_break(slot) else r"\workshopglanceslot{")
             box += [nodes.Text(start), raw("}{")]
-            if many_rooms and slot.room:
-                box += [raw(r"\workshopglanceroom{"), nodes.Text(slot.room), raw("}")]
+            if slot.room in letters:
+                box += raw(rf"\workshopglanceroom{{{letters[slot.room]}}}")
             box += glance_text(book, slot)
             box += raw("}\n")
         box += raw("}\n")
     box += raw("}\n")
     box += raw(r"\clearpage" "\n")
     return [box]
+
+
+def room_letter(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
 
 
 def glance_text(book: Book, slot: Slot) -> list[nodes.Node]:

@@ -90,7 +90,7 @@ LAYOUT = names("""
     indexspace printindex renewcommand indexname sphinxstyleindexlettergroup
     workshopcontinued workshoproomwidth workshoproomhead workshoproomall workshoproombreak
     workshoproomtalk workshoproomtime workshopglance workshopglanceday workshopglanceslot
-    workshopglancebreak workshopglanceroom workshopglancespeaker
+    workshopglancebreak workshopglanceroom workshopglancerooms workshopglancespeaker
 """)  # fmt: skip
 ENVIRONMENTS = (
     names("""
