@@ -134,7 +134,8 @@ def write_programme(root: Path) -> None:
     day2 += slot("12:30-14:00", title="Lunch break", kind="meal")
     day3 = slot("09:00-09:45", ROOMS[0], talk="qi") + slot("09:00-09:45", ROOMS[1], talk="zniyed")
     day3 += slot("09:45-10:30", title="Invited talk", kind="talk")
-    day3 += slot("10:30-11:00", title="Closing remarks")
+    day3 += slot("10:30-11:00", talk="scripts-rtl")  # for every room; right to left at a glance too
+    day3 += slot("11:00-11:30", title="Closing remarks")
     lines = ["timezone: Europe/Paris", "venue: IDMC, Nancy, France", f"rooms: [{', '.join(ROOMS)}]", "days:"]
     for n, (date, slots) in enumerate((("2024-11-26", day1), ("2024-11-27", day2), ("2024-11-28", day3)), 1):
         lines += [f"  - date: {date}", f"    label: Day {n}", "    slots:", *slots]
@@ -495,6 +496,9 @@ def test_programme_at_a_glance_fits_one_page(book):
     assert "Programme at a glance" not in following and "Session B24" not in content_lines(following)[0]
     assert content_lines(following)[0] == "Tuesday 26 November 2024 (Day 1)", following[:300]
     words = bbox_words(book / PDF)[glance_at]
+    # parallel slots of a start in the rooms' order (A before B), whichever ends first
+    mourrain, cohen = (next(w for w in words if w[4] == f"{name}:") for name in ("Mourrain", "Cohen"))
+    assert mourrain[1] < cohen[1] and abs(mourrain[0] - cohen[0]) < 1, (mourrain, cohen)
     folio = max(words, key=lambda w: w[3])
     assert folio[4] == "1" and all(w[3] < folio[1] - 10 for w in words if w is not folio), folio
 

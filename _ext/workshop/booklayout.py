@@ -593,7 +593,8 @@ def glance(book: Book) -> list[nodes.Node]:
         box += nodes.Text(format_date(day.date).rsplit(" ", 1)[0] + (f" ({day.label})" if day.label else ""))
         box += raw("}{")
         previous = None
-        for slot in day.slots:
+        order = {room: i for i, room in enumerate(schedule.rooms)}  # parallel slots: rooms in order
+        for slot in sorted(day.slots, key=lambda s: (s.start, order.get(s.room, -1))):
             start = "" if slot.start == previous else f"{slot.start:%H:%M}"
             previous = slot.start
             box += raw(r"\workshopglancebreak{" if is_break(slot) else r"\workshopglanceslot{")
