@@ -433,7 +433,7 @@ def day_start(heading: str, columns: str, count: int, head: list[nodes.Node] = (
         raw(r"\workshopday{"),
         nodes.Text(heading),
         raw("}\n"),
-        raw(rf"\begin{{longtable}}{{{columns}}}" "\n"),
+        raw(rf"\begin{{longtable}}[l]{{{columns}}}" "\n"),
     ]
     out += [*head, raw(r"\endfirsthead" "\n"), raw(rf"\workshopcontinued{{{count}}}{{")]
     out += [nodes.Text(f"{heading} {CONTINUED}"), raw("}\n"), *head, raw(r"\endhead" "\n")]
