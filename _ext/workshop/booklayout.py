@@ -577,7 +577,7 @@ def glance(book: Book) -> list[nodes.Node]:
     schedule = book.schedule
     many_rooms = not book.event_wide_room()
     box = nodes.inline()
-    box += raw(r"\section*{")
+    box += raw(r"\workshopday{")
     box += nodes.Text(GLANCE)
     box += raw("}\n")
     letters = {room: room_letter(i) for i, room in enumerate(schedule.rooms)} if many_rooms else {}
