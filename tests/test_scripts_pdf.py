@@ -112,6 +112,7 @@ def write_site(root: Path) -> None:
         (root / f"speakers/{sid}.md").write_text(page, encoding="utf-8")
     (root / f"abstracts/{NAMES_TALK}.md").write_text(names_talk_page(), encoding="utf-8")
     (root / f"abstracts/{NAMES_TALK}.bib").write_text(NAMES_BIB, encoding="utf-8")
+    write_programme(root)
 
 
 # -- the hard book: a long title with math, eight authors, DOIs with hyphens ----------------------
@@ -155,6 +156,66 @@ def write_hard(root: Path) -> None:
     lines += ["---", "", f"# {HARD_TITLE}", "", f"Sketching works{{footcite}}`{cites}`.", ""]
     (root / "abstracts/hard-math.md").write_text("\n".join(lines), encoding="utf-8")
     (root / "abstracts/hard-math.bib").write_text(HARD_BIB, encoding="utf-8")
+
+
+# -- the programme: three days, two parallel rooms, poster sessions (#23, the book's programme) --
+
+ROOMS = ("Amphitheatre", "Seminar room")
+BANDS = 32  # parallel 20-minute slots on day 1: its table runs onto a second page
+POSTER_TITLE = "Boards and sessions on a poster"
+
+
+def write_programme(root: Path) -> None:
+    """A three-day schedule with two parallel rooms, a long first day (its table and its column
+    at a glance are long), a poster session for every room (day 1) and one in a room (day 2),
+    spotlights; the real talks and one of the scripts' talks in it; two posters."""
+    (root / "speakers/prog-presenter.md").write_text(speaker_page("Ada Byron", "Analytical Engines Ltd"))
+    for pid in ("prog-poster-one", "prog-poster-two"):
+        page = f"---\ntype: poster\nspeakers: [prog-presenter]\n---\n\n# {POSTER_TITLE} ({pid[-3:]})\n\nA poster.\n"
+        (root / f"abstracts/{pid}.md").write_text(page, encoding="utf-8")
+    talks = {(1, "A"): "de-almeida", (1, "B"): "ishteva", (2, "A"): "tudisco", (3, "B"): "scripts-world"}
+
+    def slot(time: str, room: str | None = None, **fields: str) -> list[str]:
+        lines = [f"      - time: {time}"] + [f"        {k}: {v}" for k, v in fields.items()]
+        return lines + ([f"        room: {room}"] if room else [])
+
+    def at(minutes: int) -> str:
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    day1 = slot("08:30-09:00", title="Registration") + slot("09:00-09:15", title="Opening remarks")
+    start = 9 * 60 + 15
+    for band in range(1, BANDS + 1):
+        if band == BANDS // 2 + 1:
+            day1 += slot(f"{at(start)}-{at(start + 60)}", title="Lunch break", kind="meal")
+            start += 60
+        for room, letter in zip(ROOMS, "AB", strict=True):
+            what = (
+                {"talk": talks[(band, letter)]}
+                if (band, letter) in talks
+                else {"title": f"Session {letter}{band}"}
+            )
+            day1 += slot(f"{at(start)}-{at(start + 20)}", room, **what)
+        start += 20
+    day1 += slot(f"{at(start)}-{at(start + 10)}", title="Spotlight posters", kind="poster",
+                 spotlights="[prog-poster-one, prog-poster-two]")  # fmt: skip
+    day1 += slot(f"{at(start + 15)}-{at(start + 105)}", title="Cocktail + posters", kind="social",
+                 posters="[prog-poster-one]")  # fmt: skip
+    day1 += slot(f"{at(start + 105)}-{at(start + 180)}", title="Conference dinner", kind="social")
+    day2 = slot("09:00-09:30", title="Welcome coffee", kind="break")
+    day2 += slot("09:30-10:15", ROOMS[0], talk="mourrain") + slot("09:30-10:00", ROOMS[1], talk="cohen")
+    day2 += slot("10:15-10:45", ROOMS[0], talk="gusak") + slot("10:15-10:45", ROOMS[1], talk="cerisara")
+    day2 += slot("10:45-11:15", title="Coffee break", kind="break")
+    day2 += slot("11:15-12:30", ROOMS[0], title="Panel discussion")
+    day2 += slot("11:15-12:30", ROOMS[1], title="Poster session", kind="poster", posters="[prog-poster-two]")
+    day2 += slot("12:30-14:00", title="Lunch break", kind="meal")
+    day3 = slot("09:00-09:45", ROOMS[0], talk="qi") + slot("09:00-09:45", ROOMS[1], talk="zniyed")
+    day3 += slot("09:45-10:30", title="Invited talk", kind="talk")
+    day3 += slot("10:30-11:00", talk="scripts-rtl")  # for every room; right to left at a glance too
+    day3 += slot("11:00-11:30", title="Closing remarks")
+    lines = ["timezone: Europe/Paris", "venue: IDMC, Nancy, France", f"rooms: [{', '.join(ROOMS)}]", "days:"]
+    for n, (date, slots) in enumerate((("2024-11-26", day1), ("2024-11-27", day2), ("2024-11-28", day3)), 1):
+        lines += [f"  - date: {date}", f"    label: Day {n}", "    slots:", *slots]
+    (root / "program/schedule.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -526,6 +587,140 @@ def test_a_glyph_no_font_has_names_the_talk_the_face_and_leaves_no_pdf(book, tmp
         out,
     ), out[-2000:]
     assert not (root / PDF).exists() and not (root / "_build/latex/lorainne24-proceedings.pdf").exists()
+
+
+# -- the programme: three days, two parallel rooms, poster sessions ---------------------------
+
+DAY_HEADING = re.compile(r"^\w+day \d+ \w+ 2024 \(Day \d\)(?: \(continued\))?$")
+ROW_TIME = re.compile(r"\d\d:\d\d–")
+
+
+def programme_pages(pdf: Path) -> tuple[int, list[str]]:
+    """(the glance's page, 0-based; the programme's pages up to the abstracts) as pdftotext
+    -layout reads them."""
+    pages = pdftext(pdf, "-layout").split("\f")
+    start = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Programme"))
+    end = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Abstracts"))
+    return start, pages[:end]
+
+
+def content_lines(page: str) -> list[str]:
+    """The page's lines without the running head and the folio."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return [line for line in lines if not re.fullmatch(r"LoRAINNe’24|\d*\s*Programme\s*\d*|\d+", line)]
+
+
+def bbox_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words: (xMin, yMin, xMax, yMax, word)."""
+    pages = []
+    for xml in pdftext(pdf, "-bbox").split("<page ")[1:]:
+        found = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml
+        )
+        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in found])
+    return pages
+
+
+def test_programme_at_a_glance_fits_one_page(book):
+    """Three days side by side on the page before the detailed programme, every slot of the long
+    first day on it (the type shrinks to fit), the rooms named, nothing below the folio."""
+    glance_at, pages = programme_pages(book / PDF)
+    glance = pages[glance_at]
+    assert "Programme at a glance" in glance
+    for day in (
+        "Tuesday 26 November (Day 1)",
+        "Wednesday 27 November (Day 2)",
+        "Thursday 28 November (Day 3)",
+    ):
+        assert day in glance, day
+    assert re.search(r"Tuesday 26 November \(Day 1\)\s+Wednesday 27 November \(Day 2\)\s+Thursday", glance)
+    assert "Rooms: A Amphitheatre, B Seminar room" in squash(glance)
+    missing = [f"Session {x}{b}" for b in range(4, BANDS + 1) for x in "AB"
+               if not re.search(rf"Session {x}{b}\b", glance)]  # fmt: skip
+    assert not missing, missing
+    for last in ("Conference dinner", "Panel discussion", "Closing remarks", "Cocktail + posters (1 poster)"):
+        assert last in glance, last
+    following = pages[glance_at + 1]
+    assert "Programme at a glance" not in following and "Session B24" not in content_lines(following)[0]
+    assert content_lines(following)[0] == "Tuesday 26 November 2024 (Day 1)", following[:300]
+    words = bbox_words(book / PDF)[glance_at]
+    # parallel slots of a start in the rooms' order (A before B), whichever ends first
+    mourrain, cohen = (next(w for w in words if w[4] == f"{name}:") for name in ("Mourrain", "Cohen"))
+    assert mourrain[1] < cohen[1] and abs(mourrain[0] - cohen[0]) < 1, (mourrain, cohen)
+    folio = max(words, key=lambda w: w[3])
+    assert folio[4] == "1" and all(w[3] < folio[1] - 10 for w in words if w is not folio), folio
+
+
+def test_a_day_that_runs_on_repeats_its_heading(book):
+    """Day 1's table runs onto a second page: that page opens with 'Tuesday … (Day 1)
+    (continued)' and the rooms' column heads; no page of the programme shows a row before a
+    day's heading."""
+    glance_at, pages = programme_pages(book / PDF)
+    detailed = pages[glance_at + 1 :]
+    continued = [
+        i for i, page in enumerate(detailed) if "Tuesday 26 November 2024 (Day 1) (continued)" in page
+    ]
+    assert len(continued) == 1 and continued[0] > 0, detailed
+    lines = content_lines(detailed[continued[0]])
+    assert lines[0] == "Tuesday 26 November 2024 (Day 1) (continued)", lines[:3]
+    assert re.fullmatch(r"Time\s+Amphitheatre\s+Seminar room", lines[1]), lines[:3]
+    assert "Tuesday 26 November 2024 (Day 1)" in content_lines(detailed[continued[0] - 1])
+    for n, page in enumerate(detailed):
+        lines = content_lines(page)
+        first = next((i for i, line in enumerate(lines) if DAY_HEADING.match(line)), len(lines))
+        assert not any(ROW_TIME.search(line) for line in lines[:first]), (n, lines[: first + 1])
+        # a session's title is not left at the foot of a page without its first poster or spotlight
+        assert not (lines and re.search(r"Spotlight posters|Cocktail \+ posters", lines[-1])), (n, lines[-3:])
+
+
+def test_parallel_rooms_are_columns(book):
+    """Each day's table names the rooms over their columns (on every page); a parallel slot is
+    in its room's column, level with the other room's; no 'time, room' in the time column."""
+    glance_at, pages = programme_pages(book / PDF)
+    detailed = "\n".join(pages[glance_at + 1 :])
+    assert len(re.findall(r"Time\s+Amphitheatre\s+Seminar room", detailed)) == 4, (
+        detailed
+    )  # 3 days, 1 continued
+    assert not re.search(r"\d\d:\d\d(?:–\d\d:\d\d)?, (?:Amphitheatre|Seminar room)", detailed)
+    words = bbox_words(book / PDF)
+    checked = 0
+    for page in words[glance_at + 1 : len(pages)]:
+        heads = {w[4]: w[0] for w in page if w[4] in ("Amphitheatre", "Seminar")}
+        for band in range(4, BANDS + 1):
+            a = [w for w in page if w[4] == f"A{band}"]
+            b = [w for w in page if w[4] == f"B{band}"]
+            if a and b:
+                assert abs(a[0][1] - b[0][1]) < 1, (band, a, b)  # one row
+                assert heads["Amphitheatre"] < a[0][0] < heads["Seminar"] < b[0][0], (band, heads, a, b)
+                checked += 1
+    assert checked == BANDS - 3
+
+
+def test_poster_session_is_a_session_not_a_break(book):
+    """'Cocktail + posters' (kind social, with posters) and the day-2 'Poster session' are set
+    upright like a session, their posters under them with boards; a coffee break stays italic."""
+    from pypdf import PdfReader
+
+    glance_at, pages = programme_pages(book / PDF)
+    reader = PdfReader(book / PDF)
+    fonts: dict[str, set[str]] = {}
+    for page in reader.pages[glance_at + 1 : len(pages)]:
+
+        def seen(text, _cm, _tm, font, _size):
+            for words in ("Cocktail + posters", "Poster session", "Coffee break", "Lunch break"):
+                if words in text and font is not None:
+                    fonts.setdefault(words, set()).add(str(font["/BaseFont"]).split("+", 1)[-1])
+
+        page.extract_text(visitor_text=seen)
+    assert fonts["Cocktail + posters"] == fonts["Poster session"] == {"FreeSerif-Identity-H"}, fonts
+    assert fonts["Coffee break"] == fonts["Lunch break"] == {"FreeSerifItalic-Identity-H"}, fonts
+    detailed = "\n".join(pages[glance_at + 1 :])
+    assert re.search(
+        r"Cocktail \+ posters\s*\n\s*board 1\s+\d+ Boards and sessions on a poster \(one\)", detailed
+    )
+    assert re.search(
+        r"Poster session\s*\n.*board 1\s*\n.*\d+ Boards and sessions on a poster \(two\)", detailed
+    )
 
 
 # -- without TeX -------------------------------------------------------------------------------
