@@ -159,6 +159,45 @@ SETTINGS: tuple[Setting, ...] = (
         "the contributions' own keywords.",
     ),
     Setting(
+        "workshop_book_front_pages",
+        [],
+        "env",
+        (list, tuple),
+        'Pages of the organizers (e.g. `["welcome", "committees"]`: welcome.md, …) that open the book '
+        "after its contents, in this order; on the site they are ordinary pages.",
+    ),
+    Setting(
+        "workshop_book_licence",
+        "",
+        "env",
+        (str,),
+        'The book\'s licence on its imprint (e.g. "CC BY 4.0": named in full with its address); '
+        "empty: none.",
+    ),
+    Setting(
+        "workshop_book_isbn",
+        "",
+        "env",
+        (str,),
+        'The book\'s ISBN-13 (e.g. "978-2-9595-1234-5", check digit verified) on its imprint and in '
+        "its metadata; empty: none.",
+    ),
+    Setting(
+        "workshop_book_doi",
+        "",
+        "env",
+        (str,),
+        'The book\'s DOI (e.g. "10.5281/zenodo.1234567") on its imprint and in its metadata; empty: none.',
+    ),
+    Setting(
+        "workshop_book_version",
+        "",
+        "env",
+        (str,),
+        'The book\'s version on its imprint (e.g. "1.0"); empty: `git describe` of the sources when '
+        "they are a git checkout. The build date is SOURCE_DATE_EPOCH's when set.",
+    ),
+    Setting(
         "workshop_social_cards",
         True,
         "html",
