@@ -45,7 +45,13 @@ logger = logging.getLogger("workshop")
 
 CC_ELEMENTS = {"BY": "Attribution", "NC": "NonCommercial", "SA": "ShareAlike", "ND": "NoDerivatives"}
 CC_KINDS = ("BY", "BY-SA", "BY-ND", "BY-NC", "BY-NC-SA", "BY-NC-ND")
-CC_VERSIONS = {"4.0": "International", "3.0": "Unported", "2.5": "Generic", "2.0": "Generic", "1.0": "Generic"}
+CC_VERSIONS = {
+    "4.0": "International",
+    "3.0": "Unported",
+    "2.5": "Generic",
+    "2.0": "Generic",
+    "1.0": "Generic",
+}
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,10 @@ def parse_licence(value: str) -> Licence | str:
 
 
 def isbn_problem(value: str) -> str | None:
-    """None for an ISBN-13 ('978-2-9595-1234-5', hyphens or spaces between its digits) with the
+    """None for an ISBN-13 ('978-3-16-148410-0', hyphens or spaces between its digits) with the
     right check digit, else what is wrong."""
     if not re.fullmatch(r"(?:ISBN(?:-13)?:?\s*)?[0-9][0-9 -]*[0-9]", value.strip()):
-        return f"'{value}' is not an ISBN-13: 13 digits, e.g. '978-2-9595-1234-5'"
+        return f"'{value}' is not an ISBN-13: 13 digits, e.g. '978-3-16-148410-0'"
     digits = [int(c) for c in re.sub(r"^ISBN(?:-13)?:?|[^0-9]", "", value.strip())]
     if len(digits) != 13 or digits[:3] not in ([9, 7, 8], [9, 7, 9]):
         return f"'{value}' is not an ISBN-13 (13 digits starting with 978 or 979)"
@@ -115,7 +121,9 @@ def doi_shown(value: str) -> str:
 
 def doi_problem(value: str) -> str | None:
     if not DOI.fullmatch(doi_shown(value)):
-        return f"'{value}' is not a DOI: write it as '10.<registrant>/<suffix>', e.g. '10.5281/zenodo.1234567'"
+        return (
+            f"'{value}' is not a DOI: write it as '10.<registrant>/<suffix>', e.g. '10.5281/zenodo.1234567'"
+        )
     return None
 
 
@@ -186,7 +194,10 @@ class Imprint:
 
     def latex(self) -> str:
         """The verso's text, at the foot of the page, as publishers set it."""
-        paras = [rf"\textbf{{{tex(self.title)}}}" + "".join(rf"\\{tex(t)}" for t in (self.event, self.where_when) if t)]
+        paras = [
+            rf"\textbf{{{tex(self.title)}}}"
+            + "".join(rf"\\{tex(t)}" for t in (self.event, self.where_when) if t)
+        ]
         if self.editors:
             editors = f"Edited by {joined(list(self.editors))}" + (f" ({self.group})" if self.group else "")
             paras.append(tex(editors))
@@ -258,7 +269,9 @@ def check_front_settings(app: Sphinx, config) -> None:
     if isinstance(when := build_date(), str):
         logger.warning(when, type="workshop", subtype=Problem.TYPE.value)
     pages: list[str] = []
-    contributors = tuple(f"{d.strip('/')}/" for d in (config.workshop_talks_dir, config.workshop_speakers_dir))
+    contributors = tuple(
+        f"{d.strip('/')}/" for d in (config.workshop_talks_dir, config.workshop_speakers_dir)
+    )
     for entry in config.workshop_book_front_pages:
         name = str(entry).strip().removesuffix(".md")
         if not SAFE_DOCNAME.fullmatch(name) or ".." in name.split("/"):

@@ -171,15 +171,14 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "env",
         (str,),
-        'The book\'s licence on its imprint (e.g. "CC BY 4.0": named in full with its address); '
-        "empty: none.",
+        'The book\'s licence on its imprint (e.g. "CC BY 4.0": named in full with its address); empty: none.',
     ),
     Setting(
         "workshop_book_isbn",
         "",
         "env",
         (str,),
-        'The book\'s ISBN-13 (e.g. "978-2-9595-1234-5", check digit verified) on its imprint and in '
+        'The book\'s ISBN-13 (e.g. "978-3-16-148410-0", check digit verified) on its imprint and in '
         "its metadata; empty: none.",
     ),
     Setting(

@@ -31,9 +31,8 @@ from .pages import speaker_id
 from .resolve import ResolveContext, load_schedule, register_resolver
 from .scripts import setup_scripts, tex_text
 from .texverify import END_MARKER as SOURCE_END_MARKER
-from .texverify import FRONT_MARKER
+from .texverify import FRONT_MARKER, SAFE_SOURCE
 from .texverify import MARKER as SOURCE_MARKER
-from .texverify import SAFE_SOURCE
 
 STY = Path(__file__).parent / "latex" / "workshopbook.sty"
 DRAFT_MARK = r"""
@@ -108,7 +107,12 @@ def cover(config, schedule: Schedule | None, draft: bool, imprint: str = "") -> 
     if config.workshop_acknowledgement:
         lines.append(rf"\vspace{{2em}}{{\small {tex(config.workshop_acknowledgement)}\par}}")
     # front matter in roman numbers from the cover's verso on (the imprint, ii): contents on iii
-    lines += [r"\end{titlepage}", r"\pagenumbering{roman}\setcounter{page}{2}", imprint + r"\cleardoublepage", ""]
+    lines += [
+        r"\end{titlepage}",
+        r"\pagenumbering{roman}\setcounter{page}{2}",
+        imprint + r"\cleardoublepage",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -198,7 +202,8 @@ def configure_latex(app: Sphinx, config) -> None:
     # the outline's 'Contents' points at the contents page (a bookmark on the page it opens); the
     # front pages follow it, then the main matter (\workshopmainmatter, bookfront.add_front_pages)
     elements.setdefault(
-        "tableofcontents", r"\pdfbookmark[0]{\contentsname}{workshop-contents}\workshopcontents\cleardoublepage"
+        "tableofcontents",
+        r"\pdfbookmark[0]{\contentsname}{workshop-contents}\workshopcontents\cleardoublepage",
     )
     preamble = PREAMBLE + metadata(config, schedule, draft, xmp_settings(app, config))
     if draft:

@@ -21,8 +21,8 @@ TeX would tokenize it, and may hold only:
 
 The organizers' front pages (``% workshop-front-source:``, bookfront.py) are read as strictly, their
 heading's ``\\chapter`` aside. The rest of the document (the book's root and its own layout) is
-read with the layout's commands added (``LAYOUT``). Sphinx-free: ``verify_book(tex) -> [message]``, each message
-naming the contribution's file and the line of the ``.tex``.
+read with the layout's commands added (``LAYOUT``). Sphinx-free: ``verify_book(tex) -> [message]``,
+each message naming the contribution's file and the line of the ``.tex``.
 """
 
 from __future__ import annotations
@@ -89,7 +89,8 @@ LAYOUT = names("""
     contentsname
     pagestyle thispagestyle vfill rule put unitlength Huge LARGE Large huge color setlength
     setcounter arraybackslash workshopbreak workshopcoverpage workshopday workshopspeaker
-    workshopspeakertalk workshopfrontmatter workshopmainmatter workshopauthorindex workshopindexletter workshopindexentry workshopindexpages
+    workshopspeakertalk workshopfrontmatter workshopmainmatter workshopauthorindex workshopindexletter
+    workshopindexentry workshopindexpages
     indexspace printindex renewcommand indexname sphinxstyleindexlettergroup
 """)  # fmt: skip
 ENVIRONMENTS = (
@@ -106,7 +107,9 @@ ENVIRONMENTS = (
     | MATH_ENVIRONMENTS
 )
 FRONT_PAGE = names("chapter")  # a front page's heading: a chapter of the front matter
-LAYOUT_ENVIRONMENTS = names("document titlepage picture sphinxtheindex multicols workshopindex workshopimprint")
+LAYOUT_ENVIRONMENTS = names(
+    "document titlepage picture sphinxtheindex multicols workshopindex workshopimprint"
+)
 # The writer's one definition (a code block's caption label): '\def' only before this name.
 WRITER_DEFINITIONS = frozenset({"sphinxLiteralBlockLabel"})
 # After \makeatletter (a long table's template), '@' is a letter: only these names then.
