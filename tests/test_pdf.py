@@ -832,8 +832,12 @@ def test_imprint_settings_and_front_pages_checked_one_line_each(tmp_path, monkey
     """A bad ISBN, DOI or licence, or a front page that does not exist: one located line each,
     naming the setting (no traceback). Valid ones: the imprint's LaTeX, its date SOURCE_DATE_EPOCH's."""
     root = copy_site(tmp_path / "site")
-    bad = ("workshop_book_isbn=978-3-16-148410-1", "workshop_book_doi=doi:11.1/x",
-           "workshop_book_licence=CC BY 5.0", "workshop_book_front_pages=nothere")  # fmt: skip
+    bad = [
+        "workshop_book_isbn=978-3-16-148410-1",
+        "workshop_book_doi=doi:11.1/x",
+        "workshop_book_licence=CC BY 5.0",
+        "workshop_book_front_pages=nothere",
+    ]
     build = sphinx_build(root, "latex", "-t", "proceedings", *(f"-D{setting}" for setting in bad))
     assert build.returncode != 0 and "Traceback" not in build.output
     warnings = [line for line in build.output.splitlines() if "WARNING" in line]

@@ -163,8 +163,8 @@ SETTINGS: tuple[Setting, ...] = (
         [],
         "env",
         (list, tuple),
-        'Pages of the organizers (e.g. `["welcome", "committees"]`: welcome.md, …) that open the book '
-        "after its contents, in this order; on the site they are ordinary pages.",
+        'The organizers\' pages (e.g. `["welcome", "committees"]`) that open the book after its contents, '
+        "in this order.",
     ),
     Setting(
         "workshop_book_licence",
@@ -193,8 +193,8 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "env",
         (str,),
-        'The book\'s version on its imprint (e.g. "1.0"); empty: `git describe` of the sources when '
-        "they are a git checkout. The build date is SOURCE_DATE_EPOCH's when set.",
+        'The book\'s version on its imprint (e.g. "1.0"); empty: `git describe` of the sources, if a '
+        "git checkout.",
     ),
     Setting(
         "workshop_social_cards",
