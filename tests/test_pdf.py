@@ -608,7 +608,12 @@ def test_book_marks_where_each_talk_starts_and_ends(book):
         if page.name != "index.md":  # the site's list of talks: the book has its own parts
             assert f"abstracts/{page.name}" in starts, page.name
     assert starts[0] == "proceedings.md"
-    assert sum(line == "% workshop-source-end" for line in tex) == len(starts) - 1
+    # the organizers' front pages, in the order listed: marked as front matter (texverify)
+    front = [
+        line.removeprefix("% workshop-front-source: ") for line in tex if line.startswith("% workshop-front-")
+    ]
+    assert front == ["welcome.md", "committees.md"]
+    assert sum(line == "% workshop-source-end" for line in tex) == len(starts) + len(front) - 1
 
 
 def test_latex_error_names_the_talk_it_came_from(book, tmp_path):
