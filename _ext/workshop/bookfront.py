@@ -37,6 +37,7 @@ from sphinx.util import logging
 from .diagnostics import report
 from .errors import Problem, WorkshopError
 from .model import format_date_range
+from .publish import conf_location
 from .scripts import tex_text
 
 logger = logging.getLogger("workshop")
@@ -74,8 +75,8 @@ def parse_licence(value: str) -> Licence | str:
         rest = words[1:] if words[0] == "CC0" else words[2:]
         if rest not in ([], ["1.0"]):
             return f"'{text}' is not a Creative Commons licence (CC0 has one version, 1.0)"
-        return Licence("CC0 1.0", "CC0 1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/",
-                       public_domain=True)  # fmt: skip
+        url = "https://creativecommons.org/publicdomain/zero/1.0/"
+        return Licence("CC0 1.0", "CC0 1.0 Universal", url, public_domain=True)
     version = words[-1] if re.fullmatch(r"\d\.\d", words[-1]) else ""
     kind = "-".join(words[1 : len(words) - bool(version)])
     if kind not in CC_KINDS:
@@ -207,15 +208,15 @@ class Imprint:
             lic = self.licence
             if lic.url:
                 verb = "dedicated to the public domain under" if lic.public_domain else "licensed under"
-                paras.append(tex(f"This work is {verb} {lic.name} ({lic.short}). To view a copy of this "
-                                 "licence, visit ") + link(lic.url))  # fmt: skip
+                said = f"This work is {verb} {lic.name} ({lic.short}). To view a copy of this licence, visit "
+                paras.append(tex(said) + link(lic.url))
             else:
                 paras.append(tex(f"Licence: {lic.short}"))
         ids = []
         if self.isbn:
             ids.append(tex(f"ISBN {self.isbn}"))
         if self.doi:
-            ids.append(r"DOI \href{https://doi.org/" + self.doi + r"}{\nolinkurl{" + self.doi + "}}")
+            ids.append(rf"DOI \href{{https://doi.org/{self.doi}}}{{\nolinkurl{{{self.doi}}}}}")
         if ids:
             paras.append(r"\\".join(ids))
         state = ["Draft"] if self.draft else []
@@ -229,12 +230,6 @@ class Imprint:
 
 
 # -- Sphinx glue ----------------------------------------------------------------------------------
-
-
-def conf_location(app: Sphinx, setting: str) -> tuple[str, int]:
-    from .publish import conf_location as located
-
-    return located(app, setting)
 
 
 def problem(app: Sphinx, setting: str, message: str, subtype: Problem = Problem.TYPE) -> None:
@@ -274,17 +269,18 @@ def check_front_settings(app: Sphinx, config) -> None:
     )
     for entry in config.workshop_book_front_pages:
         name = str(entry).strip().removesuffix(".md")
+        file = page_file(app, name) if SAFE_DOCNAME.fullmatch(name) and ".." not in name.split("/") else None
         if not SAFE_DOCNAME.fullmatch(name) or ".." in name.split("/"):
-            problem(app, "workshop_book_front_pages", f"lists '{entry}': a page's name in the source folder "
-                    "without its suffix, e.g. 'welcome' for welcome.md")  # fmt: skip
+            why = "a page's name in the source folder without its suffix, e.g. 'welcome' for welcome.md"
+            problem(app, "workshop_book_front_pages", f"lists '{entry}': {why}")
         elif name.startswith(contributors) or name in (config.root_doc, "index", "proceedings"):
-            problem(app, "workshop_book_front_pages", f"lists '{entry}': a front page is a page of the "
-                    "organizers' own, not a contribution, a speaker's page or a root page")  # fmt: skip
+            why = "a front page is the organizers' own, not a contribution, a speaker's or a root page"
+            problem(app, "workshop_book_front_pages", f"lists '{entry}': {why}")
         elif name in pages:
             problem(app, "workshop_book_front_pages", f"lists '{entry}' twice")
-        elif (file := page_file(app, name)) is None:
-            problem(app, "workshop_book_front_pages", f"lists '{entry}', but {name}.md does not exist: "
-                    "write the page or take it off the list", Problem.FILE)  # fmt: skip
+        elif file is None:
+            why = f"{name}.md does not exist: write the page or take it off the list"
+            problem(app, "workshop_book_front_pages", f"lists '{entry}', but {why}", Problem.FILE)
         else:
             pages.append(name)
             if file not in config.include_patterns and config.include_patterns != ["**"]:
