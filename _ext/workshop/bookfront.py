@@ -327,16 +327,16 @@ def xmp_settings(app: Sphinx, config) -> list[str]:
 
 
 def add_front_pages(app: Sphinx, doctree: nodes.document) -> None:
-    """doctree-read (before Sphinx's toctree collector), the book's root: a hidden toctree of the
-    front pages after the root's title, before its first part; then the main matter starts (page 1
-    on a recto, arabic numbers) — with no front page, right after the contents."""
-    if not app.tags.has("proceedings") or app.env.docname != app.config.root_doc:
+    """doctree-read (before Sphinx's toctree collector), the LaTeX root: a hidden toctree of the
+    front pages (the proceedings only) after the root's title, before its first part; then the main
+    matter starts (page 1 on a recto, arabic numbers) — with no front page, right after the contents."""
+    if app.builder.format != "latex" or app.env.docname != app.config.root_doc:
         return
     top = next(iter(doctree.findall(nodes.section)), None)
     if top is None:
         return
     first = next((i for i, child in enumerate(top.children) if isinstance(child, nodes.section)), len(top))
-    pages = front_pages(app)
+    pages = front_pages(app) if app.tags.has("proceedings") else []  # the site's own book: none
     added: list[nodes.Node] = []
     if pages:
         toctree = addnodes.toctree(
