@@ -445,3 +445,27 @@ def test_a_new_venue_is_quoted_and_drops_the_old_postal_address():
     assert not problems and new is not None
     assert new.venue == "Hall: B #2, Metz, France" and new.address == ""
     assert new.days[0].date == dt.date(2024, 12, 3)
+
+
+def test_new_edition_empties_the_books_isbn_and_doi_and_updates_its_front_pages(tmp_path):
+    """An ISBN and a DOI name one book; the front pages are the organizers' pages: their ISO dates
+    move and they name the new edition."""
+    root = copy_site(tmp_path / "site")
+    settings = [
+        'workshop_book_isbn = "978-3-16-148410-0"',
+        'workshop_book_doi = "10.5281/zenodo.1234567"',
+        'workshop_book_front_pages = ["welcome"]',
+        'workshop_book_licence = "CC BY 4.0"',
+    ]
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\n".join(settings) + "\n")
+    (root / "welcome.md").write_text(f"# Welcome\n\nWelcome to {CURRENT}, from {{date}}`2024-11-26`.\n")
+    result = run_tool(root, "--acronym", NEXT, "--start", DAY1.isoformat())
+    assert result.returncode == 0, result.stderr
+    conf = (root / "conf.py").read_text(encoding="utf-8")
+    assert 'workshop_book_isbn = ""' in conf and 'workshop_book_doi = ""' in conf
+    assert 'workshop_book_licence = "CC BY 4.0"' in conf  # a licence may stay
+    checklist = (root / "NEXT-EDITION.md").read_text(encoding="utf-8")
+    assert "`workshop_book_isbn` emptied" in checklist and "`workshop_book_doi` emptied" in checklist
+    welcome = (root / "welcome.md").read_text(encoding="utf-8")
+    assert f"Welcome to {NEXT}, from {{date}}`{DAY1.isoformat()}`." in welcome

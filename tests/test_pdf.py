@@ -49,6 +49,26 @@ speakers: [zhang-wei]
 A poster.
 """
 COHEN_BIO = "Jérémy Cohen works on *nonnegative* tensor decompositions."
+# The organizers' front pages and the imprint's settings (the 2024 book has neither front pages
+# nor a licence, an ISBN or a DOI: the shared book sets them)
+WELCOME = """\
+# Welcome
+
+Dear participants, welcome to Nancy. This book holds the programme, the abstracts and the
+speakers of the workshop.
+
+## Practical information
+
+Coffee is served in the hall.
+"""
+COMMITTEES = "# Committees\n\nThe organizing committee: the editors of this book.\n"
+FRONT_SETTINGS = """
+workshop_book_front_pages = ["welcome", "committees"]  # not in alphabetical order
+workshop_book_licence = "CC BY 4.0"
+workshop_book_isbn = "978-3-16-148410-0"
+workshop_book_doi = "10.5281/zenodo.1234567"
+workshop_book_version = "1.0"
+"""
 HOSTILE_TALK = '---\nspeakers: [zhang-wei]\n---\n\n# \\<script>alert(1)\\</script> & "quotes" $x_1$ % # { } \\\\ ~ ^ _\n\nText.\n'
 
 
@@ -77,6 +97,12 @@ def book(tmp_path_factory):
         page.write(f"\n{COHEN_BIO}\n")
     schedule = root / "program/schedule.yaml"
     schedule.write_text(schedule.read_text().replace("posters: []", "posters: [board-poster]"))
+    (root / "welcome.md").write_text(WELCOME, encoding="utf-8")
+    (root / "committees.md").write_text(COMMITTEES, encoding="utf-8")
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(FRONT_SETTINGS)
+    home = root / "index.md"  # on the site, ordinary pages
+    home.write_text(home.read_text().replace("speakers/index\n", "speakers/index\nwelcome\ncommittees\n"))
     result = make(root, "pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     (root / "make-pdf.out").write_text(result.stdout, encoding="utf-8")
@@ -163,6 +189,8 @@ def test_pages_rendered_for_review(book):
 
     shown = {
         "cover": 1,
+        "imprint": 2,
+        "welcome": first(lambda p: p.strip().startswith("Welcome")),
         "contents": first(lambda p: p.strip().startswith("Contents")),
         "programme": first(lambda p: p.strip().startswith("Programme")),
         "talk": first(lambda p: "Implicit Regularization in Regularized" in p and "Keywords" in p),
@@ -188,6 +216,7 @@ def test_draft_has_its_own_name_mark_and_metadata(book):
     packet = PdfReader(draft).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert "<jav:journal_article_version>AO</jav:journal_article_version>" in packet
     assert "<xmpMM:RenditionClass>draft</xmpMM:RenditionClass>" in packet
+    assert "Draft · Version 1.0 · Built on" in pdftext(draft, "-f", "2", "-l", "2")  # the imprint says it
     # the final book is another file, untouched
     assert "draft" not in squash(pdftext(book / PDF, "-raw", "-f", "1", "-l", "1"))
     assert "Draft" not in PdfReader(book / PDF).metadata["/Title"]
@@ -276,9 +305,12 @@ def test_metadata_info_and_language(book):
 
 def test_page_labels_cover_roman_arabic(book):
     labels = reader(book).page_labels
+    pages = pdftext(book / PDF).split("\f")
+    programme = next(i for i, page in enumerate(pages) if page.strip().startswith("Programme"))
     assert labels[0] == "Cover"
-    assert labels[1:4] == ["ii", "iii", "iv"]
-    assert labels[4] == "1"
+    # the imprint, the contents and the front pages: roman; the programme opens page 1
+    assert labels[1:programme] == ["ii", "iii", "iv", "v", "vi", "vii", "viii"]
+    assert labels[programme] == "1"
     assert labels[-1].isdigit()
 
 
@@ -286,7 +318,46 @@ def test_contents_on_a_recto_and_blank_pages_without_folio(book):
     pages = pdftext(book / PDF).split("\f")
     contents = next(i for i, page in enumerate(pages) if page.strip().startswith("Contents"))
     assert contents % 2 == 0  # 0-based even: a physical odd page, a recto
-    assert pages[1].strip() == ""  # the cover's verso: blank, no folio
+    assert pages[1].strip().startswith("LoRAINNe’24: Book of abstracts")  # the imprint, on the verso
+    assert not pages[1].strip().endswith("ii")  # without folio
+    assert pages[3].strip() == ""  # the contents' verso: blank, no folio
+
+
+def test_imprint_on_the_covers_verso(book):
+    """Page ii: the book, its editors, ©, the licence with its address, ISBN, DOI, version and
+    the build date, as a publisher's imprint (in that order)."""
+    imprint = pdftext(book / PDF, "-f", "2", "-l", "2")
+    facts = [
+        "LoRAINNe’24: Book of abstracts",
+        "Workshop on LOw-Rank Approximations and their Interactions with Neural NEtworks",
+        "IDMC (Institut des Sciences du Digital), Nancy, France, 26–27 November 2024",
+        "Edited by Ricardo Borsoi, Marianne Clausel, Sebastian Miron and Konstantin Usevich (SiMul group @ CRAN)",
+        "© 2024 Workshop LoRaINNe",
+        "This work is licensed under Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "ISBN 978-3-16-148410-0",
+        "DOI 10.5281/zenodo.1234567",
+        "Version 1.0 · Built on ",
+    ]
+    at = [squash(imprint).find(squash(fact)) for fact in facts]
+    assert -1 not in at and at == sorted(at), list(zip(facts, at, strict=True))
+    assert re.search(r"Built on \d{1,2} [A-Z][a-z]+ 20\d\d", imprint), imprint
+    assert "Draft" not in imprint
+
+
+def test_front_pages_after_the_contents_in_the_order_listed(book):
+    """workshop_book_front_pages ["welcome", "committees"]: chapters in that order after the
+    contents, before the programme, at roman pages; their sections are not in the contents."""
+    pages = pdftext(book / PDF, "-layout").split("\f")
+    contents = next(page for page in pages if page.strip().startswith("Contents"))
+    entries = [line.split()[0] for line in contents.splitlines()[1:] if line.strip()]
+    assert entries[:3] == ["Welcome", "Committees", "Programme"], entries
+    assert re.search(r"^Welcome\s+v$", contents, re.M) and re.search(r"^Committees\s+vii$", contents, re.M)
+    assert "Practical information" not in contents
+    welcome = next(i for i, page in enumerate(pages) if page.strip().startswith("Welcome"))
+    assert "Dear participants, welcome to Nancy." in pages[welcome]
+    assert "Practical information" in pages[welcome]
+    assert reader(book).page_labels[welcome] == "v"
 
 
 def test_outline_is_parts_and_numbered_talks(book):
@@ -299,7 +370,8 @@ def test_outline_is_parts_and_numbered_talks(book):
 
     outline = reader(book).outline
     top = [item.title for item in outline if not isinstance(item, list)]
-    assert top == ["Contents", "Programme", "Abstracts", "Posters", "Speakers", "Author index"]
+    front = ["Contents", "Welcome", "Committees"]
+    assert top == [*front, "Programme", "Abstracts", "Posters", "Speakers", "Author index"]
     pages = pdftext(book / PDF).split("\f")
     contents = next(i for i, page in enumerate(pages) if page.strip().startswith("Contents"))
     assert reader(book).get_destination_page_number(outline[0]) == contents
@@ -365,6 +437,9 @@ def test_keywords_rights_and_version_in_the_metadata(book):
     assert "<xmpRights:Marked>True</xmpRights:Marked>" in packet
     version = re.search(r"<jav:journal_article_version>(\w+)</", packet).group(1)
     assert version == "VoR"  # NISO JAV: the book as published
+    # the imprint's licence, ISBN and DOI (hyperxmp: xmpRights:WebStatement, prism:isbn, prism:doi)
+    assert "https://creativecommons.org/licenses/by/4.0/" in packet
+    assert "978-3-16-148410-0" in packet and "10.5281/zenodo.1234567" in packet
 
 
 def test_programme_says_what_will_be_announced(book):
@@ -440,7 +515,7 @@ def test_posters_part_after_the_talks(book):
 
     outline = PdfReader(book / PDF).outline
     top = [item.title for item in outline if not isinstance(item, list)]
-    assert top == ["Contents", "Programme", "Abstracts", "Posters", "Speakers", "Author index"]
+    assert top[top.index("Programme") :] == ["Programme", "Abstracts", "Posters", "Speakers", "Author index"]
     at = next(i for i, item in enumerate(outline) if not isinstance(item, list) and item.title == "Posters")
     posters = outline[at + 1]
     assert len(posters) == 1 and posters[0].title.endswith(". Tensor trains on a poster board")
@@ -535,7 +610,12 @@ def test_book_marks_where_each_talk_starts_and_ends(book):
         if page.name != "index.md":  # the site's list of talks: the book has its own parts
             assert f"abstracts/{page.name}" in starts, page.name
     assert starts[0] == "proceedings.md"
-    assert sum(line == "% workshop-source-end" for line in tex) == len(starts) - 1
+    # the organizers' front pages, in the order listed: marked as front matter (texverify)
+    front = [
+        line.removeprefix("% workshop-front-source: ") for line in tex if line.startswith("% workshop-front-")
+    ]
+    assert front == ["welcome.md", "committees.md"]
+    assert sum(line == "% workshop-source-end" for line in tex) == len(starts) + len(front) - 1
 
 
 def test_latex_error_names_the_talk_it_came_from(book, tmp_path):
@@ -751,3 +831,41 @@ def test_empty_poster_session_and_keyword_setting_in_the_latex(tmp_path):
     assert build.returncode == 0, build.output[-3000:]
     tex = (build.outdir / "lorainne24-proceedings.tex").read_text(encoding="utf-8")
     assert "pdfkeywords={LoRAINNe’24, tensors, pruning}" in tex
+
+
+def test_imprint_settings_and_front_pages_checked_one_line_each(tmp_path, monkeypatch):
+    """A bad ISBN, DOI or licence, or a front page that does not exist: one located line each,
+    naming the setting (no traceback). Valid ones: the imprint's LaTeX, its date SOURCE_DATE_EPOCH's."""
+    root = copy_site(tmp_path / "site")
+    bad = [
+        "workshop_book_isbn=978-3-16-148410-1",
+        "workshop_book_doi=doi:11.1/x",
+        "workshop_book_licence=CC BY 5.0",
+        "workshop_book_front_pages=nothere",
+    ]
+    build = sphinx_build(root, "latex", "-t", "proceedings", *(f"-D{setting}" for setting in bad))
+    assert build.returncode != 0 and "Traceback" not in build.output
+    warnings = [line for line in build.output.splitlines() if "WARNING" in line]
+    assert warnings == [
+        "conf.py:1: WARNING: workshop_book_isbn '978-3-16-148410-1' has a wrong check digit (the last "
+        "digit of this ISBN would be 0): a typo? [workshop.type]",
+        "conf.py:1: WARNING: workshop_book_doi 'doi:11.1/x' is not a DOI: write it as "
+        "'10.<registrant>/<suffix>', e.g. '10.5281/zenodo.1234567' [workshop.type]",
+        "conf.py:1: WARNING: workshop_book_licence 'CC BY 5.0': Creative Commons licences have "
+        "versions 1.0, 2.0, 2.5, 3.0, 4.0 [workshop.type]",
+        "conf.py:1: WARNING: workshop_book_front_pages lists 'nothere', but nothere.md does not exist: "
+        "write the page or take it off the list [workshop.file]",
+    ], build.output[-3000:]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732579200")  # 2024-11-26 00:00 UTC
+    good = ("workshop_book_isbn=9783161484100", "workshop_book_licence=CC-BY-NC-SA-4.0")
+    build = sphinx_build(root, "latex", "-t", "proceedings", *(f"-D{setting}" for setting in good))
+    assert build.returncode == 0, build.output[-3000:]
+    tex = (build.outdir / "lorainne24-proceedings.tex").read_text(encoding="utf-8")
+    imprint = tex.split(r"\begin{workshopimprint}")[1].split(r"\end{workshopimprint}")[0]
+    assert "ISBN 9783161484100" in imprint and "DOI" not in imprint
+    assert (
+        "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International (CC BY-NC-SA 4.0)" in imprint
+    )
+    assert r"\href{https://creativecommons.org/licenses/by-nc-sa/4.0/}" in imprint
+    assert imprint.rstrip().endswith("Built on 26 November 2024\\par")  # no git checkout: no version
+    assert "\\workshopfrontmatter" not in tex and tex.count("\\workshopmainmatter") == 1  # no front pages

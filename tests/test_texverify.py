@@ -152,3 +152,31 @@ def test_a_contributor_folders_own_index_is_the_organizers():
     contribution: it may open a chapter."""
     tex = HEAD + "% workshop-source: abstracts/index.md\n\\chapter{Abstracts}\n% workshop-source-end\n" + TAIL
     assert verify_book(tex) == []
+
+
+def front(body: str) -> str:
+    """A book whose root holds one organizers' front page (bookfront.py) with ``body``."""
+    page = f"\\workshopfrontmatter\n% workshop-front-source: welcome.md\n{body}\n% workshop-source-end\n"
+    return book("Words.", root=page + "\\workshopmainmatter\n")
+
+
+def test_a_front_page_is_read_as_strictly_as_a_contribution():
+    """The organizers' front pages (a welcome, the committees): the contributions' vocabulary and
+    their heading's \\chapter, nothing of the layout's."""
+    written = (
+        "\\chapter{Welcome}\n\\label{\\detokenize{welcome:welcome}}\\label{\\detokenize{welcome::doc}}\n"
+        "\\sphinxAtStartPar\nDear participants, \\sphinxstylestrong{welcome} with \\(x^2\\).\n"
+        "\\section{Practical information}\n\\begin{itemize}\n\\item {} \n\\sphinxAtStartPar\nCoffee\n\\end{itemize}"
+    )
+    assert verify_book(front(written)) == []
+    for body, said in (
+        ("\\input{/etc/passwd}", "the control sequence \\input"),
+        ("\\pagenumbering{arabic}", "the control sequence \\pagenumbering"),  # the layout's, not a page's
+        ("\\renewcommand{\\indexname}{x}", "the control sequence \\renewcommand"),
+        ("\\begin{titlepage}x\\end{titlepage}", "the environment 'titlepage'"),
+        ("}", "a '}' that closes a group the contribution did not open"),
+    ):
+        assert verify_book(front(body)) == [f"welcome.md (book line 8): {said}"], body
+    assert verify_book(front("{open")) == ["welcome.md (book line 9): its LaTeX leaves 1 brace(s) open"]
+    # the same page without the front marker is the root's: the layout's vocabulary
+    assert verify_book(book("Words.", root="\\pagenumbering{arabic}\n")) == []

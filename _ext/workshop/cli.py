@@ -38,6 +38,7 @@ class ProjectSettings:
     schedule: str = DEFAULTS["workshop_schedule"]
     word_limit: int = DEFAULTS["workshop_word_limit"]
     bibfiles: tuple[str, ...] = ()
+    front_pages: tuple[str, ...] = ()  # the book's front pages (the organizers' pages)
 
     @classmethod
     def from_conf(cls, root: Path) -> ProjectSettings:
@@ -55,6 +56,7 @@ class ProjectSettings:
             namespace.get("workshop_schedule", defaults.schedule),
             namespace.get("workshop_word_limit", defaults.word_limit),
             tuple(namespace.get("bibtex_bibfiles") or ()),
+            tuple(str(page) for page in namespace.get("workshop_book_front_pages") or ()),
         )
 
 

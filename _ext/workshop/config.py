@@ -167,6 +167,44 @@ SETTINGS: tuple[Setting, ...] = (
         "the contributions' own keywords.",
     ),
     Setting(
+        "workshop_book_front_pages",
+        [],
+        "env",
+        (list, tuple),
+        'The organizers\' pages (e.g. `["welcome", "committees"]`) that open the book after its contents, '
+        "in this order.",
+    ),
+    Setting(
+        "workshop_book_licence",
+        "",
+        "env",
+        (str,),
+        'The book\'s licence on its imprint (e.g. "CC BY 4.0": named in full with its address); empty: none.',
+    ),
+    Setting(
+        "workshop_book_isbn",
+        "",
+        "env",
+        (str,),
+        'The book\'s ISBN-13 (e.g. "978-3-16-148410-0", check digit verified) on its imprint and in '
+        "its metadata; empty: none.",
+    ),
+    Setting(
+        "workshop_book_doi",
+        "",
+        "env",
+        (str,),
+        'The book\'s DOI (e.g. "10.5281/zenodo.1234567") on its imprint and in its metadata; empty: none.',
+    ),
+    Setting(
+        "workshop_book_version",
+        "",
+        "env",
+        (str,),
+        'The book\'s version on its imprint (e.g. "1.0"); empty: `git describe` of the sources, if a '
+        "git checkout.",
+    ),
+    Setting(
         "workshop_social_cards",
         True,
         "html",

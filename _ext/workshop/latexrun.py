@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .jail import JAIL_ENVIRONMENT, OPT_OUT, jail_problem, jailed, opted_out
 from .safetext import printable
-from .texverify import CONTRIBUTOR_FOLDERS, END_MARKER, MARKER, verify_book
+from .texverify import CONTRIBUTOR_FOLDERS, END_MARKER, marked_source, verify_book
 
 DEFAULT_TIMEOUT = 300  # seconds
 MAX_PASSES = 5  # XeLaTeX runs: the contents and the programme's page numbers settle in 2 or 3
@@ -72,8 +72,8 @@ def source_at(tex_lines: list[str], line: int) -> str | None:
     """The document the book's line ``line`` (1-based) came from, by its markers."""
     stack: list[str] = []
     for text in tex_lines[: max(line, 0)]:
-        if text.startswith(MARKER):
-            stack.append(text[len(MARKER) :].strip())
+        if (source := marked_source(text)) is not None:
+            stack.append(source)
         elif text.startswith(END_MARKER) and stack:
             stack.pop()
     return stack[-1] if stack else None
@@ -271,8 +271,8 @@ def sources_of(tex_lines: list[str], chars: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {c: [] for c in chars}
     stack: list[str] = []
     for text in tex_lines:
-        if text.startswith(MARKER):
-            stack.append(text[len(MARKER) :].strip())
+        if (source := marked_source(text)) is not None:
+            stack.append(source)
         elif text.startswith(END_MARKER) and stack:
             stack.pop()
         elif here := wanted.intersection(text):

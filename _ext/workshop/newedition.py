@@ -9,7 +9,9 @@
 - moves the talks and speakers that do not stay (``--keep`` lists those that do: talk or speaker
   ids; a kept talk keeps its speakers) to ``archive/<old edition>/`` with the old schedule, or
   deletes them with ``--clear``;
-- shifts ISO dates (``{date}`2024-11-26```) in the organizers' pages by the same number of days,
+- empties the book's ISBN and DOI (they name the old edition's book);
+- shifts ISO dates (``{date}`2024-11-26```) in the organizers' pages (the book's front pages too)
+  by the same number of days,
   and writes the new acronym for the old one there, in the schedule and in the contributor guides;
 - writes NEXT-EDITION.md: what is left to do by hand, with the file:line of every date in prose
   that is still outside the new days (the build warns about each until it is fixed).
@@ -37,6 +39,11 @@ from .model import Schedule, load_schedule
 CONF = "conf.py"
 ACRONYM_LINE = re.compile(r"^workshop_acronym\s*=\s*(?P<value>.+)$", re.M)
 LOGO_TEXT_LINE = re.compile(r"^workshop_logo_text\s*=\s*(?P<value>[^#\n]+)", re.M)
+# an ISBN and a DOI name one book: the next edition's book has its own
+BOOK_ID_LINES = {
+    name: re.compile(rf"^{name}\s*=\s*(?P<value>[^#\n]+)", re.M)
+    for name in ("workshop_book_isbn", "workshop_book_doi")
+}
 ORGANIZER_PAGES = ("index.md", "program/index.md", "proceedings.md")
 # Documents that name the edition in prose: the old acronym becomes the new one.
 NAMING_FILES = ("README.md", "CONTRIBUTING.md", ".github/pull_request_template.md")
@@ -227,6 +234,7 @@ def _move(root: Path, folder: str, ids: list[str], archive: Path | None) -> list
 
 def organizer_pages(root: Path, settings: ProjectSettings) -> list[str]:
     pages = [p for p in ORGANIZER_PAGES if (root / p).is_file()]
+    pages += [f"{p}.md" for p in settings.front_pages if (root / f"{p}.md").is_file()]  # the book's
     for folder in (settings.talks_dir, settings.speakers_dir):
         if (root / folder / "index.md").is_file():
             pages.append(f"{folder}/index.md")
@@ -257,6 +265,13 @@ def apply(root: Path, plan: Plan) -> list[str]:
             "`workshop_logo_text` emptied (it named the old place or dates): "
             "the logo's caption is the schedule's town and dates"
         )
+    for name, line in BOOK_ID_LINES.items():
+        found = line.search(conf_text)
+        if found and found.group("value").strip() not in ('""', "''"):
+            conf_text = line.sub(f'{name} = "" ', conf_text, 1)
+            plan.notes.append(
+                f"`{name}` emptied (it named the {plan.old_acronym} book): the new book has its own"
+            )
     conf.write_text(conf_text, encoding="utf-8")
 
     pages = organizer_pages(root, settings)

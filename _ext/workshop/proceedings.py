@@ -22,6 +22,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .bookconfig import cover_logo
+from .bookfront import front_pages, imprint, setup_bookfront, xmp_settings
 from .booklayout import setup_booklayout
 from .contribution_nodes import talk_order
 from .model import Schedule, format_date_range
@@ -30,8 +31,8 @@ from .pages import speaker_id
 from .resolve import ResolveContext, load_schedule, register_resolver
 from .scripts import setup_scripts, tex_text
 from .texverify import END_MARKER as SOURCE_END_MARKER
+from .texverify import FRONT_MARKER, SAFE_SOURCE
 from .texverify import MARKER as SOURCE_MARKER
-from .texverify import SAFE_SOURCE
 
 STY = Path(__file__).parent / "latex" / "workshopbook.sty"
 DRAFT_MARK = r"""
@@ -68,9 +69,10 @@ def book_title(config) -> str:
     return f"{config.workshop_acronym or config.project}: {config.workshop_book_title}"
 
 
-def cover(config, schedule: Schedule | None, draft: bool, logo: str = "") -> str:
-    """The cover (a recto without folio, page label 'Cover') and its blank verso, from conf.py and
-    the schedule (dates computed, never typed); ``logo``: the TeX of the edition's logo, if any."""
+def cover(config, schedule: Schedule | None, draft: bool, imprint: str = "", logo: str = "") -> str:
+    """The cover (a recto without folio, page label 'Cover') and its verso (page ii, no folio: the
+    imprint, bookfront.py), from conf.py and the schedule (dates computed, never typed); ``logo``:
+    the TeX of the edition's logo, if any."""
     organizers = r" \textperiodcentered{} ".join(tex(n) for n in config.workshop_organizers)
     lines = [
         r"\begin{titlepage}\workshopcoverpage\centering",
@@ -95,13 +97,19 @@ def cover(config, schedule: Schedule | None, draft: bool, logo: str = "") -> str
         lines.append(rf"\par\vspace{{0.35em}}{tex(config.workshop_organizer_group)}\par")
     if config.workshop_acknowledgement:
         lines.append(rf"\vspace{{2em}}{{\small {tex(config.workshop_acknowledgement)}\par}}")
-    # front matter in roman numbers from the cover's verso on: contents on iii, a recto
-    lines += [r"\end{titlepage}", r"\pagenumbering{roman}\setcounter{page}{2}\cleardoublepage", ""]
+    # front matter in roman numbers from the cover's verso on (the imprint, ii): contents on iii
+    lines += [
+        r"\end{titlepage}",
+        r"\pagenumbering{roman}\setcounter{page}{2}",
+        imprint + r"\cleardoublepage",
+        "",
+    ]
     return "\n".join(lines)
 
 
-def metadata(config, schedule: Schedule | None, draft: bool) -> str:
-    """PDF Info and XMP (hyperxmp): title, organizers as authors, subject, keywords, language."""
+def metadata(config, schedule: Schedule | None, draft: bool, extra: list[str] = ()) -> str:
+    """PDF Info and XMP (hyperxmp): title, organizers as authors, subject, keywords, language;
+    ``extra``: more keys (licence address, ISBN, DOI: bookfront.xmp_settings)."""
 
     pdf = pdf_text
 
@@ -123,6 +131,7 @@ def metadata(config, schedule: Schedule | None, draft: bool) -> str:
         rf"  pdfpubstatus={{{'AO' if draft else 'VoR'}}},",
         rf"  pdfrendition={{{'draft' if draft else 'default'}}},",
         r"  bookmarksdepth=1, bookmarksopen=true, bookmarksopenlevel=0, pdfdisplaydoctitle=true,",
+        *(f"  {key}," for key in extra),
         r"}",
         r"\AtBeginDocument{%",
         rf"  \workshopdocinfo{{Author}}{{{pdf(authors)}}}\workshopdocinfo{{Subject}}{{{pdf(subject)}}}}}",
@@ -178,15 +187,19 @@ def configure_latex(app: Sphinx, config) -> None:
     elements = dict(config.latex_elements)
     schedule = load_schedule(app.srcdir, config.workshop_schedule)[0]
     draft = app.tags.has("draft")
-    elements.setdefault("maketitle", cover(config, schedule, draft, cover_logo(app, config)))
+    elements.setdefault(
+        "maketitle",
+        cover(config, schedule, draft, imprint(app, config, schedule, draft), cover_logo(app, config)),
+    )
     elements.setdefault("fncychap", "")
     elements.setdefault("extraclassoptions", "twoside,openright")
-    # the outline's 'Contents' points at the contents page (a bookmark on the page it opens)
+    # the outline's 'Contents' points at the contents page (a bookmark on the page it opens); the
+    # front pages follow it, then the main matter (\workshopmainmatter, bookfront.add_front_pages)
     elements.setdefault(
         "tableofcontents",
-        r"\pdfbookmark[0]{\contentsname}{workshop-contents}\workshopcontents\cleardoublepage\pagenumbering{arabic}",
+        r"\pdfbookmark[0]{\contentsname}{workshop-contents}\workshopcontents\cleardoublepage",
     )
-    preamble = PREAMBLE + metadata(config, schedule, draft)
+    preamble = PREAMBLE + metadata(config, schedule, draft, xmp_settings(app, config))
     if draft:
         preamble += DRAFT_MARK
     elements["preamble"] = elements.get("preamble", "") + preamble
@@ -236,7 +249,9 @@ class SourceMarkers(SphinxPostTransform):
     def marker(self, docname: str) -> nodes.raw:
         source = self.env.doc2path(docname, False)
         source = str(source) if SAFE_SOURCE.fullmatch(str(source)) else "(a file with an unusual name)"
-        return nodes.raw("", f"\n{SOURCE_MARKER}{source}\n", format="latex")
+        # an organizers' front page: verified as strictly as a contribution (texverify)
+        marker = FRONT_MARKER if docname in front_pages(self.app) else SOURCE_MARKER
+        return nodes.raw("", f"\n{marker}{source}\n", format="latex")
 
     def run(self, **kwargs) -> None:
         end = f"\n{SOURCE_END_MARKER}\n"
@@ -334,7 +349,8 @@ def latex_epilog(app: Sphinx) -> None:
 
 
 def setup_proceedings(app: Sphinx) -> None:
-    app.connect("config-inited", configure_latex)
+    # after the copyright's {year} is filled (edition.py) and the front settings checked (bookfront)
+    app.connect("config-inited", configure_latex, priority=600)
     app.connect("builder-inited", latex_epilog)
     app.connect("env-updated", late_metadata)
     app.connect("build-finished", copy_proceedings)
@@ -343,6 +359,7 @@ def setup_proceedings(app: Sphinx) -> None:
     app.connect("env-get-outdated", pdf_appeared_or_went)
     app.connect("doctree-read", mark_speaker_pages_orphan)
     setup_booklayout(app)
+    setup_bookfront(app)
     setup_scripts(app)
     app.add_post_transform(SourceMarkers)
     app.add_directive("proceedings-link", ProceedingsLinkDirective)

@@ -19,9 +19,10 @@ TeX would tokenize it, and may hold only:
   ``\\makeatother``;
 - lines shorter than ``MAX_LINE`` (TeX's input buffer holds 200,000 characters).
 
-The rest of the document (the organizers' pages and the book's own layout) is read with the
-layout's commands added (``LAYOUT``). Sphinx-free: ``verify_book(tex) -> [message]``, each message
-naming the contribution's file and the line of the ``.tex``.
+The organizers' front pages (``% workshop-front-source:``, bookfront.py) are read as strictly, their
+heading's ``\\chapter`` aside. The rest of the document (the book's root and its own layout) is
+read with the layout's commands added (``LAYOUT``). Sphinx-free: ``verify_book(tex) -> [message]``,
+each message naming the contribution's file and the line of the ``.tex``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from .texcheck import ENVIRONMENTS as MATH_ENVIRONMENTS
 from .texcheck import MATH_VOCABULARY, TEXT_VOCABULARY, names
 
 MARKER = "% workshop-source: "
+# an organizers' front page (bookfront.py): the contributions' vocabulary and its own \chapter
+FRONT_MARKER = "% workshop-front-source: "
 END_MARKER = "% workshop-source-end"
 SAFE_SOURCE = re.compile(r"[A-Za-z0-9._/-]+")  # a file name written in a marker as it is
 MAX_LINE = 50_000  # characters; a paragraph is one line of the .tex
@@ -91,6 +94,7 @@ LAYOUT = names("""
     workshopcontinued workshoproomwidth workshoproomhead workshoproomall workshoproombreak
     workshoproomtalk workshoproomtime workshopglance workshopglanceday workshopglanceslot
     workshopglancebreak workshopglanceroom workshopglancerooms workshopglancespeaker
+    workshopfrontmatter workshopmainmatter
 """)  # fmt: skip
 ENVIRONMENTS = (
     names("""
@@ -105,7 +109,10 @@ ENVIRONMENTS = (
 """)
     | MATH_ENVIRONMENTS
 )
-LAYOUT_ENVIRONMENTS = names("document titlepage picture sphinxtheindex multicols workshopindex")
+FRONT_PAGE = names("chapter")  # a front page's heading: a chapter of the front matter
+LAYOUT_ENVIRONMENTS = names(
+    "document titlepage picture sphinxtheindex multicols workshopindex workshopimprint"
+)
 # The writer's one definition (a code block's caption label): '\def' only before this name.
 WRITER_DEFINITIONS = frozenset({"sphinxLiteralBlockLabel"})
 # After \makeatletter (a long table's template), '@' is a letter: only these names then.
@@ -117,10 +124,19 @@ AT_TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.|$)|[{}%#]", re.S)
 ENVIRONMENT = re.compile(r"\{([A-Za-z*-]+)\}")
 
 
+def marked_source(line: str) -> str | None:
+    """The source file a marker line opens (a contribution's, a front page's), else None."""
+    for marker in (MARKER, FRONT_MARKER):
+        if line.startswith(marker):
+            return line[len(marker) :].strip()
+    return None
+
+
 class Region:
-    def __init__(self, source: str | None, contributor: bool) -> None:
+    def __init__(self, source: str | None, contributor: bool, front: bool = False) -> None:
         self.source = source
-        self.contributor = contributor
+        self.contributor = contributor or front  # verified as strictly
+        self.front = front
         self.depth = 0
         self.environments: list[str] = []
         self.at_letter = False  # between \makeatletter and \makeatother
@@ -144,9 +160,9 @@ def verify_book(tex: str, folders: tuple[str, ...] = CONTRIBUTOR_FOLDERS) -> lis
     allowed_here = _allowed(stack[-1])
     for number in range(begin + 1, len(lines) + 1):
         line = lines[number - 1]
-        if line.startswith(MARKER):
-            source = line[len(MARKER) :].strip()
-            stack.append(Region(source, is_contribution(source, folders)))
+        if (source := marked_source(line)) is not None:
+            front = line.startswith(FRONT_MARKER)
+            stack.append(Region(source, is_contribution(source, folders), front))
             allowed_here = _allowed(stack[-1])
             continue
         if line.startswith(END_MARKER):
@@ -167,6 +183,8 @@ def verify_book(tex: str, folders: tuple[str, ...] = CONTRIBUTOR_FOLDERS) -> lis
 
 
 def _allowed(region: Region) -> tuple[frozenset[str], frozenset[str]]:
+    if region.front:
+        return CONTRIBUTION | MATH_VOCABULARY | TEXT_VOCABULARY | FRONT_PAGE, ENVIRONMENTS
     if region.contributor:
         return CONTRIBUTION | MATH_VOCABULARY | TEXT_VOCABULARY, ENVIRONMENTS
     return CONTRIBUTION | MATH_VOCABULARY | TEXT_VOCABULARY | LAYOUT, ENVIRONMENTS | LAYOUT_ENVIRONMENTS
