@@ -42,7 +42,7 @@ from .bibliography import shared_files
 from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
-from .mathmacros import math_as_text
+from .mathmacros import math_as_text, plain_text
 from .model import Schedule, format_date
 from .names import index_name, latin_sort_key
 from .nodes import author_index
@@ -183,7 +183,7 @@ class Book:
         for sid in self.ctx.domain.talks[tid][1].speakers:
             speaker = self.ctx.domain.speakers.get(sid)
             title = self.ctx.domain.title_of(speaker[0]) if speaker else None
-            names.append(unbroken(title.astext()) if title is not None else sid)
+            names.append(unbroken(plain_text(title)) if title is not None else sid)
         return names
 
     def author_names(self, tid: str) -> list[str]:
@@ -469,7 +469,7 @@ def speakers(book: Book) -> list[nodes.Node]:
     rows = []
     for sid, (docname, meta) in domain.speakers.items():
         title = domain.title_of(docname)
-        name = title.astext() if title is not None else sid
+        name = plain_text(title) if title is not None else sid
         rows.append((latin_sort_key(name), name, sid, meta))
     bios = {sid: speaker_bio(book, docname) for sid, (docname, _m) in domain.speakers.items()}
     seen: dict[str, int] = {}

@@ -16,6 +16,7 @@ from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .imagefile import contributor_image_problem
+from .mathmacros import plain_text
 from .names import latin_sort_key
 from .nodes import isolated, speaker_list, speaker_talks
 from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
@@ -55,7 +56,7 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
         fields += field("ORCID", nodes.reference("", meta.orcid, refuri=url))
     photo = []
     if meta.photo:
-        name = section[0].astext()
+        name = plain_text(section[0])
         photo = [
             nodes.image(uri=meta.photo, alt=f"Photo of {name}", classes=["speaker-photo"], width="160px")
         ]
@@ -86,7 +87,7 @@ def resolve_speaker_talks(ctx: ResolveContext, node: nodes.Element) -> list[node
 
 
 def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    names = {sid: ctx.domain.title_of(doc).astext() for sid, (doc, _m) in ctx.domain.speakers.items()}
+    names = {sid: plain_text(ctx.domain.title_of(doc)) for sid, (doc, _m) in ctx.domain.speakers.items()}
     cards = []
     for sid in sorted(names, key=lambda s: (latin_sort_key(names[s]), s)):
         docname, meta = ctx.domain.speakers[sid]

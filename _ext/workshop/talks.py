@@ -25,6 +25,7 @@ from .contribution_nodes import (
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
+from .mathmacros import plain_text
 from .nodes import author_index, isolated, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
 from .posters import poster_file_nodes, poster_file_problem
@@ -84,7 +85,7 @@ def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
     shown: list[nodes.Node] = []
     if meta.is_poster and meta.posters:
         links, shown = poster_file_nodes(
-            Path(app.srcdir), app.config.workshop_talks_dir, meta.posters, section[0].astext()
+            Path(app.srcdir), app.config.workshop_talks_dir, meta.posters, plain_text(section[0])
         )
         fields += field("Poster", *links)
     insert_after_title(section, author_index(talk=tid), fields, *shown)
