@@ -43,7 +43,7 @@ from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
 from .mathmacros import math_as_text, plain_text
-from .model import Schedule, format_date
+from .model import POSTERS_LATER, SPOTLIGHTS_LATER, Schedule, format_date
 from .names import index_name, latin_sort_key
 from .nodes import author_index
 from .pages import source_name
@@ -54,8 +54,6 @@ from .texverify import END_MARKER, MARKER, SAFE_SOURCE
 logger = logging.getLogger("workshop")
 
 POSTERS_PART = "Posters"  # the heading of the book's part after the talks
-POSTERS_LATER = "Posters will be announced."  # the site's words (posters.py) for an empty list
-SPOTLIGHTS_LATER = "Spotlights will be announced."
 NOT_SCHEDULED = "Not yet scheduled"
 # a title that says it is not the title yet
 PLACEHOLDER_TITLE = re.compile(

@@ -24,6 +24,9 @@ SLOT_KINDS = ("talk", "break", "meal", "social", "poster", "session")
 TIME_RANGE_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9] *[-–] *([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TALK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+# What the site and the book say of a session whose list is still empty (posters: [], spotlights: [])
+POSTERS_LATER = "Posters will be announced."
+SPOTLIGHTS_LATER = "Spotlights will be announced."
 WEEKDAYS = (
     "Monday",
     "Tuesday",
@@ -137,6 +140,12 @@ class Spotlight:
         return format_time_range(self.start, self.end) if self.start and self.end else None
 
 
+def minutes_between(start: dt.time, end: dt.time) -> int:
+    """The minutes from ``start`` to ``end`` on one day (a slot, a spotlight session): the one
+    duration every output uses."""
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
 @dataclass(frozen=True)
 class Slot:
     """One entry of a day. A talk slot has ``talk``; any other has ``title``.
@@ -168,7 +177,7 @@ class Slot:
 
     @property
     def minutes(self) -> int:
-        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        return minutes_between(self.start, self.end)
 
     @property
     def uid(self) -> str:
@@ -749,7 +758,7 @@ def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector
             out.add(f"spotlight '{ident}' starts before spotlight '{previous[0]}' (line {previous[2]}) ends: "
                     "list spotlights in time order, without overlaps", line, Problem.OVERLAP)  # fmt: skip
         previous = (ident, time_range, line)
-    total = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    total = minutes_between(start, end)
     even = not timed and items and total % len(items) == 0
     spots = []
     for order, (ident, time_range, line) in enumerate(items, start=1):
