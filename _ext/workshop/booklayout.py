@@ -43,7 +43,7 @@ from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
 from .mathmacros import math_as_text, plain_text
-from .model import POSTERS_LATER, SPOTLIGHTS_LATER, Schedule, format_date
+from .model import POSTERS_LATER, PROGRAMME_LATER, SPOTLIGHTS_LATER, Schedule, format_date
 from .names import index_name, latin_sort_key
 from .nodes import author_index
 from .pages import source_name
@@ -405,6 +405,10 @@ def programme(book: Book) -> list[nodes.Node]:
             r">{\raggedleft\arraybackslash}p{0.07\linewidth}@{}}"
             "\n"
         )
+        if not day.slots:  # as the site says it (schedule.py): the day is announced, its programme not yet
+            rows += raw(r" & & \itshape ")
+            rows += nodes.Text(PROGRAMME_LATER)
+            rows += raw(r" & \\" "\n")
         for slot in day.slots:
             when = slot.time_range + (f", {slot.room}" if many_rooms and slot.room else "")
             if slot.talk and slot.talk in book.numbers:

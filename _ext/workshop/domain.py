@@ -20,13 +20,14 @@ from .model import BoardClaim, Schedule
 class WorkshopDomain(Domain):
     name = "workshop"
     label = "Workshop"
-    data_version = 6
+    data_version = 7
     initial_data: dict[str, Any] = {
         "talks": {},  # talk id -> (docname, TalkMeta)
         "speakers": {},  # speaker id -> (docname, SpeakerMeta)
         "schedule_docs": {},  # docname -> list of schedule files it shows (srcdir-relative)
         "late_docs": {},  # docname -> tokens of what its placeholders show (filled at write time)
         "talk_list_docs": set(),  # documents whose toctree lists every talk
+        "speaker_list_docs": set(),  # documents whose toctree lists every speaker
         "texts": {},  # docname -> (title, abstract or first paragraph), as plain text
         "digests": {},  # token -> (hash, related tokens): what placeholders showed at the last build
         "doc_ids": {},  # docname -> [("talks" | "speakers", id)]: clear_doc without a scan of every page
@@ -104,6 +105,9 @@ class WorkshopDomain(Domain):
     def note_talk_list(self, docname: str) -> None:
         self.data["talk_list_docs"].add(docname)
 
+    def note_speaker_list(self, docname: str) -> None:
+        self.data["speaker_list_docs"].add(docname)
+
     def note_late_doc(self, docname: str, tokens: set[str]) -> None:
         self.data["late_docs"][docname] = tokens
 
@@ -126,6 +130,7 @@ class WorkshopDomain(Domain):
         self.data["texts"].pop(docname, None)
         self.data["late_docs"].pop(docname, None)
         self.data["talk_list_docs"].discard(docname)
+        self.data["speaker_list_docs"].discard(docname)
 
     def merge_domaindata(self, docnames, otherdata: dict[str, Any]) -> None:
         docnames = set(docnames)
@@ -143,7 +148,8 @@ class WorkshopDomain(Domain):
         for doc, paths in otherdata["schedule_docs"].items():
             if doc in docnames:
                 self.data["schedule_docs"][doc] = list(paths)
-        self.data["talk_list_docs"].update(d for d in otherdata["talk_list_docs"] if d in docnames)
+        for key in ("talk_list_docs", "speaker_list_docs"):
+            self.data[key].update(d for d in otherdata[key] if d in docnames)
         for doc, tokens in otherdata["late_docs"].items():
             if doc in docnames:
                 self.data["late_docs"][doc] = tokens

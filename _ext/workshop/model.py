@@ -27,6 +27,7 @@ TALK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 # What the site and the book say of a session whose list is still empty (posters: [], spotlights: [])
 POSTERS_LATER = "Posters will be announced."
 SPOTLIGHTS_LATER = "Spotlights will be announced."
+PROGRAMME_LATER = "The programme will be announced."  # a day with 'slots: []' (an announce-first site)
 WEEKDAYS = (
     "Monday",
     "Tuesday",
@@ -108,7 +109,7 @@ DAY_FIELDS = (
         DATE_PATTERN,
     ),
     Field("label", "string", False, "A short name for the day, e.g. Day 1"),
-    Field("slots", "items", True, "The day's slots, in any order"),
+    Field("slots", "items", True, "The day's slots, in any order; [] while the programme is to be announced"),
 )
 TOP_FIELDS = (
     Field(

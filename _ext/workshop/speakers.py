@@ -19,7 +19,15 @@ from .imagefile import contributor_image_problem
 from .mathmacros import plain_text
 from .names import latin_sort_key
 from .nodes import isolated, speaker_list, speaker_talks
-from .pages import contributor_page, field, insert_after_title, source_name, speaker_id
+from .pages import (
+    contributor_page,
+    field,
+    hidden_toctree,
+    insert_after_title,
+    page_id_in,
+    source_name,
+    speaker_id,
+)
 from .resolve import ResolveContext, register_resolver
 from .scaffold import check_placeholders
 
@@ -111,10 +119,24 @@ def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes
 
 
 class SpeakerListDirective(SphinxDirective):
-    """``{speaker-list}``: a grid of every speaker page, generated from front matter."""
+    """``{speaker-list}``: a grid of every speaker page, generated from front matter, and a hidden
+    toctree of those pages (no glob toctree: a site with no speaker yet builds)."""
 
     def run(self) -> list[nodes.Node]:
-        return [speaker_list()]
+        folder = self.config.workshop_speakers_dir
+        docs = sorted(d for d in self.env.found_docs if page_id_in(d, folder))
+        self.env.get_domain("workshop").note_speaker_list(self.env.docname)
+        return [speaker_list(), hidden_toctree(self.env.docname, docs)]
+
+
+def reread_speaker_lists(
+    app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: a speaker page added or removed changes the speaker toctrees."""
+    folder = app.config.workshop_speakers_dir
+    if any(page_id_in(d, folder) for d in added | removed):
+        return sorted(env.get_domain("workshop").data["speaker_list_docs"] - removed)
+    return []
 
 
 def setup_speakers(app: Sphinx) -> None:
@@ -122,5 +144,6 @@ def setup_speakers(app: Sphinx) -> None:
     # before Sphinx's image collector (500), so that a photo is copied into the output
     app.connect("doctree-read", add_speaker_details, priority=400)
     app.add_directive("speaker-list", SpeakerListDirective)
+    app.connect("env-get-outdated", reread_speaker_lists)
     register_resolver(speaker_talks, resolve_speaker_talks)
     register_resolver(speaker_list, resolve_speaker_list)
