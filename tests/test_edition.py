@@ -491,3 +491,26 @@ def test_an_edition_with_no_talk_speaker_or_slot_yet_builds_its_book(announced):
     book = next((root / "_build/pdf").glob("*.pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(book), "-"], capture_output=True, text=True).stdout
     assert text.count("The programme will be announced.") == len(CURRENT_SCHEDULE.days), text
+
+
+def test_new_edition_says_how_many_files_it_archived(tmp_path):
+    """The count in the checklist is the files archived, counted as they are moved: the schedule
+    and conf.py copies, and every file of a leaving talk (its figure, its folder) by the one naming
+    rule of owners.py, none left behind for the build to call nobody's."""
+    root = copy_site(tmp_path / "site")
+    talks = sorted(p.stem for p in (root / "abstracts").glob("*.md") if p.stem != "index")
+    leaving = talks[-1]
+    (root / f"abstracts/{leaving}-fig.png").write_bytes(b"not looked at")
+    (root / f"abstracts/{leaving}").mkdir()
+    (root / f"abstracts/{leaving}/data.csv").write_text("1,2\n")
+    result = run_tool(root, "--acronym", NEXT, "--start", DAY1.isoformat(), "--keep", talks[0])
+    assert result.returncode == 0, result.stderr
+    said = re.search(r"archived (\d+) files into `(archive/[^`]+)/`", result.stdout)
+    assert said, result.stdout
+    archived = [p for p in (root / said.group(2)).rglob("*") if p.is_file()]
+    assert int(said.group(1)) == len(archived)
+    names = {p.relative_to(root / said.group(2)).as_posix() for p in archived}
+    assert {f"abstracts/{leaving}-fig.png", f"abstracts/{leaving}/data.csv", "conf.py"} <= names
+    assert (
+        not (root / f"abstracts/{leaving}-fig.png").exists() and not (root / f"abstracts/{leaving}").exists()
+    )
