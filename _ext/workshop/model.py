@@ -23,7 +23,7 @@ from .sourceyaml import LocMap, LocSeq, LocStr
 SLOT_KINDS = ("talk", "break", "meal", "social", "poster", "session")
 TIME_RANGE_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9] *[-–] *([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TALK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+TALK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"  # the schema's form; Python code asks is_page_id
 # What the site and the book say of a session whose list is still empty (posters: [], spotlights: [])
 POSTERS_LATER = "Posters will be announced."
 SPOTLIGHTS_LATER = "Spotlights will be announced."
@@ -139,6 +139,13 @@ class Spotlight:
     @property
     def time_range(self) -> str | None:
         return format_time_range(self.start, self.end) if self.start and self.end else None
+
+
+def is_page_id(text: str) -> bool:
+    """Whether ``text`` is a talk or speaker id (the stem of ``<id>.md``): the one rule of the
+    build, the schedule, ``make new-abstract`` and ``make check-pr`` (all of the text: 'jane\\n'
+    is not an id, as '$' alone would allow)."""
+    return re.fullmatch(TALK_ID_PATTERN, str(text)) is not None
 
 
 def minutes_between(start: dt.time, end: dt.time) -> int:
@@ -636,7 +643,7 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
             Problem.KEY,
         )
         return None
-    if talk is not None and not re.match(TALK_ID_PATTERN, talk):
+    if talk is not None and not is_page_id(talk):
         out.add(
             f"talk id '{talk}' is not a file stem (lower-case letters, digits, '-')",
             talk.line,
@@ -674,7 +681,7 @@ def _load_posters(data: LocMap, out: _Collector) -> list[LocStr]:
     posters: list[LocStr] = []
     seen: dict[str, int] = {}
     for item in data.get("posters") or ():
-        if not isinstance(item, LocStr) or not re.match(TALK_ID_PATTERN, item):
+        if not isinstance(item, LocStr) or not is_page_id(item):
             line = getattr(item, "line", data.line_of("posters"))
             out.add(
                 f"poster id '{item}' is not a file stem (lower-case letters, digits, '-')"
@@ -734,7 +741,7 @@ def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector
                 Problem.TYPE,
             )
             continue
-        if not re.match(TALK_ID_PATTERN, ident):
+        if not is_page_id(ident):
             out.add(f"spotlight id '{ident}' is not a file stem (lower-case letters, digits, '-')",
                     ident.line, Problem.REF)  # fmt: skip
             continue
