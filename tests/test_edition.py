@@ -491,6 +491,7 @@ def test_an_edition_with_no_talk_speaker_or_slot_yet_builds_its_book(announced):
     book = next((root / "_build/pdf").glob("*.pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(book), "-"], capture_output=True, text=True).stdout
     assert text.count("The programme will be announced.") == len(CURRENT_SCHEDULE.days), text
+    assert "has no slot yet (the book says 'The programme will be announced.')" in pdf.stdout + pdf.stderr
 
 
 def test_new_edition_says_how_many_files_it_archived(tmp_path):

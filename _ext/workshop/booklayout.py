@@ -665,6 +665,10 @@ def completeness_report(app: Sphinx, book: Book) -> None:
             add(f"the spotlight slot '{slot.title}' ({when}) lists no spotlights (the book says "
                 f"'{SPOTLIGHTS_LATER}'): list them, spotlights: [<id>, …]",
                 schedule.file, slot.line)  # fmt: skip
+    for day in schedule.days if schedule is not None else ():
+        if not day.slots:
+            add(f"{format_date(day.date)} has no slot yet (the book says '{PROGRAMME_LATER}'): "
+                "write the day's slots", schedule.file, day.line)  # fmt: skip
     final = app.tags.has("final")
     if not missing:
         logger.info("Completeness: every talk has its title, abstract, slot, affiliations and reference ids.")

@@ -197,7 +197,7 @@ def site_description(app: Sphinx) -> str:
 
 
 def full_title(app: Sphinx) -> str:
-    """'LoRAINNe'24: Workshop on …' (workshop_series_words before the full name, as on the cover)."""
+    """'XYZ'31: Workshop on …' (workshop_series_words before the full name, as on the cover)."""
     acronym, name = app.config.workshop_acronym, app.config.workshop_full_name
     if acronym and name:
         return f"{acronym}: {series_name(app.config)}"
