@@ -87,10 +87,9 @@ class StructuredWarnings(std_logging.Handler):
         if logging.is_suppressed_warning(kind, subtype, suppressed):  # no warning, as Sphinx counts
             return
         message = std_logging.LogRecord.getMessage(record)
-        for tag in (f" [{kind}.{subtype}]", f" [{kind}]"):  # show_warning_types added it for the terminal
-            if kind and message.endswith(tag):
-                message = message.removesuffix(tag)
-                break
+        tags = (f" [{kind}.{subtype}]", f" [{kind}]") if kind else ()
+        while tags and message.endswith(tags):  # show_warning_types added it, once per handler
+            message = message.removesuffix(tags[0]).removesuffix(tags[1])
         location = getattr(record, "location", None)
         file, line = (str(location), "") if location else ("", "")
         if file and (found := re.fullmatch(r"(.*?):(\d*)", file)):
