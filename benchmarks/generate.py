@@ -243,9 +243,7 @@ def generate(dest: Path, n: int, variant: str = "workshop") -> Path:
             "# Programme\n\n```{schedule} schedule.yaml\n```\n", encoding="utf-8"
         )
         (dest / "abstracts/index.md").write_text("# Contributions\n\n```{talk-list}\n```\n", encoding="utf-8")
-        (dest / "speakers/index.md").write_text(
-            f"# Speakers\n\n```{{speaker-list}}\n```\n\n{glob}", encoding="utf-8"
-        )
+        (dest / "speakers/index.md").write_text("# Speakers\n\n```{speaker-list}\n```\n", encoding="utf-8")
     else:
         bibfiles = [f"abstracts/{item_id}.bib" for _kind, item_id, _i in items]
         conf = CONF_COMMON.format(extensions=["myst_parser", "sphinxcontrib.bibtex"], bibfiles=bibfiles)

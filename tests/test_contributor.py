@@ -206,3 +206,27 @@ def test_check_command_output_and_exit_code(tmp_path, rootdir):
     result = workshop(root, "check")
     assert result.returncode == 1
     assert result.stderr.splitlines()[0].startswith("speakers/ada.md:2: unknown key 'afiliation'")
+
+
+def test_make_check_reads_the_builds_warnings_as_records_not_its_output(tmp_path, rootdir, monkeypatch):
+    """make check reads each warning as the build wrote it (diagnostics.StructuredWarnings, one
+    JSON record): with the text parser disabled, the workshop's own warning and Sphinx's are still
+    located, with their subtype or tag."""
+    import re
+    import shutil
+
+    from workshop import cli
+    from workshop.errors import Problem
+
+    monkeypatch.setattr(cli, "WARNING_LINE", re.compile(r"(?!)"))  # matches no line of output
+    root = tmp_path / "site"
+    shutil.copytree(rootdir / "test-schedule", root)
+    (root / "abstracts/alpha.md").write_text(TALK.replace("The abstract.", "See{footcite}`kolda2009tensr`."))
+    (root / "abstracts/alpha.bib").write_text(FILLED_BIB)
+    (root / "orphan.md").write_text("# Nobody links here\n")
+    problems = check_project(root)
+    cited = next(p for p in problems if "kolda2009tensr" in p.message)
+    assert (cited.file, cited.line, cited.subtype) == ("abstracts/alpha.md", 8, Problem.CITATION), cited
+    assert "orphan.md: document isn't included in any toctree [toc.not_included]" in [
+        str(p) for p in problems
+    ]

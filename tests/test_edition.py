@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, copy_site, require_tool, sphinx_build
+from conftest import ROOT, copy_project, copy_site, make, require_tool, sphinx_build
 from workshop import config as registry
 from workshop.edition import (
     date_range,
@@ -469,3 +471,72 @@ def test_new_edition_empties_the_books_isbn_and_doi_and_updates_its_front_pages(
     assert "`workshop_book_isbn` emptied" in checklist and "`workshop_book_doi` emptied" in checklist
     welcome = (root / "welcome.md").read_text(encoding="utf-8")
     assert f"Welcome to {NEXT}, from {{date}}`{DAY1.isoformat()}`." in welcome
+
+
+# --------------------------------------------------------------------------- announce first (issue 24)
+
+
+@pytest.fixture(scope="module")
+def announced(tmp_path_factory):
+    """The site as an edition is first announced: its days, venue and words, no talk, no speaker,
+    no slot yet (each day 'slots: []'), as `make html` builds it."""
+    root = copy_project(tmp_path_factory.mktemp("announce") / "site")
+    for folder in ("abstracts", "speakers"):
+        for path in (root / folder).iterdir():
+            if path.name != "index.md":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+    text = (root / "program/schedule.yaml").read_text(encoding="utf-8")
+    days = "".join(f"  - date: {day.date.isoformat()}\n    slots: []\n" for day in CURRENT_SCHEDULE.days)
+    (root / "program/schedule.yaml").write_text(
+        text[: text.index("\ndays:")] + "\ndays:\n" + days, encoding="utf-8"
+    )
+    return root, make(root, "html")
+
+
+def test_an_edition_with_no_talk_speaker_or_slot_yet_builds_its_site(announced):
+    root, html = announced
+    assert html.returncode == 0, html.stdout + html.stderr
+    out = root / "_build/html"
+    speakers = BeautifulSoup((out / "speakers/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "No speaker yet." in speakers.select_one("main").get_text()
+    programme = BeautifulSoup((out / "program/index.html").read_text(encoding="utf-8"), "html.parser")
+    tables = programme.select("table.schedule-day")
+    assert len(tables) == len(CURRENT_SCHEDULE.days)
+    assert all("The programme will be announced." in t.get_text() for t in tables)
+    assert json.loads((out / "schedule.json").read_text(encoding="utf-8"))["schedule"]["conference"]["days"]
+    assert "BEGIN:VCALENDAR" in (out / "program.ics").read_text(encoding="utf-8")
+
+
+def test_an_edition_with_no_talk_speaker_or_slot_yet_builds_its_book(announced):
+    for tool in ("xelatex", "bwrap"):
+        require_tool(tool, "the PDF proceedings")
+    root, _html = announced
+    pdf = make(root, "pdf")
+    assert pdf.returncode == 0, pdf.stdout + pdf.stderr
+    book = next((root / "_build/pdf").glob("*.pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(book), "-"], capture_output=True, text=True).stdout
+    assert text.count("The programme will be announced.") == len(CURRENT_SCHEDULE.days), text
+    assert "has no slot yet (the book says 'The programme will be announced.')" in pdf.stdout + pdf.stderr
+
+
+def test_new_edition_says_how_many_files_it_archived(tmp_path):
+    """The count in the checklist is the files archived, counted as they are moved: the schedule
+    and conf.py copies, and every file of a leaving talk (its figure, its folder) by the one naming
+    rule of owners.py, none left behind for the build to call nobody's."""
+    root = copy_site(tmp_path / "site")
+    talks = sorted(p.stem for p in (root / "abstracts").glob("*.md") if p.stem != "index")
+    leaving = talks[-1]
+    (root / f"abstracts/{leaving}-fig.png").write_bytes(b"not looked at")
+    (root / f"abstracts/{leaving}").mkdir()
+    (root / f"abstracts/{leaving}/data.csv").write_text("1,2\n")
+    result = run_tool(root, "--acronym", NEXT, "--start", DAY1.isoformat(), "--keep", talks[0])
+    assert result.returncode == 0, result.stderr
+    said = re.search(r"archived (\d+) files into `(archive/[^`]+)/`", result.stdout)
+    assert said, result.stdout
+    archived = [p for p in (root / said.group(2)).rglob("*") if p.is_file()]
+    assert int(said.group(1)) == len(archived)
+    names = {p.relative_to(root / said.group(2)).as_posix() for p in archived}
+    assert {f"abstracts/{leaving}-fig.png", f"abstracts/{leaving}/data.csv", "conf.py"} <= names
+    assert (
+        not (root / f"abstracts/{leaving}-fig.png").exists() and not (root / f"abstracts/{leaving}").exists()
+    )

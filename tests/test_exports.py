@@ -762,3 +762,58 @@ def test_cards_follow_the_talks_across_builds(build_root, tmp_path):
     assert beta.find("meta", attrs={"property": "og:image"})["content"].endswith(
         next(n for n in names if n.startswith("beta"))
     )
+
+
+# --------------------------------------------------------------------------- one TeX-to-text (issue 24)
+
+MATH_TALK = """---
+speakers: [ada, bob]
+---
+
+# Why $\\frac{a}{b}$ and $\\log n$ in $\\mathbb{R}^{n}$
+
+The beta abstract, with $\\sqrt{x}$.
+"""
+
+
+def test_math_in_a_title_reads_as_text_in_every_export(build_root):
+    """'$\\frac{a}{b}$' in a talk title: 'a/b' in program.ics, the talk's own calendar,
+    schedule.json, schedule.xml and the JSON-LD (one TeX-to-text, mathmacros.math_as_text),
+    never 'fracab' nor raw TeX."""
+    app, warnings = build_root("schedule", {"abstracts/beta.md": MATH_TALK})
+    assert "WARNING" not in warnings, warnings
+    wanted = "Why a/b and log n in ℝ^n"
+    cal = icalendar.Calendar.from_ical((app.outdir / "program.ics").read_bytes())
+    assert wanted in [str(e["summary"]) for e in cal.walk("VEVENT")]
+    own = next(p for p in app.outdir.rglob("*.ics") if "beta" in p.name)
+    assert [str(e["summary"]) for e in icalendar.Calendar.from_ical(own.read_bytes()).walk("VEVENT")] == [
+        wanted
+    ]
+    events = frab_events(app.outdir)
+    assert wanted in [e["title"] for e in events]
+    assert f"<title>{wanted}</title>" in (app.outdir / "schedule.xml").read_text(encoding="utf-8")
+    event = _jsonld((app.outdir / "abstracts/beta.html").read_text(encoding="utf-8"))
+    assert event["name"] == wanted and "√(x)" in event["description"]
+    home = _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))
+    assert wanted in [s["name"] for s in home["subEvent"]]
+    for name in ("program.ics", "schedule.json", "schedule.xml", "abstracts/beta.html"):
+        text = (app.outdir / name).read_text(encoding="utf-8")
+        assert "fracab" not in text and "sqrtx" not in text, name
+
+
+def test_the_series_words_are_the_settings_in_the_exports_titles(build_root):
+    """workshop_series_words: 'Workshop on' by default, and nothing when set to "" — never a
+    hard-coded 'workshop on' in the frab and JSON-LD titles."""
+    names = {"workshop_acronym": "TC26", "workshop_full_name": "Test Matters"}
+    app, warnings = build_root("schedule", confoverrides={**names, "workshop_series_words": ""})
+    assert "WARNING" not in warnings, warnings
+    data = json.loads((app.outdir / "schedule.json").read_text(encoding="utf-8"))
+    assert data["schedule"]["conference"]["title"] == "TC26: Test Matters"
+    assert _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))["name"] == "TC26: Test Matters"
+    app, warnings = build_root("schedule", confoverrides={**names, "workshop_series_words": "Symposium on"})
+    data = json.loads((app.outdir / "schedule.json").read_text(encoding="utf-8"))
+    assert data["schedule"]["conference"]["title"] == "TC26: Symposium on Test Matters"
+    assert (
+        _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))["name"]
+        == "TC26: Symposium on Test Matters"
+    )

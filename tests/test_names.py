@@ -1,6 +1,11 @@
 """One order for people's names, on the site and in the book (workshop.names)."""
 
+import sys
+import unicodedata
+
 import pytest
+from workshop.bibfile import read_bib
+from workshop.frontmatter import read_talk
 from workshop.names import NameIndex, NameParts, file_name, index_name, latin_sort_key, name_problems
 
 
@@ -266,3 +271,41 @@ def test_the_name_keys_are_documented_where_the_front_matter_is():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for key in NAME_KEYS:
         assert f"| `{key}` |" in guide and f"`{key}`" in readme, key
+
+
+# ------------------------------------------------------- one rule for the characters of a name (issue 24)
+
+
+def _name_characters() -> list[str]:
+    """Every format character (Cf), the C0 and C1 controls but the line breaks and tab a file is
+    laid out with, the line and paragraph separators, and a few letters and marks."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    chars += [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"]
+    return [*chars, "\u2028", "\u2029", "é", "ß", "ی", "ه", "\u0301"]
+
+
+def _front_matter_accepts(name: str) -> bool:
+    meta, problems = read_talk(
+        "t", f'---\nspeakers: [a]\nauthors:\n  - name: "{name}"\n---\n\n# T\n', "abstracts/t.md"
+    )
+    return not problems and meta.authors[0].name == name
+
+
+def _bib_accepts(name: str) -> bool:
+    text = (
+        f"@article{{k,\n  author = {{{name}}},\n  title = {{T}},\n  journal = {{J}},\n  year = {{2020}}\n}}\n"
+    )
+    entries, problems = read_bib(text, "abstracts/t.bib")
+    return bool(entries) and not problems
+
+
+def test_a_name_is_accepted_by_the_front_matter_exactly_when_by_a_bib_file():
+    """'می‌خواهم' (U+200C, Persian's zero-width non-joiner) is a name in a talk's front matter and in
+    its .bib alike; U+200B (zero-width space) in neither: one rule (safetext) for both."""
+    assert _front_matter_accepts("Mohammad\u200cReza Pour") and _bib_accepts("Mohammad\u200cReza Pour")
+    differ = []
+    for char in _name_characters():
+        name = f"Ali{char}Reza Karimi"  # as typed into the file (a YAML escape reads the same)
+        if _front_matter_accepts(name) != _bib_accepts(name):
+            differ.append(f"U+{ord(char):04X}")
+    assert differ == [], differ

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,77 @@ def test_an_outside_project_builds_with_the_installed_package(installed, tmp_pat
     assert "20310402T090000" in ics and "lorainne" not in ics.lower()
     for page in out.rglob("*.html"):
         assert "LoRAINNe" not in page.read_text(encoding="utf-8"), page
+    # every export names the package and its one version (pyproject.toml reads workshop.__version__)
+    version = run_installed(installed, ["-c", "import workshop; print(workshop.__version__)"], project)
+    generator = json.loads((out / "schedule.json").read_text(encoding="utf-8"))["generator"]
+    assert generator == {"name": "sphinx-workshop-site", "version": version.stdout.strip()}
+    assert f"sphinx-workshop-site {version.stdout.strip()}//EN" in ics
+    xml = (out / "schedule.xml").read_text(encoding="utf-8")
+    assert f'<generator name="sphinx-workshop-site" version="{version.stdout.strip()}"' in xml
+
+
+# ------------------------------------------------------------- one place for each rule (issue 24)
+
+
+def package_sources() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(EXT.glob("*.py"))}
+
+
+def test_the_package_names_its_own_version_once():
+    """pyproject.toml reads the version from workshop.__version__; the exports' generator says
+    the same version and the name pyproject.toml gives the package (no second version string)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "workshop.__version__"}
+    from workshop import __version__, exports
+
+    assert pyproject["project"]["name"] == exports.GENERATOR
+    assert exports.generator_version() == __version__
+    found = [name for name, text in package_sources().items() if re.search(r"VERSION\s*=\s*['\"]\d", text)]
+    assert found == [], found
+
+
+def test_a_duration_and_the_announced_words_are_written_once():
+    """Minutes between two times (model.minutes_between) and 'will be announced' (model.POSTERS_LATER,
+    SPOTLIGHTS_LATER): one place each, used by the site, the book and the exports."""
+    sources = package_sources()
+    minutes = [n for n, t in sources.items() for line in t.splitlines() if ".hour * 60" in line]
+    assert minutes == ["model.py"], minutes
+    announced = [
+        n for n, t in sources.items() for _ in re.finditer(r'"(?:Posters|Spotlights) will be announced', t)
+    ]
+    assert announced == ["model.py", "model.py"], announced
+
+
+def test_the_packages_dependencies_cover_what_it_imports():
+    """pylatexenc (TeX to text) and the other third-party modules the package imports are in
+    pyproject.toml's dependencies: an installed package must not rely on the site's requirements."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {
+        re.split(r"[<>=!~ \[]", d)[0].lower().replace("_", "-") for d in pyproject["project"]["dependencies"]
+    }
+    for module in ("pylatexenc", "anyascii", "icalendar", "jsonschema", "lxml", "pikepdf", "yaml"):
+        assert any(f"import {module}" in t or f"from {module}" in t for t in package_sources().values()), (
+            module
+        )
+        assert {"yaml": "pyyaml"}.get(module, module) in declared, module
+
+
+SHIPPED_EDITION_WORDS = re.compile(r"lorainne|idmc", re.I)
+
+
+def test_nothing_of_this_workshop_ships_in_the_package_or_its_tools():
+    """The package's files (code aside from docstring examples, templates, style, schemas) and the
+    tools' package.json name no edition: LoRAINNe and IDMC are the site's data, outside _ext/."""
+    shipped = [
+        p
+        for p in EXT.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".sty", ".css", ".json", ".js", ".tex")
+    ]
+    shipped += [ROOT / "tools/package.json", ROOT / "_static/workshop.css"]
+    for path in shipped:
+        assert not SHIPPED_EDITION_WORDS.search(path.read_text(encoding="utf-8")), path
+    for name, text in package_sources().items():
+        code = re.sub(
+            r'""".*?"""|#[^\n]*', "", text, flags=re.S
+        )  # examples in docstrings and comments are fine
+        assert not SHIPPED_EDITION_WORDS.search(code), name

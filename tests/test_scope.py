@@ -297,3 +297,46 @@ def test_the_build_and_make_check_print_no_control_characters(tmp_path):
     )  # fmt: skip
     assert checked.returncode == 1 and "\x1b" not in checked.stdout + checked.stderr
     assert "bib entry 'k\\x1b[2J'" in checked.stderr
+
+
+# ------------------------------------------------------------------ one id rule (issue 24)
+
+IDS = [
+    "jane-doe",
+    "jane-",
+    "jane--doe",
+    "qi",
+    "x",
+    "2024-talk",
+    "-jane",
+    "Jane",
+    "jane_doe",
+    "jané",
+    "jane\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("page_id", IDS)
+def test_an_id_the_build_accepts_is_one_check_pr_and_new_abstract_accept(page_id, tmp_path):
+    """The build (frontmatter.check_id), make check-pr (owners.page_id, scope.verdicts) and
+    make new-abstract (scaffold) read an id by one rule (model.is_page_id): 'jane-' is an id
+    for all of them, 'Jane' and 'jane\\n' for none."""
+    from workshop.frontmatter import check_id
+    from workshop.model import is_page_id
+    from workshop.owners import page_id as owners_page_id
+    from workshop.scaffold import ScaffoldError, new_abstract
+
+    build = not check_id(page_id, f"abstracts/{page_id}.md")
+    pr_ok, _bad = verdicts([Change("A", f"abstracts/{page_id}.md")], "abstracts", "speakers")
+    check_pr = owners_page_id(f"{page_id}.md") == page_id and pr_ok == [
+        f"abstracts/{page_id}.md: added (yours)"
+    ]
+    for folder in ("abstracts", "speakers"):
+        (tmp_path / folder).mkdir()
+    try:
+        new_abstract(tmp_path, page_id, name="Jane Doe")
+        scaffold = True
+    except ScaffoldError:
+        scaffold = False
+    assert build == check_pr == scaffold == is_page_id(page_id), (build, check_pr, scaffold)

@@ -30,6 +30,7 @@ from pathlib import Path
 from .bibtext import Budget, Refused, to_bibtex
 from .content import link_on_path, stacked_marks
 from .errors import Problem, WorkshopError, did_you_mean
+from .safetext import forbidden_in_file
 from .urls import doi_problem, normalise_doi, url_problem
 
 MAX_BIB_CHARS = 1_000_000
@@ -224,11 +225,10 @@ def _mended_key(problem: WorkshopError) -> bool:
 
 
 def _control_character(text: str) -> tuple[int, str] | None:
-    """(offset, character) of the first control or invisible formatting character, if any."""
-    for match in NOT_PLAIN.finditer(text):
-        if unicodedata.category(match.group()) in ("Cc", "Cf", "Zl", "Zp"):
-            return match.start(), match.group()
-    return None
+    """(offset, character) of the first control or invisible formatting character, if any: the
+    rule of every other source (safetext; U+200C and U+200D, which Persian and Indic names need,
+    are text)."""
+    return forbidden_in_file(text) if NOT_PLAIN.search(text) else None
 
 
 def _invisible(raw: RawEntry, found: tuple[int, str], line: int) -> WorkshopError:

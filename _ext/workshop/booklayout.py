@@ -45,8 +45,17 @@ from .bibliography import shared_files
 from .contribution_nodes import talk_order, title_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
-from .mathmacros import math_as_text
-from .model import Day, Schedule, Slot, format_date, format_time_range
+from .mathmacros import math_as_text, plain_text
+from .model import (
+    POSTERS_LATER,
+    PROGRAMME_LATER,
+    SPOTLIGHTS_LATER,
+    Day,
+    Schedule,
+    Slot,
+    format_date,
+    format_time_range,
+)
 from .names import NameParts
 from .nodes import author_index
 from .pages import source_name
@@ -57,8 +66,6 @@ from .texverify import END_MARKER, MARKER, SAFE_SOURCE
 logger = logging.getLogger("workshop")
 
 POSTERS_PART = "Posters"  # the heading of the book's part after the talks
-POSTERS_LATER = "Posters will be announced."  # the site's words (posters.py) for an empty list
-SPOTLIGHTS_LATER = "Spotlights will be announced."
 NOT_SCHEDULED = "Not yet scheduled"
 # a title that says it is not the title yet
 PLACEHOLDER_TITLE = re.compile(
@@ -197,7 +204,7 @@ class Book:
         for sid in self.ctx.domain.talks[tid][1].speakers:
             speaker = self.ctx.domain.speakers.get(sid)
             title = self.ctx.domain.title_of(speaker[0]) if speaker else None
-            names.append(unbroken(title.astext()) if title is not None else sid)
+            names.append(unbroken(plain_text(title)) if title is not None else sid)
         return names
 
     def author_people(self, tid: str) -> list[tuple[str, NameParts]]:
@@ -430,9 +437,8 @@ def programme(book: Book) -> list[nodes.Node]:
         out += glance(book)
     for day in schedule.days:
         heading = format_date(day.date) + (f" ({day.label})" if day.label else "")
-        out.append(
-            day_rooms(book, day, heading) if not book.event_wide_room() else day_single(book, day, heading)
-        )
+        parallel = day.slots and not book.event_wide_room()  # a day not yet filled: one line
+        out.append(day_rooms(book, day, heading) if parallel else day_single(book, day, heading))
     unscheduled = [
         t for t in book.numbers
         if schedule.slot_of(t) is None and schedule.session_of(t) is None and schedule.spotlight_of(t) is None
@@ -490,6 +496,8 @@ def to_come(slot: Slot) -> list[str]:
 def day_single(book: Book, day: Day, heading: str) -> nodes.inline:
     rows = nodes.inline()
     rows += day_start(heading, PROGRAMME_COLUMNS, 4)
+    if not day.slots:  # as the site says it (schedule.py): the day is announced, its programme not yet
+        rows += [raw(r" & & \itshape "), nodes.Text(PROGRAMME_LATER), raw(r" & \\" "\n")]
     for slot in day.slots:
         when = slot.time_range
         if slot.talk and slot.talk in book.numbers:
@@ -668,7 +676,7 @@ def speakers(book: Book) -> list[nodes.Node]:
     rows = []
     for sid, (docname, meta) in domain.speakers.items():
         title = domain.title_of(docname)
-        name = title.astext() if title is not None else sid
+        name = plain_text(title) if title is not None else sid
         rows.append((domain.names().file(name, meta.parts).key, name, sid, meta))
     bios = {sid: speaker_bio(book, docname) for sid, (docname, _m) in domain.speakers.items()}
     seen: dict[str, int] = {}
@@ -862,6 +870,10 @@ def completeness_report(app: Sphinx, book: Book) -> None:
             add(f"the spotlight slot '{slot.title}' ({when}) lists no spotlights (the book says "
                 f"'{SPOTLIGHTS_LATER}'): list them, spotlights: [<id>, …]",
                 schedule.file, slot.line)  # fmt: skip
+    for day in schedule.days if schedule is not None else ():
+        if not day.slots:
+            add(f"{format_date(day.date)} has no slot yet (the book says '{PROGRAMME_LATER}'): "
+                "write the day's slots", schedule.file, day.line)  # fmt: skip
     final = app.tags.has("final")
     if not missing:
         logger.info("Completeness: every talk has its title, abstract, slot, affiliations and reference ids.")

@@ -69,7 +69,11 @@ SUBTYPES = {problem.value: problem for problem in Problem}
 
 def run_build_checks(root: Path, builder: str = "dummy") -> tuple[list[WorkshopError], str]:
     """Run the build's own pipeline (Sphinx with -W --keep-going -n, every document read afresh)
-    on ``root``; return its warnings as located problems, and the raw output."""
+    on ``root``; return its warnings as located problems, and the raw output. The warnings are read
+    as the build wrote them, one JSON record each (diagnostics.StructuredWarnings), not from its
+    output; only a build that stops before the extension is loaded (conf.py) is read as text."""
+    from .diagnostics import WARNINGS_FILE_VARIABLE
+
     ext = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="workshop-check-") as tmp:
         command = [
@@ -77,29 +81,41 @@ def run_build_checks(root: Path, builder: str = "dummy") -> tuple[list[WorkshopE
             "-d", str(Path(tmp) / "doctrees"), str(root), str(Path(tmp) / "out"),
         ]  # fmt: skip
         paths = [str(root / "_ext"), str(ext), os.environ.get("PYTHONPATH", "")]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p), "NO_COLOR": "1"}
+        records = Path(tmp) / "warnings.jsonl"
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+            "NO_COLOR": "1",
+            WARNINGS_FILE_VARIABLE: str(records),
+        }
         proc = subprocess.run(command, capture_output=True, text=True, cwd=root, env=env)
+        written = records.read_text(encoding="utf-8").splitlines() if records.is_file() else []
     output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stderr + proc.stdout)
-    problems: list[WorkshopError] = []
-    for text in output.splitlines():
-        match = WARNING_LINE.match(text)
-        if not match:
-            continue
-        file = match.group("file") or "conf.py"
-        with contextlib.suppress(ValueError, OSError):
-            file = Path(file).resolve().relative_to(root.resolve()).as_posix()
-        kind = match.group("type") or ""
-        message = match.group("message")
-        if kind.startswith("workshop."):
-            subtype = SUBTYPES.get(kind.removeprefix("workshop."), Problem.BUILD)
-        else:  # MyST's, docutils', Sphinx's or sphinxcontrib-bibtex's own: keep their tag
-            subtype, message = Problem.BUILD, f"{message} [{kind}]" if kind else message
-        line = int(match.group("line")) if match.group("line") else None
-        problems.append(WorkshopError(message, file, line, subtype))
+    problems = [_problem(root, **json.loads(record)) for record in written]
+    if proc.returncode and not problems:  # stopped before the extension could say anything
+        for text in output.splitlines():
+            if match := WARNING_LINE.match(text):
+                kind, _dot, subtype = (match.group("type") or "").partition(".")
+                line = int(match.group("line")) if match.group("line") else None
+                problems.append(
+                    _problem(root, match.group("file") or "", line, match.group("message"), kind, subtype)
+                )
     if proc.returncode and not problems:
         last = output.strip().splitlines()[-1:] or ["no output"]
         problems.append(WorkshopError(f"the build stopped: {last[0]}", "conf.py", None, Problem.BUILD))
     return problems, output
+
+
+def _problem(root: Path, file: str, line: int | None, message: str, type: str, subtype: str) -> WorkshopError:
+    """One warning of the build as a located problem: the workshop's own with its subtype, the
+    others (MyST's, docutils', Sphinx's, sphinxcontrib-bibtex's) with their tag."""
+    file = file or "conf.py"
+    with contextlib.suppress(ValueError, OSError):
+        file = Path(file).resolve().relative_to(root.resolve()).as_posix()
+    if type == "workshop":
+        return WorkshopError(message, file, line, SUBTYPES.get(subtype, Problem.BUILD))
+    tag = ".".join(filter(None, (type, subtype)))
+    return WorkshopError(f"{message} [{tag}]" if tag else message, file, line, Problem.BUILD)
 
 
 def check_project(root: Path) -> list[WorkshopError]:

@@ -221,6 +221,12 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def series_name(config) -> str:
+    """'Workshop on Low-Rank Things': ``workshop_series_words`` before ``workshop_full_name`` (no
+    words when the setting is empty), as the cover, the PDF's subject and every export say it."""
+    return " ".join(filter(None, [config.workshop_series_words, config.workshop_full_name]))
+
+
 def exclude_own_files(app: Sphinx, config) -> None:
     """config-inited: a project that keeps the extension in its source folder (``_ext/workshop``)
     does not build the extension's own Markdown files (changelog, notes) as pages."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.nodes import make_refnode
 
+from .mathmacros import plain_text
 from .model import Schedule, Slot, format_date
 from .nodes import isolated
 from .resolve import ResolveContext
@@ -49,7 +50,7 @@ def speaker_nodes(ctx: ResolveContext, tid: str, affiliation: bool) -> list[node
             out.append(nodes.Text(sid))
             continue
         name = ctx.domain.title_of(speaker[0])
-        out.append(make_refnode(ctx.builder, ctx.docname, speaker[0], "", isolated(name.astext())))
+        out.append(make_refnode(ctx.builder, ctx.docname, speaker[0], "", isolated(plain_text(name))))
         if affiliation and speaker[1].affiliation:
             out += [nodes.Text(" ("), isolated(speaker[1].affiliation), nodes.Text(")")]
     return out

@@ -4,7 +4,9 @@ prints a control character from a file name, a bib key or a page's text (safetex
 
 from __future__ import annotations
 
+import json
 import logging as std_logging
+import os
 import re
 from collections.abc import Iterable
 
@@ -66,8 +68,45 @@ def _printable_value(value: object) -> object:
     return value if isinstance(value, int | float) else printable(str(value))
 
 
+# `make check` (cli.run_build_checks) names a file here: each warning of the build is written to
+# it as one JSON line (file, line, message, type, subtype), so that its output is never re-parsed.
+WARNINGS_FILE_VARIABLE = "WORKSHOP_WARNINGS_FILE"
+
+
+class StructuredWarnings(std_logging.Handler):
+    """Every warning (the workshop's, MyST's, docutils', Sphinx's) as one JSON line in a file."""
+
+    def __init__(self, app: Sphinx, path: str) -> None:
+        super().__init__(std_logging.WARNING)
+        self.app, self.path = app, path
+        self.addFilter(logging.WarningLogRecordTranslator(app))  # a docname or a node: 'file:line'
+
+    def emit(self, record: std_logging.LogRecord) -> None:
+        kind, subtype = getattr(record, "type", "") or "", getattr(record, "subtype", "") or ""
+        suppressed = getattr(self.app.config, "suppress_warnings", ())
+        if logging.is_suppressed_warning(kind, subtype, suppressed):  # no warning, as Sphinx counts
+            return
+        message = std_logging.LogRecord.getMessage(record)
+        tags = (f" [{kind}.{subtype}]", f" [{kind}]") if kind else ()
+        while tags and message.endswith(tags):  # show_warning_types added it, once per handler
+            message = message.removesuffix(tags[0]).removesuffix(tags[1])
+        location = getattr(record, "location", None)
+        file, line = (str(location), "") if location else ("", "")
+        if file and (found := re.fullmatch(r"(.*?):(\d*)", file)):
+            file, line = found.groups()
+        data = {"file": file, "line": int(line) if line else None, "message": message,
+                "type": kind, "subtype": subtype}  # fmt: skip
+        with open(self.path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
 def setup_diagnostics(app: Sphinx) -> None:
-    """Escape what Sphinx's handlers print (set up before any extension, per application)."""
-    for handler in std_logging.getLogger("sphinx").handlers:
+    """Escape what Sphinx's handlers print (set up before any extension, per application); with
+    WORKSHOP_WARNINGS_FILE set, also write each warning to that file (StructuredWarnings)."""
+    sphinx_logger = std_logging.getLogger("sphinx")
+    for handler in sphinx_logger.handlers:
         if not any(isinstance(f, PrintableMessages) for f in handler.filters):
             handler.addFilter(PrintableMessages())
+    path = os.environ.get(WARNINGS_FILE_VARIABLE)
+    if path and not any(isinstance(h, StructuredWarnings) for h in sphinx_logger.handlers):
+        sphinx_logger.addHandler(StructuredWarnings(app, path))

@@ -28,6 +28,7 @@ class WorkshopDomain(Domain):
         "schedule_docs": {},  # docname -> list of schedule files it shows (srcdir-relative)
         "late_docs": {},  # docname -> tokens of what its placeholders show (filled at write time)
         "talk_list_docs": set(),  # documents whose toctree lists every talk
+        "speaker_list_docs": set(),  # documents whose toctree lists every speaker
         "texts": {},  # docname -> (title, abstract or first paragraph), as plain text
         "digests": {},  # token -> (hash, related tokens): what placeholders showed at the last build
         "doc_ids": {},  # docname -> [("talks" | "speakers", id)]: clear_doc without a scan of every page
@@ -123,6 +124,9 @@ class WorkshopDomain(Domain):
     def note_talk_list(self, docname: str) -> None:
         self.data["talk_list_docs"].add(docname)
 
+    def note_speaker_list(self, docname: str) -> None:
+        self.data["speaker_list_docs"].add(docname)
+
     def note_late_doc(self, docname: str, tokens: set[str]) -> None:
         self.data["late_docs"][docname] = tokens
 
@@ -145,6 +149,7 @@ class WorkshopDomain(Domain):
         self.data["texts"].pop(docname, None)
         self.data["late_docs"].pop(docname, None)
         self.data["talk_list_docs"].discard(docname)
+        self.data["speaker_list_docs"].discard(docname)
 
     def merge_domaindata(self, docnames, otherdata: dict[str, Any]) -> None:
         docnames = set(docnames)
@@ -162,7 +167,8 @@ class WorkshopDomain(Domain):
         for doc, paths in otherdata["schedule_docs"].items():
             if doc in docnames:
                 self.data["schedule_docs"][doc] = list(paths)
-        self.data["talk_list_docs"].update(d for d in otherdata["talk_list_docs"] if d in docnames)
+        for key in ("talk_list_docs", "speaker_list_docs"):
+            self.data[key].update(d for d in otherdata[key] if d in docnames)
         for doc, tokens in otherdata["late_docs"].items():
             if doc in docnames:
                 self.data["late_docs"][doc] = tokens

@@ -26,10 +26,16 @@ from .model import Schedule, Slot
 from .safetext import clean_text, json_escape, one_line
 from .vtimezone import vtimezone
 
-GENERATOR = "sphinx-workshop-extension"  # the software; the edition comes from the configuration
-GENERATOR_VERSION = "1.0"
+GENERATOR = "sphinx-workshop-site"  # the package, as pyproject.toml names it (the edition: the settings)
 ORCID_URL = "https://orcid.org/"
 IDENTIFIER_PATTERN = r"^[a-z0-9_]{4,}$"  # what frab accepts as a conference acronym
+
+
+def generator_version() -> str:
+    """The package's own version (``workshop.__version__``, which pyproject.toml reads too)."""
+    from . import __version__
+
+    return __version__
 
 
 def identifier_from(name: str) -> str:
@@ -359,11 +365,6 @@ def stable_ids(names: list[str]) -> dict[str, int]:
     return out
 
 
-def _minutes(item: Item) -> int:
-    slot = item.slot
-    return (slot.end.hour * 60 + slot.end.minute) - (slot.start.hour * 60 + slot.start.minute)
-
-
 def describe_item(item: Item) -> str:
     """The plain-text description of an event: speakers, posters, abstract, link."""
     lines = []
@@ -407,7 +408,7 @@ def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str |
 
     chosen = items if items is not None else programme.items
     cal = Calendar()
-    cal.add("prodid", f"-//{programme.identifier}//{GENERATOR} {GENERATOR_VERSION}//EN")
+    cal.add("prodid", f"-//{programme.identifier}//{GENERATOR} {generator_version()}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
@@ -458,7 +459,7 @@ def frab_event(programme: Programme, entry: Entry) -> dict:
         "date": programme.start(item).isoformat(),
         "start": f"{item.slot.start:%H:%M}",
         "end": programme.end(item).isoformat(),
-        "duration": _hours(_minutes(item)),
+        "duration": _hours(item.slot.minutes),
         "room": entry.room,
         "slug": entry.slug,
         "url": item.url,
@@ -491,7 +492,7 @@ def _person_number(programme: Programme) -> dict[str, int]:
 def frab_json(programme: Programme) -> dict:
     return {
         "$schema": "https://c3voc.de/schedule/schema.json",
-        "generator": {"name": GENERATOR, "version": GENERATOR_VERSION},
+        "generator": {"name": GENERATOR, "version": generator_version()},
         "schedule": {
             "version": programme.version,
             "base_url": programme.base_url,
@@ -542,7 +543,7 @@ XML_OPTIONAL = ("subtitle", "description")  # left out when empty; the others ar
 def frab_xml(programme: Programme) -> bytes:
     person_ids = _person_number(programme)
     root = ET.Element("schedule")
-    ET.SubElement(root, "generator", name=GENERATOR, version=GENERATOR_VERSION)
+    ET.SubElement(root, "generator", name=GENERATOR, version=generator_version())
     ET.SubElement(root, "url").text = programme.base_url + "schedule.xml"
     ET.SubElement(root, "version").text = programme.version
     conference = ET.SubElement(root, "conference")

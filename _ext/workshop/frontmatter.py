@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import sourceyaml
 from .errors import Problem, WorkshopError, did_you_mean
-from .model import CONTRIBUTION_TYPES, TALK_ID_PATTERN
+from .model import CONTRIBUTION_TYPES, is_page_id
 from .names import NAME_KEYS, NAME_ORDERS, NO_PARTS, NameParts, name_problems
 from .sourceyaml import LocMap, LocSeq, LocStr
 from .urls import url_problem
@@ -450,7 +450,7 @@ def checked_name_parts(name: str, parts: NameParts, file: str) -> tuple[NamePart
 
 
 def check_id(page_id: str, file: str) -> list[WorkshopError]:
-    if re.match(TALK_ID_PATTERN, page_id):
+    if is_page_id(page_id):
         return []
     return [
         WorkshopError(

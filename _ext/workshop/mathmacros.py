@@ -23,6 +23,7 @@ docutils: ``expand_page_macros(texts) -> (texts, problems)``; mathpage.py applie
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -561,14 +562,36 @@ _NORM = re.compile("|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() e
 _GROUPED_SCRIPT = re.compile(r"([_^])\{([^{}]{2,})\}")
 
 
-def math_as_text(formula: str) -> str:
-    """A formula as readable text, where no math can be shown (the PDF outline's bookmarks):
-    '\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)' -> '‖X − X̂‖_F ≤ (1+ϵ)'."""
+@functools.cache
+def _latex_to_text():
     from pylatexenc.latex2text import LatexNodes2Text
 
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces="based-on-source")
+
+
+def math_as_text(formula: str) -> str:
+    """A formula as readable text, where no math can be shown (the PDF outline's bookmarks, the
+    titles and descriptions of the calendar, frab and JSON-LD exports, a link to a caption): the one
+    TeX-to-text of the package. '\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)' -> '‖X − X̂‖_F ≤ (1+ϵ)',
+    '\\frac{a}{b}' -> 'a/b', '\\log n' -> 'log n'."""
     formula = _GROUPED_SCRIPT.sub(r"\1(\2)", _NORM.sub(lambda m: _NORMS[m.group()], formula))
     try:
-        text = LatexNodes2Text(math_mode="text").latex_to_text(formula)
+        text = _latex_to_text().latex_to_text(formula)
     except Exception:  # a formula the checks accepted that pylatexenc cannot read: its letters
         text = re.sub(r"\\[A-Za-z]+|[{}]", "", formula)
     return re.sub(r"\s+", " ", text.replace(" - ", " − ")).strip()
+
+
+def plain_text(node) -> str:
+    """A docutils node (a title, a name, a paragraph) as plain text, its math read by
+    ``math_as_text`` ('$\\frac{a}{b}$' -> 'a/b', never 'fracab' nor raw TeX); footnote marks,
+    comments and system messages left out."""
+    from docutils import nodes
+
+    if isinstance(node, nodes.math | nodes.math_block):
+        return math_as_text(node.astext())
+    if isinstance(node, nodes.Text):
+        return str(node)
+    if isinstance(node, nodes.footnote_reference | nodes.system_message | nodes.comment):
+        return ""
+    return "".join(plain_text(child) for child in node.children)

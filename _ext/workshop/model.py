@@ -23,7 +23,11 @@ from .sourceyaml import LocMap, LocSeq, LocStr
 SLOT_KINDS = ("talk", "break", "meal", "social", "poster", "session")
 TIME_RANGE_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9] *[-–] *([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TALK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+TALK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"  # the schema's form; Python code asks is_page_id
+# What the site and the book say of a session whose list is still empty (posters: [], spotlights: [])
+POSTERS_LATER = "Posters will be announced."
+SPOTLIGHTS_LATER = "Spotlights will be announced."
+PROGRAMME_LATER = "The programme will be announced."  # a day with 'slots: []' (an announce-first site)
 WEEKDAYS = (
     "Monday",
     "Tuesday",
@@ -105,7 +109,7 @@ DAY_FIELDS = (
         DATE_PATTERN,
     ),
     Field("label", "string", False, "A short name for the day, e.g. Day 1"),
-    Field("slots", "items", True, "The day's slots, in any order"),
+    Field("slots", "items", True, "The day's slots, in any order; [] while the programme is to be announced"),
 )
 TOP_FIELDS = (
     Field(
@@ -135,6 +139,19 @@ class Spotlight:
     @property
     def time_range(self) -> str | None:
         return format_time_range(self.start, self.end) if self.start and self.end else None
+
+
+def is_page_id(text: str) -> bool:
+    """Whether ``text`` is a talk or speaker id (the stem of ``<id>.md``): the one rule of the
+    build, the schedule, ``make new-abstract`` and ``make check-pr`` (all of the text: 'jane\\n'
+    is not an id, as '$' alone would allow)."""
+    return re.fullmatch(TALK_ID_PATTERN, str(text)) is not None
+
+
+def minutes_between(start: dt.time, end: dt.time) -> int:
+    """The minutes from ``start`` to ``end`` on one day (a slot, a spotlight session): the one
+    duration every output uses."""
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
 @dataclass(frozen=True)
@@ -168,7 +185,7 @@ class Slot:
 
     @property
     def minutes(self) -> int:
-        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        return minutes_between(self.start, self.end)
 
     @property
     def uid(self) -> str:
@@ -626,7 +643,7 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
             Problem.KEY,
         )
         return None
-    if talk is not None and not re.match(TALK_ID_PATTERN, talk):
+    if talk is not None and not is_page_id(talk):
         out.add(
             f"talk id '{talk}' is not a file stem (lower-case letters, digits, '-')",
             talk.line,
@@ -664,7 +681,7 @@ def _load_posters(data: LocMap, out: _Collector) -> list[LocStr]:
     posters: list[LocStr] = []
     seen: dict[str, int] = {}
     for item in data.get("posters") or ():
-        if not isinstance(item, LocStr) or not re.match(TALK_ID_PATTERN, item):
+        if not isinstance(item, LocStr) or not is_page_id(item):
             line = getattr(item, "line", data.line_of("posters"))
             out.add(
                 f"poster id '{item}' is not a file stem (lower-case letters, digits, '-')"
@@ -724,7 +741,7 @@ def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector
                 Problem.TYPE,
             )
             continue
-        if not re.match(TALK_ID_PATTERN, ident):
+        if not is_page_id(ident):
             out.add(f"spotlight id '{ident}' is not a file stem (lower-case letters, digits, '-')",
                     ident.line, Problem.REF)  # fmt: skip
             continue
@@ -749,7 +766,7 @@ def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector
             out.add(f"spotlight '{ident}' starts before spotlight '{previous[0]}' (line {previous[2]}) ends: "
                     "list spotlights in time order, without overlaps", line, Problem.OVERLAP)  # fmt: skip
         previous = (ident, time_range, line)
-    total = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    total = minutes_between(start, end)
     even = not timed and items and total % len(items) == 0
     spots = []
     for order, (ident, time_range, line) in enumerate(items, start=1):

@@ -35,6 +35,7 @@ from .cli import ProjectSettings
 from .edition import ISO_DATE, prose_date_problems
 from .frontmatter import read_talk
 from .model import Schedule, load_schedule
+from .owners import folder_listing, owner
 
 CONF = "conf.py"
 ACRONYM_LINE = re.compile(r"^workshop_acronym\s*=\s*(?P<value>.+)$", re.M)
@@ -219,16 +220,23 @@ def shift_iso_dates(text: str, shift: dt.timedelta) -> str:
 
 
 def _move(root: Path, folder: str, ids: list[str], archive: Path | None) -> list[str]:
+    """Archive (or delete) every file of the pages ``ids`` of ``folder``, by the one naming rule
+    of owners.py (``<id>.md``, ``<id>.bib``, ``<id>-<name>.<ext>``, ``<id>/``); the files moved,
+    counted one by one as they go (a page's folder: each file in it)."""
+    names, pages = folder_listing(root / folder)
+    leaving = set(ids)
     moved = []
-    for page_id in ids:
-        for path in sorted((root / folder).glob(f"{page_id}.*")):
-            rel = path.relative_to(root).as_posix()
-            if archive is None:
-                path.unlink()
-            else:
-                (archive / folder).mkdir(parents=True, exist_ok=True)
-                shutil.move(str(path), archive / folder / path.name)
-            moved.append(rel)
+    for name in names:
+        path = root / folder / name
+        if owner(f"{name}/" if path.is_dir() and not path.is_symlink() else name, pages) not in leaving:
+            continue
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if archive is None:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        else:
+            (archive / folder).mkdir(parents=True, exist_ok=True)
+            shutil.move(str(path), archive / folder / name)
+        moved += [p.relative_to(root).as_posix() for p in files]
     return moved
 
 
@@ -247,11 +255,13 @@ def apply(root: Path, plan: Plan) -> list[str]:
     schedule_path = root / settings.schedule
     schedule_text = schedule_path.read_text(encoding="utf-8")
     schedule = read_schedule(root, settings)
+    moved = []  # every file archived (or deleted), as it is done: what the checklist says
     if plan.archive_dir is not None:
         (plan.archive_dir / Path(settings.schedule).parent).mkdir(parents=True, exist_ok=True)
-        shutil.copy2(schedule_path, plan.archive_dir / settings.schedule)
-        shutil.copy2(root / CONF, plan.archive_dir / CONF)
-    moved = _move(root, settings.talks_dir, plan.archive_talks, plan.archive_dir)
+        for name in (settings.schedule, CONF):
+            shutil.copy2(root / name, plan.archive_dir / name)
+            moved.append(name)
+    moved += _move(root, settings.talks_dir, plan.archive_talks, plan.archive_dir)
     moved += _move(root, settings.speakers_dir, plan.archive_speakers, plan.archive_dir)
     schedule_path.write_text(reset_schedule(schedule_text, schedule, plan), encoding="utf-8")
 

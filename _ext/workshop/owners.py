@@ -12,13 +12,11 @@ or, when no page has that id, nobody's.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Collection
 from pathlib import Path
 
-from .model import TALK_ID_PATTERN
+from .model import is_page_id
 
-ID = re.compile(TALK_ID_PATTERN)
 PAGE_SUFFIXES = (".md", ".bib")  # the page itself and its bibliography
 
 
@@ -27,7 +25,7 @@ def page_id(name: str) -> str | None:
     if "/" in name or not name.endswith(".md"):
         return None
     stem = name.removesuffix(".md")
-    return stem if ID.match(stem) else None
+    return stem if is_page_id(stem) else None
 
 
 def owner(name: str, ids: Collection[str]) -> str | None:

@@ -5,9 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from .allowlist import HARD_BREAK
+
+
+def hidden_toctree(parent: str, docnames: list[str]) -> nodes.compound:
+    """The hidden toctree of a list directive ({talk-list}, {speaker-list}): the pages it lists, in
+    its order, in the sidebar and the book; no glob, so an edition with no page yet builds."""
+    toctree = addnodes.toctree(
+        parent=parent,
+        entries=[(None, d) for d in docnames],
+        includefiles=list(docnames),
+        maxdepth=-1,
+        caption=None,
+        glob=False,
+        hidden=True,
+        includehidden=False,
+        numbered=0,
+        titlesonly=False,
+    )
+    return nodes.compound("", toctree, classes=["toctree-wrapper"])
 
 
 def page_id_in(docname: str, folder: str) -> str | None:

@@ -23,7 +23,7 @@ from .contribution_nodes import boards, linked_title, speaker_nodes
 from .diagnostics import report
 from .errors import Problem, WorkshopError
 from .imagefile import ALLOWED_SUFFIXES, contributor_image_problem
-from .model import Schedule, Slot
+from .model import POSTERS_LATER, SPOTLIGHTS_LATER, Schedule, Slot
 from .nodes import LatePlaceholder
 from .owners import folder_listing
 from .pages import source_name, talk_id
@@ -80,7 +80,7 @@ def resolve_poster_session(ctx: ResolveContext, node: nodes.Element) -> list[nod
     schedule = ctx.schedule(node["schedule"])
     slot = _find_slot(schedule, node["slot"])
     if slot is None or not slot.posters:
-        return [nodes.paragraph("", "Posters will be announced.", classes=["posters-announced"])]
+        return [nodes.paragraph("", POSTERS_LATER, classes=["posters-announced"])]
     numbers = boards(ctx, schedule)
     items = []
     for pid in sorted(slot.posters, key=lambda p: (numbers.get(p, 0), p)):
@@ -95,7 +95,7 @@ def resolve_poster_session(ctx: ResolveContext, node: nodes.Element) -> list[nod
 def resolve_spotlight_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
     slot = _find_slot(ctx.schedule(node["schedule"]), node["slot"])
     if slot is None or not slot.spotlights:
-        return [nodes.paragraph("", "Spotlights will be announced.", classes=["spotlights-announced"])]
+        return [nodes.paragraph("", SPOTLIGHTS_LATER, classes=["spotlights-announced"])]
     items = []
     for spot in slot.spotlights:
         para = nodes.paragraph("")

@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from .bookconfig import cover_logo
 from .bookfront import front_pages, imprint, setup_bookfront, xmp_settings
 from .booklayout import setup_booklayout
+from .config import series_name
 from .contribution_nodes import talk_order
 from .model import Schedule, format_date_range
 from .nodes import author_index, proceedings_link
@@ -81,8 +82,7 @@ def cover(config, schedule: Schedule | None, draft: bool, imprint: str = "", log
         rf"{{\Huge\bfseries {tex(config.workshop_acronym or config.project)}\par}}\vspace{{1em}}",
     ]
     if config.workshop_full_name:
-        full = " ".join(filter(None, [config.workshop_series_words, config.workshop_full_name]))
-        lines.append(rf"{{\LARGE {tex(full)}\par}}\vspace{{2.5em}}")
+        lines.append(rf"{{\LARGE {tex(series_name(config))}\par}}\vspace{{2.5em}}")
     lines.append(rf"{{\Large {tex(config.workshop_book_title)}\par}}\vspace{{2.5em}}")
     if draft:
         lines.append(r"{\large\bfseries Draft\par}\vspace{1em}")

@@ -18,10 +18,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from . import cards, exports, formats, model
+from .config import series_name
 from .diagnostics import report
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .imagefile import image_size
+from .mathmacros import plain_text
 from .nodes import programme_exports
 from .pages import page_section, talk_id
 from .resolve import ResolveContext, load_schedule, register_resolver
@@ -32,34 +34,6 @@ DESCRIPTION_LENGTH = 200
 
 
 # --------------------------------------------------------------------------- plain text
-
-
-# Symbols read as themselves in a preview; any other command reads as its name ('\\log' → 'log').
-TEX_SYMBOLS = {
-    "|": "‖", "top": "ᵀ", "times": "×", "cdot": "·", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
-    "neq": "≠", "approx": "≈", "in": "∈", "infty": "∞", "sum": "∑", "prod": "∏", "to": "→",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "lambda": "λ", "mu": "μ", "sigma": "σ", "theta": "θ", "omega": "ω", "Sigma": "Σ", "ell": "ℓ",
-}  # fmt: skip
-
-
-def tex_to_text(tex: str) -> str:
-    """'\\mathbb{R}^{n}' → 'R^n', '\\|A\\|' → '‖A‖': math read as plain text, never raw TeX."""
-    text = re.sub(r"\\(?:left|right|mathrm|mathbb|mathcal|mathbf|operatorname|text|[,;:! ])", "", tex)
-    text = re.sub(r"\\([a-zA-Z]+|\|)", lambda m: TEX_SYMBOLS.get(m[1], m[1]), text)
-    text = re.sub(r"\\(.)", r"\1", text)  # '\\{' → '{', '\\%' → '%'
-    text = text.replace("\\", "")
-    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
-
-
-def plain_text(node: nodes.Node) -> str:
-    if isinstance(node, nodes.math | nodes.math_block):
-        return tex_to_text(node.astext())
-    if isinstance(node, nodes.Text):
-        return str(node)
-    if isinstance(node, nodes.footnote_reference | nodes.system_message | nodes.comment):
-        return ""
-    return "".join(plain_text(child) for child in node.children)
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
@@ -233,10 +207,11 @@ def site_description(app: Sphinx) -> str:
 
 
 def full_title(app: Sphinx) -> str:
+    """'XYZ'31: Workshop on …' (workshop_series_words before the full name, as on the cover)."""
     acronym, name = app.config.workshop_acronym, app.config.workshop_full_name
     if acronym and name:
-        return f"{acronym}: workshop on {name}"
-    return name or acronym or app.config.project
+        return f"{acronym}: {series_name(app.config)}"
+    return series_name(app.config) if name else acronym or app.config.project
 
 
 class _Cache:

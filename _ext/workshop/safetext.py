@@ -56,6 +56,16 @@ def forbidden_char(text: str) -> str | None:
     return match.group() if match else None
 
 
+def forbidden_in_file(text: str) -> tuple[int, str] | None:
+    """(offset, character) of the first character no output may carry in the text of a whole
+    file (a .bib file: tabs and line breaks are its layout), or None. The same rule as
+    ``forbidden_char`` for a front matter value: a name with U+200C is accepted by both."""
+    for match in FORBIDDEN.finditer(text):
+        if match.group() not in "\t\n\r":
+            return match.start(), match.group()
+    return None
+
+
 def describe(char: str) -> str:
     """'a control character (U+0007)', 'a bidi override (U+202E)', for messages."""
     code = f"U+{ord(char):04X}"

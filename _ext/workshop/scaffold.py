@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from . import sourceyaml
 from .errors import Problem, WorkshopError
 from .frontmatter import locate_front_matter
-from .model import CONTRIBUTION_TYPES, TALK_ID_PATTERN
+from .model import CONTRIBUTION_TYPES, is_page_id
 from .sourceyaml import LocMap, LocSeq, LocStr
 
 # The template's placeholders: left unchanged, each is a located error (check_placeholders).
@@ -187,7 +186,7 @@ def new_abstract(
         )
     speaker = speaker or talk
     for value, what in ((talk, "talk id"), (speaker, "speaker id")):
-        if not re.match(TALK_ID_PATTERN, value):
+        if not is_page_id(value):
             raise ScaffoldError(
                 f"{what} '{value}' must be lower-case letters, digits and '-', starting with a letter "
                 "or digit (e.g. jane-doe)"

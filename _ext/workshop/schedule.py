@@ -14,7 +14,7 @@ from .contribution_nodes import talk_item, talk_order
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
-from .model import Day, Schedule, Slot, check_contributions, format_date, format_time_range
+from .model import PROGRAMME_LATER, Day, Schedule, Slot, check_contributions, format_date, format_time_range
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .posters import slot_extras
 from .recheck import unreadable_ids
@@ -101,6 +101,8 @@ def _table(day: Day, headers: list[str], widths: list[int], layout: str) -> tupl
     thead += nodes.row("", *(_entry(_para(nodes.Text(h))) for h in headers))
     tbody = nodes.tbody()
     tgroup += tbody
+    if not day.slots:  # the day is announced, its programme not yet
+        tbody += nodes.row("", _entry(_para(nodes.Text(PROGRAMME_LATER)), morecols=len(headers) - 1))
     return table, tbody
 
 

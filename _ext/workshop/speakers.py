@@ -6,8 +6,6 @@ import dataclasses
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
@@ -18,8 +16,17 @@ from .diagnostics import report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError
 from .imagefile import contributor_image_problem
+from .mathmacros import plain_text
 from .nodes import isolated, speaker_list, speaker_talks
-from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, speaker_id
+from .pages import (
+    contributor_page,
+    field,
+    hidden_toctree,
+    insert_after_title,
+    page_id_in,
+    source_name,
+    speaker_id,
+)
 from .resolve import ResolveContext, register_resolver
 from .scaffold import check_placeholders
 
@@ -58,7 +65,7 @@ def add_speaker_details(app: Sphinx, doctree: nodes.document) -> None:
         fields += field("ORCID", nodes.reference("", meta.orcid, refuri=url))
     photo = []
     if meta.photo:
-        name = section[0].astext()
+        name = plain_text(section[0])
         photo = [
             nodes.image(uri=meta.photo, alt=f"Photo of {name}", classes=["speaker-photo"], width="160px")
         ]
@@ -103,7 +110,7 @@ def resolve_speaker_talks(ctx: ResolveContext, node: nodes.Element) -> list[node
 
 
 def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    names = {sid: ctx.domain.title_of(doc).astext() for sid, (doc, _m) in ctx.domain.speakers.items()}
+    names = {sid: plain_text(ctx.domain.title_of(doc)) for sid, (doc, _m) in ctx.domain.speakers.items()}
     index = ctx.domain.names()
     keys = {sid: index.file(names[sid], ctx.domain.speakers[sid][1].parts).key for sid in names}
     cards = []
@@ -129,31 +136,24 @@ def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes
 
 
 class SpeakerListDirective(SphinxDirective):
-    """``{speaker-list}``: a grid of every speaker page, generated from front matter.
-    ``:toctree:`` adds a hidden toctree of the speaker pages (in file order): a site with no
-    speaker yet needs no glob, which would warn that it matches nothing."""
-
-    option_spec = {"toctree": directives.flag}
+    """``{speaker-list}``: a grid of every speaker page, generated from front matter, and a hidden
+    toctree of those pages (no glob toctree: a site with no speaker yet builds)."""
 
     def run(self) -> list[nodes.Node]:
-        if "toctree" not in self.options:
-            return [speaker_list()]
         folder = self.config.workshop_speakers_dir
         docs = sorted(d for d in self.env.found_docs if page_id_in(d, folder))
-        toctree = addnodes.toctree(
-            parent=self.env.docname,
-            entries=[(None, d) for d in docs],
-            includefiles=docs,
-            maxdepth=-1,
-            caption=None,
-            glob=False,
-            hidden=True,
-            includehidden=False,
-            numbered=0,
-            titlesonly=False,
-        )
-        self.env.get_domain("workshop").note_talk_list(self.env.docname)  # re-read when pages come or go
-        return [speaker_list(), nodes.compound("", toctree, classes=["toctree-wrapper"])]
+        self.env.get_domain("workshop").note_speaker_list(self.env.docname)
+        return [speaker_list(), hidden_toctree(self.env.docname, docs)]
+
+
+def reread_speaker_lists(
+    app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: a speaker page added or removed changes the speaker toctrees."""
+    folder = app.config.workshop_speakers_dir
+    if any(page_id_in(d, folder) for d in added | removed):
+        return sorted(env.get_domain("workshop").data["speaker_list_docs"] - removed)
+    return []
 
 
 def setup_speakers(app: Sphinx) -> None:
@@ -161,5 +161,6 @@ def setup_speakers(app: Sphinx) -> None:
     # before Sphinx's image collector (500), so that a photo is copied into the output
     app.connect("doctree-read", add_speaker_details, priority=400)
     app.add_directive("speaker-list", SpeakerListDirective)
+    app.connect("env-get-outdated", reread_speaker_lists)
     register_resolver(speaker_talks, resolve_speaker_talks)
     register_resolver(speaker_list, resolve_speaker_list)

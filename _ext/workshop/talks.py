@@ -9,7 +9,6 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
@@ -25,8 +24,17 @@ from .contribution_nodes import (
 from .diagnostics import report, report_all
 from .domain import WorkshopDomain
 from .errors import Problem, WorkshopError, did_you_mean
+from .mathmacros import plain_text
 from .nodes import author_index, isolated, talk_list, talk_slot, talk_speakers, talk_title
-from .pages import contributor_page, field, insert_after_title, page_id_in, source_name, talk_id
+from .pages import (
+    contributor_page,
+    field,
+    hidden_toctree,
+    insert_after_title,
+    page_id_in,
+    source_name,
+    talk_id,
+)
 from .posters import poster_file_nodes, poster_file_problem
 from .recheck import unreadable_ids
 from .resolve import ResolveContext, load_schedule, register_resolver
@@ -84,7 +92,7 @@ def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
     shown: list[nodes.Node] = []
     if meta.is_poster and meta.posters:
         links, shown = poster_file_nodes(
-            Path(app.srcdir), app.config.workshop_talks_dir, meta.posters, section[0].astext()
+            Path(app.srcdir), app.config.workshop_talks_dir, meta.posters, plain_text(section[0])
         )
         fields += field("Poster", *links)
     insert_after_title(section, author_index(talk=tid), fields, *shown)
@@ -200,20 +208,8 @@ class TalkListDirective(SphinxDirective):
         }
         ordered = [t for t in programme_order(schedule) if t in talk_docs]
         ordered += sorted(set(talk_docs) - set(ordered))
-        toctree = addnodes.toctree(
-            parent=self.env.docname,
-            entries=[(None, talk_docs[t]) for t in ordered],
-            includefiles=[talk_docs[t] for t in ordered],
-            maxdepth=-1,
-            caption=None,
-            glob=False,
-            hidden=True,
-            includehidden=False,
-            numbered=0,
-            titlesonly=False,
-        )
         self.env.get_domain("workshop").note_talk_list(self.env.docname)
-        wrapper = nodes.compound("", toctree, classes=["toctree-wrapper"])
+        wrapper = hidden_toctree(self.env.docname, [talk_docs[t] for t in ordered])
         if "toctree-only" in self.options:
             return [wrapper]
         return [talk_list(), wrapper]

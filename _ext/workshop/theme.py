@@ -11,6 +11,8 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .mathmacros import plain_text
+
 TEMPLATES = Path(__file__).parent / "templates"
 SUMMARY = re.compile(r'(<a class="reference internal" href="[^"]*">(.*?)</a><details[^>]*>)<summary>', re.S)
 
@@ -77,7 +79,7 @@ def sidebar_sections(app: Sphinx, pagename: str, templatename: str, context: dic
         current = pagename == docname or (docname.endswith("/index") and pagename.startswith(folder + "/"))
         uri = app.builder.get_relative_uri(pagename, docname)
         state = " current" if current else ""  # the theme adds "active" to "current"
-        text = html.escape(title.astext() if title else docname)
+        text = html.escape(plain_text(title) if title else docname)
         link = f'<a class="reference internal" href="{html.escape(uri)}">{text}</a>'
         items.append(f'<li class="toctree-l1{state}">{link}</li>')
     sections = "<ul>" + "".join(items) + "</ul>"
