@@ -40,7 +40,7 @@ $(STAMP): requirements.txt
 html: $(STAMP)
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
-# The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then XeLaTeX (workshop.latexrun).
+# The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then XeLaTeX (workshop.book.latexrun).
 # The PDF's name comes from the acronym (<slug>-proceedings); DRAFT=1 writes <name>-draft.pdf with a
 # "Draft" mark and metadata; FINAL=1 fails while the completeness report lists anything.
 TEX_TOOLS ?= xelatex
@@ -56,7 +56,7 @@ pdf: $(STAMP)
 	  -d $(BUILDDIR)/doctrees-pdf$(if $(DRAFT),-draft) . $(PDF_LATEXDIR)
 	@# the LaTeX verified, then XeLaTeX in a jail (bubblewrap: no environment, network or host files;
 	@# PDF_SANDBOX=off to opt out), PDF_TIMEOUT; it fails when a character had no glyph
-	PYTHONPATH=_ext $(BIN)/python -m workshop.latexrun $(PDF_LATEXDIR) --copy-to $(BUILDDIR)/pdf
+	PYTHONPATH=_ext $(BIN)/python -m workshop.book.latexrun $(PDF_LATEXDIR) --copy-to $(BUILDDIR)/pdf
 
 # Both, the site linking the PDF ("Download the proceedings") from every page; a later
 # `make html` keeps the link while the PDF is there (workshop_proceedings_pdf).
@@ -104,7 +104,7 @@ new-abstract: $(STAMP)
 # The next edition from this one (README, "Next edition"): the acronym, the schedule's days moved to
 # START, the talks and speakers not in KEEP archived (or deleted with CLEAR=1), a checklist.
 new-edition: $(STAMP)
-	$(WORKSHOP).newedition $(if $(ACRONYM),--acronym "$(ACRONYM)") $(if $(START),--start "$(START)") \
+	$(WORKSHOP).edition.newedition $(if $(ACRONYM),--acronym "$(ACRONYM)") $(if $(START),--start "$(START)") \
 	  $(if $(VENUE),--venue "$(VENUE)") $(if $(KEEP),--keep "$(KEEP)") $(if $(CLEAR),--clear)
 
 # The README's settings table, from the one registry (_ext/workshop/config.py).

@@ -205,7 +205,7 @@ def bench_pdf(n: int, work: Path) -> float | None:
     start = time.perf_counter()
     # as make pdf does: the LaTeX verified, XeLaTeX in its jail until the references settle
     env = {**os.environ, "PYTHONPATH": str(site / "_ext")}
-    subprocess.run([sys.executable, "-m", "workshop.latexrun", str(site / "_build/latex")],
+    subprocess.run([sys.executable, "-m", "workshop.book.latexrun", str(site / "_build/latex")],
                    check=True, capture_output=True, env=env)  # fmt: skip
     latex_time = time.perf_counter() - start
     return latex_time

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_located_in_build_and_check, require_tool, sphinx_build, write_files
-from workshop.bibfile import MAX_BIB_ENTRIES, files_in_base, merge, read_bib
-from workshop.bibtext import decode, plain
 from workshop.cli import check_project
+from workshop.gate.bibfile import MAX_BIB_ENTRIES, files_in_base, merge, read_bib
+from workshop.gate.bibtext import decode, plain
 
 TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# {title}\n\nAs shown in {{footcite}}`{key}`.\n"
 ENTRY = "@article{{{key},\n  author = {{Doe, Jane}},\n  title = {{{title}}},\n  journal = {{J}},\n  year = {{2020}}\n}}\n"

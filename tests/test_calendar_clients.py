@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from conftest import ROOT, require, require_tool
-from workshop import exports
-from workshop.model import Day, Schedule, Slot
+from workshop.exports import programme as exports
+from workshop.model.schedule import Day, Schedule, Slot
 
 ICAL_JS = ROOT / "tools/node_modules/ical.js/dist/ical.es5.cjs"
 READER = Path(__file__).parent / "clients" / "ical_read.cjs"

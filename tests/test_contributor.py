@@ -216,7 +216,7 @@ def test_make_check_reads_the_builds_warnings_as_records_not_its_output(tmp_path
     import shutil
 
     from workshop import cli
-    from workshop.errors import Problem
+    from workshop.model.errors import Problem
 
     monkeypatch.setattr(cli, "WARNING_LINE", re.compile(r"(?!)"))  # matches no line of output
     root = tmp_path / "site"

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project, copy_site, make, require_tool, sphinx_build
 from workshop import config as registry
-from workshop.edition import (
+from workshop.edition.checks import (
     date_range,
     dates_in_line,
     logo_caption,
@@ -27,8 +27,8 @@ from workshop.edition import (
     split_acronym,
     venue_city,
 )
-from workshop.model import load_schedule
-from workshop.newedition import conf_acronym, slug
+from workshop.edition.newedition import conf_acronym, slug
+from workshop.model.schedule import load_schedule
 
 EXT = ROOT / "_ext" / "workshop"
 D = dt.date
@@ -233,7 +233,7 @@ def test_moving_the_days_rechecks_the_prose_without_touching_it(make_app, rootdi
 def run_tool(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(root / "_ext")}
     return subprocess.run(
-        [sys.executable, "-m", "workshop.newedition", *args],
+        [sys.executable, "-m", "workshop.edition.newedition", *args],
         cwd=root,
         env=env,
         capture_output=True,
@@ -422,7 +422,7 @@ def test_next_edition_builds_the_pdf(next_edition, tmp_path):
     tex = next(latex.outdir.glob("*.tex"))
     env = {**os.environ, "PYTHONPATH": str(root / "_ext")}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.latexrun", str(latex.outdir), "--name", tex.stem],
+        [sys.executable, "-m", "workshop.book.latexrun", str(latex.outdir), "--name", tex.stem],
         cwd=root, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
@@ -434,7 +434,7 @@ def test_next_edition_builds_the_pdf(next_edition, tmp_path):
 
 
 def test_a_new_venue_is_quoted_and_drops_the_old_postal_address():
-    from workshop.newedition import Plan, reset_schedule
+    from workshop.edition.newedition import Plan, reset_schedule
 
     text = (
         "timezone: Europe/Paris\nvenue: Old hall, Nancy, France\naddress: 1 rue X, 54000 Nancy, France\n"

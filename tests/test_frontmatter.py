@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig, read_topmatter
 from myst_parser.parsers.mdit import create_md_parser
-from workshop.frontmatter import (
+from workshop.edition.scaffold import check_placeholders, new_abstract
+from workshop.model.frontmatter import (
     MYST_REFUSED,
     front_matter_span,
     locate_front_matter,
@@ -21,7 +22,6 @@ from workshop.frontmatter import (
     read_talk,
     split_front_matter,
 )
-from workshop.scaffold import check_placeholders, new_abstract
 
 # The build's Markdown parser (conf.py's extensions), with the front_matter rule MyST adds.
 MARKDOWN = create_md_parser(

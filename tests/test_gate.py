@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, sphinx_build
 from workshop.cli import check_project
-from workshop.scope import Change, verdicts
+from workshop.gate.scope import Change, verdicts
 
 TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# A talk\n\n{body}\n"
 

@@ -395,7 +395,7 @@ def test_the_book_of_the_escaped_talk_is_whole_and_clean(tmp_path):
     tex = result.outdir / "lorainne24-proceedings.tex"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), SECRET_ENV: ENV_TOKEN, "PDF_TIMEOUT": "240"}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.latexrun", str(result.outdir), "--name", tex.stem],
+        [sys.executable, "-m", "workshop.book.latexrun", str(result.outdir), "--name", tex.stem],
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

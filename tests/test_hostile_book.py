@@ -27,8 +27,8 @@ from test_hostile import (
     build,
     make_project,
 )
-from workshop.jail import jail_problem
-from workshop.texverify import verify_book
+from workshop.book.jail import jail_problem
+from workshop.gate.texverify import verify_book
 
 MATH = "a = b"
 CASES = {
@@ -117,7 +117,7 @@ def test_the_book_typesets_whole_in_the_jail(book):
     require(jail_problem() is None, f"the jail cannot start here: {jail_problem()}")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), SECRET_ENV: ENV_TOKEN, "PDF_TIMEOUT": "240"}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.latexrun", str(book.outdir), "--name", "lorainne24-proceedings"],
+        [sys.executable, "-m", "workshop.book.latexrun", str(book.outdir), "--name", "lorainne24-proceedings"],
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

@@ -1,10 +1,10 @@
-"""A contributor page's HTML verified after Sphinx wrote it (workshop.htmlverify, gate glue)."""
+"""A contributor page's HTML verified after Sphinx wrote it (workshop.gate.htmlverify, gate glue)."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import copy_site, sphinx_build
-from workshop.htmlverify import verify_html
+from workshop.gate.htmlverify import verify_html
 
 
 def page(article: str) -> str:

@@ -258,7 +258,7 @@ def test_check_pr_of_a_new_site_runs_the_installed_checker(tmp_path):
 def test_the_new_sites_workflow_passes_actionlint():
     from test_workflows import actionlint
 
-    workflow = ROOT / "_ext/workshop/site-template/ci.yml"
+    workflow = ROOT / "_ext/workshop/edition/site-template/ci.yml"
     result = actionlint(workflow)
     assert result.returncode == 0, result.stdout + result.stderr
     text = workflow.read_text(encoding="utf-8")

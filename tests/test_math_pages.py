@@ -225,7 +225,7 @@ def test_the_book_numbers_as_the_site_does(math_site):
     require_tool("xelatex", "the book's numbers are read from the typeset PDF")
     require_tool("pdftotext", "the book's numbers are read from the typeset PDF")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
-    run = subprocess.run([sys.executable, "-m", "workshop.latexrun", str(book.outdir)], capture_output=True, text=True, env=env)  # fmt: skip
+    run = subprocess.run([sys.executable, "-m", "workshop.book.latexrun", str(book.outdir)], capture_output=True, text=True, env=env)  # fmt: skip
     require(run.returncode == 0 or "sandbox" not in run.stdout, run.stdout)
     assert run.returncode == 0, run.stdout[-3000:]  # texverify passed, TeX typeset it
     pdf = next(book.outdir.glob("*.pdf"))

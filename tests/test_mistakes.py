@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, sphinx_build, write_files
 from workshop.cli import check_project
-from workshop.scaffold import EXAMPLE_ORCID, PLACEHOLDER_ABSTRACT, PLACEHOLDER_KEYWORDS, PLACEHOLDER_TITLE
+from workshop.edition.scaffold import (
+    EXAMPLE_ORCID,
+    PLACEHOLDER_ABSTRACT,
+    PLACEHOLDER_KEYWORDS,
+    PLACEHOLDER_TITLE,
+)
 
 # Body on line 8; front matter lines 2-3.
 TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# A talk\n\n{body}\n"

@@ -19,9 +19,10 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from workshop import exports, publish
-from workshop.model import MAX_DAYS, MAX_ROOMS, MAX_SLOTS, Day, Schedule, Slot, load_schedule
-from workshop.safetext import FORBIDDEN, clean_text, describe, forbidden_char, json_escape, one_line
+from workshop.exports import programme as exports
+from workshop.exports import publish
+from workshop.model.safetext import FORBIDDEN, clean_text, describe, forbidden_char, json_escape, one_line
+from workshop.model.schedule import MAX_DAYS, MAX_ROOMS, MAX_SLOTS, Day, Schedule, Slot, load_schedule
 
 SCHEDULE_FILE = "program/schedule.yaml"
 

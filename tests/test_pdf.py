@@ -588,13 +588,13 @@ def test_make_pdf_without_tex_names_the_packages(tmp_path):
     )
 
 
-# -- LaTeX in a sandbox (workshop.latexrun) -----------------------------------------------------
+# -- LaTeX in a sandbox (workshop.book.latexrun) -----------------------------------------------------
 
 
 def latexrun(latexdir: Path, name: str, **env: str) -> subprocess.CompletedProcess:
     """`make pdf`'s LaTeX step, with extra variables in the caller's environment."""
     return subprocess.run(
-        [sys.executable, "-m", "workshop.latexrun", str(latexdir), "--name", name],
+        [sys.executable, "-m", "workshop.book.latexrun", str(latexdir), "--name", name],
         capture_output=True, text=True, timeout=600,
         env={**os.environ, "PYTHONPATH": str(ROOT / "_ext"), **env},
     )  # fmt: skip
@@ -754,7 +754,7 @@ def test_without_the_jail_latex_sees_only_the_environment_it_needs(tmp_path):
     seen = dict(
         line.split("=", 1) for line in (bin_dir / "environment.txt").read_text().splitlines() if "=" in line
     )
-    from workshop.latexrun import KPATHSEA_LOCKDOWN, PASSED_THROUGH
+    from workshop.book.latexrun import KPATHSEA_LOCKDOWN, PASSED_THROUGH
 
     made_here = {"HOME", "TEXMFHOME", "TEXMFVAR", "TEXMFCONFIG", "PWD", "SHLVL", "_"}
     assert set(seen) <= set(PASSED_THROUGH) | set(KPATHSEA_LOCKDOWN) | made_here, set(seen)

@@ -15,11 +15,11 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, sphinx_build, write_files
 from pdf_payloads import JS_ACTION, hidden_javascript, running_parts
 from workshop.cli import check_project
-from workshop.frontmatter import read_talk
-from workshop.model import BoardClaim, check_contributions, load_schedule, poster_boards
-from workshop.pdffile import MAX_PDF_BYTES, PdfRefused, pdf_bytes_problem, rewrite_pdf_bytes
-from workshop.scaffold import new_abstract
-from workshop.scope import verdicts
+from workshop.edition.scaffold import new_abstract
+from workshop.gate.pdffile import MAX_PDF_BYTES, PdfRefused, pdf_bytes_problem, rewrite_pdf_bytes
+from workshop.gate.scope import verdicts
+from workshop.model.frontmatter import read_talk
+from workshop.model.schedule import BoardClaim, check_contributions, load_schedule, poster_boards
 
 ROOT_POSTERS = ROOT / "tests/roots/test-posters"
 PDF = (ROOT_POSTERS / "abstracts/p-one-poster.pdf").read_bytes()
@@ -281,7 +281,7 @@ def test_check_pr_accepts_a_posters_own_files():
         "abstracts/jane-poster.pdf",
         "abstracts/jane-poster.png",
     ]
-    from workshop.scope import Change
+    from workshop.gate.scope import Change
 
     ok, bad = verdicts(
         [Change("A", p) for p in [*added, "abstracts/other-poster.pdf"]], "abstracts", "speakers"
@@ -586,8 +586,8 @@ def test_a_board_change_rewrites_the_posters_it_moves(make_app, tmp_path):
 )
 def test_schema_and_loader_agree_on_posters_and_spotlights(slots, valid):
     import jsonschema
-    from workshop import sourceyaml
-    from workshop.model import schedule_json_schema
+    from workshop.model import sourceyaml
+    from workshop.model.schedule import schedule_json_schema
 
     def plain(value):
         if isinstance(value, dict):

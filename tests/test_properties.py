@@ -8,10 +8,10 @@ import icalendar
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from workshop import exports
-from workshop.errors import WorkshopError
-from workshop.model import SLOT_KINDS, load_schedule
-from workshop.schedule import day_table
+from workshop.exports import programme as exports
+from workshop.model.errors import WorkshopError
+from workshop.model.schedule import SLOT_KINDS, load_schedule
+from workshop.site.schedule_table import day_table
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

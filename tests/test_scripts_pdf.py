@@ -728,7 +728,7 @@ def test_poster_session_is_a_session_not_a_break(book):
 
 def test_right_to_left_runs_in_the_latex():
     from sphinx.util import texescape
-    from workshop.scripts import runs, tex_text
+    from workshop.book.scripts import runs, tex_text
 
     texescape.init()
     assert runs("Noa Levi (נועה לוי)") == [("Noa Levi (", False), ("נועה לוי", True), (")", False)]
@@ -745,7 +745,7 @@ def test_right_to_left_runs_in_the_latex():
 
 
 def test_missing_glyph_message_names_character_face_and_file():
-    from workshop.latexrun import missing_characters, missing_message, sources_of
+    from workshop.book.latexrun import missing_characters, missing_message, sources_of
 
     log = (
         "Missing character: There is no \u0905 (U+0905) in font [FreeSerifItalic.otf]/OT:scri\n"

@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from workshop.edition import logo_caption, render_logo
-from workshop.model import load_schedule
+from workshop.edition.checks import logo_caption, render_logo
+from workshop.model.schedule import load_schedule
 
 EXTERNAL_ASSET = {"script": "src", "img": "src", "link": "href", "source": "src", "iframe": "src",
                   "audio": "src", "video": "src", "embed": "src", "object": "data"}  # fmt: skip

@@ -145,7 +145,7 @@ def test_the_scope_job_catches_a_pull_request_that_edits_the_checker(tmp_path):
         assert line in check.stderr, check.stderr
     assert "abstracts/delta.md: added (yours)" in check.stdout
     assert f"Compared with {base[:7]}, by its own checker." in check.stdout
-    assert "def verdicts(found, *args" not in (workspace / "_ext/workshop/scope.py").read_text()
+    assert "def verdicts(found, *args" not in (workspace / "_ext/workshop/gate/scope.py").read_text()
 
 
 def test_readme_tells_organizers_to_require_the_scope_job():

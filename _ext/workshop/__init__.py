@@ -8,27 +8,27 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .assets import setup_assets
-from .bibliography import setup_bibliography
-from .bookconfig import setup_bookconfig
+from .book.proceedings import setup_proceedings
+from .book.settings import setup_bookconfig
 from .config import setup_config
 from .diagnostics import setup_diagnostics
 from .domain import WorkshopDomain
-from .edition import setup_edition
-from .gate import setup_gate
-from .mathpage import setup_mathpage
-from .memory import setup_memory
-from .nodes import setup_nodes
-from .posters import setup_posters
-from .proceedings import setup_proceedings
-from .publish import setup_publish
-from .recheck import setup_recheck
-from .resolve import setup_resolve
-from .rewrite import setup_rewrite
-from .schedule import setup_schedule
-from .speakers import setup_speakers
-from .talks import setup_talks
-from .theme import setup_theme
+from .edition.checks import setup_edition
+from .exports.publish import setup_publish
+from .gate.mathpage import setup_mathpage
+from .gate.memory import setup_memory
+from .gate.pages import setup_gate
+from .gate.recheck import setup_recheck
+from .site.assets import setup_assets
+from .site.bibliography import setup_bibliography
+from .site.nodes import setup_nodes
+from .site.posters import setup_posters
+from .site.resolve import setup_resolve
+from .site.rewrite import setup_rewrite
+from .site.schedule_table import setup_schedule
+from .site.speakers import setup_speakers
+from .site.talks import setup_talks
+from .site.theme import setup_theme
 
 __version__ = "1.1.0"
 
@@ -37,7 +37,7 @@ def _code_version() -> int:
     """Changes with the extension's code, so stored doctrees made by older code are re-read."""
     digest = 0
     here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *here.glob("data/*")]):  # the gazetteer decides too
+    for path in sorted([*here.rglob("*.py"), *here.glob("model/data/*")]):  # the gazetteer decides too
         digest = zlib.crc32(path.read_bytes(), digest)
     return digest
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SETTINGS
-from .errors import Problem, WorkshopError
-from .model import schedule_json_schema
-from .safetext import printable
-from .scaffold import ScaffoldError, new_abstract
+from .edition.scaffold import ScaffoldError, new_abstract
+from .model.errors import Problem, WorkshopError
+from .model.safetext import printable
+from .model.schedule import schedule_json_schema
 
 SCHEMA_PATH = "program/schedule.schema.json"
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -126,7 +126,7 @@ def check_project(root: Path) -> list[WorkshopError]:
 def check_pr_command(root: Path, base: str | None, branch: str | None) -> int:
     """``make check-pr``: the branch's changes against its base, one printable line each. The
     branch is only read (git objects, tracked files' bytes): its code and conf.py never run."""
-    from . import scope
+    from .gate import scope
 
     def say(text: str, error: bool = False) -> None:
         print(printable(text), file=sys.stderr if error else sys.stdout)
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument("--root", type=Path, default=Path.cwd())
     schema.add_argument("--stdout", action="store_true", help="print instead of writing the file")
     init = sub.add_parser("init", help="a new workshop's site in an empty folder (README, New workshop)")
-    from . import newsite
+    from .edition import newsite
 
     newsite.add_arguments(init)
     args = parser.parse_args(argv)

@@ -135,7 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
         (str,),
         "What the social image shows, for readers who cannot see it; empty: the site's title.",
     ),
-    # -- The PDF proceedings (make pdf; proceedings.py, booklayout.py) --------------------------------
+    # -- The PDF proceedings (make pdf; proceedings.py, book/layout.py) --------------------------------
     Setting(
         "workshop_cover_logo",
         "",

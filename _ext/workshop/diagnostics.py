@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .errors import WorkshopError
-from .safetext import printable
+from .model.errors import WorkshopError
+from .model.safetext import printable
 
 logger = logging.getLogger("workshop")
 

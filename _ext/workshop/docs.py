@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import config, frontmatter, gate, options, texcheck
+from . import config
+from .gate import options, texcheck
+from .gate import pages as gate
+from .model import frontmatter
 
 
 def _codes(names) -> str:

@@ -13,9 +13,9 @@ from typing import Any
 from docutils import nodes
 from sphinx.domains import Domain
 
-from .frontmatter import SpeakerMeta, TalkMeta
-from .model import BoardClaim, Schedule
-from .names import NameIndex
+from .model.frontmatter import SpeakerMeta, TalkMeta
+from .model.names import NameIndex
+from .model.schedule import BoardClaim, Schedule
 
 
 class WorkshopDomain(Domain):

@@ -1,0 +1,744 @@
+"""Programme exports, from the one model: iCalendar (RFC 5545), frab schedule.xml and
+schedule.json (conference apps), schema.org JSON-LD (search engines). Pure Python.
+
+One record feeds every format: :class:`Programme` holds the items (a slot and what happens in
+it), gives each its identity (from the conference identifier and the talk id, never from the
+slot or the site's address) and groups them by day and room once (:attr:`Programme.days`).
+The writers only lay that record out; :mod:`.formats` lists them.
+
+Every text is made safe on the way in (the dataclasses clean what they are given: one line for
+titles and names, no control characters anywhere) and again where a writer puts it in its
+format, so that no title taken from a page or a data file can break a calendar or an XML file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import uuid
+import zlib
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+from ..model.safetext import clean_text, json_escape, one_line
+from ..model.schedule import Schedule, Slot
+from .vtimezone import vtimezone
+
+GENERATOR = "sphinx-workshop-site"  # the package, as pyproject.toml names it (the edition: the settings)
+ORCID_URL = "https://orcid.org/"
+IDENTIFIER_PATTERN = r"^[a-z0-9_]{4,}$"  # what frab accepts as a conference acronym
+
+
+def generator_version() -> str:
+    """The package's own version (``workshop.__version__``, which pyproject.toml reads too)."""
+    from .. import __version__
+
+    return __version__
+
+
+def identifier_from(name: str) -> str:
+    """'XYZ'26' → 'xyz26': lower-case letters, digits and '_', at least four."""
+    slug = re.sub(r"[^a-z0-9_]+", "", one_line(name).lower()) or "workshop"
+    return slug if len(slug) >= 4 else slug + "_" * (4 - len(slug))
+
+
+def _set_clean(obj, **values) -> None:
+    """Assign cleaned values on a frozen dataclass (in __post_init__)."""
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A speaker (with a page) or an author (url empty)."""
+
+    id: str
+    name: str
+    url: str = ""
+    affiliations: tuple[str, ...] = ()
+    orcid: str = ""  # 0000-0002-1825-0097, checked by the front matter reader
+    # the family and given names, when the page gives them (front matter family-name, given-name)
+    family: str = ""
+    given: str = ""
+
+    def __post_init__(self) -> None:
+        _set_clean(
+            self,
+            name=one_line(self.name),
+            affiliations=tuple(a for a in map(one_line, self.affiliations) if a),
+            orcid=one_line(self.orcid),
+            family=one_line(self.family),
+            given=one_line(self.given),
+        )
+
+    @property
+    def label(self) -> str:
+        """'Name (Affiliation, Other)' for plain-text lists."""
+        return f"{self.name} ({', '.join(self.affiliations)})" if self.affiliations else self.name
+
+
+@dataclass(frozen=True)
+class Poster:
+    """A contribution a session lists: a poster at its board, or a spotlight at its time."""
+
+    id: str
+    title: str
+    url: str
+    board: int | None = None
+    presenters: tuple[Person, ...] = ()
+    time: str = ""  # a spotlight's own time range, when the schedule gives one
+    abstract: str = ""
+
+    def __post_init__(self) -> None:
+        _set_clean(
+            self, title=one_line(self.title), time=one_line(self.time), abstract=clean_text(self.abstract)
+        )
+
+    @property
+    def label(self) -> str:
+        names = ", ".join(p.name for p in self.presenters)
+        where = f"Board {self.board}: " if self.board is not None else f"{self.time} " if self.time else ""
+        return f"{where}{self.title}" + (f" ({names})" if names else "")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One slot as the exports show it: the slot, what happens, who, and where to read more."""
+
+    slot: Slot | None  # None: a talk with no slot yet
+    title: str
+    url: str
+    abstract: str = ""
+    persons: tuple[Person, ...] = ()  # the speakers
+    talk: str | None = None
+    authors: tuple[Person, ...] = ()  # empty: the speakers are the authors
+    posters: tuple[Poster, ...] = ()  # a poster session's posters, in board order
+    spotlights: tuple[Poster, ...] = ()  # a spotlight slot's short presentations, in order
+
+    def __post_init__(self) -> None:
+        _set_clean(self, title=one_line(self.title), abstract=clean_text(self.abstract))
+
+    @property
+    def kind(self) -> str:
+        return self.slot.kind if self.slot is not None else "talk"
+
+    @property
+    def is_session(self) -> bool:
+        """A poster or spotlight session (its lists may still be empty: 'will be announced')."""
+        return self.slot is not None and (self.slot.posters is not None or self.slot.spotlights is not None)
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        """Who presents: the speakers of a talk, the presenters of a session's posters and
+        spotlights (each once)."""
+        if self.persons or not (self.posters or self.spotlights):
+            return self.persons
+        seen: dict[str, Person] = {}
+        for contribution in self.posters + self.spotlights:
+            for person in contribution.presenters:
+                seen.setdefault(person.id, person)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Image:
+    """The picture a link preview shows: absolute URL, pixel size, alternative text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    media_type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event in one room, as frab lists it (an all-rooms slot is one entry per room)."""
+
+    item: Item
+    room: str
+    guid: str
+    id: int
+    slug: str
+
+
+@dataclass(frozen=True)
+class DayEntries:
+    index: int
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    rooms: tuple[tuple[str, tuple[Entry, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Programme:
+    schedule: Schedule
+    items: tuple[Item, ...]
+    acronym: str
+    title: str
+    base_url: str  # absolute, ending with '/'
+    organizers: tuple[str, ...] = ()
+    description: str = ""
+    version: str = "1"
+    stamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+    identifier: str = ""  # empty: from the acronym (workshop_identifier)
+    organizer_email: str = ""  # the calendars' ORGANIZER; empty: none
+    organizer_name: str = ""
+    image: Image | None = None
+    address: str = ""  # the venue's postal address, one line
+
+    def __post_init__(self) -> None:
+        _set_clean(
+            self,
+            acronym=one_line(self.acronym),
+            title=one_line(self.title),
+            organizers=tuple(o for o in map(one_line, self.organizers) if o),
+            description=clean_text(self.description),
+            identifier=self.identifier or identifier_from(self.acronym),
+            organizer_email=one_line(self.organizer_email),
+            organizer_name=one_line(self.organizer_name),
+            address=one_line(self.address),
+        )
+
+    @property
+    def venue(self) -> str:
+        return one_line(self.schedule.venue)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.schedule.timezone)
+
+    @property
+    def slug(self) -> str:
+        """The frab acronym: the conference identifier."""
+        return self.identifier
+
+    def start(self, item: Item) -> dt.datetime:
+        return dt.datetime.combine(item.slot.date, item.slot.start, self.tz)
+
+    def end(self, item: Item) -> dt.datetime:
+        return dt.datetime.combine(item.slot.date, item.slot.end, self.tz)
+
+    def location(self, item: Item) -> str:
+        room = one_line(self.schedule.room_of(item.slot) or "")
+        return f"{self.venue}, {room}" if room else self.venue
+
+    # ----------------------------------------------------------------------- identity
+
+    @functools.cached_property
+    def keys(self) -> dict[int, str]:
+        """Each item's identity, by position: 'talk/<id>' (a talk placed twice: 'talk/<id>/2'),
+        else 'slot/<day>-<start>-<room>'. Neither the base URL nor the slot of a talk is in it."""
+        out, seen = {}, {}
+        for index, item in enumerate(self.items):
+            if item.talk:
+                seen[item.talk] = seen.get(item.talk, 0) + 1
+                count = seen[item.talk]
+                out[index] = f"talk/{item.talk}" + (f"/{count}" if count > 1 else "")
+            else:
+                out[index] = f"slot/{item.slot.uid}"
+        return out
+
+    @functools.cached_property
+    def _by_contribution(self) -> dict[str, tuple[Item | None, tuple[Item, Poster] | None]]:
+        """contribution id -> (its talk item, (its poster session, its poster)): one index, so a
+        page's head and card do not scan the whole programme (5,000 pages × 5,000 items)."""
+        out: dict[str, tuple[Item | None, tuple[Item, Poster] | None]] = {}
+        for item in self.items:
+            if item.talk and item.talk not in out:
+                out[item.talk] = (item, None)
+            for poster in item.posters:
+                talk, session = out.get(poster.id, (None, None))
+                out[poster.id] = (talk, session or (item, poster))
+        return out
+
+    def item_of(self, cid: str) -> Item | None:
+        """The talk's own item (its first, if placed twice)."""
+        return self._by_contribution.get(cid, (None, None))[0]
+
+    def session_of(self, cid: str) -> tuple[Item, Poster] | None:
+        """The poster session listing ``cid``, and the poster as it lists it (its board)."""
+        return self._by_contribution.get(cid, (None, None))[1]
+
+    @functools.cached_property
+    def _positions(self) -> dict[int, int]:
+        return {id(item): index for index, item in enumerate(self.items)}
+
+    def key(self, item: Item) -> str:
+        index = self._positions.get(id(item))
+        if index is not None and self.items[index] is item:
+            return self.keys[index]
+        return f"talk/{item.talk}" if item.talk else f"slot/{item.slot.uid}"
+
+    def guid(self, name: str) -> str:
+        """A UUID 5 of the conference identifier and a key: the same in every build and at any
+        address (frab guid, calendar UID)."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:workshop:{self.identifier}:{name}"))
+
+    def uid(self, item: Item) -> str:
+        return self.guid(self.key(item))
+
+    # ----------------------------------------------------------------------- grouping
+
+    def rooms(self) -> tuple[str, ...]:
+        """The rooms frab lists: the schedule's, or the venue when it names none."""
+        return tuple(map(one_line, self.schedule.rooms)) or (self.venue or "Venue",)
+
+    @functools.cached_property
+    def days(self) -> tuple[DayEntries, ...]:
+        """The programme by day and room, once for every format. A slot for every room is in
+        every room (as pretalx lists a break), each copy with its own guid."""
+        rooms = self.rooms()
+        keys = [self.keys[i] for i in range(len(self.items))]
+        copies = []  # (item, room, key, slug)
+        for item, key in zip(self.items, keys, strict=True):
+            room = self.schedule.room_of(item.slot)
+            if room is not None or len(rooms) == 1 or item.talk:
+                # a talk for every room (a plenary) is one event, listed in the first room: a
+                # reader's favourite keeps its guid when a room is added
+                room = one_line(room) if room is not None else rooms[0]
+                copies.append((item, room, key, self._event_slug(item, key, None)))
+            else:
+                # a break for every room is in each room; the first copy keeps the slot's own
+                # identity, so adding a room changes no existing guid
+                copies.append((item, rooms[0], key, self._event_slug(item, key, None)))
+                copies.extend(
+                    (item, r, f"{key}@{r}", self._event_slug(item, key, n))
+                    for n, r in enumerate(rooms[1:], 2)
+                )
+        numbers = stable_ids([c[2] for c in copies])
+        out = []
+        for index, day in enumerate(self.schedule.days, start=1):
+            on_day = [c for c in copies if c[0].slot.date == day.date]
+            midnight = dt.datetime.combine(day.date, dt.time(0, 0), self.tz)
+            by_room: dict[str, list[Entry]] = {r: [] for r in rooms}
+            for item, room, key, slug in on_day:
+                entry = Entry(item, room, self.guid(key), numbers[key], slug)
+                by_room.setdefault(room, []).append(entry)
+            out.append(
+                DayEntries(
+                    index,
+                    day.date,
+                    min((self.start(c[0]) for c in on_day), default=midnight),
+                    max((self.end(c[0]) for c in on_day), default=midnight),
+                    tuple((r, tuple(e)) for r, e in by_room.items() if e),
+                )
+            )
+        return tuple(out)
+
+    def _event_slug(self, item: Item, key: str, copy: int | None) -> str:
+        """'<conference>-<talk id>-talk', '<conference>-<yyyymmdd>-<hhmm>_<room>-slot': valid
+        frab slugs for every id the site accepts ('x', 'qi', 'a-very-long-one-'), each its own
+        ('_' is in no talk id, so the suffixes cannot make two ids meet)."""
+        if key.startswith("talk/"):
+            parts = key.split("/")
+            occurrence = f"_{parts[2]}" if len(parts) > 2 else ""
+            return f"{self.slug}-{parts[1]}{occurrence}-talk" + (f"_{copy}" if copy else "")
+        slot = item.slot
+        room = slot.room and one_line(slot.room)
+        where = str(self.rooms().index(room) + 1) if room in self.rooms() else "all"
+        return f"{self.slug}-{slot.date:%Y%m%d}-{slot.start:%H%M}_{where}-slot" + (f"_{copy}" if copy else "")
+
+    @property
+    def first_start(self) -> dt.datetime | None:
+        return min((self.start(i) for i in self.items), default=None)
+
+    @property
+    def last_end(self) -> dt.datetime | None:
+        """The end of the latest slot, whichever room it is in."""
+        return max((self.end(i) for i in self.items), default=None)
+
+
+def stable_ids(names: list[str]) -> dict[str, int]:
+    """Positive integers that stay the same across builds (a hash, probed on collision)."""
+    taken: dict[int, str] = {}
+    out = {}
+    for name in sorted(names):
+        number = zlib.crc32(name.encode()) % 900_000 + 1
+        while number in taken:
+            number = number % 900_000 + 1
+        taken[number] = name
+        out[name] = number
+    return out
+
+
+def describe_item(item: Item) -> str:
+    """The plain-text description of an event: speakers, posters, abstract, link."""
+    lines = []
+    if item.persons:
+        label = "Speaker" if len(item.persons) == 1 else "Speakers"
+        lines.append(f"{label}: {', '.join(p.label for p in item.persons)}")
+    if item.posters:
+        lines.append("Posters:\n" + "\n".join(p.label for p in item.posters))
+    if item.spotlights:
+        lines.append("Spotlights:\n" + "\n".join(f"{n}. {p.label}" for n, p in enumerate(item.spotlights, 1)))
+    if item.abstract:
+        lines.append(item.abstract)
+    lines.append(item.url)
+    return "\n\n".join(lines)
+
+
+# --------------------------------------------------------------------------- iCalendar
+
+
+def ical_text(text: str, multiline: bool = False) -> str:
+    """RFC 5545 TEXT: '\\', ';', ',' and line breaks escaped; no other control character at
+    all (icalendar would read a typed '\\N' as a line break and leave U+2028 raw)."""
+    text = clean_text(text) if multiline else one_line(text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ical_value(text: str, multiline: bool = False):
+    from icalendar import vText
+
+    class EscapedText(vText):  # the value is escaped here, once
+        def to_ical(self) -> bytes:
+            return ical_text(str(self), multiline).encode(self.encoding)
+
+    return EscapedText(text)
+
+
+def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str | None = None) -> bytes:
+    """A published calendar (METHOD:PUBLISH): no ATTENDEE (RFC 5546 forbids it there); the
+    speakers are in the description, the organizers are the ORGANIZER when they have an address."""
+    from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+
+    chosen = items if items is not None else programme.items
+    cal = Calendar()
+    cal.add("prodid", f"-//{programme.identifier}//{GENERATOR} {generator_version()}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", _ical_value(name or programme.acronym))  # RFC 7986
+    cal.add("x-wr-calname", _ical_value(name or programme.acronym))
+    cal.add("x-wr-timezone", programme.schedule.timezone)
+    if items is None:  # the whole programme, for subscription: clients fetch it again twice a day
+        cal.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(dt.timedelta(hours=12)))
+        if programme.description:
+            cal.add("x-wr-caldesc", _ical_value(programme.description, multiline=True))
+    years = sorted({i.slot.date.year for i in chosen}) or [programme.stamp.year]
+    cal.add_component(vtimezone(programme.schedule.timezone, years[0], years[-1]))
+    for item in chosen:
+        event = Event()
+        event.add("uid", programme.uid(item))
+        event.add("dtstamp", programme.stamp)
+        event.add("dtstart", programme.start(item))
+        event.add("dtend", programme.end(item))
+        event.add("summary", _ical_value(item.title))
+        event.add("description", _ical_value(describe_item(item), multiline=True))
+        event.add("location", _ical_value(programme.location(item)))
+        event.add("url", item.url)
+        event.add("categories", [item.kind])
+        event.add("status", "CONFIRMED")
+        if programme.organizer_email:
+            organizer = vCalAddress(f"mailto:{programme.organizer_email}")
+            # a parameter value: quoted by icalendar, '"' written as ^' (RFC 6868)
+            organizer.params["cn"] = vText(programme.organizer_name or programme.acronym)
+            event.add("organizer", organizer, encode=0)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+# --------------------------------------------------------------------------- frab
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def frab_event(programme: Programme, entry: Entry) -> dict:
+    """One event in the frab JSON form; the XML writer lays out the same record."""
+    item = entry.item
+    return {
+        "guid": entry.guid,
+        "id": entry.id,
+        "date": programme.start(item).isoformat(),
+        "start": f"{item.slot.start:%H:%M}",
+        "end": programme.end(item).isoformat(),
+        "duration": _hours(item.slot.minutes),
+        "room": entry.room,
+        "slug": entry.slug,
+        "url": item.url,
+        "title": item.title,
+        "subtitle": "",
+        "track": item.kind,
+        "type": item.kind,
+        "language": "en",
+        "abstract": item.abstract,
+        "description": "\n".join(
+            [p.label for p in item.posters] + [f"{n}. {p.label}" for n, p in enumerate(item.spotlights, 1)]
+        ),
+        "persons": [
+            {
+                "name": p.name,
+                "public_name": p.name,  # what frab clients (pyfahrplan, Giggity) read
+                "guid": programme.guid(f"person/{p.id}"),
+                **({"url": p.url} if p.url else {}),
+            }
+            for p in item.people
+        ],
+        "links": [{"url": item.url, "title": item.title, "type": "web"}],
+    }
+
+
+def _person_number(programme: Programme) -> dict[str, int]:
+    return stable_ids(sorted({p.id for i in programme.items for p in i.people}))
+
+
+def frab_json(programme: Programme) -> dict:
+    return {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": {"name": GENERATOR, "version": generator_version()},
+        "schedule": {
+            "version": programme.version,
+            "base_url": programme.base_url,
+            "conference": {
+                **_conference(programme),
+                "daysCount": len(programme.schedule.days),
+                "rooms": [{"name": r, "guid": programme.guid(f"room/{r}")} for r in programme.rooms()],
+                "days": [
+                    {
+                        "index": day.index,
+                        "date": day.date.isoformat(),
+                        "day_start": day.start.isoformat(),
+                        "day_end": day.end.isoformat(),
+                        "rooms": {
+                            room: [frab_event(programme, e) for e in entries] for room, entries in day.rooms
+                        },
+                    }
+                    for day in programme.days
+                ],
+            },
+        },
+    }
+
+
+def _conference(programme: Programme) -> dict:
+    days = programme.schedule.days
+    return {
+        "acronym": programme.slug,
+        "title": programme.title,
+        "start": days[0].date.isoformat() if days else "",
+        "end": days[-1].date.isoformat() if days else "",
+        "timeslot_duration": "00:15",
+        "time_zone_name": programme.schedule.timezone,
+        "url": programme.base_url,
+    }
+
+
+def _xml_text(text: str, multiline: bool = False) -> str:
+    """Only characters XML 1.0 allows (ElementTree escapes '<', '&' and quotes, not these)."""
+    return clean_text(text) if multiline else one_line(text)
+
+
+XML_MULTILINE = ("abstract", "description")
+XML_NOT_IN_FORMAT = ("guid", "id", "end")  # attributes, or only in the JSON form
+XML_OPTIONAL = ("subtitle", "description")  # left out when empty; the others are required
+
+
+def frab_xml(programme: Programme) -> bytes:
+    person_ids = _person_number(programme)
+    root = ET.Element("schedule")
+    ET.SubElement(root, "generator", name=GENERATOR, version=generator_version())
+    ET.SubElement(root, "url").text = programme.base_url + "schedule.xml"
+    ET.SubElement(root, "version").text = programme.version
+    conference = ET.SubElement(root, "conference")
+    fields = {
+        **_conference(programme),
+        "days": str(len(programme.schedule.days)),
+        "base_url": programme.base_url,
+    }
+    for tag, text in fields.items():  # any order: the XSD makes <conference> a choice
+        if text:
+            ET.SubElement(conference, tag).text = _xml_text(text)
+    for day in programme.days:
+        day_el = ET.SubElement(root, "day", index=str(day.index), date=day.date.isoformat(),
+                               start=day.start.isoformat(), end=day.end.isoformat())  # fmt: skip
+        for room, entries in day.rooms:
+            room_el = ET.SubElement(day_el, "room", name=_xml_text(room), guid=programme.guid(f"room/{room}"))
+            for entry in entries:
+                record = frab_event(programme, entry)
+                event = ET.SubElement(room_el, "event", id=str(record["id"]), guid=record["guid"])
+                for tag, value in record.items():
+                    if tag in XML_NOT_IN_FORMAT or value is None or (value == "" and tag in XML_OPTIONAL):
+                        continue
+                    if tag == "persons":
+                        persons = ET.SubElement(event, "persons")
+                        for person, source in zip(value, entry.item.people, strict=True):
+                            number = str(person_ids[source.id])
+                            element = ET.SubElement(persons, "person", id=number, guid=person["guid"])
+                            element.text = _xml_text(person["public_name"])
+                    elif tag == "links":
+                        links = ET.SubElement(event, "links")
+                        for link in value:
+                            ET.SubElement(links, "link", href=link["url"]).text = _xml_text(link["title"])
+                    else:
+                        ET.SubElement(event, tag).text = _xml_text(str(value), tag in XML_MULTILINE)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+def frab_json_bytes(programme: Programme) -> bytes:
+    return (json.dumps(frab_json(programme), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+
+POSTAL_CODE = re.compile(r"^(?:[A-Z]{1,2}-)?(\d{4,6})\s+(.+)$")
+
+
+def postal_address(address: str) -> dict:
+    """'13 rue Michel Ney, 54000 Nancy, France' → a schema.org PostalAddress (street, postal
+    code and town, country); without a postal code the last two parts are town and country
+    ('Nancy, France'); a single part is the street address as written."""
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    data: dict = {"@type": "PostalAddress"}
+    town = next((i for i, p in enumerate(parts) if POSTAL_CODE.match(p)), None)
+    if town is None and len(parts) >= 2:  # no postal code: '[street, …,] town, country'
+        if parts[:-2]:
+            data["streetAddress"] = ", ".join(parts[:-2])
+        data["addressLocality"], data["addressCountry"] = parts[-2], parts[-1]
+        return data
+    if town is None:
+        data["streetAddress"] = address
+        return data
+    code, locality = POSTAL_CODE.match(parts[town]).groups()
+    if parts[:town]:
+        data["streetAddress"] = ", ".join(parts[:town])
+    data["postalCode"], data["addressLocality"] = code, locality
+    if parts[town + 1 :]:
+        data["addressCountry"] = ", ".join(parts[town + 1 :])
+    return data
+
+
+def _place(programme: Programme, item: Item | None = None) -> dict:
+    place: dict = {"@type": "Place", "name": programme.venue}
+    if item is not None and item.slot is not None:
+        place["name"] = programme.location(item)
+    place["address"] = postal_address(programme.address) if programme.address else programme.venue
+    return place
+
+
+def person_ld(person: Person) -> dict:
+    """A schema.org Person: name (as written), family and given names when the page gives them,
+    page, ORCID as sameAs, affiliations as Organizations."""
+    data: dict = {"@type": "Person", "name": person.name}
+    if person.family:
+        data["familyName"] = person.family
+    if person.given:
+        data["givenName"] = person.given
+    if person.url:
+        data["url"] = person.url
+    if person.orcid:
+        data["sameAs"] = ORCID_URL + person.orcid
+    if person.affiliations:
+        data["affiliation"] = [{"@type": "Organization", "name": a} for a in person.affiliations]
+    return data
+
+
+def organizer(programme: Programme) -> list[dict]:
+    people = [{"@type": "Person", "name": n} for n in programme.organizers]
+    if programme.organizer_name:
+        group: dict = {"@type": "Organization", "name": programme.organizer_name, "url": programme.base_url}
+        if programme.organizer_email:
+            group["email"] = programme.organizer_email
+        people.append(group)
+    return people
+
+
+def talk_event(programme: Programme, item: Item) -> dict:
+    event = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": item.title,
+        "url": item.url,
+        "startDate": programme.start(item).isoformat(),
+        "endDate": programme.end(item).isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": _place(programme, item),
+        "organizer": organizer(programme),
+        "superEvent": {"@type": "Event", "name": programme.title, "url": programme.base_url},
+    }
+    if item.people:  # a session whose posters are announced later has no one yet
+        event["performer"] = [person_ld(p) for p in item.people]
+    if item.authors:  # the speakers perform; everyone who wrote the work contributed to it
+        event["contributor"] = [person_ld(a) for a in item.authors]
+    if item.abstract:
+        event["description"] = item.abstract
+    if programme.image is not None:
+        event["image"] = [programme.image.url]
+    if item.posters:  # a poster session: each poster is a sub-event at its board
+        event["subEvent"] = [poster_event(programme, item, p, event) for p in item.posters]
+    return event
+
+
+def poster_event(
+    programme: Programme, session: Item, poster: Poster, session_event: dict | None = None
+) -> dict:
+    """A poster as an Event: its session's time, the session's place with its board."""
+    parent = session_event or talk_event(programme, session)
+    place = dict(parent["location"])
+    if poster.board is not None:
+        place["name"] = f"{place['name']}, board {poster.board}"
+    event = {
+        "@type": "Event",
+        "name": poster.title,
+        "url": poster.url,
+        "startDate": parent["startDate"],
+        "endDate": parent["endDate"],
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": place,
+        "performer": [person_ld(x) for x in poster.presenters],
+    }
+    if poster.abstract:
+        event["description"] = poster.abstract
+    return event
+
+
+def workshop_event(programme: Programme) -> dict:
+    """The workshop with one sub-event per scheduled talk and poster session; unscheduled talks
+    have no date or place yet, so they are not events here."""
+    days = programme.schedule.days
+    shown = [i for i in programme.items if i.talk or i.is_session]
+    event = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": programme.title,
+        "alternateName": programme.acronym,
+        "url": programme.base_url,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "isAccessibleForFree": True,
+        "location": _place(programme),
+        "organizer": organizer(programme),
+        "subEvent": [
+            {
+                k: v
+                for k, v in talk_event(programme, i).items()
+                if k not in ("@context", "superEvent", "organizer", "description")
+            }
+            for i in shown
+        ],
+    }
+    if days:
+        first, last = programme.first_start, programme.last_end
+        event["startDate"] = first.isoformat() if first else str(days[0].date)
+        event["endDate"] = last.isoformat() if last else str(days[-1].date)
+    if programme.description:
+        event["description"] = programme.description
+    if programme.image is not None:
+        event["image"] = [programme.image.url]
+    return event
+
+
+def script_json(data: dict) -> str:
+    """JSON safe inside <script>: no '</' and no '<!--' can close or confuse the element, and no
+    control character, line separator or bidi control appears raw (each is a \\u escape)."""
+    return json_escape(json.dumps(data, ensure_ascii=False, indent=1))

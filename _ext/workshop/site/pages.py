@@ -1,0 +1,104 @@
+"""What talk and speaker pages share: which documents they are, their sources, their H1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+from ..gate.allowlist import HARD_BREAK
+
+
+def hidden_toctree(parent: str, docnames: list[str]) -> nodes.compound:
+    """The hidden toctree of a list directive ({talk-list}, {speaker-list}): the pages it lists, in
+    its order, in the sidebar and the book; no glob, so an edition with no page yet builds."""
+    toctree = addnodes.toctree(
+        parent=parent,
+        entries=[(None, d) for d in docnames],
+        includefiles=list(docnames),
+        maxdepth=-1,
+        caption=None,
+        glob=False,
+        hidden=True,
+        includehidden=False,
+        numbered=0,
+        titlesonly=False,
+    )
+    return nodes.compound("", toctree, classes=["toctree-wrapper"])
+
+
+def page_id_in(docname: str, folder: str) -> str | None:
+    """The id of ``<folder>/<id>`` (the file stem), or None for any other document."""
+    parts = docname.split("/")
+    if len(parts) == 2 and parts[0] == folder and parts[1] != "index":
+        return parts[1]
+    return None
+
+
+def talk_id(app: Sphinx, docname: str) -> str | None:
+    return page_id_in(docname, app.config.workshop_talks_dir)
+
+
+def speaker_id(app: Sphinx, docname: str) -> str | None:
+    return page_id_in(docname, app.config.workshop_speakers_dir)
+
+
+def source_name(app: Sphinx, docname: str) -> str:
+    """The document's file, relative to the source directory, as warnings name it."""
+    path = Path(app.env.doc2path(docname))
+    try:
+        return path.relative_to(app.srcdir).as_posix()
+    except ValueError:  # pragma: no cover
+        return str(path)
+
+
+def page_section(doctree: nodes.document) -> nodes.section | None:
+    """The section opened by the page's H1."""
+    for child in doctree.children:
+        if isinstance(child, nodes.section):
+            return child
+    return None
+
+
+def titled_section(doctree: nodes.document) -> nodes.section | None:
+    """The page's title section; the gate (gate/pages.py) has reported a page without one."""
+    if not doctree.get("workshop-titled", True):
+        return None
+    section = page_section(doctree)
+    if section is None or not section.children or not isinstance(section[0], nodes.title):
+        return None
+    return section
+
+
+def insert_after_title(section: nodes.section, *new: nodes.Node) -> None:
+    section[1:1] = list(new)
+
+
+def field(name: str, *body: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.field:
+    return nodes.field(
+        "",
+        nodes.field_name("", name),
+        nodes.field_body("", nodes.paragraph("", "", *body)),
+        classes=[*classes],
+    )
+
+
+def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
+    """For a talk or speaker page being read: (id, the H1 section, its front matter), with raw
+    output stripped; None for any other page, or when the page has no title."""
+    folder = app.config.workshop_talks_dir if kind == "talk" else app.config.workshop_speakers_dir
+    docname = app.env.docname
+    page = page_id_in(docname, folder)
+    if page is None:
+        return None
+    for raw in list(doctree.findall(nodes.raw)):  # defence in depth: the gate removed them already
+        if not raw.get(HARD_BREAK):
+            raw.parent.remove(raw)
+    section = titled_section(doctree)
+    domain = app.env.get_domain("workshop")
+    records = domain.talks if kind == "talk" else domain.speakers
+    if section is None or page not in records:
+        return None
+    return page, section, records[page][1]
