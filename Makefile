@@ -9,7 +9,7 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html pdf all test check check-pr lint live clean schema new-abstract new-edition settings-doc upgrade-requirements bench lighthouse
+.PHONY: help html pdf all test check check-pr lint live clean schema new-abstract new-edition docs settings-doc upgrade-requirements bench lighthouse
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
@@ -24,7 +24,7 @@ help:
 	@echo "make new-abstract ID=jane-doe [TYPE=poster] [SPEAKER=jane-doe] [NAME='Jane Doe']"
 	@echo "             scaffold a talk (or poster) page and its speaker page"
 	@echo "make new-edition ACRONYM=\"XYZ'26\" START=2026-06-03 [VENUE='Place, Town, Country'] [KEEP=id1,id2] [CLEAR=1]"
-	@echo "             start the next edition from this one (README, Next edition)"
+	@echo "             start the next edition from this one (docs/organizers.md, Next edition)"
 	@echo "make bench   build synthetic conferences of 100 to 5,000 contributions, fail on a missed target"
 	@echo "             (BENCH_ARGS='--sizes 100,1000 --runs 1' for a quicker run; see BENCHMARKS.md)"
 	@echo "make lighthouse  Lighthouse scores of home and programme (mobile and desktop)"
@@ -101,15 +101,17 @@ new-abstract: $(STAMP)
 	@test -n "$(ID)" || { echo "usage: make new-abstract ID=<talk-id> [TYPE=poster] [SPEAKER=<speaker-id>] [NAME='Full Name']"; exit 2; }
 	$(WORKSHOP) new-abstract "$(ID)" $(if $(SPEAKER),--speaker "$(SPEAKER)") $(if $(NAME),--name "$(NAME)") $(if $(TYPE),--type "$(TYPE)")
 
-# The next edition from this one (README, "Next edition"): the acronym, the schedule's days moved to
+# The next edition from this one (docs/organizers.md, "Next edition"): the acronym, the schedule's days moved to
 # START, the talks and speakers not in KEEP archived (or deleted with CLEAR=1), a checklist.
 new-edition: $(STAMP)
 	$(WORKSHOP).edition.newedition $(if $(ACRONYM),--acronym "$(ACRONYM)") $(if $(START),--start "$(START)") \
 	  $(if $(VENUE),--venue "$(VENUE)") $(if $(KEEP),--keep "$(KEEP)") $(if $(CLEAR),--clear)
 
-# The README's settings table, from the one registry (_ext/workshop/config.py).
-settings-doc: $(STAMP)
-	PYTHONPATH=_ext $(BIN)/python -c 'import pathlib, workshop.config as c; p = pathlib.Path("README.md"); p.write_text(c.with_settings_table(p.read_text("utf-8")), "utf-8")'
+# The reference's generated parts (docs/reference.md: settings, front matter keys, directives,
+# roles, the TeX vocabulary), from the code's own lists (_ext/workshop/docs.py).
+docs: $(STAMP)
+	PYTHONPATH=_ext $(BIN)/python -c 'import pathlib, workshop.docs as d; p = pathlib.Path("docs/reference.md"); p.write_text(d.with_generated(p.read_text("utf-8")), "utf-8")'
+settings-doc: docs
 
 schema: $(STAMP)
 	$(WORKSHOP) schema

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 # Everything that changes from one edition to the next is in this block, and every other place
 # (page titles, the PDF's cover and name, the logo, exports, the Makefile) reads it. The dates,
 # the venue and the rooms are in the schedule (program/schedule.yaml) only. `make new-edition`
-# starts the next edition from this one (README, "Next edition").
+# starts the next edition from this one (docs/organizers.md, "Next edition").
 workshop_acronym = "LoRAINNe'24"
 workshop_full_name = "LOw-Rank Approximations and their Interactions with Neural NEtworks"
 workshop_organizers = ["Ricardo Borsoi", "Marianne Clausel", "Sebastian Miron", "Konstantin Usevich"]
@@ -59,7 +59,7 @@ myst_heading_anchors = 3
 bibtex_bibfiles: list[str] = []
 bibtex_default_style = "unsrt"
 
-# -- Workshop extension (every setting: README, "Settings") ---------------------------------
+# -- Workshop extension (every setting: docs/reference.md) ---------------------------------
 workshop_schedule = "program/schedule.yaml"
 workshop_word_limit = 300  # words in an abstract (the text under the talk title)
 # Link previews (og:image, twitter:image, JSON-LD image): a card drawn at build time from the
@@ -89,5 +89,5 @@ html_theme_options = {
 
 # -- PDF proceedings (make pdf) --------------------------------------------------------------
 # The book's root is proceedings.md; its engine (XeLaTeX), paper, name (<slug>-proceedings.pdf, from
-# the acronym) and the site's link to it are the extension's defaults (README, "PDF proceedings"):
-# set one here only to change it.
+# the acronym) and the site's link to it are the extension's defaults (docs/organizers.md, "The PDF
+# proceedings"): set one here only to change it.

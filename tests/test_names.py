@@ -268,9 +268,9 @@ def test_the_name_keys_are_documented_where_the_front_matter_is():
     from workshop.model.names import NAME_KEYS
 
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    reference = (ROOT / "docs/reference.md").read_text(encoding="utf-8")
     for key in NAME_KEYS:
-        assert f"| `{key}` |" in guide and f"`{key}`" in readme, key
+        assert f"| `{key}` |" in guide and f"`{key}`" in reference, key
 
 
 # ------------------------------------------------------- one rule for the characters of a name (issue 24)

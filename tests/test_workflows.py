@@ -148,6 +148,6 @@ def test_the_scope_job_catches_a_pull_request_that_edits_the_checker(tmp_path):
     assert "def verdicts(found, *args" not in (workspace / "_ext/workshop/gate/scope.py").read_text()
 
 
-def test_readme_tells_organizers_to_require_the_scope_job():
-    readme = (ROOT / "README.md").read_text()
+def test_organizers_guide_tells_organizers_to_require_the_scope_job():
+    readme = (ROOT / "docs/organizers.md").read_text()
     assert scope_job()["name"] in readme and "protect" in readme and "Require status checks" in readme

@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
     schema.add_argument("--root", type=Path, default=Path.cwd())
     schema.add_argument("--stdout", action="store_true", help="print instead of writing the file")
-    init = sub.add_parser("init", help="a new workshop's site in an empty folder (README, New workshop)")
+    init = sub.add_parser("init", help="a new workshop's site in an empty folder (docs/organizers.md)")
     from .edition import newsite
 
     newsite.add_arguments(init)

@@ -300,7 +300,7 @@ def conf_problem(app: Sphinx, setting: str, message: str) -> None:
 def write_sitemap(app: Sphinx, outdir: Path) -> None:
     """sitemap.xml lists every page; robots.txt points to it. Crawlers read robots.txt only at
     the root of a host: under a sub-path base (https://host/edition/) it is not written, and the
-    README says which line to add to the host's own robots.txt."""
+    organizers' guide says which line to add to the host's own robots.txt."""
     base = base_url(app)
     if not base:
         return
