@@ -187,7 +187,8 @@ def late_metadata(app: Sphinx, env) -> None:
 
 def configure_latex(app: Sphinx, config) -> None:
     """config-inited (the LaTeX builder reads latex_elements when it starts): the cover, the book's
-    style files (layout; math fonts), its metadata, the author index title, and the draft mark (``-t draft``)."""
+    style files (layout; math fonts), its metadata, the author index title, and the draft mark
+    (``-t draft``)."""
     elements = dict(config.latex_elements)
     schedule = load_schedule(app.srcdir, config.workshop_schedule)[0]
     draft = app.tags.has("draft")
