@@ -536,6 +536,11 @@ def test_sici_doi_link_and_text(site, book):
     flat = re.sub(r"\s+", "", book.text)
     assert SICI in flat  # printed as written, broken only at '/' and '.', never with an added hyphen
     assert "1097-0258" in book.text or "1097-\n0258" not in book.text
+    # where the DOI breaks at the end of a line: only after '/' or '.' (never at its own hyphens)
+    printed = re.search(r"\s*".join(map(re.escape, SICI)), book.text)
+    assert printed, SICI
+    breaks = [m.start() for m in re.finditer(r"\s+", printed.group())]
+    assert all(printed.group()[i - 1] in "/." for i in breaks), printed.group()
 
 
 def test_no_words_glued_around_a_citation(book):
