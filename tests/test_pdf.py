@@ -6,9 +6,9 @@ import os
 import re
 import shutil
 import subprocess
-import unicodedata
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
