@@ -45,7 +45,7 @@ html: $(STAMP)
 # "Draft" mark and metadata; FINAL=1 fails while the completeness report lists anything.
 TEX_TOOLS ?= xelatex
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
-  tex-gyre texlive-xetex fonts-freefont-otf fonts-wqy-microhei fonts-noto-core poppler-utils bubblewrap
+  tex-gyre fonts-texgyre-math texlive-xetex fonts-freefont-otf fonts-wqy-microhei fonts-noto-core poppler-utils bubblewrap
 PDF_LATEXDIR = $(BUILDDIR)/latex$(if $(DRAFT),-draft)
 
 pdf: $(STAMP)

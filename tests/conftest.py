@@ -149,3 +149,24 @@ def assert_located_in_build_and_check(build_root, srcdir: Path, files, file: str
     assert "Traceback" not in warnings and "Exception" not in warnings
     problems = [str(p) for p in check_project(srcdir)]
     assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
+
+
+def render_modes(pdf: Path) -> list[dict[str, set[int]]]:
+    """Page by page, {font without its subset tag: the text rendering modes it was drawn in}:
+    0 filled, 2 filled and stroked (XeTeX's FakeBold: a font emboldened)."""
+    import pikepdf
+
+    pages: list[dict[str, set[int]]] = []
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            fonts = page.Resources.get("/Font", {})
+            font, mode, drawn = None, 0, {}
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "Tf":
+                    font = str(fonts[operands[0]].BaseFont).split("+", 1)[-1]
+                elif str(operator) == "Tr":
+                    mode = int(operands[0])
+                elif str(operator) in ("Tj", "TJ", "'", '"') and font:
+                    drawn.setdefault(font, set()).add(mode)
+            pages.append(drawn)
+    return pages

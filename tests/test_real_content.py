@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, copy_site, require, require_tool, sphinx_build, write_files
+from conftest import ROOT, copy_site, render_modes, require, require_tool, sphinx_build, write_files
 from test_bib_exports import EXPORTS, SICI
 from test_texcheck import equation_numbers, typeset_page
 
@@ -536,6 +536,11 @@ def test_sici_doi_link_and_text(site, book):
     flat = re.sub(r"\s+", "", book.text)
     assert SICI in flat  # printed as written, broken only at '/' and '.', never with an added hyphen
     assert "1097-0258" in book.text or "1097-\n0258" not in book.text
+    # where the DOI breaks at the end of a line: only after '/' or '.' (never at its own hyphens)
+    printed = re.search(r"\s*".join(map(re.escape, SICI)), book.text)
+    assert printed, SICI
+    breaks = [m.start() for m in re.finditer(r"\s+", printed.group())]
+    assert all(printed.group()[i - 1] in "/." for i in breaks), printed.group()
 
 
 def test_no_words_glued_around_a_citation(book):
@@ -548,6 +553,42 @@ def test_a_math_title_reads_in_the_outline(book):
     title = next(t for t in book.outline if "When does" in t)
     assert "‖X − X̂‖_F ≤" in title and "(1+ϵ)‖X − X_r‖_F hold" in title, title
     assert "\\|X - \\hat{X}" in book.region("rc-mathtitle")  # the page itself prints the math
+
+
+def test_math_in_the_texts_face(book):
+    """Math in TeX Gyre Termes Math, the face of the text (FreeSerif, a Times): no Computer Modern
+    or Latin Modern font anywhere, nor the AMS symbol fonts (math in titles, captions, references,
+    footnotes, URLs)."""
+    fonts = subprocess.run(["pdffonts", str(book.pdf)], capture_output=True, text=True, check=True).stdout
+    names = {row.split()[0].split("+", 1)[-1] for row in fonts.splitlines()[2:]}
+    assert "TeXGyreTermesMath-Regular-Identity-H" in names, names
+    assert not [n for n in names if re.match(r"(CM|LM|MSAM|MSBM|EUF|LatinModern)", n)], names
+
+
+def test_math_in_a_bold_title_is_bold(book):
+    """The math in a talk's bold title (and its running foot) is emboldened Termes Math (the bold
+    math version: FakeBold, drawn filled and stroked); the math of the text is not."""
+    pages = book.text.split("\f")
+    title = next(n for n, page in enumerate(pages) if page.count("When does") == 2)  # heading and foot
+    math = "TeXGyreTermesMath-Regular-Identity-H"
+    modes = render_modes(book.pdf)
+    assert modes[title][math] == {2}, modes[title]
+    text = next(n for n, page in enumerate(pages) if "truncation is" in page)
+    assert modes[text][math] == {0}, modes[text]
+
+
+def test_the_author_index_heading_where_the_other_parts_are(book):
+    """The author index's heading stands where Programme's, Abstracts' and Speakers' do (it was
+    25pt higher), in the same size."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(book.pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout  # fmt: skip
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(\w+)</word>')
+    headings = {}  # the first word of each part's heading (large type), at its place on the page
+    for x, top, bottom, text in word.findall(boxes):
+        if float(bottom) - float(top) > 15 and text in ("Programme", "Abstracts", "Speakers", "Author"):
+            headings.setdefault(text, (round(float(x), 1), round(float(top), 1), round(float(bottom), 1)))
+    assert set(headings) == {"Programme", "Abstracts", "Speakers", "Author"}, headings
+    assert len(set(headings.values())) == 1, headings
 
 
 # ------------------------------------------------------------------ math macros, posters, people

@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, make, require_tool
+from conftest import copy_project, make, render_modes, require_tool
 
 PDF = "_build/pdf/lorainne24-proceedings.pdf"
 TEX = "_build/latex/lorainne24-proceedings.tex"
@@ -389,6 +389,16 @@ def test_every_face_has_its_font(book):
         wanted |= {serif.replace(" ", "") + "-Regular", serif.replace(" ", "") + "-Bold"}
         wanted.add(sans.replace(" ", "") + "-Bold")
     assert not wanted - names, (wanted - names, names)
+
+
+def test_cjk_in_a_bold_title_is_bold(book):
+    """WenQuanYi Micro Hei has one weight: in a bold title it is emboldened (AutoFakeBold: drawn
+    filled and stroked), in the text around it not."""
+    pages = pdftext(book / PDF).split("\f")
+    title = next(n for n, page in enumerate(pages) if page.count("张量") == 2)  # the heading and the foot
+    modes = render_modes(book / PDF)[title]
+    cjk = [font for font in modes if font.startswith("WenQuanYiMicroHei")]
+    assert {mode for font in cjk for mode in modes[font]} == {0, 2}, modes  # 张量 bold, 张伟 not
 
 
 def test_names_in_every_place_as_written(book):

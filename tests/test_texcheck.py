@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import time
 
 import pytest
 from conftest import copy_site, require_tool, sphinx_build
+from workshop.book.proceedings import MATH_STY, SPHINX_AMSMATH
 from workshop.gate import mathmacros, texcheck
 from workshop.gate.mathmacros import expand_page_macros
 from workshop.gate.mathpage import label_prefix, prefix_labels
@@ -317,6 +319,9 @@ def snippets() -> dict[str, str]:
 
 def test_every_allowed_command_typesets_in_latex_as_the_book_loads_it(tmp_path):
     require_tool("xelatex", "the vocabulary is checked against real LaTeX")
+    require_tool("pdffonts", "the vocabulary's fonts are read from the PDF (poppler-utils)")
+    from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
+
     body = []
     for name, tex in snippets().items():
         assert check_math(tex) == [], name
@@ -325,8 +330,11 @@ def test_every_allowed_command_typesets_in_latex_as_the_book_loads_it(tmp_path):
     body.append(r"\begin{multline} a \\ \shoveleft{b} \\ \shoveright{c} \\ d \end{multline}")
     body.append(r"\begin{align} a &= b \tag{$\star$} \\ c &= d \tag*{$\dagger_{1}$} \end{align}")
     body.append(r"$x \text{ if $x > 0$, $\frac{1}{2}$ else}$\par")
-    # What Sphinx's LaTeX builder loads for math (sphinx.builders.latex.constants: 'amsmath').
-    document = "\\documentclass{article}\\usepackage{amsmath,amssymb,amstext}\n\\begin{document}\n"
+    body.append(r"$α + ∑_{i=1}^n x_i ≤ ∞$ {\boldmath $\alpha \setminus \lmoustache x \rmoustache$}\par")
+    # What the book loads for math: Sphinx's 'amsmath' element, the book's math fonts, its text fonts
+    shutil.copy(MATH_STY, tmp_path)
+    document = "\n".join([r"\documentclass{article}\usepackage{fontspec}", SPHINX_AMSMATH,
+                          r"\usepackage{workshopmath}", XELATEX_DEFAULT_FONTPKG, r"\begin{document}", ""])  # fmt: skip
     (tmp_path / "v.tex").write_text(document + "\n".join(body) + "\n\\end{document}\n")
     subprocess.run(["xelatex", "-interaction=nonstopmode", "-no-shell-escape", "v.tex"], cwd=tmp_path,
                    capture_output=True, timeout=300)  # fmt: skip
@@ -334,6 +342,11 @@ def test_every_allowed_command_typesets_in_latex_as_the_book_loads_it(tmp_path):
     errors = re.findall(r"^! .*\n(?:.*\n){0,8}?l\.\d+ .*", log, re.M)
     assert not errors, errors[:5]
     assert "Missing character" not in log
+    # every symbol in the book's faces: no Computer Modern, Latin Modern or AMS font
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "v.pdf")], capture_output=True, text=True, check=True)
+    names = {row.split()[0].split("+", 1)[-1] for row in fonts.stdout.splitlines()[2:]}
+    assert "TeXGyreTermesMath-Regular-Identity-H" in names, names
+    assert not [n for n in names if re.match(r"(CM|LM|MSAM|MSBM|EUF|Latin ?Modern)", n, re.I)], names
 
 
 MATHJAX_HARNESS = """

@@ -36,6 +36,9 @@ from .scripts import setup_scripts, tex_text
 from .settings import cover_logo
 
 STY = Path(__file__).parent / "latex" / "workshopbook.sty"
+# the book's math fonts (TeX Gyre Termes Math, unicode-math): right after amsmath, before the text fonts
+MATH_STY = Path(__file__).parent / "latex" / "workshopmath.sty"
+SPHINX_AMSMATH = r"\usepackage{amsmath,amssymb,amstext}"  # Sphinx's 'amsmath' element
 DRAFT_MARK = r"""
 \usepackage{draftwatermark}
 \SetWatermarkText{Draft}\SetWatermarkScale{1.1}\SetWatermarkLightness{0.85}
@@ -183,7 +186,8 @@ def late_metadata(app: Sphinx, env) -> None:
 
 def configure_latex(app: Sphinx, config) -> None:
     """config-inited (the LaTeX builder reads latex_elements when it starts): the cover, the book's
-    style file, its metadata, the author index title, and the draft mark (``-t draft``)."""
+    style files (layout; math fonts), its metadata, the author index title, and the draft mark
+    (``-t draft``)."""
     elements = dict(config.latex_elements)
     schedule = load_schedule(app.srcdir, config.workshop_schedule)[0]
     draft = app.tags.has("draft")
@@ -203,13 +207,16 @@ def configure_latex(app: Sphinx, config) -> None:
     if draft:
         preamble += DRAFT_MARK
     elements["preamble"] = elements.get("preamble", "") + preamble
+    # math in the text's face: unicode-math after amsmath (Sphinx's element), before fontspec's fonts
+    elements["amsmath"] = elements.get("amsmath", SPHINX_AMSMATH) + "\n\\usepackage{workshopmath}"
     # no \makeindex: TeX writes no .idx and no index program runs; booklayout writes the index
     elements["makeindex"] = ""
     elements["printindex"] = ""
     elements.setdefault("releasename", "")
     config.latex_elements = elements
-    if str(STY) not in config.latex_additional_files:
-        config.latex_additional_files = [*config.latex_additional_files, str(STY)]
+    for sty in (STY, MATH_STY):
+        if str(sty) not in config.latex_additional_files:
+            config.latex_additional_files = [*config.latex_additional_files, str(sty)]
 
 
 def resolve_author_index(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
