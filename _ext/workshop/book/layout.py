@@ -41,7 +41,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..diagnostics import report
 from ..gate.allowlist import NOT_COUNTED, WORD, position
-from ..gate.bibfile import split_bib, talk_key
+from ..gate.bibfile import split_bib
+from ..gate.bibmerge import talk_key
 from ..gate.mathmacros import math_as_text, plain_text
 from ..gate.texverify import END_MARKER, MARKER, SAFE_SOURCE
 from ..model.errors import Problem, WorkshopError

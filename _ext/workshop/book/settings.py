@@ -67,7 +67,9 @@ def set_book_defaults(app: Sphinx, config: Config) -> None:
         # the running head shows the title with a typographic apostrophe (’)
         title = config.project.replace("'", "’")
         name = book_name(config, app.tags.has("draft"))
-        config.latex_documents = [(BOOK_ROOT, f"{name}.tex", title, config.author, "manual")]
+        # the book's root with -t proceedings (make pdf); a plain LaTeX build of the site otherwise
+        root = BOOK_ROOT if app.tags.has("proceedings") else config.root_doc
+        config.latex_documents = [(root, f"{name}.tex", title, config.author, "manual")]
     if not user_set(config, "workshop_proceedings_pdf") and config.latex_documents:
         name = Path(config.latex_documents[0][1]).stem.removesuffix("-draft")
         config.workshop_proceedings_pdf = f"_build/pdf/{name}.pdf"

@@ -42,7 +42,8 @@ from ..model.owners import folder_listing, owner
 from ..site.bibliography import shared_keys
 from ..site.pages import source_name
 from .allowlist import HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
-from .bibfile import MAX_BIB_CHARS, read_entries, split_bib, talk_key
+from .bibfile import MAX_BIB_CHARS, read_entries, split_bib
+from .bibmerge import talk_key
 from .content import check_size, link_on_path
 from .htmlverify import verify_html
 from .ids import check_ids

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..diagnostics import report_all
-from ..gate.bibfile import bib_sources, file_digest, files_in_base, merge, read_bib_files, talk_files
+from ..gate.bibmerge import bib_sources, file_digest, files_in_base, merge, read_bib_files, talk_files
 from ..gate.bibtext import TOKEN, decode, doi_address
 
 __all__ = ["bib_sources", "merge_bibfiles", "setup_bibliography", "shared_files", "shared_keys"]
