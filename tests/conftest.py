@@ -260,7 +260,7 @@ def _fast_tests_do_not_build(request, monkeypatch):
     popen_init = subprocess.Popen.__init__
 
     def guarded(self, args, *rest, **kwargs):
-        words = [args] if isinstance(args, str | bytes) else [str(a) for a in args]
+        words = [os.fsdecode(a) for a in ([args] if isinstance(args, str | bytes | os.PathLike) else args)]
         command = Path(words[0]).name if words else ""
         if set(words) & BUILD_WORDS or command in BUILD_WORDS or command.startswith("python"):
             refuse(f"running {' '.join(words)[:120]}")
