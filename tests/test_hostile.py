@@ -224,15 +224,30 @@ def assert_sound(result: Result) -> None:
     assert not leaks(result), leaks(result)
 
 
+PAGE_SUFFIXES = (".md", ".rst")
+
+
 def pages_of(result: Result, hostile: Case) -> list[Path]:
-    """The built HTML of the case's pages (those that were built)."""
+    """The HTML each of the case's pages would be built to."""
     out = []
     for rel in hostile.files:
-        if rel.endswith(".md"):
-            page = result.outdir / (rel.removesuffix(".md") + ".html")
-            if page.exists():
-                out.append(page)
+        path = Path(rel)
+        if path.suffix in PAGE_SUFFIXES:
+            out.append(result.outdir / path.with_suffix(".html"))
     return out
+
+
+def assert_pages_as_refused_or_built(result: Result, hostile: Case) -> list[Path]:
+    """A refused case's pages are not built; every other case's pages are, so that a reader
+    gets them and the harm checks see them (a page not built would pass them unseen, e.g. when
+    the last check, htmlverify, took down a page the gate let through). The built pages."""
+    pages = pages_of(result, hostile)
+    if hostile.refused:
+        assert not [p for p in pages if p.exists()], "a refused page was built"
+        return []
+    missing = [str(p.relative_to(result.outdir)) for p in pages if not p.exists()]
+    assert not missing, f"not built (a case whose pages are not built says refused=True): {missing}"
+    return pages
 
 
 CASES = [(group, name) for group, cases in GROUPS.items() for name in cases]
@@ -253,7 +268,7 @@ def test_hostile_case(built, group, name):
     assert_located(result, hostile)
     if hostile.expect:
         assert result.returncode == 1
-    for page in pages_of(result, hostile):
+    for page in assert_pages_as_refused_or_built(result, hostile):
         assert not html_harms(page), (page, html_harms(page))
 
 

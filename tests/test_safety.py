@@ -10,7 +10,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_site, sphinx_build
+from conftest import ROOT, copy_site, sphinx_build
 from workshop.cli import check_project
 
 TALK = "---\nspeakers: [ada]\n---\n\n# A talk\n\n{body}\n"
@@ -74,10 +74,18 @@ def test_content_rule(build_root, tmp_path, case):
 
 
 def test_no_raw_output_even_without_warnings_as_errors(build_root):
-    app, _ = build_root(
-        "schedule", {"abstracts/alpha.md": TALK.format(body="```{raw} html\n<script>alert(1)</script>\n```")}
-    )
-    assert "<script>alert(1)</script>" not in (Path(app.outdir) / "abstracts/alpha.html").read_text()
+    """A build without -W still says no at the line and publishes the page, its text and not the
+    raw HTML (the gate refuses the directive; the doctree check and htmlverify stand behind it)."""
+    body = "Before the raw block.\n\n```{raw} html\n<script>alert(1)</script>\n```\n\nAfter the raw block."
+    app, warnings = build_root("schedule", {"abstracts/alpha.md": TALK.format(body=body)})
+    assert "abstracts/alpha.md:9: WARNING: directive '{raw}' is not allowed" in warnings, warnings
+    page = BeautifulSoup((Path(app.outdir) / "abstracts/alpha.html").read_text(), "html.parser")
+    article = page.select_one("div.body section")  # the talk as the reader gets it
+    assert article.h1.get_text().strip("¶") == "A talk"
+    paragraphs = [p.get_text() for p in article.find_all("p", recursive=False)]
+    assert paragraphs == ["Before the raw block.", "After the raw block."]
+    assert not article.find_all("script")
+    assert "alert(1)" not in str(page)
 
 
 def test_organizer_pages_are_not_restricted(build_root):
@@ -90,13 +98,39 @@ def test_organizer_pages_are_not_restricted(build_root):
     )
 
 
+COLON_CONF = (ROOT / "tests/roots/test-schedule/conf.py").read_text() + (
+    'myst_enable_extensions = ["dollarmath", "colon_fence"]\n'
+)
+
+
 def test_allowed_content_passes(build_root, tmp_path):
-    body = (":::{note}\nA note with $x$ and {sub}`2`.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
+    """What a contributor may write builds without a word and reaches the reader whole: a note
+    (colon fence, as on the site) with math and a subscript, a display equation, code shown as
+    code, a link, an image of their own."""
+    body = (":::{note}\nA note with $x$ and H{sub}`2`O.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
             "[a link](https://example.org) and ![figure](alpha-figure.png)")  # fmt: skip
-    _app, warnings = build_root(
-        "schedule", {"abstracts/alpha.md": TALK.format(body=body), "abstracts/alpha-figure.png": PNG}
+    app, warnings = build_root(
+        "schedule",
+        {
+            "abstracts/alpha.md": TALK.format(body=body),
+            "abstracts/alpha-figure.png": PNG,
+            "conf.py": COLON_CONF,
+        },
     )
     assert "WARNING" not in warnings, warnings
+    assert check_project(tmp_path / "schedule") == []
+    page = BeautifulSoup((Path(app.outdir) / "abstracts/alpha.html").read_text(), "html.parser")
+    article = page.select_one("div.body section")  # the talk as the reader gets it
+    note = article.select_one("div.admonition.note")
+    assert note.select_one("p.admonition-title").get_text() == "Note"
+    assert note.select_one("span.math").get_text() == "\\(x\\)"
+    assert note.sub.get_text() == "2" and "H2O." in note.get_text()
+    assert article.select_one("div.math").get_text().strip() == "\\[x^2\\]"
+    assert article.select_one("div.highlight-python pre").get_text() == "print('<b>')\n"
+    assert not article.find("b")  # the code is shown, not run as HTML
+    assert article.find("a", href="https://example.org").get_text() == "a link"
+    image = article.find("img", alt="figure")
+    assert (Path(app.outdir) / "abstracts" / image["src"]).read_bytes() == PNG
 
 
 # --------------------------------------------------------------------------- escaping
