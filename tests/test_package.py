@@ -127,7 +127,7 @@ def test_an_outside_project_builds_with_the_installed_package(installed, tmp_pat
 
 
 def package_sources() -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(EXT.glob("*.py"))}
+    return {p.relative_to(EXT).as_posix(): p.read_text(encoding="utf-8") for p in sorted(EXT.rglob("*.py"))}
 
 
 def test_the_package_names_its_own_version_once():
@@ -135,7 +135,8 @@ def test_the_package_names_its_own_version_once():
     the same version and the name pyproject.toml gives the package (no second version string)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "workshop.__version__"}
-    from workshop import __version__, exports
+    from workshop import __version__
+    from workshop.exports import programme as exports
 
     assert pyproject["project"]["name"] == exports.GENERATOR
     assert exports.generator_version() == __version__
@@ -144,15 +145,16 @@ def test_the_package_names_its_own_version_once():
 
 
 def test_a_duration_and_the_announced_words_are_written_once():
-    """Minutes between two times (model.minutes_between) and 'will be announced' (model.POSTERS_LATER,
-    SPOTLIGHTS_LATER): one place each, used by the site, the book and the exports."""
+    """Minutes between two times (model.schedule.minutes_between) and 'will be announced'
+    (POSTERS_LATER, SPOTLIGHTS_LATER there): one place each, used by the site, the book and the
+    exports."""
     sources = package_sources()
     minutes = [n for n, t in sources.items() for line in t.splitlines() if ".hour * 60" in line]
-    assert minutes == ["model.py"], minutes
+    assert minutes == ["model/schedule.py"], minutes
     announced = [
         n for n, t in sources.items() for _ in re.finditer(r'"(?:Posters|Spotlights) will be announced', t)
     ]
-    assert announced == ["model.py", "model.py"], announced
+    assert announced == ["model/schedule.py", "model/schedule.py"], announced
 
 
 def test_the_packages_dependencies_cover_what_it_imports():
