@@ -27,7 +27,7 @@ from .schedule import (
     is_page_id,
     parse_time_range,
 )
-from .sourceyaml import LocMap, LocSeq, LocStr
+from .sourceyaml import LocMap, LocStr
 
 RELEASES_DIR = "releases"  # beside the schedule file: program/releases/<N>.yaml
 RELEASE_NAME = re.compile(r"^([1-9][0-9]{0,3})\.yaml$")
@@ -202,10 +202,10 @@ def load_release(
     if final not in ("true", "false"):
         add(f"'final' must be true or false, not '{final}'", root.line_of("final"), Problem.TYPE)
     talks: dict[str, TalkState] = {}
-    entries = root.get("talks") or LocSeq([], root.line)
-    if not isinstance(entries, LocSeq):
+    entries = root.get("talks") or []
+    if not isinstance(entries, list):
         add("'talks' must be a list of talks", root.line_of("talks"), Problem.TYPE)
-        entries = LocSeq([], root.line)
+        entries = []
     for entry in entries:
         state = _talk_state(entry, add)
         if state is None:
