@@ -287,6 +287,25 @@ def check_schedules(app: Sphinx, env) -> None:
             report_all(check_releases(releases, schedule, set(types)))
 
 
+def releases_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: a release added, changed or removed re-reads the pages that show the
+    releases (the programme's version line and banner, the changes page), whose own
+    dependencies name only the release files that existed when they were read."""
+    main = main_schedule_path(app.config)
+    folder = Path(app.srcdir, main).parent / "releases"
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    signature = tuple((p.name, p.stat().st_mtime_ns) for p in files)
+    before = getattr(env, "workshop_releases", None)
+    env.workshop_releases = signature
+    if before is None or before == signature:
+        return []
+    domain: WorkshopDomain = env.get_domain("workshop")
+    docs = set(domain.docs_showing(main))
+    if changes := changes_docname(env, main):
+        docs.add(changes)
+    return sorted(docs - set(added) - set(changed) - set(removed))
+
+
 class DateRole(SphinxRole):
     """``{date}`2024-11-26``` → 'Tuesday 26 November 2024': weekdays are computed, never typed."""
 
@@ -306,4 +325,5 @@ def setup_schedule(app: Sphinx) -> None:
     app.add_directive("programme-changes", ProgrammeChangesDirective)
     app.add_role("date", DateRole())
     app.connect("env-check-consistency", check_schedules)
+    app.connect("env-get-outdated", releases_outdated)
     register_resolver(unscheduled_talks, resolve_unscheduled)
