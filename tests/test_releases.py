@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import shutil
 
+import jsonschema
 import pytest
 from conftest import ROOT, sphinx_build
 from workshop import cli
@@ -303,3 +305,13 @@ def test_frab_says_the_version_and_the_cancelled_talk_and_stays_valid(released_s
     titles = sorted(e.findtext("title") for e in doc.iter("event"))
     assert "Cancelled: Beta talk" in titles
     assert "Gamma talk" in titles
+    data = json.loads((released_site.outdir / "schedule.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "_ext/workshop/exports/schemas/frab-schedule.schema.json").read_text())
+    jsonschema.Draft6Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
+    assert data["schedule"]["version"] == "2"
+
+
+def test_search_engines_read_the_cancelled_talk_as_cancelled(released_site):
+    beta, gamma = released_site.page("abstracts/beta.html"), released_site.page("abstracts/gamma.html")
+    assert '"eventStatus": "https://schema.org/EventCancelled"' in beta
+    assert '"eventStatus": "https://schema.org/EventScheduled"' in gamma
