@@ -121,21 +121,14 @@ def _para(*children: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.paragra
 
 def _what(schedule: Schedule, slot: Slot) -> list[nodes.Node]:
     """The slot's title; a session's spotlights and posters under it (posters.py fills them). A
-    cancelled slot stays, its title struck and labelled 'Cancelled'."""
-    label = []
-    if slot.cancelled:
-        label = [nodes.inline("", "Cancelled", classes=["cancelled-label"]), nodes.Text(": ")]
-    classes = ("slot-title", "cancelled") if slot.cancelled else ("slot-title",)
-    if slot.talk:
-        return [
-            _para(
-                *label,
-                nodes.inline("", "", talk_title(talk=slot.talk), classes=["slot-name"]),
-                classes=classes,
-            )
-        ]
-    title = nodes.inline("", slot.title or "", classes=["slot-name"])
-    return [_para(*label, title, classes=classes), *slot_extras(schedule.file, slot)]
+    cancelled slot stays, labelled 'Cancelled', its title struck (the class 'slot-name')."""
+    title = talk_title(talk=slot.talk) if slot.talk else nodes.Text(slot.title or "")
+    extras = [] if slot.talk else slot_extras(schedule.file, slot)
+    if not slot.cancelled:
+        return [_para(title, classes=("slot-title",)), *extras]
+    label = nodes.inline("", "Cancelled", classes=["cancelled-label"])
+    struck = nodes.inline("", "", title, classes=["slot-name"])
+    return [_para(label, nodes.Text(": "), struck, classes=("slot-title", "cancelled")), *extras]
 
 
 def _who(slot: Slot) -> nodes.paragraph:
@@ -200,7 +193,9 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
                 cell = [*_what(schedule, slot), _who(slot)]
                 if len(ends) > 1:
                     cell.insert(0, _para(nodes.Text(slot.time_range), classes=("slot-time",)))
-                row += _entry(*cell, classes=(f"slot-{slot.kind}",))
+                row += _entry(
+                    *cell, classes=(f"slot-{slot.kind}", *(["slot-cancelled"] if slot.cancelled else []))
+                )
         tbody += row
     return table
 
