@@ -315,3 +315,10 @@ def test_search_engines_read_the_cancelled_talk_as_cancelled(released_site):
     beta, gamma = released_site.page("abstracts/beta.html"), released_site.page("abstracts/gamma.html")
     assert '"eventStatus": "https://schema.org/EventCancelled"' in beta
     assert '"eventStatus": "https://schema.org/EventScheduled"' in gamma
+
+
+def test_an_oversized_release_is_refused_before_it_is_read():
+    _release, problems = load_release(b"talks: []\n" + b"#" * 2_000_000, "program/releases/1.yaml", 1)
+    assert [str(p) for p in problems] == [
+        "program/releases/1.yaml:1: the file is 2.0 MB, over the 2 MB limit of a release: is it the right file?"
+    ]

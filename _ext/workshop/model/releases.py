@@ -34,6 +34,7 @@ RELEASE_NAME = re.compile(r"^([1-9][0-9]{0,3})\.yaml$")
 RELEASE_KEYS = ("version", "released", "final", "talks")
 TALK_KEYS = ("id", "title", "date", "time", "room", "cancelled")
 MAX_RELEASES = 1000
+MAX_RELEASE_BYTES = 2_000_000  # a release of a 500-talk programme is about 60 kB
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,14 @@ def load_release(
     def add(message: str, line: int | None, subtype: Problem = Problem.KEY) -> None:
         problems.append(WorkshopError(message, file, line, subtype))
 
+    if len(data) > MAX_RELEASE_BYTES:
+        add(
+            f"the file is {len(data) / 1e6:.1f} MB, over the {MAX_RELEASE_BYTES / 1e6:.0f} MB limit of "
+            "a release: is it the right file?",
+            1,
+            Problem.FILE,
+        )
+        return None, problems
     try:
         root = sourceyaml.parse(sourceyaml.decode(data, file), file)
     except WorkshopError as err:
