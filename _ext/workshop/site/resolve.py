@@ -43,6 +43,12 @@ def load_releases(srcdir, path: str) -> tuple[list[Release], list[WorkshopError]
     )
 
 
+def release_files(srcdir, path: str) -> list[Path]:
+    """The release files beside the schedule ``path``, for the pages that show them to depend on."""
+    folder = releases.releases_dir(Path(srcdir) / path)
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
 class ResolveContext:
     """What a resolver needs: the page being written, the builder, the domain, the schedule."""
 

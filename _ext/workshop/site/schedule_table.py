@@ -28,7 +28,14 @@ from ..model.schedule import (
 from .contribution_nodes import talk_item, talk_order
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .posters import slot_extras
-from .resolve import ResolveContext, load_releases, load_schedule, main_schedule_path, register_resolver
+from .resolve import (
+    ResolveContext,
+    load_releases,
+    load_schedule,
+    main_schedule_path,
+    register_resolver,
+    release_files,
+)
 
 
 class ScheduleDirective(SphinxDirective):
@@ -68,8 +75,7 @@ class ScheduleDirective(SphinxDirective):
         """Once the programme is released (program/releases/): 'Programme version N, released
         <date>' with a link to its changes page, and a 'tentative' banner until a final release."""
         releases, _problems = load_releases(self.env.srcdir, rel_path)  # reported at consistency check
-        folder = Path(self.env.srcdir, rel_path).parent / "releases"
-        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        for path in release_files(self.env.srcdir, rel_path):
             self.env.note_dependency(str(path))
         if not releases:
             return []
@@ -216,8 +222,7 @@ class ProgrammeChangesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         path = self.config.workshop_schedule
         releases, _problems = load_releases(self.env.srcdir, path)  # reported at consistency check
-        folder = Path(self.env.srcdir, path).parent / "releases"
-        for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        for file in release_files(self.env.srcdir, path):
             self.env.note_dependency(str(file))
         if not releases:
             return [_para(nodes.Text("The programme has not been released yet."))]
@@ -287,9 +292,7 @@ def releases_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     releases (the programme's version line and banner, the changes page), whose own
     dependencies name only the release files that existed when they were read."""
     main = main_schedule_path(app.config)
-    folder = Path(app.srcdir, main).parent / "releases"
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    signature = tuple((p.name, p.stat().st_mtime_ns) for p in files)
+    signature = tuple((p.name, p.stat().st_mtime_ns) for p in release_files(app.srcdir, main))
     before = getattr(env, "workshop_releases", None)
     env.workshop_releases = signature
     if before is None or before == signature:
