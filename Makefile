@@ -9,7 +9,7 @@ SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
 WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
 STAMP     := $(VENV)/.installed
 
-.PHONY: help html pdf all test test-fast check check-pr lint live clean schema new-abstract new-edition docs settings-doc upgrade-requirements bench lighthouse
+.PHONY: help html pdf all test test-fast check check-pr release-schedule lint live clean schema new-abstract new-edition docs settings-doc upgrade-requirements bench lighthouse
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html (sets up $(VENV) first)"
@@ -19,6 +19,7 @@ help:
 	@echo "make test-fast  the unit tests only (no Sphinx build, no TeX, no browser): the inner loop"
 	@echo "make check   validate talk/speaker/schedule files, build the site"
 	@echo "make lint    ruff lint and format check of the code"
+	@echo "make release-schedule [FINAL=1]  record the programme as its next version (program/releases/<N>.yaml)"
 	@echo "make check-pr [BASE=upstream/main|origin/main] [BRANCH=<ref>]  fail when the branch changes files"
 	@echo "             that are not its own (judged by the base's checker)"
 	@echo "make live    preview at http://127.0.0.1:8000, rebuilt on every save"
@@ -102,6 +103,10 @@ check-pr: $(STAMP)
 live: $(STAMP)
 	$(BIN)/sphinx-autobuild -W --keep-going -n -d $(BUILDDIR)/doctrees --host 127.0.0.1 --port 8000 \
 	  --watch _ext . $(BUILDDIR)/html
+
+# The programme as published: the next program/releases/<N>.yaml, to commit (docs/organizers.md).
+release-schedule: $(STAMP)
+	$(WORKSHOP) release-schedule $(if $(FINAL),--final)
 
 new-abstract: $(STAMP)
 	@test -n "$(ID)" || { echo "usage: make new-abstract ID=<talk-id> [TYPE=poster] [SPEAKER=<speaker-id>] [NAME='Full Name']"; exit 2; }

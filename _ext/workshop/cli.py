@@ -1,4 +1,4 @@
-"""Command line: ``python -m workshop check|check-pr|new-abstract|schema|init``.
+"""Command line: ``python -m workshop check|check-pr|new-abstract|schema|init|release-schedule``.
 
 ``check`` runs the build's own pipeline (the same parser, settings and rules, every document
 read afresh, nothing written) and prints its problems as ``file:line: message`` lines: check and
@@ -169,6 +169,60 @@ def check_pr_command(root: Path, base: str | None, branch: str | None) -> int:
     return 0
 
 
+def release_schedule_command(root: Path, final: bool) -> int:
+    """``make release-schedule``: the schedule as it is now, written as the next release file
+    (program/releases/<N>.yaml) for the organizers to commit. Its time: SOURCE_DATE_EPOCH, or now."""
+    import datetime as dt
+
+    from .model import releases as rel
+    from .model.schedule import load_schedule
+
+    settings = ProjectSettings.from_conf(root)
+    path = root / settings.schedule
+    try:
+        data = path.read_bytes()
+    except OSError:
+        print(f"error: {settings.schedule}: not found (workshop_schedule in conf.py)", file=sys.stderr)
+        return 1
+    schedule, problems = load_schedule(data, settings.schedule)
+    folder = rel.releases_dir(path)
+    display = rel.releases_dir(Path(settings.schedule)).as_posix()
+    releases, found = rel.load_releases(folder, display)
+    problems += found
+    talks_dir = root / settings.talks_dir
+    talk_ids = {p.stem for p in talks_dir.glob("*.md")} if talks_dir.is_dir() else set()
+    if schedule is not None:
+        problems += rel.check_releases(releases, schedule, talk_ids)
+    if problems or schedule is None:
+        for problem in problems:
+            print(printable(str(problem)), file=sys.stderr)
+        print(
+            "Nothing released: fix the line(s) above, then run `make release-schedule` again.",
+            file=sys.stderr,
+        )
+        return 1
+    titles = {}
+    for tid in schedule.talk_order():
+        page = talks_dir / f"{tid}.md"
+        titles[tid] = rel.page_title(page.read_text(encoding="utf-8")) if page.is_file() else ""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    version = len(releases) + 1
+    text = rel.snapshot(schedule, titles, version, now.replace(microsecond=0), final)
+    release, _ = rel.load_release(text.encode(), f"{display}/{version}.yaml", version)
+    if releases and release.talks == releases[-1].talks and release.final == releases[-1].final:
+        print(f"The programme has not changed since version {releases[-1].version}: nothing released.")
+        return 0
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{version}.yaml").write_text(text, encoding="utf-8")
+    changes = rel.diff(releases[-1] if releases else None, release)
+    print(f"wrote {display}/{version}.yaml: programme version {version}" + (" (final)" if final else ""))
+    for change in changes:
+        print(f"  {printable(change.describe())}")
+    print("Commit it (git add; git commit), then build the site.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workshop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
     schema.add_argument("--root", type=Path, default=Path.cwd())
     schema.add_argument("--stdout", action="store_true", help="print instead of writing the file")
+    release = sub.add_parser("release-schedule", help="record the programme as its next released version")
+    release.add_argument("--final", action="store_true", help="the programme is final (no 'tentative' mark)")
+    release.add_argument("--root", type=Path, default=Path.cwd())
     init = sub.add_parser("init", help="a new workshop's site in an empty folder (docs/organizers.md)")
     from .edition import newsite
 
@@ -212,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         # Only the checks ran (no page was written): the site itself is built next by `make check`.
         print("All talk, speaker, bib and schedule files are valid.")
         return 0
+    if args.command == "release-schedule":
+        return release_schedule_command(args.root.resolve(), args.final)
     if args.command == "check-pr":
         return check_pr_command(args.root.resolve(), args.base, args.branch)
     if args.command == "new-abstract":

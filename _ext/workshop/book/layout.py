@@ -405,6 +405,8 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
         room = book.schedule.room_of(slot)
         if room and not book.event_wide_room():
             when += f", {room}"
+        if slot.cancelled:  # the talk stays in the book, labelled
+            when = f"Cancelled (was {when})"
         line += raw(r"\textbf{When:} ")
         line += nodes.Text(when)
         line += raw(r"\par ")

@@ -18,10 +18,12 @@ import json
 import re
 import uuid
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
+from ..model.releases import Revision
 from ..model.safetext import clean_text, json_escape, one_line
 from ..model.schedule import Schedule, Slot
 from .vtimezone import vtimezone
@@ -29,6 +31,7 @@ from .vtimezone import vtimezone
 GENERATOR = "sphinx-workshop-site"  # the package, as pyproject.toml names it (the edition: the settings)
 ORCID_URL = "https://orcid.org/"
 IDENTIFIER_PATTERN = r"^[a-z0-9_]{4,}$"  # what frab accepts as a conference acronym
+CANCELLED = "Cancelled: "  # before a cancelled event's title where a format has no status (frab)
 
 
 def generator_version() -> str:
@@ -125,6 +128,15 @@ class Item:
         return self.slot.kind if self.slot is not None else "talk"
 
     @property
+    def cancelled(self) -> bool:
+        return self.slot is not None and self.slot.cancelled
+
+    @property
+    def shown_title(self) -> str:
+        """The title, with 'Cancelled: ' before it when the slot is cancelled."""
+        return CANCELLED + self.title if self.cancelled else self.title
+
+    @property
     def is_session(self) -> bool:
         """A poster or spotlight session (its lists may still be empty: 'will be announced')."""
         return self.slot is not None and (self.slot.posters is not None or self.slot.spotlights is not None)
@@ -189,6 +201,7 @@ class Programme:
     organizer_name: str = ""
     image: Image | None = None
     address: str = ""  # the venue's postal address, one line
+    revisions: Mapping[str, Revision] = field(default_factory=dict)  # talk id -> its releases' revision
 
     def __post_init__(self) -> None:
         _set_clean(
@@ -428,12 +441,16 @@ def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str |
         event.add("dtstamp", programme.stamp)
         event.add("dtstart", programme.start(item))
         event.add("dtend", programme.end(item))
-        event.add("summary", _ical_value(item.title))
+        event.add("summary", _ical_value(item.shown_title))
         event.add("description", _ical_value(describe_item(item), multiline=True))
         event.add("location", _ical_value(programme.location(item)))
         event.add("url", item.url)
         event.add("categories", [item.kind])
-        event.add("status", "CONFIRMED")
+        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        revision = programme.revisions.get(item.talk) if item.talk else None
+        if revision is not None:  # calendar apps update an event whose SEQUENCE grew
+            event.add("sequence", revision.sequence)
+            event.add("last-modified", revision.modified)
         if programme.organizer_email:
             organizer = vCalAddress(f"mailto:{programme.organizer_email}")
             # a parameter value: quoted by icalendar, '"' written as ^' (RFC 6868)
@@ -463,7 +480,7 @@ def frab_event(programme: Programme, entry: Entry) -> dict:
         "room": entry.room,
         "slug": entry.slug,
         "url": item.url,
-        "title": item.title,
+        "title": item.shown_title,  # frab has no status: 'Cancelled: ' before the title, as frab users do
         "subtitle": "",
         "track": item.kind,
         "type": item.kind,
@@ -659,7 +676,7 @@ def talk_event(programme: Programme, item: Item) -> dict:
         "url": item.url,
         "startDate": programme.start(item).isoformat(),
         "endDate": programme.end(item).isoformat(),
-        "eventStatus": "https://schema.org/EventScheduled",
+        "eventStatus": "https://schema.org/" + ("EventCancelled" if item.cancelled else "EventScheduled"),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": _place(programme, item),
         "organizer": organizer(programme),

@@ -24,10 +24,11 @@ from ..gate.imagefile import image_size
 from ..gate.mathmacros import plain_text
 from ..model import schedule as model
 from ..model.errors import Problem, WorkshopError
+from ..model.releases import revisions
 from ..model.safetext import clean_text, one_line
 from ..site.nodes import programme_exports
 from ..site.pages import page_section, talk_id
-from ..site.resolve import ResolveContext, load_schedule, register_resolver
+from ..site.resolve import ResolveContext, load_releases, load_schedule, register_resolver
 from . import cards, formats
 from . import programme as exports
 
@@ -162,7 +163,9 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
             exports.Item(slot, slot.title or slot.talk or "", url, posters=session_posters(slot),
                          spotlights=slot_spotlights(slot))
         )  # fmt: skip
-    version = hashlib.sha256(repr(items).encode()).hexdigest()[:12]
+    released, _problems = load_releases(app.srcdir, app.config.workshop_schedule)  # reported by the build
+    # the released version (frab <version>), else a digest of the programme as it is
+    version = str(released[-1].version) if released else hashlib.sha256(repr(items).encode()).hexdigest()[:12]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else None
     return exports.Programme(
@@ -181,6 +184,7 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         or app.config.project,
         image=social_image(app),
         address=schedule.address,
+        revisions=revisions(released),
         **({"stamp": stamp} if stamp else {}),
     )
 

@@ -48,7 +48,7 @@ class Field:
     """One key of the data file: the validator and the JSON Schema both read these."""
 
     name: str
-    shape: str  # "string" | "strings" | "items"
+    shape: str  # "string" | "strings" | "items" | "flag" (true or false)
     required: bool
     description: str
     pattern: str | None = None
@@ -93,6 +93,12 @@ SLOT_FIELDS = (
         False,
         "Short presentations in order: contribution ids, or {id: <id>, time: HH:MM-HH:MM}; "
         "[] while they are to be announced",
+    ),
+    Field(
+        "cancelled",
+        "flag",
+        False,
+        "true: the slot stays listed, marked 'Cancelled' on the site and in the calendars",
     ),
 )
 SPOTLIGHT_FIELDS = (
@@ -174,6 +180,7 @@ class Slot:
     posters: tuple[str, ...] | None = None
     poster_lines: tuple[int, ...] = ()
     spotlights: tuple[Spotlight, ...] | None = None
+    cancelled: bool = False
 
     @property
     def time_range(self) -> str:
@@ -378,12 +385,14 @@ class _Collector:
                     )
                     ok = False
                 continue
-            expected = {"string": LocStr, "strings": LocSeq, "items": LocSeq}[field.shape]
-            if not isinstance(value, expected):
+            expected = {"string": LocStr, "strings": LocSeq, "items": LocSeq, "flag": LocStr}[field.shape]
+            bad_flag = field.shape == "flag" and value not in ("true", "false")
+            if not isinstance(value, expected) or bad_flag:
                 shape = {
                     "string": "a single value",
                     "strings": "a list",
                     "items": "a list",
+                    "flag": "true or false",
                 }
                 self.add(
                     f"'{field.name}' in {where} must be {shape[field.shape]} ({field.description})",
@@ -670,10 +679,11 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
     talk_line = talk.line if talk is not None else data.line
     posters = _load_posters(data, out) if "posters" in data else None
     spotlights = _load_spotlights(data, start, end, out) if "spotlights" in data else None
+    cancelled = data.get("cancelled") == "true"
     return Slot(date, start, end, str(talk) if talk else None, str(title) if title else None,
                 str(kind), str(room) if room else None, data.line, talk_line,
                 tuple(str(p) for p in posters) if posters is not None else None,
-                tuple(p.line for p in posters or ()), spotlights)  # fmt: skip
+                tuple(p.line for p in posters or ()), spotlights, cancelled)  # fmt: skip
 
 
 def _load_posters(data: LocMap, out: _Collector) -> list[LocStr]:
@@ -949,6 +959,8 @@ def _field_schema(field: Field) -> dict:
     schema: dict = {"description": field.description}
     if field.shape == "string":
         schema["type"] = "string"
+    elif field.shape == "flag":
+        schema["type"] = "boolean"
     elif field.shape == "strings":
         item = {"type": "string", "minLength": 1}
         if field.pattern:

@@ -84,6 +84,8 @@ def slot_nodes(ctx: ResolveContext, tid: str) -> list[nodes.Node]:
         return [nodes.inline("", "Not yet scheduled", classes=["unscheduled"])]
     out: list[nodes.Node] = []
     if slot is not None:
+        if slot.cancelled:  # a cancelled talk stays where it was, labelled
+            out += [nodes.strong("", "Cancelled", classes=["cancelled-label"]), nodes.Text(", was: ")]
         out += when_nodes(ctx, schedule, slot)
     if session is not None:
         out += [nodes.Text(f"{session.title}: "), *when_nodes(ctx, schedule, session)]

@@ -13,7 +13,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..domain import WorkshopDomain
+from ..model import releases
 from ..model.errors import WorkshopError
+from ..model.releases import Release
 from ..model.schedule import Schedule, ScheduleCache
 from .nodes import LatePlaceholder
 
@@ -32,6 +34,19 @@ def main_schedule_path(config) -> str:
 
 def load_schedule(srcdir, path: str) -> tuple[Schedule | None, list[WorkshopError]]:
     return SCHEDULES.load(Path(srcdir) / path, path)
+
+
+def load_releases(srcdir, path: str) -> tuple[list[Release], list[WorkshopError]]:
+    """The programme's releases (program/releases/<N>.yaml beside the schedule ``path``)."""
+    return releases.load_releases(
+        releases.releases_dir(Path(srcdir) / path), releases.releases_dir(Path(path)).as_posix()
+    )
+
+
+def release_files(srcdir, path: str) -> list[Path]:
+    """The release files beside the schedule ``path``, for the pages that show them to depend on."""
+    folder = releases.releases_dir(Path(srcdir) / path)
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
 class ResolveContext:

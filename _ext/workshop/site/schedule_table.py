@@ -7,6 +7,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
@@ -14,6 +15,7 @@ from ..diagnostics import report, report_all
 from ..domain import WorkshopDomain
 from ..gate.recheck import unreadable_ids
 from ..model.errors import Problem, WorkshopError
+from ..model.releases import Release, check_releases, diff
 from ..model.schedule import (
     PROGRAMME_LATER,
     Day,
@@ -26,7 +28,14 @@ from ..model.schedule import (
 from .contribution_nodes import talk_item, talk_order
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .posters import slot_extras
-from .resolve import ResolveContext, load_schedule, main_schedule_path, register_resolver
+from .resolve import (
+    ResolveContext,
+    load_releases,
+    load_schedule,
+    main_schedule_path,
+    register_resolver,
+    release_files,
+)
 
 
 class ScheduleDirective(SphinxDirective):
@@ -59,8 +68,44 @@ class ScheduleDirective(SphinxDirective):
         if "day" not in self.options:
             container += unscheduled_talks(schedule=rel_path)
         if rel_path == self.config.workshop_schedule:
-            return [programme_exports(), container]
+            return [*self.release_notes(rel_path), programme_exports(), container]
         return [container]
+
+    def release_notes(self, rel_path: str) -> list[nodes.Node]:
+        """Once the programme is released (program/releases/): 'Programme version N, released
+        <date>' with a link to its changes page, and a 'tentative' banner until a final release."""
+        releases, _problems = load_releases(self.env.srcdir, rel_path)  # reported at consistency check
+        for path in release_files(self.env.srcdir, rel_path):
+            self.env.note_dependency(str(path))
+        if not releases:
+            return []
+        latest = releases[-1]
+        line = _para(
+            nodes.Text(f"Programme version {latest.version}, released {format_date(latest.date)}"),
+            classes=("programme-version",),
+        )
+        changes = changes_docname(self.env, rel_path)
+        if changes:
+            link = addnodes.pending_xref(
+                "",
+                nodes.inline("", "what changed"),
+                refdomain="std",
+                reftype="doc",
+                reftarget="/" + changes,
+                refexplicit=True,
+                refwarn=True,
+            )
+            line += [nodes.Text(" ("), link, nodes.Text(").")]
+        else:
+            line += nodes.Text(".")
+        out: list[nodes.Node] = [line]
+        if not latest.final:
+            banner = nodes.admonition(classes=["programme-tentative"])
+            banner += nodes.title("", "Tentative programme")
+            notice = "This programme may still change: times, rooms and talks are not final yet."
+            banner += _para(nodes.Text(notice))
+            out.insert(0, banner)
+        return out
 
     def problem(self, message: str) -> list[nodes.Node]:
         source, line = self.get_source_info()
@@ -81,10 +126,15 @@ def _para(*children: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.paragra
 
 
 def _what(schedule: Schedule, slot: Slot) -> list[nodes.Node]:
-    """The slot's title; a session's spotlights and posters under it (posters.py fills them)."""
-    if slot.talk:
-        return [_para(talk_title(talk=slot.talk), classes=("slot-title",))]
-    return [_para(nodes.Text(slot.title or ""), classes=("slot-title",)), *slot_extras(schedule.file, slot)]
+    """The slot's title; a session's spotlights and posters under it (posters.py fills them). A
+    cancelled slot stays, labelled 'Cancelled', its title struck (the class 'slot-name')."""
+    title = talk_title(talk=slot.talk) if slot.talk else nodes.Text(slot.title or "")
+    extras = [] if slot.talk else slot_extras(schedule.file, slot)
+    if not slot.cancelled:
+        return [_para(title, classes=("slot-title",)), *extras]
+    label = nodes.inline("", "Cancelled", classes=["cancelled-label"])
+    struck = nodes.inline("", "", title, classes=["slot-name"])
+    return [_para(label, nodes.Text(": "), struck, classes=("slot-title", "cancelled")), *extras]
 
 
 def _who(slot: Slot) -> nodes.paragraph:
@@ -124,7 +174,7 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
                 _entry(_para(nodes.Text(slot.time_range)), classes=("slot-time",)),
                 _entry(*_what(schedule, slot)),
                 _entry(_who(slot)),
-                classes=[f"slot-{slot.kind}"],
+                classes=[f"slot-{slot.kind}", *(["slot-cancelled"] if slot.cancelled else [])],
             )
         return table
     rooms = list(schedule.rooms)
@@ -149,9 +199,57 @@ def day_table(schedule: Schedule, day: Day) -> nodes.table:
                 cell = [*_what(schedule, slot), _who(slot)]
                 if len(ends) > 1:
                     cell.insert(0, _para(nodes.Text(slot.time_range), classes=("slot-time",)))
-                row += _entry(*cell, classes=(f"slot-{slot.kind}",))
+                row += _entry(
+                    *cell, classes=(f"slot-{slot.kind}", *(["slot-cancelled"] if slot.cancelled else []))
+                )
         tbody += row
     return table
+
+
+def changes_docname(env, schedule_path: str) -> str | None:
+    """The programme's changes page: 'changes' beside the schedule (program/changes.md)."""
+    folder = Path(schedule_path).parent.as_posix()
+    docname = "changes" if folder in ("", ".") else f"{folder}/changes"
+    return docname if docname in env.found_docs else None
+
+
+class ProgrammeChangesDirective(SphinxDirective):
+    """```{programme-changes}```: per release, newest first, what changed since the one before
+    (talks added, moved, retitled, cancelled), from program/releases/<N>.yaml."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        path = self.config.workshop_schedule
+        releases, _problems = load_releases(self.env.srcdir, path)  # reported at consistency check
+        for file in release_files(self.env.srcdir, path):
+            self.env.note_dependency(str(file))
+        if not releases:
+            return [_para(nodes.Text("The programme has not been released yet."))]
+        out = nodes.container(classes=["programme-changes"])
+        for index in range(len(releases) - 1, -1, -1):
+            out += release_section(releases[index], releases[index - 1] if index else None)
+        return [out]
+
+
+def release_section(release: Release, previous: Release | None) -> nodes.Node:
+    final = " (final)" if release.final else ""
+    heading = f"Version {release.version}, released {format_date(release.date)}{final}"
+    section = nodes.container(classes=["programme-release"], ids=[f"version-{release.version}"])
+    section += nodes.rubric("", heading, **{"heading-level": 2})
+    changes = diff(previous, release)
+    if previous is None:
+        section += _para(nodes.Text(f"The first published programme: {len(release.talks)} talk(s)."))
+        changes = [c for c in changes if c.kind != "added" or c.after.cancelled]
+    if not changes:
+        if previous is not None:
+            section += _para(nodes.Text("No talk changed."))
+        return section
+    items = nodes.bullet_list()
+    for change in changes:
+        items += nodes.list_item("", _para(nodes.Text(change.describe()), classes=(f"change-{change.kind}",)))
+    section += items
+    return section
 
 
 def resolve_unscheduled(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
@@ -183,6 +281,27 @@ def check_schedules(app: Sphinx, env) -> None:
         report_all(problems)
         if schedule is not None:
             report_all(check_contributions(schedule, types, domain.board_claims()))
+        if path == main and schedule is not None:
+            releases, problems = load_releases(app.srcdir, path)
+            report_all(problems)
+            report_all(check_releases(releases, schedule, set(types)))
+
+
+def releases_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: a release added, changed or removed re-reads the pages that show the
+    releases (the programme's version line and banner, the changes page), whose own
+    dependencies name only the release files that existed when they were read."""
+    main = main_schedule_path(app.config)
+    signature = tuple((p.name, p.stat().st_mtime_ns) for p in release_files(app.srcdir, main))
+    before = getattr(env, "workshop_releases", None)
+    env.workshop_releases = signature
+    if before is None or before == signature:
+        return []
+    domain: WorkshopDomain = env.get_domain("workshop")
+    docs = set(domain.docs_showing(main))
+    if changes := changes_docname(env, main):
+        docs.add(changes)
+    return sorted(docs - set(added) - set(changed) - set(removed))
 
 
 class DateRole(SphinxRole):
@@ -201,6 +320,8 @@ class DateRole(SphinxRole):
 
 def setup_schedule(app: Sphinx) -> None:
     app.add_directive("schedule", ScheduleDirective)
+    app.add_directive("programme-changes", ProgrammeChangesDirective)
     app.add_role("date", DateRole())
     app.connect("env-check-consistency", check_schedules)
+    app.connect("env-get-outdated", releases_outdated)
     register_resolver(unscheduled_talks, resolve_unscheduled)
