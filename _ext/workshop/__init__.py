@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from .assets import setup_assets
 from .bibliography import setup_bibliography
 from .bookconfig import setup_bookconfig
+from .citing import setup_citing
 from .config import setup_config
 from .diagnostics import setup_diagnostics
 from .domain import WorkshopDomain
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_bookconfig(app)  # the book's defaults (PDF engine, root, name) where conf.py sets none
     setup_proceedings(app)
     setup_publish(app)
+    setup_citing(app)  # after publish: its tags follow the page's head metadata
     setup_theme(app)
     setup_edition(app)
     return {
