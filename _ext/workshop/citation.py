@@ -121,10 +121,13 @@ def bib_text(text: str) -> str:
     return BIB_SPECIAL.sub(lambda m: BIB_SPECIALS[m.group()], one_line(text))
 
 
-def _name_part(text: str) -> str:
-    """A name part: in braces when it holds what BibTeX would split a name at (' and ', a comma)."""
+def _name_part(text: str, family: bool = False) -> str:
+    """A name part, in braces when BibTeX would split it (' and ', a comma) or, a family name,
+    would read part of it as a 'von' part (a space, a lower-case or escaped first letter): the
+    family name a page gives is the family name, whole."""
     escaped = bib_text(text)
-    if re.search(r"\sand\s|,", escaped, flags=re.IGNORECASE) or not escaped:
+    split = re.search(r"\sand\s|,", escaped, flags=re.IGNORECASE) or not escaped
+    if split or (family and (re.search(r"[\s\\]", escaped) or not escaped[0].isupper())):
         return "{" + escaped + "}"
     return escaped
 
@@ -133,7 +136,7 @@ def bib_name(person: Person) -> str:
     """'Family, Given' when the page gives the parts; else the name as written (BibTeX takes its
     last word as the family name, as the author index does; 'Family, Given' as BibTeX reads it)."""
     if person.family and person.given:
-        return f"{_name_part(person.family)}, {_name_part(person.given)}"
+        return f"{_name_part(person.family, family=True)}, {_name_part(person.given)}"
     name = bib_text(person.family or person.name)
     return "{" + name + "}" if re.search(r"\sand\s", name, flags=re.IGNORECASE) or not name else name
 

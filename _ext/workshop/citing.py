@@ -164,7 +164,8 @@ def cite_block(entry: Contribution, link_stem: str) -> str:
         '\n<section class="cite-this" aria-labelledby="workshop-cite-this">\n'
         '<h2 id="workshop-cite-this">Cite this</h2>\n'
         f"<p>This {what} in the book of abstracts: {links}.</p>\n"
-        f'<pre class="cite-bibtex" tabindex="0"><code>{html.escape(citation.bibtex(entry))}</code></pre>\n'
+        '<pre class="cite-bibtex notranslate mathjax_ignore" tabindex="0">'
+        f"<code>{html.escape(citation.bibtex(entry))}</code></pre>\n"
         "</section>\n"
     )
 
