@@ -167,3 +167,9 @@ def test_bib_text_escapes_each_special_character_with_balanced_braces():
     person = citation.Person("Smith and Jones Ltd", "Smith and Jones", "Ltd")
     assert citation.bib_name(person) == "{Smith and Jones}, Ltd"
     assert citation.bib_name(citation.Person("Ana de la Peña")) == "Ana de la Peña"
+
+
+def test_addresses_and_dois_are_written_verbatim_in_bibtex():
+    """biblatex reads url and doi verbatim: an underscore stays one, a brace is percent-encoded."""
+    assert citation.bib_verbatim("10.1000/a_b(c);d") == "10.1000/a_b(c);d"
+    assert citation.bib_verbatim("https://x.org/a_b%20{c}") == "https://x.org/a_b%20%7Bc%7D"

@@ -121,6 +121,14 @@ def bib_text(text: str) -> str:
     return BIB_SPECIAL.sub(lambda m: BIB_SPECIALS[m.group()], one_line(text))
 
 
+def bib_verbatim(text: str) -> str:
+    """An address or a DOI as a BibTeX value (biblatex reads ``url`` and ``doi`` verbatim: no
+    LaTeX escapes, which would be printed as they are): the characters that would unbalance or
+    end the value percent-encoded, as in any address."""
+    codes = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}
+    return re.sub(r"[{}\\ ]", lambda m: codes[m.group()], one_line(text))
+
+
 def _name_part(text: str, family: bool = False) -> str:
     """A name part, in braces when BibTeX would split it (' and ', a comma) or, a family name,
     would read part of it as a 'von' part (a space, a lower-case or escaped first letter): the
@@ -187,9 +195,9 @@ def bibtex(c: Contribution) -> str:
         ("booktitle", bib_text(book.container)),
         *_book_fields(book),
         ("pages", str(c.page) if c.page else ""),
-        ("doi", bib_text(book.doi)),
+        ("doi", bib_verbatim(book.doi)),
         ("isbn", bib_text(book.isbn)),
-        ("url", bib_text(c.url)),
+        ("url", bib_verbatim(c.url)),
         ("keywords", bib_text(", ".join(c.keywords))),
     ]
     return _bib_entry("inproceedings", c.id, fields)
@@ -200,9 +208,9 @@ def book_bibtex(book: Book) -> str:
     fields = [
         ("title", bib_text(book.container)),
         *_book_fields(book),
-        ("doi", bib_text(book.doi)),
+        ("doi", bib_verbatim(book.doi)),
         ("isbn", bib_text(book.isbn)),
-        ("url", bib_text(book.pdf_url or book.site_url)),
+        ("url", bib_verbatim(book.pdf_url or book.site_url)),
     ]
     return _bib_entry("proceedings", book.key, fields)
 
