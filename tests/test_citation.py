@@ -113,6 +113,12 @@ def test_ris_is_one_line_per_value(cited):
     tags = [(line[:2], line[6:]) for line in lines]
     assert [v for t, v in tags if t == "AU"] == AUTHORS
     assert ("TI", TITLE) in tags and ("DO", DOI) in tags and ("PY", "2024") in tags
+    assert (
+        "T2",
+        "LoRAINNe'24: Workshop on LOw-Rank Approximations and their Interactions with Neural NEtworks",
+    ) in tags
+    assert next(v for t, v in tags if t == "C3").startswith("Book of abstracts of the Workshop")  # the book
+    assert next(v for t, v in tags if t == "A2") == "Borsoi, Ricardo"  # its editors
     assert [v for t, v in tags if t == "KW"] == ["low rank", "50% & more"]
     assert ("AB", "The abstract: x_1 and more.") in tags
 

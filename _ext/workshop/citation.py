@@ -227,9 +227,10 @@ def ris(c: Contribution) -> str:
     book = c.book
     tags: list[tuple[str, str]] = [("TY", "CPAPER"), ("TI", c.title)]
     tags += [("AU", p.inverted) for p in c.authors]
-    tags += [("T2", book.container), ("C3", book.container), ("T3", book.conference)]
-    tags += [("ED", p.inverted) for p in book.editors]
-    tags += [("PB", book.publisher), ("CY", book.place)]
+    # as Zotero reads a CPAPER: T2 the conference, C3 the proceedings, A2 their editors, C1 the place
+    tags += [("T2", book.conference), ("C3", book.container)]
+    tags += [("A2", p.inverted) for p in book.editors]
+    tags += [("PB", book.publisher), ("C1", book.place)]
     tags += [("PY", str(book.start.year) if book.start else ""), ("DA", _ris_date(book.start))]
     tags += [("SP", str(c.page) if c.page else ""), ("DO", book.doi), ("SN", book.isbn), ("UR", c.url)]
     tags += [("KW", k) for k in c.keywords]
