@@ -869,3 +869,73 @@ def test_imprint_settings_and_front_pages_checked_one_line_each(tmp_path, monkey
     assert r"\href{https://creativecommons.org/licenses/by-nc-sa/4.0/}" in imprint
     assert imprint.rstrip().endswith("Built on 26 November 2024\\par")  # no git checkout: no version
     assert "\\workshopfrontmatter" not in tex and tex.count("\\workshopmainmatter") == 1  # no front pages
+
+
+# --------------------------------------------------------------------------- citable (issue 25)
+
+ORGANIZERS_FILED = ["Borsoi, Ricardo", "Clausel, Marianne", "Miron, Sebastian", "Usevich, Konstantin"]
+
+
+def test_the_book_has_a_zenodo_record_and_a_citation_beside_it(book):
+    import datetime as dt
+    import json
+
+    from pybtex.database import parse_string
+
+    text = (book / "_build/pdf/lorainne24-proceedings.zenodo.json").read_text(encoding="utf-8")
+    record = json.loads(text)
+    assert record["upload_type"] == "publication" and record["publication_type"] == "book"
+    assert record["title"] == "LoRAINNe'24: Book of abstracts"
+    assert [c["name"] for c in record["creators"]] == ORGANIZERS_FILED  # the organizers, as editors
+    assert [(c["name"], c["type"]) for c in record["contributors"]] == [
+        (n, "Editor") for n in ORGANIZERS_FILED
+    ]
+    assert record["license"] == "cc-by-4.0"  # workshop_book_licence = "CC BY 4.0"
+    assert record["doi"] == "10.5281/zenodo.1234567" and record["imprint_isbn"] == "978-3-16-148410-0"
+    assert record["publication_date"] == "2024-11-26"  # the workshop's first day, not the build's
+    assert record["conference_title"].startswith("Workshop on LOw-Rank Approximations")
+    assert record["conference_acronym"] == "LoRAINNe'24" and record["version"] == "1.0"
+    assert record["conference_dates"] == "26–27 November 2024" and "Nancy" in record["conference_place"]
+    assert record["keywords"][0] == "LoRAINNe'24" and "tensor decompositions" in record["keywords"]
+    assert "Nancy" in record["description"] and record["access_right"] == "open"
+    # deterministic: keys sorted, no build date in it
+    assert list(record) == sorted(record)
+    assert dt.datetime.now(dt.UTC).date().isoformat() not in text
+    bib = (book / "_build/pdf/lorainne24-proceedings.bib").read_text(encoding="utf-8")
+    entry = parse_string(bib, "bibtex").entries["lorainne24"]
+    assert entry.type == "proceedings"
+    assert [str(p) for p in entry.persons["editor"]] == ORGANIZERS_FILED
+    assert entry.fields["doi"] == "10.5281/zenodo.1234567" and entry.fields["isbn"] == "978-3-16-148410-0"
+    assert entry.fields["url"].endswith("/lorainne24-proceedings.pdf") and entry.fields["year"] == "2024"
+
+
+def test_each_abstract_cites_its_page_in_the_book(book):
+    import json
+
+    from bs4 import BeautifulSoup
+    from pybtex.database import parse_string
+
+    pages = json.loads((book / "_build/pdf/lorainne24-proceedings.pages.json").read_text(encoding="utf-8"))
+    cohen = pages["abstracts/cohen"]
+    # the page the book's own speakers part gives for the talk
+    assert f"No. 5, p. {cohen}: Implicit Regularization" in pdftext(book / PDF)
+    assert make(book, "html").returncode == 0  # the site, linking the book
+    page = BeautifulSoup(
+        (book / "_build/html/abstracts/cohen.html").read_text(encoding="utf-8"), "html.parser"
+    )
+
+    def meta(name: str) -> list[str]:
+        return [m["content"] for m in page.find_all("meta", attrs={"name": name})]
+
+    assert meta("citation_firstpage") == [str(cohen)]
+    assert meta("citation_pdf_url") == ["https://lorainne24.example.org/lorainne24-proceedings.pdf"]
+    assert meta("citation_doi") == ["10.5281/zenodo.1234567"]
+    assert meta("citation_author") == ["Cohen, Jérémy"]
+    bib = (book / "_build/html/abstracts/cohen.bib").read_text(encoding="utf-8")
+    assert parse_string(bib, "bibtex").entries["cohen"].fields["pages"] == str(cohen)
+    assert json.loads((book / "_build/html/abstracts/cohen.json").read_text())[0]["page"] == str(cohen)
+    # the specials: names in any script, in order, none lost
+    specials = json.loads((book / "_build/html/abstracts/specials.json").read_text(encoding="utf-8"))[0]
+    assert specials["page"] == str(pages["abstracts/specials"])
+    names = ["张伟", "André Jérémy Éloïse", "Wang Lei (王磊)", "Αλέξανδρος Παπαδόπουλος", "Дмитрий Иванов"]
+    assert [a["literal"] for a in specials["author"]] == names

@@ -14,6 +14,7 @@ from .config import setup_config
 from .diagnostics import setup_diagnostics
 from .domain import WorkshopDomain
 from .edition.checks import setup_edition
+from .exports.citing import setup_citing
 from .exports.publish import setup_publish
 from .gate.mathpage import setup_mathpage
 from .gate.memory import setup_memory
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_bookconfig(app)  # the book's defaults (PDF engine, root, name) where conf.py sets none
     setup_proceedings(app)
     setup_publish(app)
+    setup_citing(app)  # after publish: its tags follow the page's head metadata
     setup_theme(app)
     setup_edition(app)
     return {

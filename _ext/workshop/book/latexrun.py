@@ -36,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..exports.citation import copy_sidecars
 from ..gate.texverify import CONTRIBUTOR_FOLDERS, END_MARKER, marked_source, verify_book
 from ..model.safetext import printable
 from .jail import JAIL_ENVIRONMENT, OPT_OUT, jail_problem, jailed, opted_out
@@ -339,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         args.copy_to.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(args.latexdir / f"{name}.pdf", args.copy_to / f"{name}.pdf")
         print(f"The proceedings are in {args.copy_to / f'{name}.pdf'}")
+    # its BibTeX, Zenodo record and page numbers beside it (citation.py); none beside a failed one
+    copy_sidecars(args.latexdir, name, args.copy_to, built=status == 0)
     return status
 
 
