@@ -661,6 +661,20 @@ def test_programme_at_a_glance_fits_one_page(book):
     assert folio[4] == "1" and all(w[3] < folio[1] - 10 for w in words if w is not folio), folio
 
 
+def test_glance_days_apart(book):
+    """The days at a glance stand apart: every word of a day's column ends at least 4 pt before the
+    next day's column begins (its heading's left edge), a cut title's ellipsis too."""
+    glance_at, _pages = programme_pages(book / PDF)
+    words = bbox_words(book / PDF)[glance_at]
+    heads = [w for w in words if w[4] in ("Wednesday", "Thursday")]
+    assert len(heads) == 2, heads
+    top = min(w[1] for w in heads) - 1  # the columns: from the days' headings down
+    for start in sorted(w[0] for w in heads):
+        before = [w for w in words if w[0] < start - 1 and w[1] > top]
+        close = [w for w in before if w[2] > start - 4]
+        assert not close, (start, close)
+
+
 def test_a_day_that_runs_on_repeats_its_heading(book):
     """Day 1's table runs onto a second page: that page opens with 'Tuesday … (Day 1)
     (continued)' and the rooms' column heads; no page of the programme shows a row before a
