@@ -675,6 +675,18 @@ def test_glance_days_apart(book):
         assert not close, (start, close)
 
 
+def test_no_heading_alone_at_a_page_foot(book):
+    """A day's heading (and 'Not yet scheduled') stays on the page of its table's first row: no
+    page of the programme ends with a heading, and a table that runs on names itself again."""
+    glance_at, pages = programme_pages(book / PDF)
+    headings = re.compile(rf"{DAY_HEADING.pattern}|^Not yet scheduled(?: \(continued\))?$")
+    for n, page in enumerate(pages[glance_at + 1 :]):
+        lines = content_lines(page)
+        assert lines and not headings.match(lines[-1]), (n, lines[-3:])
+        assert headings.match(lines[0]), (n, lines[:2])
+    assert "Not yet scheduled" in "\n".join(pages[glance_at + 1 :])
+
+
 def test_a_day_that_runs_on_repeats_its_heading(book):
     """Day 1's table runs onto a second page: that page opens with 'Tuesday … (Day 1)
     (continued)' and the rooms' column heads; no page of the programme shows a row before a
