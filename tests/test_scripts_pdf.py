@@ -774,6 +774,10 @@ def test_right_to_left_runs_in_the_latex():
     assert tex_text("جامعة 2024 القاهرة") == r"\workshopRL{جامعة 2024 القاهرة}"
     # brackets inside a run are written mirrored (TeX--XeT reverses their order, not their glyph)
     assert tex_text("جامعة (فرع) القاهرة") == r"\workshopRL{جامعة )فرع( القاهرة}"
+    # a bracket opened in a run and closed after its last word is closed in it (PEOPLE["Arabic"]:
+    # the ")" outside would print at the right end of the run, where it begins)
+    assert tex_text("جامعة القاهرة (فرع الخرطوم)") == r"\workshopRL{جامعة القاهرة )فرع الخرطوم(}"
+    assert tex_text("(דוד (כהן)) x") == r"(\workshopRL{דוד )כהן(}) x"
     # the writer's escapes stay whole inside a run; direction marks are not printed
     assert tex_text("דוד-כהן %") == r"\workshopRL{דוד\sphinxhyphen{}כהן} \%"
     assert tex_text("\u200fדוד\u200e x") == r"\workshopRL{דוד} x"
