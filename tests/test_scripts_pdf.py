@@ -554,6 +554,14 @@ def test_the_index_files_names_as_their_pages_say(book):
     assert sum("Kovács" in e for e in entries) == 1 and sum("王磊" in e for e in entries) == 1
 
 
+def test_a_thai_name_is_filed_by_its_first_consonant(book):
+    """ใจดี (Jaidee) begins with a vowel written before its consonant: filed as Thai dictionaries
+    file it, by the consonant (chaidi: C), not by the vowel (A)."""
+    groups = index_groups(book / PDF)
+    letters = [letter for letter, entries in groups.items() for e in entries if "ใจดี" in e]
+    assert letters == ["C"], groups
+
+
 def test_the_speakers_part_is_in_family_name_order(book):
     pages = pdftext(book / PDF).split("\f")
     start = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Speakers"))
