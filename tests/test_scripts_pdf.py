@@ -554,6 +554,14 @@ def test_the_index_files_names_as_their_pages_say(book):
     assert sum("Kovács" in e for e in entries) == 1 and sum("王磊" in e for e in entries) == 1
 
 
+def test_a_thai_name_is_filed_by_its_first_consonant(book):
+    """ใจดี (Jaidee) begins with a vowel written before its consonant: filed as Thai dictionaries
+    file it, by the consonant (chaidi: C), not by the vowel (A)."""
+    groups = index_groups(book / PDF)
+    letters = [letter for letter, entries in groups.items() for e in entries if "ใจดี" in e]
+    assert letters == ["C"], groups
+
+
 def test_the_speakers_part_is_in_family_name_order(book):
     pages = pdftext(book / PDF).split("\f")
     start = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Speakers"))
@@ -661,6 +669,32 @@ def test_programme_at_a_glance_fits_one_page(book):
     assert folio[4] == "1" and all(w[3] < folio[1] - 10 for w in words if w is not folio), folio
 
 
+def test_glance_days_apart(book):
+    """The days at a glance stand apart: every word of a day's column ends at least 4 pt before the
+    next day's column begins (its heading's left edge), a cut title's ellipsis too."""
+    glance_at, _pages = programme_pages(book / PDF)
+    words = bbox_words(book / PDF)[glance_at]
+    heads = [w for w in words if w[4] in ("Wednesday", "Thursday")]
+    assert len(heads) == 2, heads
+    top = min(w[1] for w in heads) - 1  # the columns: from the days' headings down
+    for start in sorted(w[0] for w in heads):
+        before = [w for w in words if w[0] < start - 1 and w[1] > top]
+        close = [w for w in before if w[2] > start - 4]
+        assert not close, (start, close)
+
+
+def test_no_heading_alone_at_a_page_foot(book):
+    """A day's heading (and 'Not yet scheduled') stays on the page of its table's first row: no
+    page of the programme ends with a heading, and a table that runs on names itself again."""
+    glance_at, pages = programme_pages(book / PDF)
+    headings = re.compile(rf"{DAY_HEADING.pattern}|^Not yet scheduled(?: \(continued\))?$")
+    for n, page in enumerate(pages[glance_at + 1 :]):
+        lines = content_lines(page)
+        assert lines and not headings.match(lines[-1]), (n, lines[-3:])
+        assert headings.match(lines[0]), (n, lines[:2])
+    assert "Not yet scheduled" in "\n".join(pages[glance_at + 1 :])
+
+
 def test_a_day_that_runs_on_repeats_its_heading(book):
     """Day 1's table runs onto a second page: that page opens with 'Tuesday … (Day 1)
     (continued)' and the rooms' column heads; no page of the programme shows a row before a
@@ -748,6 +782,10 @@ def test_right_to_left_runs_in_the_latex():
     assert tex_text("جامعة 2024 القاهرة") == r"\workshopRL{جامعة 2024 القاهرة}"
     # brackets inside a run are written mirrored (TeX--XeT reverses their order, not their glyph)
     assert tex_text("جامعة (فرع) القاهرة") == r"\workshopRL{جامعة )فرع( القاهرة}"
+    # a bracket opened in a run and closed after its last word is closed in it (PEOPLE["Arabic"]:
+    # the ")" outside would print at the right end of the run, where it begins)
+    assert tex_text("جامعة القاهرة (فرع الخرطوم)") == r"\workshopRL{جامعة القاهرة )فرع الخرطوم(}"
+    assert tex_text("(דוד (כהן)) x") == r"(\workshopRL{דוד )כהן(}) x"
     # the writer's escapes stay whole inside a run; direction marks are not printed
     assert tex_text("דוד-כהן %") == r"\workshopRL{דוד\sphinxhyphen{}כהן} \%"
     assert tex_text("\u200fדוד\u200e x") == r"\workshopRL{דוד} x"

@@ -457,15 +457,12 @@ def programme(book: Book) -> list[nodes.Node]:
 
 
 def day_start(heading: str, columns: str, count: int, head: list[nodes.Node] = ()) -> list[nodes.Node]:
-    """The day's heading and its table's start: on every further page the heading again,
-    '(continued)', and the column heads (``head``, a row) under it on every page."""
-    out = [
-        raw(r"\workshopday{"),
-        nodes.Text(heading),
-        raw("}\n"),
-        raw(rf"\begin{{longtable}}[l]{{{columns}}}" "\n"),
-    ]
-    out += [*head, raw(r"\endfirsthead" "\n"), raw(rf"\workshopcontinued{{{count}}}{{")]
+    """The day's heading and its table's start: the heading is the table's first row (longtable
+    keeps it with the first slot: never alone at a page's foot); on every further page the
+    heading again, '(continued)', and the column heads (``head``, a row) under it on every page."""
+    out = [raw(r"\bigskip" "\n"), raw(rf"\begin{{longtable}}[l]{{{columns}}}" "\n")]
+    out += [raw(rf"\workshopdayhead{{{count}}}{{"), nodes.Text(heading), raw("}\n")]
+    out += [*head, raw(r"\endfirsthead" "\n"), raw(rf"\workshopdayhead{{{count}}}{{")]
     out += [nodes.Text(f"{heading} {CONTINUED}"), raw("}\n"), *head, raw(r"\endhead" "\n")]
     return out
 

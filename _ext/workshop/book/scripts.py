@@ -6,7 +6,8 @@ writer, booklayout's names and headings), each right-to-left run is written
 ``\\workshopRL{…}`` (workshopbook.sty: TeX--XeT's ``\\beginR…\\endR``; in the PDF outline, the
 text in logical order). A run goes from a strong right-to-left character to the last one before
 a strong left-to-right character (Unicode's bidi classes R and AL; L), with the spaces, digits
-and punctuation between: "Noa Levi (נועה לוי)" is "Noa Levi (" then the run "נועה לוי" then ")".
+and punctuation between: "Noa Levi (נועה לוי)" is "Noa Levi (" then the run "נועה לוי" then ")";
+a bracket the run opened is closed in it.
 Brackets inside a run are written mirrored: TeX--XeT reverses their order but draws each one
 as the text font's glyph, so ``(`` must be a ``)`` to look like an opening bracket on the right.
 
@@ -40,6 +41,31 @@ def _direction(char: str) -> str:
 RTL_ANY = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
 
 
+PAIRS = {")": "(", "]": "[", "}": "{", ">": "<", "»": "«", "›": "‹"}
+
+
+def _closed(text: str, start: int, end: int) -> int:
+    """Where the run ``text[start:end]`` ends with the brackets it opened: a bracket opened in the
+    run and closed after its last right-to-left character ("جامعة (فرع الخرطوم)") is closed in
+    it, or the closing bracket would print at the run's right end, where its reading begins
+    (Unicode's paired brackets)."""
+    opened: list[str] = []
+    for char in text[start:end]:
+        if char in PAIRS.values():
+            opened.append(char)
+        elif char in PAIRS and opened and opened[-1] == PAIRS[char]:
+            opened.pop()
+    index = end
+    while opened and index < len(text) and not _direction(text[index]):
+        if text[index] in PAIRS:
+            if PAIRS[text[index]] != opened[-1]:
+                break
+            opened.pop()
+            end = index + 1
+        index += 1
+    return end
+
+
 def runs(text: str) -> list[tuple[str, bool]]:
     """``text`` as (part, right to left?) in order; only right-to-left parts start and end with
     a strong right-to-left character."""
@@ -56,9 +82,11 @@ def runs(text: str) -> list[tuple[str, bool]]:
                 run_start = index
             last_rtl = index + 1
         elif kind == "L" and run_start is not None:
+            last_rtl = _closed(text, run_start, last_rtl)
             out += [(text[start:run_start], False), (text[run_start:last_rtl], True)]
             start, run_start = last_rtl, None
     if run_start is not None:
+        last_rtl = _closed(text, run_start, last_rtl)
         out += [(text[start:run_start], False), (text[run_start:last_rtl], True)]
         start = last_rtl
     out.append((text[start:], False))

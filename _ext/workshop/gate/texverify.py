@@ -91,7 +91,7 @@ LAYOUT = names("""
     setcounter arraybackslash workshopbreak workshopcoverpage workshopday workshopspeaker
     workshopspeakertalk workshopauthorindex workshopindexletter workshopindexentry workshopindexpages
     indexspace printindex renewcommand indexname sphinxstyleindexlettergroup includegraphics
-    workshopcontinued workshoproomwidth workshoproomhead workshoproomall workshoproombreak
+    workshopdayhead workshoproomwidth workshoproomhead workshoproomall workshoproombreak
     workshoproomtalk workshoproomtime workshopglance workshopglanceday workshopglanceslot
     workshopglancebreak workshopglanceroom workshopglancerooms workshopglancespeaker
     workshopfrontmatter workshopmainmatter

@@ -21,6 +21,9 @@ from anyascii import anyascii
 CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 BRACKETED = re.compile(r"\([^)]*\)")
+# Thai and Lao vowels written before their consonant (ใจดี) are sorted after it, as the scripts'
+# own dictionaries do: ใจดี files under C (chaidi), not A
+LEADING_VOWEL = re.compile(r"([\u0e40-\u0e44\u0ec0-\u0ec4])([\u0e01-\u0e2e\u0e81-\u0eae])")
 
 FAMILY_FIRST, GIVEN_FIRST = "family-first", "given-first"
 NAME_ORDERS = (FAMILY_FIRST, GIVEN_FIRST)
@@ -91,7 +94,7 @@ def _without(whole: str, part: str) -> str:
 
 
 def _clean_key(text: str) -> str:
-    key = anyascii(text).casefold()
+    key = anyascii(LEADING_VOWEL.sub(r"\2\1", text)).casefold()
     return re.sub(r"[^a-z0-9, ]+", "", key).strip() or "~"
 
 
