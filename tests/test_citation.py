@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_site, sphinx_build
 from pybtex.database import parse_string
-from workshop.exports.programme import citation
+from workshop.exports import citation
 
 CITABLE = """\
 ---
