@@ -36,19 +36,43 @@ def build(src: Path, jobs: int = 1, fresh: bool = True, builder: str = "html") -
     out = src / "_build" / builder
     if fresh and (src / "_build").exists():
         shutil.rmtree(src / "_build")
-    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-b", builder, "-j", str(jobs),
-           "-d", str(src / "_build" / "doctrees"), str(src), str(out)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-b",
+        builder,
+        "-j",
+        str(jobs),
+        "-d",
+        str(src / "_build" / "doctrees"),
+        str(src),
+        str(out),
+    ]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=src,
-                            env={**os.environ, "NO_COLOR": "1"})  # fmt: skip
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=src,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     log = proc.stdout.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build failed in {src}:\n{log[-3000:]}")
     log = re.sub(r"\x1b\[[0-9;]*m", "", log)
-    return {"wall": wall, "maxrss_mib": usage.ru_maxrss / 1024, "read": set(READ.findall(log)),
-            "written": set(WRITE.findall(log))}  # fmt: skip
+    return {
+        "wall": wall,
+        "maxrss_mib": usage.ru_maxrss / 1024,
+        "read": set(READ.findall(log)),
+        "written": set(WRITE.findall(log)),
+    }
 
 
 def median(values: list[float]) -> float:
@@ -69,8 +93,14 @@ CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 def bench_size(n: int, runs: int, work: Path, parallel: bool, checks: bool, plain: bool) -> dict:
     layout = Layout.for_contributions(n)
     site = generate(work / f"n{n}", n)
-    result: dict = {"n": n, "talks": layout.talks, "posters": layout.posters, "rooms": len(layout.rooms),
-                    "days": len(layout.days), "runs": runs}  # fmt: skip
+    result: dict = {
+        "n": n,
+        "talks": layout.talks,
+        "posters": layout.posters,
+        "rooms": len(layout.rooms),
+        "days": len(layout.days),
+        "runs": runs,
+    }
     ext = [build(site) for _ in range(runs)]
     result["full_s"] = median([r["wall"] for r in ext])
     result["peak_mib"] = max(r["maxrss_mib"] for r in ext)
@@ -125,8 +155,12 @@ def programme_page(page: Path, loads: int = 3) -> dict:
                 context.close()
         finally:
             browser.close()
-    return {"bytes": page.stat().st_size, "first_paint_s": median(paints), "load_s": median(loaded),
-            "elements": timing["elements"]}  # fmt: skip
+    return {
+        "bytes": page.stat().st_size,
+        "first_paint_s": median(paints),
+        "load_s": median(loaded),
+        "elements": timing["elements"],
+    }
 
 
 def incremental(site: Path, layout: Layout, runs: int) -> dict:
@@ -140,12 +174,20 @@ def incremental(site: Path, layout: Layout, runs: int) -> dict:
     original_body, original_talk = body_page.read_text(), talk.read_text()
     original_schedule = schedule.read_text()
     edits = {
-        "body": (body_page, original_body, original_body.replace("The abstract of", "The edited abstract of")),
+        "body": (
+            body_page,
+            original_body,
+            original_body.replace("The abstract of", "The edited abstract of"),
+        ),
         "title": (talk, original_talk, original_talk.replace(": low-rank", ": edited low-rank", 1)),
-        "schedule": (schedule, original_schedule,
-                     original_schedule.replace("talk: talk-0000", "talk: SWAP").replace("talk: talk-0001", "talk: talk-0000")
-                     .replace("talk: SWAP", "talk: talk-0001")),
-    }  # fmt: skip
+        "schedule": (
+            schedule,
+            original_schedule,
+            original_schedule.replace("talk: talk-0000", "talk: SWAP")
+            .replace("talk: talk-0001", "talk: talk-0000")
+            .replace("talk: SWAP", "talk: talk-0001"),
+        ),
+    }
     out = {}
     for name, (path, before, after) in edits.items():
         walls, reads, writes = [], [], []
@@ -175,18 +217,26 @@ def missed_targets(results: list[dict]) -> list[str]:
         body = r["incremental"]["body"]
         what = "a poster's" if r.get("posters") else "a talk's"
         if body["read"] != POSTER_EDIT_READ or body["written"] > POSTER_EDIT_WRITTEN_MAX:
-            missed.append(f"{n}: editing {what} body re-read {body['read']} and rewrote {body['written']} pages "
-                          f"(target: {POSTER_EDIT_READ} and at most {POSTER_EDIT_WRITTEN_MAX})")  # fmt: skip
+            missed.append(
+                f"{n}: editing {what} body re-read {body['read']} and rewrote {body['written']} pages "
+                f"(target: {POSTER_EDIT_READ} and at most {POSTER_EDIT_WRITTEN_MAX})"
+            )
         programme = r["programme"]
         if programme["bytes"] > PROGRAMME_MAX_BYTES:
-            missed.append(f"{n}: the programme page is {programme['bytes'] / 1e6:.1f} MB, "
-                          f"over {PROGRAMME_MAX_BYTES / 1e6:.0f} MB (split it per day)")  # fmt: skip
+            missed.append(
+                f"{n}: the programme page is {programme['bytes'] / 1e6:.1f} MB, "
+                f"over {PROGRAMME_MAX_BYTES / 1e6:.0f} MB (split it per day)"
+            )
         if programme["first_paint_s"] > FIRST_PAINT_MAX_S:
-            missed.append(f"{n}: the programme page paints first after {programme['first_paint_s']:.1f} s, "
-                          f"over {FIRST_PAINT_MAX_S:.0f} s (split it per day)")  # fmt: skip
+            missed.append(
+                f"{n}: the programme page paints first after {programme['first_paint_s']:.1f} s, "
+                f"over {FIRST_PAINT_MAX_S:.0f} s (split it per day)"
+            )
         if r.get("checks_overhead", 0) > CHECKS_TARGET:
-            missed.append(f"{n}: the contributor-page checks add {r['checks_overhead']:+.1%} "
-                          f"({r['gated_s']:.1f} s against {r['ungated_s']:.1f} s), over {CHECKS_TARGET:.0%}")  # fmt: skip
+            missed.append(
+                f"{n}: the contributor-page checks add {r['checks_overhead']:+.1%} "
+                f"({r['gated_s']:.1f} s against {r['ungated_s']:.1f} s), over {CHECKS_TARGET:.0%}"
+            )
     return missed
 
 
@@ -205,15 +255,32 @@ def bench_pdf(n: int, work: Path) -> float | None:
     start = time.perf_counter()
     # as make pdf does: the LaTeX verified, XeLaTeX in its jail until the references settle
     env = {**os.environ, "PYTHONPATH": str(site / "_ext")}
-    subprocess.run([sys.executable, "-m", "workshop.book.latexrun", str(site / "_build/latex")],
-                   check=True, capture_output=True, env=env)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "workshop.book.latexrun", str(site / "_build/latex")],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     latex_time = time.perf_counter() - start
     return latex_time
 
 
 def table(results: list[dict]) -> str:
-    head = ("N", "talks/posters", "rooms x days", "full s", "plain s", "ratio", "-j2 s", "peak MiB",
-            "programme kB", "paint s", "body s/read/wrote", "title s/read/wrote", "schedule s/read/wrote")  # fmt: skip
+    head = (
+        "N",
+        "talks/posters",
+        "rooms x days",
+        "full s",
+        "plain s",
+        "ratio",
+        "-j2 s",
+        "peak MiB",
+        "programme kB",
+        "paint s",
+        "body s/read/wrote",
+        "title s/read/wrote",
+        "schedule s/read/wrote",
+    )
     rows = [head]
     for r in results:
         inc = r["incremental"]
@@ -224,10 +291,23 @@ def table(results: list[dict]) -> str:
         def number(key: str, fmt: str = ".1f", r: dict = r) -> str:
             return format(r[key], fmt) if key in r else "-"
 
-        rows.append((str(r["n"]), f"{r['talks']}/{r['posters']}", f"{r['rooms']} x {r['days']}", number("full_s"),
-                     number("plain_s"), number("overhead", ".2f"), number("parallel_s"), f"{r['peak_mib']:.0f}",
-                     f"{r['programme']['bytes'] / 1000:.0f}", f"{r['programme']['first_paint_s']:.2f}",
-                     cell("body"), cell("title"), cell("schedule")))  # fmt: skip
+        rows.append(
+            (
+                str(r["n"]),
+                f"{r['talks']}/{r['posters']}",
+                f"{r['rooms']} x {r['days']}",
+                number("full_s"),
+                number("plain_s"),
+                number("overhead", ".2f"),
+                number("parallel_s"),
+                f"{r['peak_mib']:.0f}",
+                f"{r['programme']['bytes'] / 1000:.0f}",
+                f"{r['programme']['first_paint_s']:.2f}",
+                cell("body"),
+                cell("title"),
+                cell("schedule"),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     return "\n".join(" | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
 
@@ -273,8 +353,16 @@ def main() -> int:
         for n in sizes:
             print(f"N = {n} ... (load average {os.getloadavg()[0]:.1f})", flush=True)
             runs = args.runs if n < args.one_run_from else 1
-            results.append(bench_size(n, runs, Path(tmp), parallel=n in parallel_at, checks=n in checks_at,
-                                      plain=n <= args.plain_upto))  # fmt: skip
+            results.append(
+                bench_size(
+                    n,
+                    runs,
+                    Path(tmp),
+                    parallel=n in parallel_at,
+                    checks=n in checks_at,
+                    plain=n <= args.plain_upto,
+                )
+            )
             save()
             print(table(results[-1:]), flush=True)
         pdf = bench_pdf(args.pdf_size, Path(tmp)) if args.pdf_size else None
@@ -285,8 +373,10 @@ def main() -> int:
         print(f"PDF (LaTeX to PDF) at N = {args.pdf_size}: {pdf:.1f} s")
     for r in results:
         if "checks_overhead" in r:
-            print(f"N = {r['n']}: the checks add {r['checks_overhead']:+.1%} "
-                  f"({r['gated_s']:.1f} s against {r['ungated_s']:.1f} s; target at most {CHECKS_TARGET:.0%})")  # fmt: skip
+            print(
+                f"N = {r['n']}: the checks add {r['checks_overhead']:+.1%} "
+                f"({r['gated_s']:.1f} s against {r['ungated_s']:.1f} s; target at most {CHECKS_TARGET:.0%})"
+            )
     print(f"JSON: {args.json}")
     for line in missed:
         print(f"target missed: {line}")

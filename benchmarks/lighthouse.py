@@ -18,8 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "tools/node_modules/lighthouse/cli/index.js"
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run --disable-quic")  # fmt: skip
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run --disable-quic"
+)
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ics", ".map"}
 PAGES = {"home": "index.html", "programme": "program/index.html"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -63,8 +65,16 @@ def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def lighthouse(url: str, preset: str) -> dict:
-    cmd = ["node", str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
-           f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}"]  # fmt: skip
+    cmd = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={','.join(CATEGORIES)}",
+    ]
     if preset == "desktop":
         cmd.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
@@ -114,9 +124,11 @@ def main() -> int:
     )
     for key, r in results.items():
         s = r["scores"]
-        print(f"{key:<20} {s['performance']:>5.2f} {s['accessibility']:>5.2f} {s['best-practices']:>5.2f} "
-              f"{s['seo']:>5.2f} {r['first_contentful_paint_ms']:>7.0f} {r['largest_contentful_paint_ms']:>7.0f} "
-              f"{r['total_byte_weight'] / 1000:>6.0f}")  # fmt: skip
+        print(
+            f"{key:<20} {s['performance']:>5.2f} {s['accessibility']:>5.2f} {s['best-practices']:>5.2f} "
+            f"{s['seo']:>5.2f} {r['first_contentful_paint_ms']:>7.0f} {r['largest_contentful_paint_ms']:>7.0f} "
+            f"{r['total_byte_weight'] / 1000:>6.0f}"
+        )
     print(f"JSON: {args.json}")
     return 0
 

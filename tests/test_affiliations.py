@@ -516,7 +516,11 @@ def test_a_state_code_alone_after_an_institution_is_no_place():
 
 # (list as written on line 5, the places named, the item the message tells to write)
 SPLITS = [
-    ("[KTH Royal Institute of Technology, Stockholm]", "Stockholm", "KTH Royal Institute of Technology, Stockholm"),
+    (
+        "[KTH Royal Institute of Technology, Stockholm]",
+        "Stockholm",
+        "KTH Royal Institute of Technology, Stockholm",
+    ),
     ("[Université de Lorraine, Nancy]", "Nancy", "Université de Lorraine, Nancy"),
     ("[Skoltech, Moscow]", "Moscow", "Skoltech, Moscow"),
     ("[University of Tokyo, 東京]", "東京", "University of Tokyo, 東京"),
@@ -541,7 +545,11 @@ SPLITS = [
         "LORIA, F-54000 Nancy, France",
     ),
     ("[MIT, Cambridge, MA]", "Cambridge, MA", "MIT, Cambridge, MA"),
-    ("[Columbia University, New York, NY 10027]", "New York, NY 10027", "Columbia University, New York, NY 10027"),
+    (
+        "[Columbia University, New York, NY 10027]",
+        "New York, NY 10027",
+        "Columbia University, New York, NY 10027",
+    ),
     ("[University of California, Berkeley]", "Berkeley", "University of California, Berkeley"),
     ("[Google, Mountain View, USA]", "Mountain View, USA", "Google, Mountain View, USA"),
     ("[Yandex, Moscow, Russia]", "Moscow, Russia", "Yandex, Moscow, Russia"),
@@ -549,8 +557,16 @@ SPLITS = [
     ("[Universität Wien, Wien, Österreich]", "Wien, Österreich", "Universität Wien, Wien, Österreich"),
     ("[京都大学, 京都市]", "京都市", "京都大学, 京都市"),
     ("[Université Paris Cité, Paris (France)]", "Paris (France)", "Université Paris Cité, Paris (France)"),
-    ("[Imperial College London, London SW7 2AZ]", "London SW7 2AZ", "Imperial College London, London SW7 2AZ"),
-    ("[EPFL, CH-1015 Lausanne, Switzerland]", "CH-1015 Lausanne, Switzerland", "EPFL, CH-1015 Lausanne, Switzerland"),
+    (
+        "[Imperial College London, London SW7 2AZ]",
+        "London SW7 2AZ",
+        "Imperial College London, London SW7 2AZ",
+    ),
+    (
+        "[EPFL, CH-1015 Lausanne, Switzerland]",
+        "CH-1015 Lausanne, Switzerland",
+        "EPFL, CH-1015 Lausanne, Switzerland",
+    ),
     ("[Mila, Montréal, Québec]", "Montréal, Québec", "Mila, Montréal, Québec"),
     ("[Nokia Bell Labs, Murray Hill, NJ]", "Murray Hill, NJ", "Nokia Bell Labs, Murray Hill, NJ"),
     (
@@ -559,7 +575,7 @@ SPLITS = [
         "Max Planck Institute for Plasma Physics, Garching bei München",
     ),
     ("[Inria, City of London]", "City of London", "Inria, City of London"),
-]  # fmt: skip
+]
 
 
 def test_the_splits_are_many():
@@ -625,9 +641,13 @@ def test_the_fix_is_quoted_as_yaml_wants_it():
 def test_a_bracketed_singular_affiliation_is_named_once_with_the_fix():
     for text, file, line, reader in (
         (speaker("[KTH Royal Institute of Technology, Stockholm]"), "speakers/ada.md", 2, speaker_problems),
-        (talk("[KTH Royal Institute of Technology, Stockholm]", key="affiliation"), "abstracts/alpha.md", 5,
-         talk_problems),
-    ):  # fmt: skip
+        (
+            talk("[KTH Royal Institute of Technology, Stockholm]", key="affiliation"),
+            "abstracts/alpha.md",
+            5,
+            talk_problems,
+        ),
+    ):
         item = quoted("KTH Royal Institute of Technology, Stockholm")
         assert reader(text) == [f"{file}:{line}: {SINGLE.format(place='Stockholm', item=item)}"]
     meta, _ = read_speaker("ada", speaker("[Inria, LORIA, Nancy]"), "speakers/ada.md")
@@ -673,15 +693,48 @@ def test_every_line_of_the_data_is_already_a_key():
 def test_the_gazetteer_knows_towns_countries_and_regions_in_many_scripts():
     known = gazetteer()
     assert len(known.places) > 50_000 and len(known.countries) > 5_000
-    for name in ("Stockholm", "Nancy", "Москва", "東京", "北京", "서울", "القاهرة", "חיפה", "Αθήνα", "मुंबई",
-                 "Reykjavík", "İstanbul", "Sao Paulo", "Moskau", "Moscou", "Bavaria", "Bayern", "Île-de-France",
-                 "California", "Deutschland", "Allemagne", "Германия", "ドイツ", "Europe", "Villers-lès-Nancy"):  # fmt: skip
+    for name in (
+        "Stockholm",
+        "Nancy",
+        "Москва",
+        "東京",
+        "北京",
+        "서울",
+        "القاهرة",
+        "חיפה",
+        "Αθήνα",
+        "मुंबई",
+        "Reykjavík",
+        "İstanbul",
+        "Sao Paulo",
+        "Moskau",
+        "Moscou",
+        "Bavaria",
+        "Bayern",
+        "Île-de-France",
+        "California",
+        "Deutschland",
+        "Allemagne",
+        "Германия",
+        "ドイツ",
+        "Europe",
+        "Villers-lès-Nancy",
+    ):
         assert is_place(name), name
 
 
 def test_places_written_with_more_than_the_name():
-    for name in ("F-54000 Nancy", "75005 Paris", "London SW7 2AZ", "Paris (France)", "Nancy (54)",
-                 "City of London", "Moscow Russia", "Cambridge MA", "New York City"):  # fmt: skip
+    for name in (
+        "F-54000 Nancy",
+        "75005 Paris",
+        "London SW7 2AZ",
+        "Paris (France)",
+        "Nancy (54)",
+        "City of London",
+        "Moscow Russia",
+        "Cambridge MA",
+        "New York City",
+    ):
         assert is_place(name), name
     assert not is_place("MA") and is_place("MA", after_place=True)
     assert not is_place("NY 10027") and is_place("NY 10027", after_place=True)

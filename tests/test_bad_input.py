@@ -18,32 +18,156 @@ SCHEDULE = (Path(__file__).parent / "roots/test-schedule/program/schedule.yaml")
 
 CASES = {
     # name: ({file: content}, file with the problem, line, message part)
-    "bib entry never closed": ({"abstracts/alpha.bib": "@article{k1,\n  title = {A paper},\n"}, "abstracts/alpha.bib", 1, "is never closed"),
-    "bib entry without key": ({"abstracts/alpha.bib": "@article{title = {A paper}}\n"}, "abstracts/alpha.bib", 1, "has no key"),
-    "bib field syntax": ({"abstracts/alpha.bib": "% refs\n@article{k1,\n  title = {A paper},\n  year = 20 20 x\n}\n"}, "abstracts/alpha.bib", 4, "bib entry 'k1'"),
-    "bib key defined twice differently": ({"abstracts/alpha.bib": GOOD_BIB + "\n" + GOOD_BIB.replace("A paper", "Another")}, "abstracts/alpha.bib", 8, "bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1"),  # in one file: keys belong to their talk
-    "bib not utf-8": ({"abstracts/alpha.bib": b"@article{k1,\n  title = {Caf\xe9},\n  year = {2020}\n}\n"}, "abstracts/alpha.bib", 2, "is not UTF-8"),
-    "bib huge": ({"abstracts/alpha.bib": "% " + "x" * 1_000_001 + "\n"}, "abstracts/alpha.bib", 1, "over 1,000,000 characters"),
-    "bib file name": ({"abstracts/Alpha_Refs.bib": GOOD_BIB}, "abstracts/Alpha_Refs.bib", 1, "file name 'Alpha_Refs' must be lower-case"),
-    "talk not utf-8": ({"abstracts/alpha.md": TALK.encode().replace(b"The abstract.", b"The \xff abstract.")}, "abstracts/alpha.md", 8, "is not UTF-8"),
+    "bib entry never closed": (
+        {"abstracts/alpha.bib": "@article{k1,\n  title = {A paper},\n"},
+        "abstracts/alpha.bib",
+        1,
+        "is never closed",
+    ),
+    "bib entry without key": (
+        {"abstracts/alpha.bib": "@article{title = {A paper}}\n"},
+        "abstracts/alpha.bib",
+        1,
+        "has no key",
+    ),
+    "bib field syntax": (
+        {"abstracts/alpha.bib": "% refs\n@article{k1,\n  title = {A paper},\n  year = 20 20 x\n}\n"},
+        "abstracts/alpha.bib",
+        4,
+        "bib entry 'k1'",
+    ),
+    "bib key defined twice differently": (
+        {"abstracts/alpha.bib": GOOD_BIB + "\n" + GOOD_BIB.replace("A paper", "Another")},
+        "abstracts/alpha.bib",
+        8,
+        "bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1",
+    ),  # in one file: keys belong to their talk
+    "bib not utf-8": (
+        {"abstracts/alpha.bib": b"@article{k1,\n  title = {Caf\xe9},\n  year = {2020}\n}\n"},
+        "abstracts/alpha.bib",
+        2,
+        "is not UTF-8",
+    ),
+    "bib huge": (
+        {"abstracts/alpha.bib": "% " + "x" * 1_000_001 + "\n"},
+        "abstracts/alpha.bib",
+        1,
+        "over 1,000,000 characters",
+    ),
+    "bib file name": (
+        {"abstracts/Alpha_Refs.bib": GOOD_BIB},
+        "abstracts/Alpha_Refs.bib",
+        1,
+        "file name 'Alpha_Refs' must be lower-case",
+    ),
+    "talk not utf-8": (
+        {"abstracts/alpha.md": TALK.encode().replace(b"The abstract.", b"The \xff abstract.")},
+        "abstracts/alpha.md",
+        8,
+        "is not UTF-8",
+    ),
     "talk empty": ({"abstracts/alpha.md": ""}, "abstracts/alpha.md", 1, "the page has no front matter"),
-    "talk huge": ({"abstracts/alpha.md": TALK + "word " * 50_000}, "abstracts/alpha.md", 1, "over the limit of 200,000"),
-    "talk tab in front matter": ({"abstracts/alpha.md": TALK.replace("keywords:", "\tkeywords:")}, "abstracts/alpha.md", 3, "YAML syntax error"),
-    "talk front matter is a list": ({"abstracts/alpha.md": "---\n- ada\n---\n\n# A talk\n\nText.\n"}, "abstracts/alpha.md", 2, "the front matter must be 'key: value' lines"),
-    "talk speakers empty": ({"abstracts/alpha.md": TALK.replace("[ada]", "[]")}, "abstracts/alpha.md", 2, "'speakers' is empty"),
-    "talk speaker twice": ({"abstracts/alpha.md": TALK.replace("[ada]", "[ada, ada]")}, "abstracts/alpha.md", 2, "speaker 'ada' is listed twice"),
-    "talk front matter never closed": ({"abstracts/alpha.md": "---\nspeakers: [ada]\n\n# A talk\n"}, "abstracts/alpha.md", 1, "the front matter opened on line 1 is never closed"),
-    "speaker empty title": ({"speakers/ada.md": "---\naffiliation: X\n---\n\n#\n\nText.\n"}, "speakers/ada.md", 4, "the speaker page has no title"),
-    "speaker affiliation is a list": ({"speakers/ada.md": "---\naffiliation: [A, B]\n---\n\n# Ada Lovelace\n"}, "speakers/ada.md", 2, "'affiliation' must be a single value"),
-    "schedule days empty": ({"program/schedule.yaml": "timezone: Europe/Paris\nvenue: V\ndays: []\n"}, "program/schedule.yaml", 3, "'days' is empty"),
-    "schedule rooms not a list": ({"program/schedule.yaml": SCHEDULE.replace("rooms: [Main room]", "rooms: Main room")}, "program/schedule.yaml", 3, "'rooms' in the schedule must be a list"),
-    "schedule slot is a list": ({"program/schedule.yaml": SCHEDULE.replace("      - time: 09:00-09:30\n", "      - [09:00, 09:30]\n      - time: 09:00-09:30\n")}, "program/schedule.yaml", 7, "each slot must be a mapping"),
-    "schedule day without slots": ({"program/schedule.yaml": "timezone: Europe/Paris\nvenue: V\ndays:\n  - date: 2024-11-26\n"}, "program/schedule.yaml", 4, "a day has no 'slots'"),
-    "schedule time as a number": ({"program/schedule.yaml": SCHEDULE.replace("time: 09:00-09:30", "time: 1345")}, "program/schedule.yaml", 7, "time '1345' is not a range"),
-    "schedule talk id upper case": ({"program/schedule.yaml": SCHEDULE.replace("talk: beta", "talk: Beta")}, "program/schedule.yaml", 11, "talk id 'Beta' is not a file stem"),
-    "schedule huge": ({"program/schedule.yaml": "# " + "x" * 2_000_001 + "\n"}, "program/schedule.yaml", 1, "over the 2 MB limit"),
-    "schedule crlf and tabs": ({"program/schedule.yaml": SCHEDULE.replace("\n", "\r\n").replace("    slots:", "\tslots:")}, "program/schedule.yaml", 6, "YAML syntax error"),
-}  # fmt: skip
+    "talk huge": (
+        {"abstracts/alpha.md": TALK + "word " * 50_000},
+        "abstracts/alpha.md",
+        1,
+        "over the limit of 200,000",
+    ),
+    "talk tab in front matter": (
+        {"abstracts/alpha.md": TALK.replace("keywords:", "\tkeywords:")},
+        "abstracts/alpha.md",
+        3,
+        "YAML syntax error",
+    ),
+    "talk front matter is a list": (
+        {"abstracts/alpha.md": "---\n- ada\n---\n\n# A talk\n\nText.\n"},
+        "abstracts/alpha.md",
+        2,
+        "the front matter must be 'key: value' lines",
+    ),
+    "talk speakers empty": (
+        {"abstracts/alpha.md": TALK.replace("[ada]", "[]")},
+        "abstracts/alpha.md",
+        2,
+        "'speakers' is empty",
+    ),
+    "talk speaker twice": (
+        {"abstracts/alpha.md": TALK.replace("[ada]", "[ada, ada]")},
+        "abstracts/alpha.md",
+        2,
+        "speaker 'ada' is listed twice",
+    ),
+    "talk front matter never closed": (
+        {"abstracts/alpha.md": "---\nspeakers: [ada]\n\n# A talk\n"},
+        "abstracts/alpha.md",
+        1,
+        "the front matter opened on line 1 is never closed",
+    ),
+    "speaker empty title": (
+        {"speakers/ada.md": "---\naffiliation: X\n---\n\n#\n\nText.\n"},
+        "speakers/ada.md",
+        4,
+        "the speaker page has no title",
+    ),
+    "speaker affiliation is a list": (
+        {"speakers/ada.md": "---\naffiliation: [A, B]\n---\n\n# Ada Lovelace\n"},
+        "speakers/ada.md",
+        2,
+        "'affiliation' must be a single value",
+    ),
+    "schedule days empty": (
+        {"program/schedule.yaml": "timezone: Europe/Paris\nvenue: V\ndays: []\n"},
+        "program/schedule.yaml",
+        3,
+        "'days' is empty",
+    ),
+    "schedule rooms not a list": (
+        {"program/schedule.yaml": SCHEDULE.replace("rooms: [Main room]", "rooms: Main room")},
+        "program/schedule.yaml",
+        3,
+        "'rooms' in the schedule must be a list",
+    ),
+    "schedule slot is a list": (
+        {
+            "program/schedule.yaml": SCHEDULE.replace(
+                "      - time: 09:00-09:30\n", "      - [09:00, 09:30]\n      - time: 09:00-09:30\n"
+            )
+        },
+        "program/schedule.yaml",
+        7,
+        "each slot must be a mapping",
+    ),
+    "schedule day without slots": (
+        {"program/schedule.yaml": "timezone: Europe/Paris\nvenue: V\ndays:\n  - date: 2024-11-26\n"},
+        "program/schedule.yaml",
+        4,
+        "a day has no 'slots'",
+    ),
+    "schedule time as a number": (
+        {"program/schedule.yaml": SCHEDULE.replace("time: 09:00-09:30", "time: 1345")},
+        "program/schedule.yaml",
+        7,
+        "time '1345' is not a range",
+    ),
+    "schedule talk id upper case": (
+        {"program/schedule.yaml": SCHEDULE.replace("talk: beta", "talk: Beta")},
+        "program/schedule.yaml",
+        11,
+        "talk id 'Beta' is not a file stem",
+    ),
+    "schedule huge": (
+        {"program/schedule.yaml": "# " + "x" * 2_000_001 + "\n"},
+        "program/schedule.yaml",
+        1,
+        "over the 2 MB limit",
+    ),
+    "schedule crlf and tabs": (
+        {"program/schedule.yaml": SCHEDULE.replace("\n", "\r\n").replace("    slots:", "\tslots:")},
+        "program/schedule.yaml",
+        6,
+        "YAML syntax error",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -37,44 +37,235 @@ def misc(fields: str, key: str = "k1") -> str:
 
 CASES = {
     # name: ({file: content}, file with the problem, line, message part)
-    "string without '='": ({"abstracts/alpha.bib": '% refs\n@string{psy "Psychological Review"}\n' + GOOD}, "abstracts/alpha.bib", 2, "@string: '=' expected: write it as @string{name = {value}}"),
-    "string without value": ({"abstracts/alpha.bib": "\n\n@string{psy = }\n" + GOOD}, "abstracts/alpha.bib", 3, "@string: field value expected"),
-    "macro not defined": ({"abstracts/alpha.bib": GOOD.replace("{J}", "psy")}, "abstracts/alpha.bib", 4, "bib entry 'k1': 'psy' is not defined: define it above with @string{psy = {...}}"),
-    "macro of another file": ({"abstracts/alpha.bib": '@string{psy = "Psychological Review"}\n' + GOOD.replace("{J}", "psy"), "abstracts/beta.bib": ENTRY.format(key="k2", title="B").replace("{J}", "psy")}, "abstracts/beta.bib", 4, "bib entry 'k2': 'psy' is not defined"),
-    "macro used before its @string": ({"abstracts/alpha.bib": GOOD.replace("{J}", "psy") + '@string{psy = "P"}\n'}, "abstracts/alpha.bib", 4, "'psy' is not defined"),
-    "preamble": ({"abstracts/alpha.bib": GOOD + '\n@preamble{"\\makeatletter\\input{/etc/passwd}"}\n'}, "abstracts/alpha.bib", 8, "@preamble is not allowed: it puts LaTeX code into the book"),
-    "entry type typo": ({"abstracts/alpha.bib": GOOD.replace("@article", "@artcle")}, "abstracts/alpha.bib", 1, "unknown entry type '@artcle' (did you mean 'article'?)"),
-    "entry type unknown": ({"abstracts/alpha.bib": "\n" + GOOD.replace("@article", "@script")}, "abstracts/alpha.bib", 2, "unknown entry type '@script': use one of article, book"),
-    "doi not a doi": ({"abstracts/alpha.bib": misc("  doi = {see the paper}")}, "abstracts/alpha.bib", 3, "field 'doi': 'see the paper' is not a DOI"),
-    "doi as a script": ({"abstracts/alpha.bib": misc("  doi = {javascript:alert(1)}")}, "abstracts/alpha.bib", 3, "field 'doi': 'javascript:alert(1)' is not a DOI"),
-    "url javascript": ({"abstracts/alpha.bib": misc("  year = 2020,\n  url = {javascript:alert(document.cookie)}")}, "abstracts/alpha.bib", 4, "field 'url': 'javascript:' addresses are not allowed"),
-    "url data": ({"abstracts/alpha.bib": misc('  url = "data:text/html,<script>alert(1)</script>"')}, "abstracts/alpha.bib", 3, "field 'url': 'data:' addresses are not allowed"),
-    "url file": ({"abstracts/alpha.bib": misc("  URL = {file:///etc/passwd}")}, "abstracts/alpha.bib", 3, "field 'url': 'file:' addresses are not allowed"),
-    "url relative": ({"abstracts/alpha.bib": misc("  url = {../conf.py}")}, "abstracts/alpha.bib", 3, "is not a full address"),
-    "eprint address": ({"abstracts/alpha.bib": misc("  eprint = {vbscript:msgbox(1)}")}, "abstracts/alpha.bib", 3, "field 'eprint': 'vbscript:' addresses are not allowed"),
-    "howpublished url": ({"abstracts/alpha.bib": misc("  howpublished = {\\url{javascript:alert(1)}}")}, "abstracts/alpha.bib", 3, "field 'howpublished': \\url{...}: 'javascript:' addresses are not allowed"),
-    "url in a title": ({"abstracts/alpha.bib": misc("  note = {x},\n  series = {\\url{https://example.org}}")}, "abstracts/alpha.bib", 4, "'\\url' is not allowed in a bib field (field 'series')"),
-    "input in a title": ({"abstracts/alpha.bib": GOOD.replace("A paper", "A \\input{/etc/passwd} paper")}, "abstracts/alpha.bib", 3, "'\\input' is not allowed in a bib field (field 'title'): fields are data, not LaTeX code"),
-    "def in a macro": ({"abstracts/alpha.bib": '@string{evil = "\\def\\x{y}"}\n' + GOOD.replace("{J}", "evil")}, "abstracts/alpha.bib", 5, "'\\def' is not allowed in a bib field (field 'journal')"),
-    "command typo": ({"abstracts/alpha.bib": GOOD.replace("A paper", "A \\emhp{new} paper")}, "abstracts/alpha.bib", 3, "'\\emhp' is not allowed in a bib field (field 'title') (did you mean 'emph'?)"),
-    "command in math": ({"abstracts/alpha.bib": GOOD.replace("A paper", "On $\\input{x}$")}, "abstracts/alpha.bib", 3, "bib entry 'k1': field 'title': '\\input' is not allowed in math"),
-    "dollar never closed": ({"abstracts/alpha.bib": GOOD.replace("A paper", "A 5$ paper")}, "abstracts/alpha.bib", 3, "a '$' in field 'title' is never closed: write \\$ for a dollar sign"),
-    "control character": ({"abstracts/alpha.bib": GOOD.replace("{J}", "{J\x1b[31m}")}, "abstracts/alpha.bib", 4, "bib entry 'k1': invisible character U+001B"),
-    "bidi override": ({"abstracts/alpha.bib": "\n" + GOOD.replace("A paper", "A \u202eparep")}, "abstracts/alpha.bib", 4, "invisible character U+202E (RIGHT-TO-LEFT OVERRIDE): delete it"),
-    "field twice": ({"abstracts/alpha.bib": GOOD.replace("  year", "  Title = {Other},\n  year")}, "abstracts/alpha.bib", 5, "bib entry 'k1': field 'title' is given twice"),
-    "too many authors": ({"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "A and " * 100 + "B")}, "abstracts/alpha.bib", 2, "field 'author': over 100 names: give the first ones, then 'and others'"),
-    "article without author": ({"abstracts/alpha.bib": "\n" + GOOD.replace("  author = {Doe, Jane},\n", "")}, "abstracts/alpha.bib", 2, "bib entry 'k1': @article entries need the field 'author': add it, or make the entry a @misc"),
-    "article with empty author": ({"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "")}, "abstracts/alpha.bib", 1, "@article entries need the field 'author'"),
-    "book without publisher": ({"abstracts/alpha.bib": GOOD.replace("@article", "@book").replace("journal", "note")}, "abstracts/alpha.bib", 1, "@book entries need the field 'publisher'"),
-    "bad author list": ({"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "Doe, Jane, Jr, X")}, "abstracts/alpha.bib", 2, "field 'author': Too many commas"),
-    "too many entries": ({"abstracts/alpha.bib": "".join(f"@misc{{k{i},\n  title = {{W{i}}}\n}}\n" for i in range(MAX_BIB_ENTRIES + 5))}, "abstracts/alpha.bib", 3 * MAX_BIB_ENTRIES + 1, f"more than {MAX_BIB_ENTRIES} entries in one bib file"),
-    "key differs in one file": ({"abstracts/alpha.bib": GOOD + "\n" + GOOD.replace("A paper", "Another")}, "abstracts/alpha.bib", 8, "bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1: cite it under another key"),
-    "key differs in one file, case of the key": ({"abstracts/alpha.bib": GOOD + "\n" + GOOD.replace("k1", "K1").replace("2020", "2021")}, "abstracts/alpha.bib", 8, "bib key 'K1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1: cite it under another key, or delete one of the two"),
+    "string without '='": (
+        {"abstracts/alpha.bib": '% refs\n@string{psy "Psychological Review"}\n' + GOOD},
+        "abstracts/alpha.bib",
+        2,
+        "@string: '=' expected: write it as @string{name = {value}}",
+    ),
+    "string without value": (
+        {"abstracts/alpha.bib": "\n\n@string{psy = }\n" + GOOD},
+        "abstracts/alpha.bib",
+        3,
+        "@string: field value expected",
+    ),
+    "macro not defined": (
+        {"abstracts/alpha.bib": GOOD.replace("{J}", "psy")},
+        "abstracts/alpha.bib",
+        4,
+        "bib entry 'k1': 'psy' is not defined: define it above with @string{psy = {...}}",
+    ),
+    "macro of another file": (
+        {
+            "abstracts/alpha.bib": '@string{psy = "Psychological Review"}\n' + GOOD.replace("{J}", "psy"),
+            "abstracts/beta.bib": ENTRY.format(key="k2", title="B").replace("{J}", "psy"),
+        },
+        "abstracts/beta.bib",
+        4,
+        "bib entry 'k2': 'psy' is not defined",
+    ),
+    "macro used before its @string": (
+        {"abstracts/alpha.bib": GOOD.replace("{J}", "psy") + '@string{psy = "P"}\n'},
+        "abstracts/alpha.bib",
+        4,
+        "'psy' is not defined",
+    ),
+    "preamble": (
+        {"abstracts/alpha.bib": GOOD + '\n@preamble{"\\makeatletter\\input{/etc/passwd}"}\n'},
+        "abstracts/alpha.bib",
+        8,
+        "@preamble is not allowed: it puts LaTeX code into the book",
+    ),
+    "entry type typo": (
+        {"abstracts/alpha.bib": GOOD.replace("@article", "@artcle")},
+        "abstracts/alpha.bib",
+        1,
+        "unknown entry type '@artcle' (did you mean 'article'?)",
+    ),
+    "entry type unknown": (
+        {"abstracts/alpha.bib": "\n" + GOOD.replace("@article", "@script")},
+        "abstracts/alpha.bib",
+        2,
+        "unknown entry type '@script': use one of article, book",
+    ),
+    "doi not a doi": (
+        {"abstracts/alpha.bib": misc("  doi = {see the paper}")},
+        "abstracts/alpha.bib",
+        3,
+        "field 'doi': 'see the paper' is not a DOI",
+    ),
+    "doi as a script": (
+        {"abstracts/alpha.bib": misc("  doi = {javascript:alert(1)}")},
+        "abstracts/alpha.bib",
+        3,
+        "field 'doi': 'javascript:alert(1)' is not a DOI",
+    ),
+    "url javascript": (
+        {"abstracts/alpha.bib": misc("  year = 2020,\n  url = {javascript:alert(document.cookie)}")},
+        "abstracts/alpha.bib",
+        4,
+        "field 'url': 'javascript:' addresses are not allowed",
+    ),
+    "url data": (
+        {"abstracts/alpha.bib": misc('  url = "data:text/html,<script>alert(1)</script>"')},
+        "abstracts/alpha.bib",
+        3,
+        "field 'url': 'data:' addresses are not allowed",
+    ),
+    "url file": (
+        {"abstracts/alpha.bib": misc("  URL = {file:///etc/passwd}")},
+        "abstracts/alpha.bib",
+        3,
+        "field 'url': 'file:' addresses are not allowed",
+    ),
+    "url relative": (
+        {"abstracts/alpha.bib": misc("  url = {../conf.py}")},
+        "abstracts/alpha.bib",
+        3,
+        "is not a full address",
+    ),
+    "eprint address": (
+        {"abstracts/alpha.bib": misc("  eprint = {vbscript:msgbox(1)}")},
+        "abstracts/alpha.bib",
+        3,
+        "field 'eprint': 'vbscript:' addresses are not allowed",
+    ),
+    "howpublished url": (
+        {"abstracts/alpha.bib": misc("  howpublished = {\\url{javascript:alert(1)}}")},
+        "abstracts/alpha.bib",
+        3,
+        "field 'howpublished': \\url{...}: 'javascript:' addresses are not allowed",
+    ),
+    "url in a title": (
+        {"abstracts/alpha.bib": misc("  note = {x},\n  series = {\\url{https://example.org}}")},
+        "abstracts/alpha.bib",
+        4,
+        "'\\url' is not allowed in a bib field (field 'series')",
+    ),
+    "input in a title": (
+        {"abstracts/alpha.bib": GOOD.replace("A paper", "A \\input{/etc/passwd} paper")},
+        "abstracts/alpha.bib",
+        3,
+        "'\\input' is not allowed in a bib field (field 'title'): fields are data, not LaTeX code",
+    ),
+    "def in a macro": (
+        {"abstracts/alpha.bib": '@string{evil = "\\def\\x{y}"}\n' + GOOD.replace("{J}", "evil")},
+        "abstracts/alpha.bib",
+        5,
+        "'\\def' is not allowed in a bib field (field 'journal')",
+    ),
+    "command typo": (
+        {"abstracts/alpha.bib": GOOD.replace("A paper", "A \\emhp{new} paper")},
+        "abstracts/alpha.bib",
+        3,
+        "'\\emhp' is not allowed in a bib field (field 'title') (did you mean 'emph'?)",
+    ),
+    "command in math": (
+        {"abstracts/alpha.bib": GOOD.replace("A paper", "On $\\input{x}$")},
+        "abstracts/alpha.bib",
+        3,
+        "bib entry 'k1': field 'title': '\\input' is not allowed in math",
+    ),
+    "dollar never closed": (
+        {"abstracts/alpha.bib": GOOD.replace("A paper", "A 5$ paper")},
+        "abstracts/alpha.bib",
+        3,
+        "a '$' in field 'title' is never closed: write \\$ for a dollar sign",
+    ),
+    "control character": (
+        {"abstracts/alpha.bib": GOOD.replace("{J}", "{J\x1b[31m}")},
+        "abstracts/alpha.bib",
+        4,
+        "bib entry 'k1': invisible character U+001B",
+    ),
+    "bidi override": (
+        {"abstracts/alpha.bib": "\n" + GOOD.replace("A paper", "A \u202eparep")},
+        "abstracts/alpha.bib",
+        4,
+        "invisible character U+202E (RIGHT-TO-LEFT OVERRIDE): delete it",
+    ),
+    "field twice": (
+        {"abstracts/alpha.bib": GOOD.replace("  year", "  Title = {Other},\n  year")},
+        "abstracts/alpha.bib",
+        5,
+        "bib entry 'k1': field 'title' is given twice",
+    ),
+    "too many authors": (
+        {"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "A and " * 100 + "B")},
+        "abstracts/alpha.bib",
+        2,
+        "field 'author': over 100 names: give the first ones, then 'and others'",
+    ),
+    "article without author": (
+        {"abstracts/alpha.bib": "\n" + GOOD.replace("  author = {Doe, Jane},\n", "")},
+        "abstracts/alpha.bib",
+        2,
+        "bib entry 'k1': @article entries need the field 'author': add it, or make the entry a @misc",
+    ),
+    "article with empty author": (
+        {"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "")},
+        "abstracts/alpha.bib",
+        1,
+        "@article entries need the field 'author'",
+    ),
+    "book without publisher": (
+        {"abstracts/alpha.bib": GOOD.replace("@article", "@book").replace("journal", "note")},
+        "abstracts/alpha.bib",
+        1,
+        "@book entries need the field 'publisher'",
+    ),
+    "bad author list": (
+        {"abstracts/alpha.bib": GOOD.replace("Doe, Jane", "Doe, Jane, Jr, X")},
+        "abstracts/alpha.bib",
+        2,
+        "field 'author': Too many commas",
+    ),
+    "too many entries": (
+        {
+            "abstracts/alpha.bib": "".join(
+                f"@misc{{k{i},\n  title = {{W{i}}}\n}}\n" for i in range(MAX_BIB_ENTRIES + 5)
+            )
+        },
+        "abstracts/alpha.bib",
+        3 * MAX_BIB_ENTRIES + 1,
+        f"more than {MAX_BIB_ENTRIES} entries in one bib file",
+    ),
+    "key differs in one file": (
+        {"abstracts/alpha.bib": GOOD + "\n" + GOOD.replace("A paper", "Another")},
+        "abstracts/alpha.bib",
+        8,
+        "bib key 'k1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1: cite it under another key",
+    ),
+    "key differs in one file, case of the key": (
+        {"abstracts/alpha.bib": GOOD + "\n" + GOOD.replace("k1", "K1").replace("2020", "2021")},
+        "abstracts/alpha.bib",
+        8,
+        "bib key 'K1' in abstracts/alpha.bib:8 differs from the entry in abstracts/alpha.bib:1: cite it under another key, or delete one of the two",
+    ),
     # bib keys belong to their talk: a talk cites its own file's keys (and the organizers' shared ones)
-    "another talk's key": ({"abstracts/alpha.md": talk("k1"), "abstracts/beta.bib": GOOD}, "abstracts/alpha.md", 8, "cited key 'k1' is in no .bib file: add the entry to the talk's .bib file"),
-    "another talk's key, as organizer pages cite it": ({"abstracts/alpha.md": talk("beta/k1"), "abstracts/beta.bib": GOOD}, "abstracts/alpha.md", 8, "cited key 'beta/k1' is in no .bib file: add the entry"),
-    "own key misspelt": ({"abstracts/alpha.md": talk("smith2021"), "abstracts/alpha.bib": GOOD.replace("k1", "smith2020"), "abstracts/beta.bib": GOOD.replace("k1", "smith2021x")}, "abstracts/alpha.md", 8, "cited key 'smith2021' is in no .bib file (did you mean 'smith2020'?): add the entry"),
-}  # fmt: skip
+    "another talk's key": (
+        {"abstracts/alpha.md": talk("k1"), "abstracts/beta.bib": GOOD},
+        "abstracts/alpha.md",
+        8,
+        "cited key 'k1' is in no .bib file: add the entry to the talk's .bib file",
+    ),
+    "another talk's key, as organizer pages cite it": (
+        {"abstracts/alpha.md": talk("beta/k1"), "abstracts/beta.bib": GOOD},
+        "abstracts/alpha.md",
+        8,
+        "cited key 'beta/k1' is in no .bib file: add the entry",
+    ),
+    "own key misspelt": (
+        {
+            "abstracts/alpha.md": talk("smith2021"),
+            "abstracts/alpha.bib": GOOD.replace("k1", "smith2020"),
+            "abstracts/beta.bib": GOOD.replace("k1", "smith2021x"),
+        },
+        "abstracts/alpha.md",
+        8,
+        "cited key 'smith2021' is in no .bib file (did you mean 'smith2020'?): add the entry",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -84,11 +275,31 @@ def test_refused_bib(build_root, tmp_path, case):
 
 @pytest.mark.parametrize(
     "command",
-    ["\\input{x}", "\\include{x}", "\\def\\a{b}", "\\write18{ls}", "\\immediate", "\\special{pdf:x}",
-     "\\csname x\\endcsname", "\\catcode`\\@=11", "\\openin1=x", "\\read1 to\\x", "\\newcommand{\\x}{y}",
-     "\\let\\a\\b", "\\end{document}", "\\loop", "\\href{javascript:x}{y}", "\\url{https://x.org}",
-     "\\makeatletter", "\\usepackage{x}", "\\expandafter", "\\noexpand", "\\catcode`\\^^M=13", "\\cite{x}"],
-)  # fmt: skip
+    [
+        "\\input{x}",
+        "\\include{x}",
+        "\\def\\a{b}",
+        "\\write18{ls}",
+        "\\immediate",
+        "\\special{pdf:x}",
+        "\\csname x\\endcsname",
+        "\\catcode`\\@=11",
+        "\\openin1=x",
+        "\\read1 to\\x",
+        "\\newcommand{\\x}{y}",
+        "\\let\\a\\b",
+        "\\end{document}",
+        "\\loop",
+        "\\href{javascript:x}{y}",
+        "\\url{https://x.org}",
+        "\\makeatletter",
+        "\\usepackage{x}",
+        "\\expandafter",
+        "\\noexpand",
+        "\\catcode`\\^^M=13",
+        "\\cite{x}",
+    ],
+)
 def test_latex_commands_are_refused(command):
     text = GOOD.replace("A paper", f"A {command} paper")
     entries, problems = read_bib(text, "abstracts/alpha.bib")
@@ -180,9 +391,15 @@ def test_a_macro_never_changes_another_files_references(build_root, tmp_path):
 
 @pytest.mark.parametrize(
     "written",
-    ["https://doi.org/10.1137/07070111X", "http://dx.doi.org/10.1137/07070111X", "doi:10.1137/07070111X",
-     "DOI: 10.1137/07070111X", "{10.1137/07070111X}", "10.1137/07070111X"],
-)  # fmt: skip
+    [
+        "https://doi.org/10.1137/07070111X",
+        "http://dx.doi.org/10.1137/07070111X",
+        "doi:10.1137/07070111X",
+        "DOI: 10.1137/07070111X",
+        "{10.1137/07070111X}",
+        "10.1137/07070111X",
+    ],
+)
 def test_doi_is_normalised(build_root, written):
     bib = GOOD.replace("  year", f"  doi = {{{written}}},\n  year")
     app, warnings = build_root("schedule", {"abstracts/alpha.bib": bib, "abstracts/alpha.md": talk("k1")})

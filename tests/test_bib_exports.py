@@ -152,8 +152,23 @@ def test_unprinted_fields_are_dropped_unread():
     _merged, _entries, problems = merge([("abstracts/alpha.bib", EXPORTS)])
     assert problems == []
     merged = _merged.lower()
-    for name in ("abstract", "file", "mendeley-groups", "groups", "keywords", "urldate", "timestamp",
-                 "biburl", "bibsource", "langid", "shorttitle", "comment", "owner", "archiveprefix", "issn"):  # fmt: skip
+    for name in (
+        "abstract",
+        "file",
+        "mendeley-groups",
+        "groups",
+        "keywords",
+        "urldate",
+        "timestamp",
+        "biburl",
+        "bibsource",
+        "langid",
+        "shorttitle",
+        "comment",
+        "owner",
+        "archiveprefix",
+        "issn",
+    ):
         assert f"\n  {name} = " not in merged, name
     assert "write18" not in merged and "\\input" not in merged and "backslash" not in merged
 
@@ -185,13 +200,19 @@ def test_code_in_an_unprinted_field_refuses_nothing(payload):
 @pytest.mark.parametrize(
     ("text", "messages"),
     [
-        ("@article{my key,\n  author = {Doe, Jane},\n  title = {A paper}\n  journal = {J},\n  year = 2020\n}\n",
-         ["a.bib:1: bib key 'my key' has a space: a key is one word; write 'my_key' here and where it is cited",
-          "a.bib:3: bib entry 'my_key': a comma is missing at the end of line 3? (each field but the last has one)"]),
-        ("@article{smith2020\n  author = {Doe, Jane},\n  title = {A paper},\n  journal = {J},\n  year = 2020\n}\n",
-         ["a.bib:1: bib entry 'smith2020': a comma is missing after the key, at the end of line 1"]),
+        (
+            "@article{my key,\n  author = {Doe, Jane},\n  title = {A paper}\n  journal = {J},\n  year = 2020\n}\n",
+            [
+                "a.bib:1: bib key 'my key' has a space: a key is one word; write 'my_key' here and where it is cited",
+                "a.bib:3: bib entry 'my_key': a comma is missing at the end of line 3? (each field but the last has one)",
+            ],
+        ),
+        (
+            "@article{smith2020\n  author = {Doe, Jane},\n  title = {A paper},\n  journal = {J},\n  year = 2020\n}\n",
+            ["a.bib:1: bib entry 'smith2020': a comma is missing after the key, at the end of line 1"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_key_mistakes_are_told_in_one_round(text, messages):
     entries, problems = read_bib(text, "a.bib")
     assert entries == [] and [str(p) for p in problems] == messages
@@ -230,10 +251,21 @@ def test_html_shows_rendered_titles_names_and_links(exports_site):
     # one footnote per cited key, on the talk's own page ({cite}, {cite:p}, {cite:t}, several keys)
     assert len(re.findall(r'class="footnote brackets"', refs)) == len(KEYS)
     assert "Müller" in page.split('class="footnote-list')[0]  # {cite:t}: the author's name in the text
-    for shown in ("Tensor-train decomposition – a review — of oseledets’s “tt” format & more",
-                  "Jérôme Größer", "þora Þorsson", "Vư Nguyễn", "Lí Phơng", "Boris N. Khøromskij",
-                  "Łukasz Straßer", "øystein Åberg", "ısmet Małecki", "Journal of Computational Physics Letters",
-                  "SIAM Journal on Matrix Analysis and Applications", "arXiv:2106.09685", "the errata"):  # fmt: skip
+    for shown in (
+        "Tensor-train decomposition – a review — of oseledets’s “tt” format & more",
+        "Jérôme Größer",
+        "þora Þorsson",
+        "Vư Nguyễn",
+        "Lí Phơng",
+        "Boris N. Khøromskij",
+        "Łukasz Straßer",
+        "øystein Åberg",
+        "ısmet Małecki",
+        "Journal of Computational Physics Letters",
+        "SIAM Journal on Matrix Analysis and Applications",
+        "arXiv:2106.09685",
+        "the errata",
+    ):
         assert shown in text, shown
     for raw in (
         "\\text",
@@ -319,6 +351,9 @@ def test_biblatex_dates_and_names_of_fields():
     assert problems == []
     fields = [dict(entry.fields) for entry in entries]
     assert (fields[0]["year"], fields[0]["month"], fields[0]["journal"], fields[0]["address"]) == (
-        "2009", "August", "SIAM Review", "Philadelphia",
-    )  # fmt: skip
+        "2009",
+        "August",
+        "SIAM Review",
+        "Philadelphia",
+    )
     assert fields[1]["year"] == "2023" and fields[2]["month"] == "July"

@@ -123,8 +123,11 @@ def test_the_book_lists_each_talks_own_entry(book):
     assert "Alpha own work on tensor trains" in alpha and "Beta other" not in alpha
     assert "Beta other work on pruning" in beta and "Alpha own" not in beta
     # each marker links to its own talk's reference (labels of safe characters only)
-    for page, key in (("bk-alpha", "smith2020"), ("bk-alpha", "dblp-journals-corr-abs-2106-09685"),
-                      ("bk-beta", "smith2020")):  # fmt: skip
+    for page, key in (
+        ("bk-alpha", "smith2020"),
+        ("bk-alpha", "dblp-journals-corr-abs-2106-09685"),
+        ("bk-beta", "smith2020"),
+    ):
         label = f"abstracts/{page}:footcite-{page}-{key}"
         assert f"\\hyperref[\\detokenize{{{label}}}]" in tex, label
         assert f"\\label{{\\detokenize{{{label}}}}}" in tex, label

@@ -21,8 +21,15 @@ from conftest import ROOT, copy_site, require, require_tool, sphinx_build
 
 SCREENS = ROOT / "test-output" / "screens"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PAGES = {
     "home": "index.html",
     "programme": "program/index.html",
@@ -307,8 +314,9 @@ def test_nu_html_checker_finds_no_error(served):
     require(vnu.is_file(), "the npm package vnu-jar is not installed (npm install --prefix tools)")
     _, outdir = served
     pages = [str(p) for p in sorted(outdir.rglob("*.html")) if "_static" not in p.relative_to(outdir).parts]
-    result = subprocess.run([java, "-jar", str(vnu), "--errors-only", "--format", "json", *pages],
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [java, "-jar", str(vnu), "--errors-only", "--format", "json", *pages], capture_output=True, text=True
+    )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     errors = [
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"

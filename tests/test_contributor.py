@@ -147,25 +147,110 @@ SPEAKER = "---\naffiliation: University of Nowhere\n---\n\n# Ada Lovelace\n"
 
 BAD = {
     # name: (file, content, line, message)
-    "unknown talk key": ("abstracts/alpha.md", TALK.replace("keywords:", "keywrods:"), 3, "unknown key 'keywrods' in a talk's front matter (did you mean 'keywords'?)"),
-    "missing speakers": ("abstracts/alpha.md", TALK.replace("speakers: [ada]\n", ""), 2, "the talk has no 'speakers'"),
-    "unknown speaker": ("abstracts/alpha.md", TALK.replace("[ada]", "[adaa]"), 2, "unknown speaker 'adaa' (did you mean 'ada'?)"),
-    "speakers not a list": ("abstracts/alpha.md", TALK.replace("[ada]", "{id: ada}"), 2, "'speakers' must be a list"),
-    "bad author orcid": ("abstracts/alpha.md", TALK.replace("keywords", "authors:\n  - name: Ada\n    orcid: 0000-0002-1825-0098\nkeywords"), 5, "ORCID '0000-0002-1825-0098' has a wrong check digit"),
-    "malformed orcid": ("abstracts/alpha.md", TALK.replace("keywords", "authors:\n  - name: Ada\n    orcid: 1234\nkeywords"), 5, "is not of the form"),
-    "author without name": ("abstracts/alpha.md", TALK.replace("keywords", "authors:\n  - affiliation: X\nkeywords"), 4, "the author has no 'name'"),
-    "unknown author key": ("abstracts/alpha.md", TALK.replace("keywords", "authors:\n  - name: Ada\n    afiliation: X\nkeywords"), 5, "unknown key 'afiliation' in an author (did you mean 'affiliation'?)"),
+    "unknown talk key": (
+        "abstracts/alpha.md",
+        TALK.replace("keywords:", "keywrods:"),
+        3,
+        "unknown key 'keywrods' in a talk's front matter (did you mean 'keywords'?)",
+    ),
+    "missing speakers": (
+        "abstracts/alpha.md",
+        TALK.replace("speakers: [ada]\n", ""),
+        2,
+        "the talk has no 'speakers'",
+    ),
+    "unknown speaker": (
+        "abstracts/alpha.md",
+        TALK.replace("[ada]", "[adaa]"),
+        2,
+        "unknown speaker 'adaa' (did you mean 'ada'?)",
+    ),
+    "speakers not a list": (
+        "abstracts/alpha.md",
+        TALK.replace("[ada]", "{id: ada}"),
+        2,
+        "'speakers' must be a list",
+    ),
+    "bad author orcid": (
+        "abstracts/alpha.md",
+        TALK.replace("keywords", "authors:\n  - name: Ada\n    orcid: 0000-0002-1825-0098\nkeywords"),
+        5,
+        "ORCID '0000-0002-1825-0098' has a wrong check digit",
+    ),
+    "malformed orcid": (
+        "abstracts/alpha.md",
+        TALK.replace("keywords", "authors:\n  - name: Ada\n    orcid: 1234\nkeywords"),
+        5,
+        "is not of the form",
+    ),
+    "author without name": (
+        "abstracts/alpha.md",
+        TALK.replace("keywords", "authors:\n  - affiliation: X\nkeywords"),
+        4,
+        "the author has no 'name'",
+    ),
+    "unknown author key": (
+        "abstracts/alpha.md",
+        TALK.replace("keywords", "authors:\n  - name: Ada\n    afiliation: X\nkeywords"),
+        5,
+        "unknown key 'afiliation' in an author (did you mean 'affiliation'?)",
+    ),
     "no front matter": ("abstracts/alpha.md", "# A talk\n\nText.\n", 1, "the page has no front matter"),
-    "bad front matter yaml": ("abstracts/alpha.md", TALK.replace("keywords: [tensors]", "keywords: [tensors"), 3, "YAML syntax error"),
-    "talk without title": ("abstracts/alpha.md", TALK.replace("# A talk\n", ""), 5, "the talk page has no title"),
-    "too long": ("abstracts/alpha.md", TALK.replace("The abstract.", "word " * 301), 8, "the abstract has 301 words, more than the limit of 300"),
-    "bad file name": ("abstracts/Alpha_Talk.md", TALK, 1, "file name 'Alpha_Talk' must be lower-case letters"),
-    "missing affiliation": ("speakers/ada.md", SPEAKER.replace("affiliation: University of Nowhere\n", "homepage: https://example.org\n"), 2, "the speaker has no 'affiliation'"),
-    "unknown speaker key": ("speakers/ada.md", SPEAKER.replace("affiliation:", "afiliation:"), 2, "unknown key 'afiliation' in a speaker's front matter (did you mean 'affiliation'?)"),
-    "bad homepage": ("speakers/ada.md", SPEAKER.replace("---\n\n#", "homepage: javascript:alert(1)\n---\n\n#"), 3, "'homepage' must be an http:// or https:// address"),
-    "bad speaker orcid": ("speakers/ada.md", SPEAKER.replace("---\n\n#", "orcid: 0000-0002-1825-009X\n---\n\n#"), 3, "wrong check digit"),
-    "speaker without title": ("speakers/ada.md", SPEAKER.replace("# Ada Lovelace\n", "Just text.\n"), 4, "the speaker page has no title"),
-}  # fmt: skip
+    "bad front matter yaml": (
+        "abstracts/alpha.md",
+        TALK.replace("keywords: [tensors]", "keywords: [tensors"),
+        3,
+        "YAML syntax error",
+    ),
+    "talk without title": (
+        "abstracts/alpha.md",
+        TALK.replace("# A talk\n", ""),
+        5,
+        "the talk page has no title",
+    ),
+    "too long": (
+        "abstracts/alpha.md",
+        TALK.replace("The abstract.", "word " * 301),
+        8,
+        "the abstract has 301 words, more than the limit of 300",
+    ),
+    "bad file name": (
+        "abstracts/Alpha_Talk.md",
+        TALK,
+        1,
+        "file name 'Alpha_Talk' must be lower-case letters",
+    ),
+    "missing affiliation": (
+        "speakers/ada.md",
+        SPEAKER.replace("affiliation: University of Nowhere\n", "homepage: https://example.org\n"),
+        2,
+        "the speaker has no 'affiliation'",
+    ),
+    "unknown speaker key": (
+        "speakers/ada.md",
+        SPEAKER.replace("affiliation:", "afiliation:"),
+        2,
+        "unknown key 'afiliation' in a speaker's front matter (did you mean 'affiliation'?)",
+    ),
+    "bad homepage": (
+        "speakers/ada.md",
+        SPEAKER.replace("---\n\n#", "homepage: javascript:alert(1)\n---\n\n#"),
+        3,
+        "'homepage' must be an http:// or https:// address",
+    ),
+    "bad speaker orcid": (
+        "speakers/ada.md",
+        SPEAKER.replace("---\n\n#", "orcid: 0000-0002-1825-009X\n---\n\n#"),
+        3,
+        "wrong check digit",
+    ),
+    "speaker without title": (
+        "speakers/ada.md",
+        SPEAKER.replace("# Ada Lovelace\n", "Just text.\n"),
+        4,
+        "the speaker page has no title",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))

@@ -346,9 +346,15 @@ def next_edition(tmp_path_factory):
     kept = talks[:2]
     result = run_tool(
         root,
-        "--acronym", NEXT, "--start", DAY1.isoformat(),
-        "--venue", VENUE, "--keep", ",".join(kept),
-    )  # fmt: skip
+        "--acronym",
+        NEXT,
+        "--start",
+        DAY1.isoformat(),
+        "--venue",
+        VENUE,
+        "--keep",
+        ",".join(kept),
+    )
     assert result.returncode == 0, result.stderr
     checklist = (root / "NEXT-EDITION.md").read_text(encoding="utf-8")
     first = sphinx_build(root, "html", "-q")
@@ -430,8 +436,12 @@ def test_next_edition_builds_the_pdf(next_edition, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(root / "_ext")}
     run = subprocess.run(
         [sys.executable, "-m", "workshop.book.latexrun", str(latex.outdir), "--name", tex.stem],
-        cwd=root, env=env, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     pdf = latex.outdir / f"{tex.stem}.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout

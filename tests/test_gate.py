@@ -18,20 +18,72 @@ TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# A talk\n\n{body}\n"
 
 # Failures from every source: the workshop, MyST, sphinxcontrib-bibtex, docutils, Sphinx.
 FAILURES = {
-    "unknown cite key": ({"abstracts/gamma.md": TALK.format(body="See {footcite}`nokey`.")}, "abstracts/gamma.md:8", "cited key 'nokey' is in no .bib file"),
-    "cite is footcite, unknown key": ({"abstracts/gamma.md": TALK.format(body="See {cite}`k`.")}, "abstracts/gamma.md:8", "cited key 'k' is in no .bib file"),
-    "no title": ({"abstracts/gamma.md": "---\nspeakers: [ada]\n---\n\nJust text.\n"}, "abstracts/gamma.md:4", "the talk page has no title"),
-    "myst heading jump": ({"abstracts/gamma.md": TALK.format(body="### Deep\n\nText.")}, "abstracts/gamma.md:8", "Non-consecutive header level increase"),
-    "raw html": ({"abstracts/gamma.md": TALK.format(body="<b>x</b>")}, "abstracts/gamma.md:8", "raw HTML is not allowed"),
-    "unknown role": ({"abstracts/gamma.md": TALK.format(body="A {footcit}`k` b.")}, "abstracts/gamma.md:8", "did you mean '{footcite}'?"),
-    "docutils footnote": ({"abstracts/gamma.md": TALK.format(body="Text[^nope].")}, "abstracts/gamma.md", "nope"),
-    "sphinx missing doc": ({"abstracts/gamma.md": TALK.format(body="See {doc}`nowhere`.")}, "abstracts/gamma.md:8", "unknown document"),
-    "organizer page myst": ({"index.md": (ROOT / "tests/roots/test-schedule/index.md").read_text() + "\n### Jump\n"}, "index.md", "header level"),
-    "cite on a paragraph's second line": ({"abstracts/gamma.md": TALK.format(body="First line.\nThen {cite:t}`k` here.")}, "abstracts/gamma.md:9", "cited key 'k' is in no .bib file"),
-    "math on a paragraph's third line": ({"abstracts/gamma.md": TALK.format(body="One.\nTwo.\nThree $\\frac{a}{b$ four.")}, "abstracts/gamma.md:10", "'{' is not closed"),
-    "only a ## heading": ({"abstracts/gamma.md": "---\nspeakers: [ada]\n---\n\n## Only a section\n\nText.\n"}, "abstracts/gamma.md:4", "the talk page has no title"),
-    "todo left": ({"abstracts/gamma.md": TALK.format(body="% TODO write the abstract\n\nText.")}, "abstracts/gamma.md:8", "'% TODO' line"),
-}  # fmt: skip
+    "unknown cite key": (
+        {"abstracts/gamma.md": TALK.format(body="See {footcite}`nokey`.")},
+        "abstracts/gamma.md:8",
+        "cited key 'nokey' is in no .bib file",
+    ),
+    "cite is footcite, unknown key": (
+        {"abstracts/gamma.md": TALK.format(body="See {cite}`k`.")},
+        "abstracts/gamma.md:8",
+        "cited key 'k' is in no .bib file",
+    ),
+    "no title": (
+        {"abstracts/gamma.md": "---\nspeakers: [ada]\n---\n\nJust text.\n"},
+        "abstracts/gamma.md:4",
+        "the talk page has no title",
+    ),
+    "myst heading jump": (
+        {"abstracts/gamma.md": TALK.format(body="### Deep\n\nText.")},
+        "abstracts/gamma.md:8",
+        "Non-consecutive header level increase",
+    ),
+    "raw html": (
+        {"abstracts/gamma.md": TALK.format(body="<b>x</b>")},
+        "abstracts/gamma.md:8",
+        "raw HTML is not allowed",
+    ),
+    "unknown role": (
+        {"abstracts/gamma.md": TALK.format(body="A {footcit}`k` b.")},
+        "abstracts/gamma.md:8",
+        "did you mean '{footcite}'?",
+    ),
+    "docutils footnote": (
+        {"abstracts/gamma.md": TALK.format(body="Text[^nope].")},
+        "abstracts/gamma.md",
+        "nope",
+    ),
+    "sphinx missing doc": (
+        {"abstracts/gamma.md": TALK.format(body="See {doc}`nowhere`.")},
+        "abstracts/gamma.md:8",
+        "unknown document",
+    ),
+    "organizer page myst": (
+        {"index.md": (ROOT / "tests/roots/test-schedule/index.md").read_text() + "\n### Jump\n"},
+        "index.md",
+        "header level",
+    ),
+    "cite on a paragraph's second line": (
+        {"abstracts/gamma.md": TALK.format(body="First line.\nThen {cite:t}`k` here.")},
+        "abstracts/gamma.md:9",
+        "cited key 'k' is in no .bib file",
+    ),
+    "math on a paragraph's third line": (
+        {"abstracts/gamma.md": TALK.format(body="One.\nTwo.\nThree $\\frac{a}{b$ four.")},
+        "abstracts/gamma.md:10",
+        "'{' is not closed",
+    ),
+    "only a ## heading": (
+        {"abstracts/gamma.md": "---\nspeakers: [ada]\n---\n\n## Only a section\n\nText.\n"},
+        "abstracts/gamma.md:4",
+        "the talk page has no title",
+    ),
+    "todo left": (
+        {"abstracts/gamma.md": TALK.format(body="% TODO write the abstract\n\nText.")},
+        "abstracts/gamma.md:8",
+        "'% TODO' line",
+    ),
+}
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -94,8 +146,13 @@ def test_check_claims_only_what_it_ran(tmp_path, capsys):
 
 
 def _git(root: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
 
 
@@ -112,8 +169,11 @@ def _submission_branch(tmp_path: Path) -> Path:
 def _check_pr(root: Path, base: str = "main") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "workshop", "check-pr", "--base", base, "--root", str(root)],
-        capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
+    )
 
 
 def test_check_pr_in_a_real_repository(tmp_path):
@@ -227,11 +287,26 @@ def test_make_live_keeps_failing_after_another_save(tmp_path):
         port = probe.getsockname()[1]
     autobuild = Path(sys.executable).parent / "sphinx-autobuild"
     proc = subprocess.Popen(
-        [str(autobuild), "-W", "--keep-going", "-n", "-d", "_build/doctrees", "--host", "127.0.0.1",
-         "--port", str(port), ".", "_build/html"],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(autobuild),
+            "-W",
+            "--keep-going",
+            "-n",
+            "-d",
+            "_build/doctrees",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            ".",
+            "_build/html",
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1"},
-    )  # fmt: skip
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
 

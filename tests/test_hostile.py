@@ -353,9 +353,19 @@ ESCAPED_TALK = talk(
     title="\\\\input{/etc/passwd} \\\\end{document}",
 )
 RAW_TEX = [
-    "\\input{/etc/passwd}", "\\openin", "\\special{", "\\write18", "\\catcode`", "\\csname input", "\\loop",
-    "\\immediate", "^^5c", "\\def\\alpha", "\\newcommand{\\x}", "\\read1",
-]  # fmt: skip
+    "\\input{/etc/passwd}",
+    "\\openin",
+    "\\special{",
+    "\\write18",
+    "\\catcode`",
+    "\\csname input",
+    "\\loop",
+    "\\immediate",
+    "^^5c",
+    "\\def\\alpha",
+    "\\newcommand{\\x}",
+    "\\read1",
+]
 
 
 @pytest.fixture(scope="module")
@@ -411,8 +421,11 @@ def test_the_book_of_the_escaped_talk_is_whole_and_clean(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), SECRET_ENV: ENV_TOKEN, "PDF_TIMEOUT": "240"}
     run = subprocess.run(
         [sys.executable, "-m", "workshop.book.latexrun", str(result.outdir), "--name", tex.stem],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     pdf = tex.with_suffix(".pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -452,9 +465,12 @@ def test_the_real_site_refuses_each_attack_at_its_line(real_site):
     assert_sound(real_site)
     page = "abstracts/zz-hostile.md"
     for line, message in [
-        (3, "'myst' key is not allowed"), (10, "class 'fixed-top'"), (10, "script or data address"),
-        (10, "'\\style' is not allowed"), (12, "'{literalinclude}' is not allowed"),
-    ]:  # fmt: skip
+        (3, "'myst' key is not allowed"),
+        (10, "class 'fixed-top'"),
+        (10, "script or data address"),
+        (10, "'\\style' is not allowed"),
+        (12, "'{literalinclude}' is not allowed"),
+    ]:
         assert real_site.located(page, line, message), (line, message, real_site.output[-3000:])
     assert real_site.located("speakers/zz-linked.md", 1, "not a link")
 

@@ -117,9 +117,19 @@ def test_the_book_typesets_whole_in_the_jail(book):
     require(jail_problem() is None, f"the jail cannot start here: {jail_problem()}")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), SECRET_ENV: ENV_TOKEN, "PDF_TIMEOUT": "240"}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.book.latexrun", str(book.outdir), "--name", "lorainne24-proceedings"],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "workshop.book.latexrun",
+            str(book.outdir),
+            "--name",
+            "lorainne24-proceedings",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     pdf = book.outdir / "lorainne24-proceedings.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -311,8 +311,11 @@ def test_links_are_found_without_following_them(tmp_path):
     os.symlink(tmp_path / "outside" / "deep" / "p.md", tmp_path / "abstracts" / "alpha" / "img.png")
     os.symlink("/", tmp_path / "abstracts" / "alpha" / "root")
     assert links_in(tmp_path, "abstracts") == [
-        "abstracts/alpha/img.png", "abstracts/alpha/root", "abstracts/linked.md", "abstracts/x-dir",
-    ]  # fmt: skip
+        "abstracts/alpha/img.png",
+        "abstracts/alpha/root",
+        "abstracts/linked.md",
+        "abstracts/x-dir",
+    ]
     # a page or image link is reported where it is used (the gate, the image check)
     assert folder_links(tmp_path, ["abstracts"], [".md"]) == ["abstracts/alpha/root", "abstracts/x-dir"]
     assert subfolder_files(tmp_path, "abstracts") == [tmp_path / "abstracts" / "alpha" / "own.md"]

@@ -225,7 +225,12 @@ def test_the_book_numbers_as_the_site_does(math_site):
     require_tool("xelatex", "the book's numbers are read from the typeset PDF")
     require_tool("pdftotext", "the book's numbers are read from the typeset PDF")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
-    run = subprocess.run([sys.executable, "-m", "workshop.book.latexrun", str(book.outdir)], capture_output=True, text=True, env=env)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-m", "workshop.book.latexrun", str(book.outdir)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     require(run.returncode == 0 or "sandbox" not in run.stdout, run.stdout)
     assert run.returncode == 0, run.stdout[-3000:]  # texverify passed, TeX typeset it
     pdf = next(book.outdir.glob("*.pdf"))
@@ -255,21 +260,65 @@ def test_the_book_has_each_talks_labels_and_no_definition(math_site):
 
 MISTAKES = {  # file: (body, line of the problem in the file, message part)
     "mm-recursive": (r"Let $\newcommand{\x}{\x}\x$.", 8, "'\\newcommand' of '\\x' uses '\\x' itself"),
-    "mm-input": ("Text.\n\n$$\n\\newcommand{\\x}{\\input{/etc/passwd}}\n\\x\n$$", 11, "'\\input' is not allowed in math"),
+    "mm-input": (
+        "Text.\n\n$$\n\\newcommand{\\x}{\\input{/etc/passwd}}\n\\x\n$$",
+        11,
+        "'\\input' is not allowed in math",
+    ),
     "mm-args": ("$\\newcommand{\\f}[2]{\\frac{#1}{#2}}$\n\nLater $\\f{1}$.", 10, "'\\f' needs 2 argument(s)"),
     "mm-amounts": ("One.\nIt costs $5 and $10 a day.", 9, "a lone '$' before '5' (a dollar amount?)"),
-    "mm-ref": ("One.\nAs in \\ref{fig:one}, we see.", 9, "LaTeX '\\ref{fig:one}' in the text refers to no equation of this page, and is printed as it is: write {ref}"),
-    "mm-eqref": ("As \\eqref{eq:x} shows.", 8, "LaTeX '\\eqref{eq:x}' in the text refers to no equation of this page"),
-    "mm-label": ("\\begin{equation}\na \\label{}\\input{/etc/passwd}}\n\\end{equation}", 9, "'\\label' needs a plain name"),
-    "mm-nolabel": ("\\begin{equation}\na = b\n\\end{equation}\n\nSee $\\eqref{eq:b}$.", 12, "refers to no '\\label{eq:b}' on this page"),
+    "mm-ref": (
+        "One.\nAs in \\ref{fig:one}, we see.",
+        9,
+        "LaTeX '\\ref{fig:one}' in the text refers to no equation of this page, and is printed as it is: write {ref}",
+    ),
+    "mm-eqref": (
+        "As \\eqref{eq:x} shows.",
+        8,
+        "LaTeX '\\eqref{eq:x}' in the text refers to no equation of this page",
+    ),
+    "mm-label": (
+        "\\begin{equation}\na \\label{}\\input{/etc/passwd}}\n\\end{equation}",
+        9,
+        "'\\label' needs a plain name",
+    ),
+    "mm-nolabel": (
+        "\\begin{equation}\na = b\n\\end{equation}\n\nSee $\\eqref{eq:b}$.",
+        12,
+        "refers to no '\\label{eq:b}' on this page",
+    ),
     "mm-unicode": ("Then $a ⊛ b$.", 8, "'⊛' in math: CIRCLED ASTERISK OPERATOR has no TeX command here"),
-    "mm-eqrole": ("One.\nSee {eq}`eq:mian`.\n\n$$\na\n$$ (eq:main)", 9, "{eq}`eq:mian` refers to no equation of this page (did you mean 'eq:main'?): name one with $$ … $$ (eq:mian)"),
-    "mm-named-twice": ("$$\na\n$$ (eq:a)\n\n\\begin{equation}\nb \\label{eq:a}\n\\end{equation}", 13, "'\\label{eq:a}' is used twice on this page"),
-    "mm-math-label-align": ("```{math}\n:label: eq:a\n\\begin{align}\na &= b\n\\end{align}\n```", 9, "':label: eq:a' names a {math} block holding \\begin{align}, which numbers each line: remove :label: and write \\label{eq:a} on the line it names"),
-    "mm-math-more": ("```{math}\nx = 1\n\\begin{align}\na &= b\n\\end{align}\n```", 9, "'\\begin{align}' is a display of its own: write it alone on its own lines, or alone in a {math} block"),  # lines of a {math} block count from its fence (allowlist)
-    "mm-tag": ("\\begin{align}\na &= b \\tag{\\star}\n\\end{align}", 9, "'\\star' inside \\tag{…} is text: math there goes between dollars, \\tag{$\\star$}"),
-    "mm-math-define": ("```{math}\n:label: eq:x\n\na = b \\\\\n\\newcommand{\\y}{\\y}\\y\n```", 12, "'\\newcommand' of '\\y' uses '\\y' itself"),
-}  # fmt: skip
+    "mm-eqrole": (
+        "One.\nSee {eq}`eq:mian`.\n\n$$\na\n$$ (eq:main)",
+        9,
+        "{eq}`eq:mian` refers to no equation of this page (did you mean 'eq:main'?): name one with $$ … $$ (eq:mian)",
+    ),
+    "mm-named-twice": (
+        "$$\na\n$$ (eq:a)\n\n\\begin{equation}\nb \\label{eq:a}\n\\end{equation}",
+        13,
+        "'\\label{eq:a}' is used twice on this page",
+    ),
+    "mm-math-label-align": (
+        "```{math}\n:label: eq:a\n\\begin{align}\na &= b\n\\end{align}\n```",
+        9,
+        "':label: eq:a' names a {math} block holding \\begin{align}, which numbers each line: remove :label: and write \\label{eq:a} on the line it names",
+    ),
+    "mm-math-more": (
+        "```{math}\nx = 1\n\\begin{align}\na &= b\n\\end{align}\n```",
+        9,
+        "'\\begin{align}' is a display of its own: write it alone on its own lines, or alone in a {math} block",
+    ),  # lines of a {math} block count from its fence (allowlist)
+    "mm-tag": (
+        "\\begin{align}\na &= b \\tag{\\star}\n\\end{align}",
+        9,
+        "'\\star' inside \\tag{…} is text: math there goes between dollars, \\tag{$\\star$}",
+    ),
+    "mm-math-define": (
+        "```{math}\n:label: eq:x\n\na = b \\\\\n\\newcommand{\\y}{\\y}\\y\n```",
+        12,
+        "'\\newcommand' of '\\y' uses '\\y' itself",
+    ),
+}
 
 
 @pytest.fixture(scope="module")

@@ -273,22 +273,35 @@ def hostile_programme() -> exports.Programme:
         (Day(day, None, (slot, other), 4),),
     )
     speaker = exports.Person(
-        "ada", hostile('Ada "the" Lovelace; a,b'), "https://x.org/speakers/ada.html",
-        (hostile("University of Nowhere"),), "0000-0002-1825-0097",
-    )  # fmt: skip
+        "ada",
+        hostile('Ada "the" Lovelace; a,b'),
+        "https://x.org/speakers/ada.html",
+        (hostile("University of Nowhere"),),
+        "0000-0002-1825-0097",
+    )
     author = exports.Person(
         "alpha:author:0", hostile("Bob </script> Smith"), "", (hostile("Institute & Co"),)
     )
     talk = exports.Item(
-        slot, hostile("Title line one\nline two C:\\New; a,b"), "https://x.org/abstracts/alpha.html",
-        hostile("First paragraph.") + "\n\n" + hostile("Second <b>paragraph</b>."), (speaker,), "alpha", (author,),
-    )  # fmt: skip
+        slot,
+        hostile("Title line one\nline two C:\\New; a,b"),
+        "https://x.org/abstracts/alpha.html",
+        hostile("First paragraph.") + "\n\n" + hostile("Second <b>paragraph</b>."),
+        (speaker,),
+        "alpha",
+        (author,),
+    )
     brk = exports.Item(other, other.title, "https://x.org/program/index.html#day-2024-11-26")
     return exports.Programme(
-        schedule, (talk, brk), hostile("LoRAINNe'24"), hostile("LoRAINNe'24: workshop"), "https://x.org/",
-        organizers=(hostile("Ricardo Borsoi"),), description=hostile("The workshop."),
+        schedule,
+        (talk, brk),
+        hostile("LoRAINNe'24"),
+        hostile("LoRAINNe'24: workshop"),
+        "https://x.org/",
+        organizers=(hostile("Ricardo Borsoi"),),
+        description=hostile("The workshop."),
         stamp=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-    )  # fmt: skip
+    )
 
 
 def test_ics_carries_no_raw_control_character_and_parses():

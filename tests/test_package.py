@@ -37,7 +37,7 @@ PAGES = {
     ),
     "abstracts/opening.md": "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# Opening lecture\n\nWhat tensors are.\n",
     "speakers/ada.md": "---\naffiliation: University of Nowhere\n---\n\n# Ada Lovelace\n",
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +54,22 @@ def installed(tmp_path_factory) -> Path:
     )
     target = tmp / "site-packages"
     pip = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--target", str(target), str(source)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert pip.returncode == 0, pip.stdout + pip.stderr
     return target
 

@@ -119,10 +119,21 @@ def test_pdf_is_built_without_undefined_references(book):
 
 def test_cover_facts(book):
     cover = pdftext(book / PDF, "-f", "1", "-l", "1")
-    for fact in ("LoRAINNe’24", "LOw-Rank Approximations and their Interactions", "Neural NEtworks",
-                 "26–27 November 2024", "IDMC", "Nancy",
-                 "Ricardo Borsoi", "Marianne Clausel", "Sebastian Miron", "Konstantin Usevich",
-                 "ANR LeaFleT", "ANR-19-CE23-0021", "Book of abstracts"):  # fmt: skip
+    for fact in (
+        "LoRAINNe’24",
+        "LOw-Rank Approximations and their Interactions",
+        "Neural NEtworks",
+        "26–27 November 2024",
+        "IDMC",
+        "Nancy",
+        "Ricardo Borsoi",
+        "Marianne Clausel",
+        "Sebastian Miron",
+        "Konstantin Usevich",
+        "ANR LeaFleT",
+        "ANR-19-CE23-0021",
+        "Book of abstracts",
+    ):
         assert squash(fact) in squash(cover), fact
 
 
@@ -160,8 +171,13 @@ def test_references_stay_under_their_talk(book):
 def test_author_index(book):
     text = pdftext(book / PDF)
     index = text[text.rindex("Author index") :]
-    for entry in ("Almeida, André de (No. 1)", "Cohen, Jérémy (No. 5)", "Zniyed, Yassine", "张伟 (No. ",
-                  "Éloïse, André Jérémy (No. 10)"):  # fmt: skip
+    for entry in (
+        "Almeida, André de (No. 1)",
+        "Cohen, Jérémy (No. 5)",
+        "Zniyed, Yassine",
+        "张伟 (No. ",
+        "Éloïse, André Jérémy (No. 10)",
+    ):
         assert entry in index, entry
     # one entry per person, all their contributions on it (written by the extension, not xindy)
     assert index.count("张伟") == 1 and re.search(r"张伟 \(No\. \d+\), \d+; \(No\. \d+\), \d+", index), index
@@ -199,8 +215,22 @@ def test_pages_rendered_for_review(book):
         "index": len(text_pages) - 1,
     }
     for name, page in shown.items():
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
-                        str(book / PDF), str(OUTPUT / name)], check=True)  # fmt: skip
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(book / PDF),
+                str(OUTPUT / name),
+            ],
+            check=True,
+        )
         assert (OUTPUT / f"{name}.png").stat().st_size > 10_000, name
 
 
@@ -257,8 +287,9 @@ def test_final_build_reports_what_is_not_known_yet(book):
     )
     assert re.search(
         rf"abstracts/qi\.md:{line_of(book / 'abstracts/qi.md', '# ')}: WARNING: 'qi' is not in the programme .*"
-        r"give it a slot 'talk: qi' in program/schedule\.yaml \[workshop\.unfinished\]", out
-    )  # fmt: skip
+        r"give it a slot 'talk: qi' in program/schedule\.yaml \[workshop\.unfinished\]",
+        out,
+    )
     schedule = book / "program/schedule.yaml"
     for start in ("15:00-15:30", "15:30-16:00"):  # the two "Invited talk" slots
         line = line_of(schedule, f"- time: {start}")
@@ -388,8 +419,12 @@ def test_fonts_embedded_and_index_not_monospace(book):
     rows = fonts.splitlines()[2:]
     assert rows and all(" yes " in row for row in rows), fonts
     count = len(pdftext(book / PDF).split("\f")) - 1
-    index = subprocess.run(["pdffonts", "-f", str(count), "-l", str(count), str(book / PDF)],
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    index = subprocess.run(
+        ["pdffonts", "-f", str(count), "-l", str(count), str(book / PDF)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "FreeSerif" in index and "Mono" not in index
 
 
@@ -399,8 +434,12 @@ def test_urls_and_dois_in_the_text_font(book):
     with_links = [n for n, page in enumerate(pages, 1) if "doi:10." in page or "URL: https://" in page]
     assert len(with_links) >= 3
     for number in with_links:
-        fonts = subprocess.run(["pdffonts", "-f", str(number), "-l", str(number), str(book / PDF)],
-                               capture_output=True, text=True, check=True).stdout  # fmt: skip
+        fonts = subprocess.run(
+            ["pdffonts", "-f", str(number), "-l", str(number), str(book / PDF)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         names = [row.split()[0] for row in fonts.splitlines()[2:]]
         assert names and not [n for n in names if re.search(r"\+CM|^CM", n)], (number, fonts)
 
@@ -596,9 +635,11 @@ def latexrun(latexdir: Path, name: str, **env: str) -> subprocess.CompletedProce
     """`make pdf`'s LaTeX step, with extra variables in the caller's environment."""
     return subprocess.run(
         [sys.executable, "-m", "workshop.book.latexrun", str(latexdir), "--name", name],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "PYTHONPATH": str(ROOT / "_ext"), **env},
-    )  # fmt: skip
+    )
 
 
 def test_book_marks_where_each_talk_starts_and_ends(book):
@@ -747,9 +788,14 @@ def test_without_the_jail_latex_sees_only_the_environment_it_needs(tmp_path):
     (latexdir / "book.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\end{document}\n")
     path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
     result = latexrun(
-        latexdir, "book", PATH=path, PDF_SANDBOX="off", SECRET_TOKEN="s3cret", GITHUB_TOKEN="g",
+        latexdir,
+        "book",
+        PATH=path,
+        PDF_SANDBOX="off",
+        SECRET_TOKEN="s3cret",
+        GITHUB_TOKEN="g",
         AWS_SECRET_ACCESS_KEY="a",
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stdout
     assert "warning: PDF_SANDBOX=off: LaTeX runs without the sandbox" in result.stdout
     seen = dict(
@@ -761,8 +807,10 @@ def test_without_the_jail_latex_sees_only_the_environment_it_needs(tmp_path):
     assert set(seen) <= set(PASSED_THROUGH) | set(KPATHSEA_LOCKDOWN) | made_here, set(seen)
     assert "s3cret" not in (bin_dir / "environment.txt").read_text()
     assert {key: seen.get(key) for key in ("shell_escape", "openin_any", "openout_any")} == {
-        "shell_escape": "f", "openin_any": "p", "openout_any": "p",
-    }  # fmt: skip
+        "shell_escape": "f",
+        "openin_any": "p",
+        "openout_any": "p",
+    }
     assert seen["HOME"] != os.environ.get("HOME") and not Path(seen["HOME"]).exists()  # a temp home, gone
 
 

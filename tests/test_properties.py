@@ -35,13 +35,39 @@ def test_any_text(text):
 
 
 yaml_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-    | st.dates() | st.sampled_from(["13:45-14:00", "25:00-26:00", "Europe/Paris", "2024-02-30", "talk"]),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["timezone", "venue", "rooms", "days", "date", "slots", "time", "talk",
-                                       "title", "kind", "room", "label", "x"]), children, max_size=5),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.dates()
+    | st.sampled_from(["13:45-14:00", "25:00-26:00", "Europe/Paris", "2024-02-30", "talk"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "timezone",
+                    "venue",
+                    "rooms",
+                    "days",
+                    "date",
+                    "slots",
+                    "time",
+                    "talk",
+                    "title",
+                    "kind",
+                    "room",
+                    "label",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
-)  # fmt: skip
+)
 
 
 @FAST

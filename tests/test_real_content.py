@@ -227,9 +227,11 @@ def hyperref_pdf() -> bytes:
     pdf.add_blank_page(page_size=(595, 842))
     pdf.Root.OpenAction = pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit])
     link = pikepdf.Dictionary(
-        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[10, 10, 100, 30],
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=[10, 10, 100, 30],
         A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/code")),
-    )  # fmt: skip
+    )
     pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
     out = BytesIO()
     pdf.save(out)
@@ -291,9 +293,10 @@ class Book:
         """The PDF text of one contribution: from its heading (the title followed by its
         details, not a line of the contents) to the next contribution's details."""
         start = next(
-            m.start() for m in re.finditer(re.escape(title), self.text)
+            m.start()
+            for m in re.finditer(re.escape(title), self.text)
             if "Speaker:" in self.text[m.end() : m.end() + 200]
-        )  # fmt: skip
+        )
         details = self.text.index("Speaker:", start)
         following = self.text.find("Speaker:", details + 10)
         return self.text[start : following if following > 0 else start + 4000]
@@ -580,8 +583,9 @@ def test_math_in_a_bold_title_is_bold(book):
 def test_the_author_index_heading_where_the_other_parts_are(book):
     """The author index's heading stands where Programme's, Abstracts' and Speakers' do (it was
     25pt higher), in the same size."""
-    boxes = subprocess.run(["pdftotext", "-bbox", str(book.pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout  # fmt: skip
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(book.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(\w+)</word>')
     headings = {}  # the first word of each part's heading (large type), at its place on the page
     for x, top, bottom, text in word.findall(boxes):

@@ -27,9 +27,21 @@ RULES = {
     "inline html": ("Text <img src=x onerror=alert(1)> here.", 7, "raw HTML is not allowed"),
     "raw directive": ("```{raw} html\n<script>alert(1)</script>\n```", 7, "directive '{raw}' is not allowed"),
     "include": ("```{include} ../conf.py\n```", 7, "directive '{include}' is not allowed"),
-    "literalinclude": ("```{literalinclude} /etc/passwd\n```", 7, "directive '{literalinclude}' is not allowed"),
-    "eval-rst": ("```{eval-rst}\n.. raw:: html\n\n   <b>x</b>\n```", 7, "directive '{eval-rst}' is not allowed"),
-    "csv-table file": ("```{csv-table}\n:file: /etc/passwd\n```", 7, "directive '{csv-table}' is not allowed"),
+    "literalinclude": (
+        "```{literalinclude} /etc/passwd\n```",
+        7,
+        "directive '{literalinclude}' is not allowed",
+    ),
+    "eval-rst": (
+        "```{eval-rst}\n.. raw:: html\n\n   <b>x</b>\n```",
+        7,
+        "directive '{eval-rst}' is not allowed",
+    ),
+    "csv-table file": (
+        "```{csv-table}\n:file: /etc/passwd\n```",
+        7,
+        "directive '{csv-table}' is not allowed",
+    ),
     "raw in a note": (":::{note}\nFine text.\n\n<b>bold</b>\n:::", 10, "raw HTML is not allowed"),
     "raw role": ("Some {raw}`<b>x</b>` text.", 7, "role '{raw}' is not allowed"),
     "download role": ("Get {download}`../conf.py`.", 7, "role '{download}' is not allowed"),
@@ -39,11 +51,15 @@ RULES = {
     "image far outside": ("![x](../../../etc/passwd)", 7, "is not one of your files"),
     "remote image": ("![x](https://tracker.example.com/pixel.png)", 7, "not an address"),
     "figure outside": ("```{figure} ../_static/logo.svg\n```", 7, "is not one of your files"),
-}  # fmt: skip
+}
 
 FRONT_MATTER = {
-    "myst substitutions": ("---\nspeakers: [ada]\nmyst:\n  substitutions:\n    x: \"{{ env.config }}\"\n---\n\n# T\n\nText.\n", 3, "the 'myst' key is not allowed"),
-}  # fmt: skip
+    "myst substitutions": (
+        '---\nspeakers: [ada]\nmyst:\n  substitutions:\n    x: "{{ env.config }}"\n---\n\n# T\n\nText.\n',
+        3,
+        "the 'myst' key is not allowed",
+    ),
+}
 
 
 def _cases():
@@ -51,10 +67,20 @@ def _cases():
         yield name, "abstracts/alpha.md", TALK.format(body=body), line, message
     for name, (content, line, message) in FRONT_MATTER.items():
         yield name, "abstracts/alpha.md", content, line, message
-    yield ("speaker photo outside", "speakers/ada.md",
-           "---\naffiliation: X\nphoto: ../abstracts/alpha.md\n---\n\n# Ada Lovelace\n", 1, "is not one of your files")  # fmt: skip
-    yield ("data homepage", "speakers/ada.md",
-           "---\naffiliation: X\nhomepage: \"data:text/html,<script>alert(1)</script>\"\n---\n\n# Ada Lovelace\n", 3, "'homepage' must be an http:// or https:// address")  # fmt: skip
+    yield (
+        "speaker photo outside",
+        "speakers/ada.md",
+        "---\naffiliation: X\nphoto: ../abstracts/alpha.md\n---\n\n# Ada Lovelace\n",
+        1,
+        "is not one of your files",
+    )
+    yield (
+        "data homepage",
+        "speakers/ada.md",
+        '---\naffiliation: X\nhomepage: "data:text/html,<script>alert(1)</script>"\n---\n\n# Ada Lovelace\n',
+        3,
+        "'homepage' must be an http:// or https:// address",
+    )
 
 
 CASES = {case[0]: case[1:] for case in _cases()}
@@ -107,8 +133,10 @@ def test_allowed_content_passes(build_root, tmp_path):
     """What a contributor may write builds without a word and reaches the reader whole: a note
     (colon fence, as on the site) with math and a subscript, a display equation, code shown as
     code, a link, an image of their own."""
-    body = (":::{note}\nA note with $x$ and H{sub}`2`O.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
-            "[a link](https://example.org) and ![figure](alpha-figure.png)")  # fmt: skip
+    body = (
+        ":::{note}\nA note with $x$ and H{sub}`2`O.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
+        "[a link](https://example.org) and ![figure](alpha-figure.png)"
+    )
     app, warnings = build_root(
         "schedule",
         {

@@ -121,24 +121,59 @@ CASES = {
     "overlap": ("time: 13:45-14:00", "time: 13:45-14:30", 14, "overlaps slot 13:45–14:30 (line 16)"),
     "end before start": ("time: 09:00-09:30", "time: 09:30-09:00", 7, "ends before it starts"),
     "end equals start": ("time: 09:00-09:30", "time: 09:00-09:00", 7, "ends before it starts"),
-    "malformed time": ("time: 09:00-09:30", "time: 9h-9h30", 7, "time '9h-9h30' is not a range: write HH:MM-HH:MM"),
+    "malformed time": (
+        "time: 09:00-09:30",
+        "time: 9h-9h30",
+        7,
+        "time '9h-9h30' is not a range: write HH:MM-HH:MM",
+    ),
     "impossible hour": ("time: 09:00-09:30", "time: 25:00-26:00", 7, "is not a range"),
     "sexagesimal trap": ("time: 09:00-09:30", "time: 09:00", 7, "time '09:00' is not a range"),
     "non-ISO date": ("date: 2024-11-27", "date: 27/11/2024", 5, "date '27/11/2024' is not an ISO date"),
     "impossible date": ("date: 2024-11-27", "date: 2024-11-31", 5, "date '2024-11-31' does not exist"),
-    "unknown key": ("title: Welcome coffee", "tittle: Welcome coffee", 8, "unknown key 'tittle' in a slot (did you mean 'title'?)"),
-    "unknown room": ("        kind: break", "        kind: break\n        room: Mian room", 10, "unknown room 'Mian room' (did you mean 'Main room'?)"),
+    "unknown key": (
+        "title: Welcome coffee",
+        "tittle: Welcome coffee",
+        8,
+        "unknown key 'tittle' in a slot (did you mean 'title'?)",
+    ),
+    "unknown room": (
+        "        kind: break",
+        "        kind: break\n        room: Mian room",
+        10,
+        "unknown room 'Mian room' (did you mean 'Main room'?)",
+    ),
     "neither talk nor title": ("        title: Registration\n", "", 16, "the slot has neither 'talk'"),
-    "both talk and title": ("        talk: beta", "        talk: beta\n        title: Beta", 12, "has both 'talk' and 'title'"),
+    "both talk and title": (
+        "        talk: beta",
+        "        talk: beta\n        title: Beta",
+        12,
+        "has both 'talk' and 'title'",
+    ),
     "unknown kind": ("kind: break", "kind: brek", 9, "unknown kind 'brek' (did you mean 'break'?)"),
-    "unknown timezone": ("timezone: Europe/Paris", "timezone: Europe/Pari", 1, "unknown timezone 'Europe/Pari' (did you mean 'Europe/Paris'?)"),
+    "unknown timezone": (
+        "timezone: Europe/Paris",
+        "timezone: Europe/Pari",
+        1,
+        "unknown timezone 'Europe/Pari' (did you mean 'Europe/Paris'?)",
+    ),
     "yaml syntax error": ("        kind: break", "       kind: break", 9, "YAML syntax error"),
     "tab indentation": ("        kind: break", "\tkind: break", 9, "YAML syntax error"),
-    "duplicate key": ("        kind: break", "        kind: break\n        kind: meal", 10, "key 'kind' appears twice"),
-    "duplicate day": ("  - date: 2024-11-26", "  - date: 2024-11-27", 12, "2024-11-27 is already a day on line 5"),
+    "duplicate key": (
+        "        kind: break",
+        "        kind: break\n        kind: meal",
+        10,
+        "key 'kind' appears twice",
+    ),
+    "duplicate day": (
+        "  - date: 2024-11-26",
+        "  - date: 2024-11-27",
+        12,
+        "2024-11-27 is already a day on line 5",
+    ),
     "missing venue": ("venue: Test venue\n", "", 1, "the schedule has no 'venue'"),
     "room not declared": ("rooms: [Main room]\n", "", 8, "room 'Main room' is not declared"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

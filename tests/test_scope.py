@@ -96,9 +96,21 @@ def checker_repository(tmp_path: Path) -> Path:
 def make_check_pr(root: Path, *args: str) -> subprocess.CompletedProcess:
     """The Makefile's check-pr with the test's environment (no venv made in the repository)."""
     return subprocess.run(
-        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "check-pr", f"BIN={VENV_BIN}", "STAMP=", *args],
-        cwd=root, capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
-    )  # fmt: skip
+        [
+            "make",
+            "--no-print-directory",
+            "-f",
+            str(ROOT / "Makefile"),
+            "check-pr",
+            f"BIN={VENV_BIN}",
+            "STAMP=",
+            *args,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
 
 
 LIES_CAUGHT = (
@@ -112,8 +124,11 @@ def test_a_branch_that_edits_the_checker_is_judged_by_the_bases(tmp_path):
     # the branch's own checker lies (so this test would see a checker run from the branch)
     own = subprocess.run(
         [sys.executable, "-m", "workshop", "check-pr", "--base", "main", "--root", str(root)],
-        capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root / "_ext")},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root / "_ext")},
+    )
     assert own.returncode == 0 and "scope.py: added (yours)" in own.stdout, own.stdout + own.stderr
     result = make_check_pr(root, "BASE=main")
     assert result.returncode == 2, result.stdout + result.stderr  # make's code for a failed recipe
@@ -165,8 +180,11 @@ def _fork_clone(tmp_path: Path) -> Path:
 def _default_check_pr(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "workshop", "check-pr", "--root", str(root)],
-        capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
+    )
 
 
 def test_in_a_fork_the_base_is_the_workshops_repository(tmp_path):
@@ -176,8 +194,12 @@ def test_in_a_fork_the_base_is_the_workshops_repository(tmp_path):
     assert "Compared with upstream/main at " in result.stdout
     assert "abstracts/alpha.md: modified, but it is not yours" in result.stderr
     assert "abstracts/delta.md: added (yours)" in result.stdout
-    dry = subprocess.run(["make", "-n", "-f", str(ROOT / "Makefile"), "check-pr", "STAMP="], cwd=clone,
-                         capture_output=True, text=True)  # fmt: skip
+    dry = subprocess.run(
+        ["make", "-n", "-f", str(ROOT / "Makefile"), "check-pr", "STAMP="],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+    )
     assert 'git archive --output=_build/check-pr-base/ext.tar "upstream/main" _ext' in dry.stdout
     assert '--base "upstream/main"' in dry.stdout
     # without the remote: origin/main is the fork's main itself; the output says so
@@ -242,9 +264,20 @@ def test_a_new_id_may_not_take_another_talks_files():
 def test_the_build_and_check_pr_own_files_by_one_rule():
     pages = frozenset({"de", "de-almeida", "de-almeida-2", "x"})
     names = sorted(
-        ["de.md", "de.bib", "de-fig.png", "de-almeida.md", "de-almeida.png", "de-almeida-fig.png",
-         "de-almeida-2.md", "de-almeida-2-fig.png", "de-almeida.fig.png", "de-al.png", "x-de-fig.png"]
-    )  # fmt: skip
+        [
+            "de.md",
+            "de.bib",
+            "de-fig.png",
+            "de-almeida.md",
+            "de-almeida.png",
+            "de-almeida-fig.png",
+            "de-almeida-2.md",
+            "de-almeida-2-fig.png",
+            "de-almeida.fig.png",
+            "de-al.png",
+            "x-de-fig.png",
+        ]
+    )
     built = {page: _own_files(names, pages, page) for page in pages}
     assert built["de"] == ["de-al.png", "de-fig.png"]
     assert built["de-almeida"] == ["de-almeida-fig.png"]
@@ -293,8 +326,10 @@ def test_the_build_and_make_check_print_no_control_characters(tmp_path):
     assert 'Unknown target name: "n\\x1b[31m"' in built.output  # docutils' own message
     checked = subprocess.run(
         [sys.executable, "-m", "workshop", "check", "--root", str(root)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
+    )
     assert checked.returncode == 1 and "\x1b" not in checked.stdout + checked.stderr
     assert "bib entry 'k\\x1b[2J'" in checked.stderr
 

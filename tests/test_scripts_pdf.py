@@ -196,10 +196,18 @@ def write_programme(root: Path) -> None:
             )
             day1 += slot(f"{at(start)}-{at(start + 20)}", room, **what)
         start += 20
-    day1 += slot(f"{at(start)}-{at(start + 10)}", title="Spotlight posters", kind="poster",
-                 spotlights="[prog-poster-one, prog-poster-two]")  # fmt: skip
-    day1 += slot(f"{at(start + 15)}-{at(start + 105)}", title="Cocktail + posters", kind="social",
-                 posters="[prog-poster-one]")  # fmt: skip
+    day1 += slot(
+        f"{at(start)}-{at(start + 10)}",
+        title="Spotlight posters",
+        kind="poster",
+        spotlights="[prog-poster-one, prog-poster-two]",
+    )
+    day1 += slot(
+        f"{at(start + 15)}-{at(start + 105)}",
+        title="Cocktail + posters",
+        kind="social",
+        posters="[prog-poster-one]",
+    )
     day1 += slot(f"{at(start + 105)}-{at(start + 180)}", title="Conference dinner", kind="social")
     day2 = slot("09:00-09:30", title="Welcome coffee", kind="break")
     day2 += slot("09:30-10:15", ROOMS[0], talk="mourrain") + slot("09:30-10:00", ROOMS[1], talk="cohen")
@@ -269,18 +277,27 @@ def drawn_glyphs(pdf: Path) -> dict[str, list[int]]:
 
 
 def font_file(family: str, style: str) -> Path:
-    found = subprocess.run(["fc-match", "-f", "%{file}", f"{family}:style={style}"], capture_output=True,
-                           text=True, check=True).stdout  # fmt: skip
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}", f"{family}:style={style}"], capture_output=True, text=True, check=True
+    ).stdout
     return Path(found)
 
 
 def shaped(font: Path, word: str, *options: str) -> list[tuple[int, str]]:
     """HarfBuzz's shaping of ``word`` with ``font``: (glyph id, glyph name) in drawing order."""
-    out = subprocess.run(["hb-shape", "--no-positions", "--no-clusters", *options, str(font), word],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        ["hb-shape", "--no-positions", "--no-clusters", *options, str(font), word],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     names = out.strip().strip("[]").split("|")
-    out = subprocess.run(["hb-shape", "--no-positions", "--no-clusters", "--no-glyph-names", *options,
-                          str(font), word], capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        ["hb-shape", "--no-positions", "--no-clusters", "--no-glyph-names", *options, str(font), word],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     ids = [int(g) for g in out.strip().strip("[]").split("|")]
     return list(zip(ids, names, strict=True))
 
@@ -383,8 +400,14 @@ def test_every_face_has_its_font(book):
     Cyrillic in upright, italic, bold and sans."""
     fonts = subprocess.run(["pdffonts", str(book / PDF)], capture_output=True, text=True, check=True).stdout
     names = {row.split()[0].split("+", 1)[-1] for row in fonts.splitlines()[2:]}
-    wanted = {"FreeSerif-Identity-H", "FreeSerifItalic-Identity-H", "FreeSerifBold-Identity-H",
-              "FreeSansBold-Identity-H", "WenQuanYiMicroHei", "NotoSerifTamilSlanted-Regular"}  # fmt: skip
+    wanted = {
+        "FreeSerif-Identity-H",
+        "FreeSerifItalic-Identity-H",
+        "FreeSerifBold-Identity-H",
+        "FreeSansBold-Identity-H",
+        "WenQuanYiMicroHei",
+        "NotoSerifTamilSlanted-Regular",
+    }
     for serif, sans, _ in NOTO.values():
         wanted |= {serif.replace(" ", "") + "-Regular", serif.replace(" ", "") + "-Bold"}
         wanted.add(sans.replace(" ", "") + "-Bold")
@@ -653,8 +676,12 @@ def test_programme_at_a_glance_fits_one_page(book):
         assert day in glance, day
     assert re.search(r"Tuesday 26 November \(Day 1\)\s+Wednesday 27 November \(Day 2\)\s+Thursday", glance)
     assert "Rooms: A Amphitheatre, B Seminar room" in squash(glance)
-    missing = [f"Session {x}{b}" for b in range(4, BANDS + 1) for x in "AB"
-               if not re.search(rf"Session {x}{b}\b", glance)]  # fmt: skip
+    missing = [
+        f"Session {x}{b}"
+        for b in range(4, BANDS + 1)
+        for x in "AB"
+        if not re.search(rf"Session {x}{b}\b", glance)
+    ]
     assert not missing, missing
     for last in ("Conference dinner", "Panel discussion", "Closing remarks", "Cocktail + posters (1 poster)"):
         assert last in glance, last
@@ -804,8 +831,14 @@ def test_missing_glyph_message_names_character_face_and_file():
     )
     missing = missing_characters(log)
     assert missing == [("\u0905", "FreeSerifItalic"), ("\u0905", "FreeSans")]
-    tex = ["\\begin{document}", "% workshop-source: proceedings.md", "x \u0905",
-           "% workshop-source: abstracts/sharma.md", "\u0905", "% workshop-source-end"]  # fmt: skip
+    tex = [
+        "\\begin{document}",
+        "% workshop-source: proceedings.md",
+        "x \u0905",
+        "% workshop-source: abstracts/sharma.md",
+        "\u0905",
+        "% workshop-source-end",
+    ]
     message = missing_message(missing, sources_of(tex, ["\u0905"]), Path("book.log"))
     assert message.startswith("error: 2 character(s) would print as nothing")
     assert "'\u0905' (U+0905) in FreeSerifItalic (abstracts/sharma.md, proceedings.md)" in message

@@ -14,8 +14,17 @@ from conftest import ROOT
 from workshop.edition.checks import logo_caption, render_logo
 from workshop.model.schedule import load_schedule
 
-EXTERNAL_ASSET = {"script": "src", "img": "src", "link": "href", "source": "src", "iframe": "src",
-                  "audio": "src", "video": "src", "embed": "src", "object": "data"}  # fmt: skip
+EXTERNAL_ASSET = {
+    "script": "src",
+    "img": "src",
+    "link": "href",
+    "source": "src",
+    "iframe": "src",
+    "audio": "src",
+    "video": "src",
+    "embed": "src",
+    "object": "data",
+}
 
 
 def conf_value(name: str):

@@ -162,8 +162,15 @@ def test_programme_dates_and_slots(site):
     assert "Wednesday 27 November 2024" in body
     for time_range in ("13:45–14:00", "14:15–15:15", "09:30–10:30", "16:00–17:00"):
         assert time_range in body
-    for item in ("Registration", "Opening remarks", "Spotlight posters", "Cocktail + posters",
-                 "Lunch break", "Farewell coffee break", "Invited talk"):  # fmt: skip
+    for item in (
+        "Registration",
+        "Opening remarks",
+        "Spotlight posters",
+        "Cocktail + posters",
+        "Lunch break",
+        "Farewell coffee break",
+        "Invited talk",
+    ):
         assert item in body
     assert TITLES["de-almeida"] in body
 

@@ -81,9 +81,15 @@ def test_math_between_dollars_inside_a_tag_or_text_is_math(tex):
 @pytest.mark.parametrize(
     ("tex", "expected"),
     [
-        (align(r"c &= d \tag{\star}"), "'\\star' inside \\tag{…} is text: math there goes between dollars, \\tag{$\\star$}"),
+        (
+            align(r"c &= d \tag{\star}"),
+            "'\\star' inside \\tag{…} is text: math there goes between dollars, \\tag{$\\star$}",
+        ),
         (align(r"c &= d \tag{x^2}"), "'^' inside \\tag{…} is text: put the math between dollars ($x^{2}$)"),
-        (align(r"c &= d \tag{$\input{/etc/passwd}$}"), "'\\input' is not allowed in math: it reads or writes files"),
+        (
+            align(r"c &= d \tag{$\input{/etc/passwd}$}"),
+            "'\\input' is not allowed in math: it reads or writes files",
+        ),
         (align(r"c &= d \tag{$\star}"), "'$' inside \\tag{…} opens math that is not closed: add '$'"),
         (align(r"c &= d \tag{$\tag{2}$}"), "'\\tag' inside \\tag{…}: write it outside"),
         (align(r"c &= d \tag{$\label{x}$}"), "'\\label' inside \\tag{…}: write it outside"),
@@ -93,7 +99,7 @@ def test_math_between_dollars_inside_a_tag_or_text_is_math(tex):
         (r"\text{$\begin{align} a \end{align}$}", "'\\begin{align}' is a display of its own"),
         (r"a $ b", "'$' inside math: write \\$ for a dollar sign"),
     ],
-)  # fmt: skip
+)
 def test_math_inside_a_tag_or_text_is_checked_and_named_as_written(tex, expected):
     problems = check_math(tex, amsmath=tex.startswith("\\begin"), display=True)
     assert [message for _line, message in problems if expected in message], problems
@@ -160,20 +166,49 @@ def test_problems_name_the_line_and_say_how_to_fix(tex, line, expected):
 
 # Each with the reason it is refused, not just "unknown".
 REFUSED = {
-    "input": "reads or writes files", "include": "reads or writes files", "openin": "reads or writes files",
-    "read": "reads or writes files", "readline": "reads or writes files", "def": "defines commands",
-    "gdef": "defines commands", "edef": "defines commands", "xdef": "defines commands", "let": "defines commands",
-    "newcommand": "defines commands", "renewcommand": "defines commands", "DeclareMathOperator": "defines commands",
-    "catcode": "changes how TeX reads", "special": "writes into files or the PDF", "write": "writes into files",
-    "immediate": "writes into files", "csname": "TeX programming", "endcsname": "TeX programming",
-    "string": "TeX programming", "expandafter": "TeX programming", "uppercase": "TeX programming",
-    "char": "TeX programming", "mathchar": "TeX programming", "href": "links are not allowed in math",
-    "url": "links are not allowed in math", "style": "HTML attributes", "class": "HTML attributes",
-    "cssId": "HTML attributes", "data": "HTML attributes", "html": "HTML attributes", "loop": "can hang",
-    "repeat": "can hang", "jobname": "preamble", "documentclass": "preamble", "usepackage": "preamble",
-    "makeatletter": "preamble", "require": "loads MathJax extensions", "unicode": "by its code",
-    "verb": "verbatim", "begingroup": "group with { }", "color": "colour",
-}  # fmt: skip
+    "input": "reads or writes files",
+    "include": "reads or writes files",
+    "openin": "reads or writes files",
+    "read": "reads or writes files",
+    "readline": "reads or writes files",
+    "def": "defines commands",
+    "gdef": "defines commands",
+    "edef": "defines commands",
+    "xdef": "defines commands",
+    "let": "defines commands",
+    "newcommand": "defines commands",
+    "renewcommand": "defines commands",
+    "DeclareMathOperator": "defines commands",
+    "catcode": "changes how TeX reads",
+    "special": "writes into files or the PDF",
+    "write": "writes into files",
+    "immediate": "writes into files",
+    "csname": "TeX programming",
+    "endcsname": "TeX programming",
+    "string": "TeX programming",
+    "expandafter": "TeX programming",
+    "uppercase": "TeX programming",
+    "char": "TeX programming",
+    "mathchar": "TeX programming",
+    "href": "links are not allowed in math",
+    "url": "links are not allowed in math",
+    "style": "HTML attributes",
+    "class": "HTML attributes",
+    "cssId": "HTML attributes",
+    "data": "HTML attributes",
+    "html": "HTML attributes",
+    "loop": "can hang",
+    "repeat": "can hang",
+    "jobname": "preamble",
+    "documentclass": "preamble",
+    "usepackage": "preamble",
+    "makeatletter": "preamble",
+    "require": "loads MathJax extensions",
+    "unicode": "by its code",
+    "verb": "verbatim",
+    "begingroup": "group with { }",
+    "color": "colour",
+}
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
@@ -333,11 +368,23 @@ def test_every_allowed_command_typesets_in_latex_as_the_book_loads_it(tmp_path):
     body.append(r"$α + ∑_{i=1}^n x_i ≤ ∞$ {\boldmath $\alpha \setminus \lmoustache x \rmoustache$}\par")
     # What the book loads for math: Sphinx's 'amsmath' element, the book's math fonts, its text fonts
     shutil.copy(MATH_STY, tmp_path)
-    document = "\n".join([r"\documentclass{article}\usepackage{fontspec}", SPHINX_AMSMATH,
-                          r"\usepackage{workshopmath}", XELATEX_DEFAULT_FONTPKG, r"\begin{document}", ""])  # fmt: skip
+    document = "\n".join(
+        [
+            r"\documentclass{article}\usepackage{fontspec}",
+            SPHINX_AMSMATH,
+            r"\usepackage{workshopmath}",
+            XELATEX_DEFAULT_FONTPKG,
+            r"\begin{document}",
+            "",
+        ]
+    )
     (tmp_path / "v.tex").write_text(document + "\n".join(body) + "\n\\end{document}\n")
-    subprocess.run(["xelatex", "-interaction=nonstopmode", "-no-shell-escape", "v.tex"], cwd=tmp_path,
-                   capture_output=True, timeout=300)  # fmt: skip
+    subprocess.run(
+        ["xelatex", "-interaction=nonstopmode", "-no-shell-escape", "v.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+    )
     log = (tmp_path / "v.log").read_text(errors="replace")
     errors = re.findall(r"^! .*\n(?:.*\n){0,8}?l\.\d+ .*", log, re.M)
     assert not errors, errors[:5]
@@ -390,9 +437,12 @@ def render_with_mathjax(tmp_path, formulas: dict[str, str], settings: dict | Non
     config = json.dumps({**settings, "options": {**settings["options"], "processHtmlClass": "math"}})
     result = subprocess.run(
         ["node", "harness.js", str(mathjax_source()), config, json.dumps(formulas)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PATH": "/usr/bin:/bin", "NODE_PATH": str(tmp_path / "node_modules")},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -439,9 +489,12 @@ def typeset_page(tmp_path, page: str) -> str:
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     result = subprocess.run(
         ["node", "page-harness.js", str(mathjax_source()), str(tmp_path / "page.html")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PATH": "/usr/bin:/bin", "NODE_PATH": str(tmp_path / "node_modules")},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -706,10 +759,14 @@ def test_labels_are_checked_within_the_page():
     _, problems = expand_page_macros([align, r"see \eqref{eq:mian}", r"\ref{eq:main}"])
     assert problems == [
         (0, 2, "'\\label{eq:main}' is used twice on this page: give each equation its own label"),
-        (1, 0, "'\\eqref{eq:mian}' refers to no '\\label{eq:mian}' on this page (did you mean 'eq:main'?): "
-               "label an equation written on its own lines (\\begin{equation}…\\label{eq:mian}), or name a "
-               "$$ … $$ block: $$ … $$ (eq:mian)"),
-    ]  # fmt: skip
+        (
+            1,
+            0,
+            "'\\eqref{eq:mian}' refers to no '\\label{eq:mian}' on this page (did you mean 'eq:main'?): "
+            "label an equation written on its own lines (\\begin{equation}…\\label{eq:mian}), or name a "
+            "$$ … $$ block: $$ … $$ (eq:mian)",
+        ),
+    ]
 
 
 def test_a_display_named_outside_its_math_is_a_label_of_the_page():
@@ -830,8 +887,13 @@ def test_expansion_is_bounded_work(name):
     )
     import json
 
-    run = subprocess.run([sys.executable, "-c", script], input=json.dumps(EXPANSION_BOMBS[name]),
-                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps(EXPANSION_BOMBS[name]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     refused, messages = json.loads(run.stdout)
     assert refused >= 1 and messages, messages

@@ -119,13 +119,17 @@ def test_environments_must_nest_within_the_contribution():
 
 def test_a_line_too_long_for_tex_is_named():
     problems = verify_book(book("word " * (MAX_LINE // 5 + 10)))
-    assert problems == [f"abstracts/t1.md (book line 7): a paragraph of {len('word ' * (MAX_LINE // 5 + 10)):,} "
-                        f"characters (at most {MAX_LINE:,}): split it"]  # fmt: skip
+    assert problems == [
+        f"abstracts/t1.md (book line 7): a paragraph of {len('word ' * (MAX_LINE // 5 + 10)):,} "
+        f"characters (at most {MAX_LINE:,}): split it"
+    ]
 
 
 def test_speaker_texts_in_the_speakers_part_are_contributions_too():
-    tex = book(root="\\workshopspeaker{A}{B}{}\n% workshop-source: speakers/eve.md\n\\begingroup\\small\n"
-                    "\\input{x}\n\\endgroup\n% workshop-source-end\n")  # fmt: skip
+    tex = book(
+        root="\\workshopspeaker{A}{B}{}\n% workshop-source: speakers/eve.md\n\\begingroup\\small\n"
+        "\\input{x}\n\\endgroup\n% workshop-source-end\n"
+    )
     assert verify_book(tex) == ["speakers/eve.md (book line 9): the control sequence \\input"]
 
 

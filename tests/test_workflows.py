@@ -88,8 +88,11 @@ def test_the_scope_job_runs_only_the_bases_code():
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
     assert checkout["with"]["persist-credentials"] is False
-    assert all(step.get("uses", "actions/").split("@")[0] in ("actions/checkout", "actions/setup-python")
-               for step in steps if "uses" in step)  # fmt: skip
+    assert all(
+        step.get("uses", "actions/").split("@")[0] in ("actions/checkout", "actions/setup-python")
+        for step in steps
+        if "uses" in step
+    )
     runs = [step["run"] for step in steps if "run" in step]
     for run in runs:
         assert "${{" not in run  # values reach the shell through env:, never spliced into it
@@ -136,8 +139,11 @@ def test_the_scope_job_catches_a_pull_request_that_edits_the_checker(tmp_path):
             continue  # the pip step installs the base's pins, which the test's venv has
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PATH": path}
         env |= {name: values[value] for name, value in step.get("env", {}).items()}
-        ran.append(subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workspace, env=env,
-                                  capture_output=True, text=True))  # fmt: skip
+        ran.append(
+            subprocess.run(
+                ["bash", "-e", "-c", step["run"]], cwd=workspace, env=env, capture_output=True, text=True
+            )
+        )
     *setup, check = ran
     assert all(r.returncode == 0 for r in setup), [r.stderr for r in setup]
     assert check.returncode == 1, check.stdout + check.stderr

@@ -77,9 +77,20 @@ def run_build_checks(root: Path, builder: str = "dummy") -> tuple[list[WorkshopE
     ext = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="workshop-check-") as tmp:
         command = [
-            sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", builder,
-            "-d", str(Path(tmp) / "doctrees"), str(root), str(Path(tmp) / "out"),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-b",
+            builder,
+            "-d",
+            str(Path(tmp) / "doctrees"),
+            str(root),
+            str(Path(tmp) / "out"),
+        ]
         paths = [str(root / "_ext"), str(ext), os.environ.get("PYTHONPATH", "")]
         records = Path(tmp) / "warnings.jsonl"
         env = {
@@ -236,9 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--root", type=Path, default=Path.cwd())
     scope = sub.add_parser("check-pr", help="fail when a branch changes files that are not its own")
     scope.add_argument(
-        "--base", help="the branch the pull request targets (default: upstream/main when the remote "
+        "--base",
+        help="the branch the pull request targets (default: upstream/main when the remote "
         "'upstream' exists, else origin/main)",
-    )  # fmt: skip
+    )
     scope.add_argument("--branch", help="a commit to check instead of the working tree (read from git)")
     scope.add_argument("--root", type=Path, default=Path.cwd())
     schema = sub.add_parser("schema", help="write the schedule's JSON Schema")
@@ -263,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{problem}{tag}", file=sys.stderr)
         if problems:
             files = len({p.file for p in problems})
-            print(f"{len(problems)} problem(s) in {files} file(s): fix them, then run `make check` again.",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"{len(problems)} problem(s) in {files} file(s): fix them, then run `make check` again.",
+                file=sys.stderr,
+            )
             return 1
         # Only the checks ran (no page was written): the site itself is built next by `make check`.
         print("All talk, speaker, bib and schedule files are valid.")
@@ -277,9 +291,15 @@ def main(argv: list[str] | None = None) -> int:
         settings = ProjectSettings.from_conf(args.root)
         try:
             written = new_abstract(
-                args.root, args.id, args.speaker or None, args.name or None,
-                settings.talks_dir, settings.speakers_dir, settings.word_limit, args.type,
-            )  # fmt: skip
+                args.root,
+                args.id,
+                args.speaker or None,
+                args.name or None,
+                settings.talks_dir,
+                settings.speakers_dir,
+                settings.word_limit,
+                args.type,
+            )
         except ScaffoldError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1

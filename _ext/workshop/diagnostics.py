@@ -94,8 +94,13 @@ class StructuredWarnings(std_logging.Handler):
         file, line = (str(location), "") if location else ("", "")
         if file and (found := re.fullmatch(r"(.*?):(\d*)", file)):
             file, line = found.groups()
-        data = {"file": file, "line": int(line) if line else None, "message": message,
-                "type": kind, "subtype": subtype}  # fmt: skip
+        data = {
+            "file": file,
+            "line": int(line) if line else None,
+            "message": message,
+            "type": kind,
+            "subtype": subtype,
+        }
         with open(self.path, "a", encoding="utf-8") as out:
             out.write(json.dumps(data, ensure_ascii=False) + "\n")
 

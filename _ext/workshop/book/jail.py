@@ -32,10 +32,20 @@ from pathlib import Path
 INSIDE = "/build"  # where the build folder is seen from inside the jail
 # Read-only, when present: programs, libraries, the TeX trees, fonts and font configuration.
 READ_ONLY = (
-    "/usr/bin", "/usr/lib", "/usr/lib64", "/usr/share/texlive", "/usr/share/texmf",
-    "/usr/share/fonts", "/usr/share/fontconfig", "/usr/local/share/fonts", "/usr/local/share/texmf",
-    "/etc/texmf", "/etc/fonts", "/var/lib/texmf", "/var/cache/fontconfig",
-)  # fmt: skip
+    "/usr/bin",
+    "/usr/lib",
+    "/usr/lib64",
+    "/usr/share/texlive",
+    "/usr/share/texmf",
+    "/usr/share/fonts",
+    "/usr/share/fontconfig",
+    "/usr/local/share/fonts",
+    "/usr/local/share/texmf",
+    "/etc/texmf",
+    "/etc/fonts",
+    "/var/lib/texmf",
+    "/var/cache/fontconfig",
+)
 LINKS = {"/bin": "usr/bin", "/lib": "usr/lib", "/lib64": "usr/lib64", "/sbin": "usr/bin"}
 # Environment variables set inside (nothing else is): kpathsea's lockdown wins over texmf.cnf.
 JAIL_ENVIRONMENT = {

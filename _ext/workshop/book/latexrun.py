@@ -45,8 +45,10 @@ DEFAULT_TIMEOUT = 300  # seconds
 MAX_PASSES = 5  # XeLaTeX runs: the contents and the programme's page numbers settle in 2 or 3
 # From the caller's environment, only these (the locale and where programs are): without the jail.
 PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SOURCE_DATE_EPOCH")
-KPATHSEA_LOCKDOWN = {key: JAIL_ENVIRONMENT[key] for key in ("shell_escape", "shell_escape_commands",
-                                                            "openin_any", "openout_any")}  # fmt: skip
+KPATHSEA_LOCKDOWN = {
+    key: JAIL_ENVIRONMENT[key]
+    for key in ("shell_escape", "shell_escape_commands", "openin_any", "openout_any")
+}
 LOG_LINE = re.compile(r"^l\.(\d+)")
 # What XeLaTeX may add to the build folder (the book's own outputs); anything else stops the build.
 OUTPUTS = (".aux", ".log", ".toc", ".out", ".pdf", ".xdv", ".lof", ".lot", ".fls")
@@ -136,9 +138,14 @@ class Failed(Exception):
 def _pass(command: list[str], latexdir: Path, env: dict[str, str] | None, deadline: float, out) -> int:
     """One XeLaTeX run; the whole process group stops at the deadline."""
     process = subprocess.Popen(
-        command, cwd=latexdir, env=env, stdin=subprocess.DEVNULL, stdout=out,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        command,
+        cwd=latexdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         return process.wait(timeout=max(deadline - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
@@ -195,8 +202,10 @@ def typeset(latexdir: Path, name: str, timeout: float) -> int:
             if number > 1 and current == previous:
                 return 0
             previous = current
-    raise Failed(f"the book's cross-references did not settle after {MAX_PASSES} LaTeX runs "
-                 f"(see {latexdir / (name + '.log')})")  # fmt: skip
+    raise Failed(
+        f"the book's cross-references did not settle after {MAX_PASSES} LaTeX runs "
+        f"(see {latexdir / (name + '.log')})"
+    )
 
 
 def run(latexdir: Path, name: str, timeout: float) -> int:

@@ -260,9 +260,10 @@ class BookLayout(SphinxPostTransform):
         if not files:
             return
         talk_files = [
-            f for f in self.document.findall(addnodes.start_of_file)
+            f
+            for f in self.document.findall(addnodes.start_of_file)
             if f["docname"] not in poster_docs and f["docname"] in {d for d, _m in domain.talks.values()}
-        ]  # fmt: skip
+        ]
         anchor = talk_files[-1] if talk_files else files[0]
         parent = anchor.parent
         by_doc = {f["docname"]: f for f in files}
@@ -443,9 +444,10 @@ def programme(book: Book) -> list[nodes.Node]:
         parallel = day.slots and not book.event_wide_room()  # a day not yet filled: one line
         out.append(day_rooms(book, day, heading) if parallel else day_single(book, day, heading))
     unscheduled = [
-        t for t in book.numbers
+        t
+        for t in book.numbers
         if schedule.slot_of(t) is None and schedule.session_of(t) is None and schedule.spotlight_of(t) is None
-    ]  # fmt: skip
+    ]
     if unscheduled:
         rows = nodes.inline()
         rows += day_start(NOT_SCHEDULED, PROGRAMME_COLUMNS, 4)
@@ -824,8 +826,11 @@ def completeness_report(app: Sphinx, book: Book) -> None:
         title_line = section.line if section is not None else None
         title = section[0].astext() if section is not None and len(section) else ""
         if PLACEHOLDER_TITLE.search(title):
-            add(f"the title '{title}' says it is not the title yet: write the talk's title there",
-                file, title_line)  # fmt: skip
+            add(
+                f"the title '{title}' says it is not the title yet: write the talk's title there",
+                file,
+                title_line,
+            )
         if section is not None and abstract_words(section) < MIN_ABSTRACT_WORDS:
             add(
                 f"no abstract yet (fewer than {MIN_ABSTRACT_WORDS} words under the title): write it there",
@@ -836,17 +841,27 @@ def completeness_report(app: Sphinx, book: Book) -> None:
             schedule.slot_of(tid) or schedule.session_of(tid) or schedule.spotlight_of(tid)
         ):
             where = f"posters: [{tid}, …] of a poster session" if meta.is_poster else f"a slot 'talk: {tid}'"
-            add(f"'{tid}' is not in the programme (the book lists it as '{NOT_SCHEDULED}'): give it "
-                f"{where} in {schedule.file}", file, title_line)  # fmt: skip
+            add(
+                f"'{tid}' is not in the programme (the book lists it as '{NOT_SCHEDULED}'): give it "
+                f"{where} in {schedule.file}",
+                file,
+                title_line,
+            )
         for author in meta.authors:
             if not author.affiliations:
-                add(f"author '{author.name}' has no affiliation: add 'affiliation:' under the name", file,
-                    title_line)  # fmt: skip
+                add(
+                    f"author '{author.name}' has no affiliation: add 'affiliation:' under the name",
+                    file,
+                    title_line,
+                )
         for sid in meta.speakers if not meta.authors else ():
             speaker = domain.speakers.get(sid)
             if speaker and not speaker[1].affiliation:
-                add(f"speaker '{sid}' has no affiliation: add 'affiliation:' to its front matter",
-                    source_name(app, speaker[0]), 1)  # fmt: skip
+                add(
+                    f"speaker '{sid}' has no affiliation: add 'affiliation:' to its front matter",
+                    source_name(app, speaker[0]),
+                    1,
+                )
         for footnote in doctree.findall(nodes.footnote):
             ident = footnote["ids"][0] if footnote["ids"] else ""
             if not ident.startswith("footcite-"):
@@ -854,26 +869,43 @@ def completeness_report(app: Sphinx, book: Book) -> None:
             links = " ".join(r.get("refuri", "") for r in footnote.findall(nodes.reference))
             if not IDENTIFIED.search(links):
                 where, line, key = reference_place(app, docname, ident, bib_cache) or (
-                    file, title_line, ident.removeprefix("footcite-")
-                )  # fmt: skip
+                    file,
+                    title_line,
+                    ident.removeprefix("footcite-"),
+                )
                 hint = "add doi = {…} or eprint = {…} to its entry"
                 add(f"reference '{key}' has no DOI or arXiv id: {hint}", where, line)
     for slot in schedule.slots() if schedule is not None else ():
         when = f"{format_date(slot.date)}, {slot.time_range}"
         if slot.kind == "talk" and not slot.talk:
-            add(f"the talk slot '{slot.title}' ({when}) names no contribution: give it 'talk: <id>' "
-                "once the talk is known", schedule.file, slot.line)  # fmt: skip
+            add(
+                f"the talk slot '{slot.title}' ({when}) names no contribution: give it 'talk: <id>' "
+                "once the talk is known",
+                schedule.file,
+                slot.line,
+            )
         if slot.posters is not None and not slot.posters:
-            add(f"the poster session '{slot.title}' ({when}) lists no posters (the book says "
-                f"'{POSTERS_LATER}'): list them, posters: [<id>, …]", schedule.file, slot.line)  # fmt: skip
+            add(
+                f"the poster session '{slot.title}' ({when}) lists no posters (the book says "
+                f"'{POSTERS_LATER}'): list them, posters: [<id>, …]",
+                schedule.file,
+                slot.line,
+            )
         if slot.spotlights is not None and not slot.spotlights:
-            add(f"the spotlight slot '{slot.title}' ({when}) lists no spotlights (the book says "
+            add(
+                f"the spotlight slot '{slot.title}' ({when}) lists no spotlights (the book says "
                 f"'{SPOTLIGHTS_LATER}'): list them, spotlights: [<id>, …]",
-                schedule.file, slot.line)  # fmt: skip
+                schedule.file,
+                slot.line,
+            )
     for day in schedule.days if schedule is not None else ():
         if not day.slots:
-            add(f"{format_date(day.date)} has no slot yet (the book says '{PROGRAMME_LATER}'): "
-                "write the day's slots", schedule.file, day.line)  # fmt: skip
+            add(
+                f"{format_date(day.date)} has no slot yet (the book says '{PROGRAMME_LATER}'): "
+                "write the day's slots",
+                schedule.file,
+                day.line,
+            )
     final = app.tags.has("final")
     if not missing:
         logger.info("Completeness: every talk has its title, abstract, slot, affiliations and reference ids.")

@@ -117,29 +117,40 @@ def metadata(config, schedule: Schedule | None, draft: bool, extra: list[str] = 
     pdf = pdf_text
 
     title = book_title(config) + (" (Draft)" if draft else "")
-    subject = " ".join(filter(None, [config.workshop_book_title, "of the", config.workshop_series_words,
-                                     config.workshop_full_name or config.project]))  # fmt: skip
+    subject = " ".join(
+        filter(
+            None,
+            [
+                config.workshop_book_title,
+                "of the",
+                config.workshop_series_words,
+                config.workshop_full_name or config.project,
+            ],
+        )
+    )
     if schedule is not None:
         subject += f", {schedule.venue}, {date_span(schedule)}"
     authors = ", ".join(config.workshop_organizers) or config.author
-    return "\n".join([
-        r"\usepackage{hyperxmp}\workshopxmponfirstpage",
-        r"\hypersetup{",
-        rf"  pdftitle={{{pdf(title)}}},",
-        rf"  pdfauthor={{{pdf(authors)}}},",
-        rf"  pdfsubject={{{pdf(subject)}}},",
-        rf"  pdflang={{{config.language or 'en'}}},",
-        # JAV (NISO RP-8-2008): the book as published is the Version of Record; a draft is the
-        # Author's Original, and its XMP rendition class says 'draft'
-        rf"  pdfpubstatus={{{'AO' if draft else 'VoR'}}},",
-        rf"  pdfrendition={{{'draft' if draft else 'default'}}},",
-        r"  bookmarksdepth=1, bookmarksopen=true, bookmarksopenlevel=0, pdfdisplaydoctitle=true,",
-        *(f"  {key}," for key in extra),
-        r"}",
-        r"\AtBeginDocument{%",
-        rf"  \workshopdocinfo{{Author}}{{{pdf(authors)}}}\workshopdocinfo{{Subject}}{{{pdf(subject)}}}}}",
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            r"\usepackage{hyperxmp}\workshopxmponfirstpage",
+            r"\hypersetup{",
+            rf"  pdftitle={{{pdf(title)}}},",
+            rf"  pdfauthor={{{pdf(authors)}}},",
+            rf"  pdfsubject={{{pdf(subject)}}},",
+            rf"  pdflang={{{config.language or 'en'}}},",
+            # JAV (NISO RP-8-2008): the book as published is the Version of Record; a draft is the
+            # Author's Original, and its XMP rendition class says 'draft'
+            rf"  pdfpubstatus={{{'AO' if draft else 'VoR'}}},",
+            rf"  pdfrendition={{{'draft' if draft else 'default'}}},",
+            r"  bookmarksdepth=1, bookmarksopen=true, bookmarksopenlevel=0, pdfdisplaydoctitle=true,",
+            *(f"  {key}," for key in extra),
+            r"}",
+            r"\AtBeginDocument{%",
+            rf"  \workshopdocinfo{{Author}}{{{pdf(authors)}}}\workshopdocinfo{{Subject}}{{{pdf(subject)}}}}}",
+            "",
+        ]
+    )
 
 
 MAX_KEYWORDS = 30  # a conference's book: its most frequent keywords, not thousands

@@ -18,11 +18,19 @@ MARGIN = 72
 INK, MUTED, ACCENT, BAND = (29, 95, 138), (74, 91, 104), (224, 122, 31), (29, 95, 138)
 FONT_FOLDERS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts"), Path("/Library/Fonts"))
 FONT_FILES = {  # regular and bold, in order of preference (Debian: fonts-dejavu, fonts-freefont, wqy)
-    False: ("dejavu/DejaVuSans.ttf", "DejaVuSans.ttf", "opentype/freefont/FreeSans.otf",
-            "wqy/wqy-microhei.ttc"),
-    True: ("dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf", "opentype/freefont/FreeSansBold.otf",
-           "wqy/wqy-microhei.ttc"),
-}  # fmt: skip
+    False: (
+        "dejavu/DejaVuSans.ttf",
+        "DejaVuSans.ttf",
+        "opentype/freefont/FreeSans.otf",
+        "wqy/wqy-microhei.ttc",
+    ),
+    True: (
+        "dejavu/DejaVuSans-Bold.ttf",
+        "DejaVuSans-Bold.ttf",
+        "opentype/freefont/FreeSansBold.otf",
+        "wqy/wqy-microhei.ttc",
+    ),
+}
 
 
 MAX_CARD_TEXT = 400  # characters of one text drawn on a card (a box holds fewer)

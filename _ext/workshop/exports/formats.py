@@ -93,9 +93,14 @@ def located(programme: Programme, filename: str, findings: list[Finding], config
     for message, guid in findings:
         entry = entries.get(guid) if guid else None
         if entry is None:
-            problems.append(WorkshopError(f"{filename} does not pass the frab schema: {message} (check "
-                                          "workshop_identifier and the schedule's rooms)", *config,
-                                          Problem.EXPORT))  # fmt: skip
+            problems.append(
+                WorkshopError(
+                    f"{filename} does not pass the frab schema: {message} (check "
+                    "workshop_identifier and the schedule's rooms)",
+                    *config,
+                    Problem.EXPORT,
+                )
+            )
             continue
         slot, item = entry.item.slot, entry.item
         what = f"talk '{item.talk}'" if item.talk else f"slot '{item.title}'"

@@ -573,8 +573,14 @@ def frab_xml(programme: Programme) -> bytes:
         if text:
             ET.SubElement(conference, tag).text = _xml_text(text)
     for day in programme.days:
-        day_el = ET.SubElement(root, "day", index=str(day.index), date=day.date.isoformat(),
-                               start=day.start.isoformat(), end=day.end.isoformat())  # fmt: skip
+        day_el = ET.SubElement(
+            root,
+            "day",
+            index=str(day.index),
+            date=day.date.isoformat(),
+            start=day.start.isoformat(),
+            end=day.end.isoformat(),
+        )
         for room, entries in day.rooms:
             room_el = ET.SubElement(day_el, "room", name=_xml_text(room), guid=programme.guid(f"room/{room}"))
             for entry in entries:

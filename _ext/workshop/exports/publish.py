@@ -160,9 +160,14 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         anchor = f"day-{slot.date.isoformat()}"
         url = page_url(app, program_docs[0], anchor) if program_docs else base_url(app)
         items.append(
-            exports.Item(slot, slot.title or slot.talk or "", url, posters=session_posters(slot),
-                         spotlights=slot_spotlights(slot))
-        )  # fmt: skip
+            exports.Item(
+                slot,
+                slot.title or slot.talk or "",
+                url,
+                posters=session_posters(slot),
+                spotlights=slot_spotlights(slot),
+            )
+        )
     released, _problems = load_releases(app.srcdir, app.config.workshop_schedule)  # reported by the build
     # the released version (frab <version>), else a digest of the programme as it is
     version = str(released[-1].version) if released else hashlib.sha256(repr(items).encode()).hexdigest()[:12]

@@ -34,8 +34,15 @@ class Transition:
         last_days = calendar.monthrange(self.onset.year, self.onset.month)[1]
         week = -1 if day + 7 > last_days else (day - 1) // 7 + 1
         byday = f"{week}{WEEKDAY_CODES[self.onset.weekday()]}"
-        return (self.onset.month, byday, self.onset.time(), self.offset_from, self.offset_to, self.name,
-                self.daylight)  # fmt: skip
+        return (
+            self.onset.month,
+            byday,
+            self.onset.time(),
+            self.offset_from,
+            self.offset_to,
+            self.name,
+            self.daylight,
+        )
 
 
 def _offset_at(zone: ZoneInfo, moment: dt.datetime) -> tuple[dt.timedelta, str, bool]:

@@ -20,29 +20,117 @@ from .imagefile import contributor_image_problem, own_image_problem
 from .urls import url_problem
 
 # Node types MyST makes from the Markdown and the allowed directives and roles (see gate/pages.py).
-ALLOWED_NODES = frozenset({
-    "document", "section", "title", "subtitle", "paragraph", "Text", "emphasis", "strong",
-    "literal", "literal_block", "reference", "target", "bullet_list", "enumerated_list",
-    "list_item", "definition_list", "definition_list_item", "term", "classifier", "definition",
-    "block_quote", "attribution", "math", "math_block", "image", "figure", "caption", "legend",
-    "table", "tgroup", "colspec", "thead", "tbody", "row", "entry", "footnote",
-    "footnote_reference", "label", "transition", "comment", "admonition", "note", "tip", "hint",
-    "important", "warning", "caution", "attention", "danger", "error", "seealso", "subscript",
-    "superscript", "abbreviation", "inline", "pending_xref", "container", "rubric", "line_block",
-    "line", "system_message", "problematic", "substitution_definition", "title_reference",
-    "literal_emphasis", "literal_strong", "number_reference",
-})  # fmt: skip
+ALLOWED_NODES = frozenset(
+    {
+        "document",
+        "section",
+        "title",
+        "subtitle",
+        "paragraph",
+        "Text",
+        "emphasis",
+        "strong",
+        "literal",
+        "literal_block",
+        "reference",
+        "target",
+        "bullet_list",
+        "enumerated_list",
+        "list_item",
+        "definition_list",
+        "definition_list_item",
+        "term",
+        "classifier",
+        "definition",
+        "block_quote",
+        "attribution",
+        "math",
+        "math_block",
+        "image",
+        "figure",
+        "caption",
+        "legend",
+        "table",
+        "tgroup",
+        "colspec",
+        "thead",
+        "tbody",
+        "row",
+        "entry",
+        "footnote",
+        "footnote_reference",
+        "label",
+        "transition",
+        "comment",
+        "admonition",
+        "note",
+        "tip",
+        "hint",
+        "important",
+        "warning",
+        "caution",
+        "attention",
+        "danger",
+        "error",
+        "seealso",
+        "subscript",
+        "superscript",
+        "abbreviation",
+        "inline",
+        "pending_xref",
+        "container",
+        "rubric",
+        "line_block",
+        "line",
+        "system_message",
+        "problematic",
+        "substitution_definition",
+        "title_reference",
+        "literal_emphasis",
+        "literal_strong",
+        "number_reference",
+    }
+)
 # Only what the allowed roles and directives produce on these node types: nothing a theme reads.
-ALLOWED_CLASSES = frozenset({
-    "note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
-    "seealso", "admonition", "xref", "std", "std-ref", "std-doc", "doc", "ref", "eq", "myst",
-    "code", "highlight", "literal-block-wrapper", "math", "footnote", "brackets", "superscript",
-    "amsmath",  # MyST's amsmath blocks (\begin{align} ... on their own), checked as math below
-    "tex2jax_ignore", "mathjax_ignore",  # MyST marks sections so that MathJax reads only math nodes
-    "colwidths-auto", "colwidths-given",  # a pipe table; a list-table with :widths:
-    "simple",  # a definition list
-    "text-left", "text-center", "text-right",  # a pipe table's column alignment
-})  # fmt: skip
+ALLOWED_CLASSES = frozenset(
+    {
+        "note",
+        "tip",
+        "hint",
+        "important",
+        "warning",
+        "caution",
+        "attention",
+        "danger",
+        "error",
+        "seealso",
+        "admonition",
+        "xref",
+        "std",
+        "std-ref",
+        "std-doc",
+        "doc",
+        "ref",
+        "eq",
+        "myst",
+        "code",
+        "highlight",
+        "literal-block-wrapper",
+        "math",
+        "footnote",
+        "brackets",
+        "superscript",
+        "amsmath",  # MyST's amsmath blocks (\begin{align} ... on their own), checked as math below
+        "tex2jax_ignore",
+        "mathjax_ignore",  # MyST marks sections so that MathJax reads only math nodes
+        "colwidths-auto",
+        "colwidths-given",  # a pipe table; a list-table with :widths:
+        "simple",  # a definition list
+        "text-left",
+        "text-center",
+        "text-right",  # a pipe table's column alignment
+    }
+)
 # Exact shapes, no prefix: a class name reaches the LaTeX writer raw (\DUrole{…}).
 ALLOWED_CLASS_PATTERN = re.compile(r"(?:admonition|language)(?:-[a-z0-9+]+)+")
 # A display equation's label reaches the LaTeX writer raw (\label{equation:<page>:<label>}).
@@ -261,9 +349,16 @@ def _check_text(text: str, line: int | None, rules: PageRules) -> None:
 
 WORD = re.compile(r"[^\W_](?:[\w'’-]*\w)?")
 NOT_COUNTED = (
-    nodes.comment, nodes.literal_block, nodes.math, nodes.math_block, nodes.footnote,
-    nodes.footnote_reference, nodes.system_message, nodes.raw, nodes.target,
-)  # fmt: skip
+    nodes.comment,
+    nodes.literal_block,
+    nodes.math,
+    nodes.math_block,
+    nodes.footnote,
+    nodes.footnote_reference,
+    nodes.system_message,
+    nodes.raw,
+    nodes.target,
+)
 
 
 def abstract_words(section: nodes.section, last_line: int) -> list[tuple[int | None, int]]:

@@ -38,10 +38,24 @@ RULES_VERSION = 6  # change it with the rules: cached results of older rules are
 # The entry types pybtex's styles can format, and the usual aliases of others (mapped for the
 # merged file: a type the style does not know would crash the build).
 ENTRY_TYPES = (
-    "article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual", "mastersthesis",
-    "misc", "phdthesis", "proceedings", "techreport", "unpublished", "online", "software", "dataset",
+    "article",
+    "book",
+    "booklet",
+    "inbook",
+    "incollection",
+    "inproceedings",
+    "manual",
+    "mastersthesis",
+    "misc",
+    "phdthesis",
+    "proceedings",
+    "techreport",
+    "unpublished",
+    "online",
+    "software",
+    "dataset",
     "patent",
-)  # fmt: skip
+)
 ENTRY_TYPE_ALIASES = {
     "conference": "inproceedings",
     "electronic": "online",
@@ -54,11 +68,31 @@ ENTRY_TYPE_ALIASES = {
 # labels): read, checked and passed on. Every other field (abstract, file, keywords, groups,
 # mendeley-groups, urldate, annote, timestamp, biburl, ...) is dropped unread: nothing in it can
 # hurt, or refuse the entry.
-TEXT_FIELDS = frozenset({
-    "title", "booktitle", "journal", "volume", "number", "series", "pages", "chapter", "edition",
-    "publisher", "address", "organization", "institution", "school", "howpublished", "note", "type",
-    "year", "month", "key", "isbn",
-})  # fmt: skip
+TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "booktitle",
+        "journal",
+        "volume",
+        "number",
+        "series",
+        "pages",
+        "chapter",
+        "edition",
+        "publisher",
+        "address",
+        "organization",
+        "institution",
+        "school",
+        "howpublished",
+        "note",
+        "type",
+        "year",
+        "month",
+        "key",
+        "isbn",
+    }
+)
 URL_FIELDS = ("url",)
 URL_TEXT_FIELDS = ("howpublished", "note")  # may hold \url{...} and \href{...}{...}
 PERSON_FIELDS = ("author", "editor")
@@ -68,8 +102,20 @@ PRINTED_FIELDS = TEXT_FIELDS | frozenset(PERSON_FIELDS) | frozenset(ADDRESS_FIEL
 # read under the BibTeX name when the entry does not also give that one.
 BIBLATEX_FIELDS = {"journaltitle": "journal", "location": "address", "date": "year"}
 BIBLATEX_DATE = re.compile(r"\s*(\d{4})(?:-(\d{2}))?")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")  # fmt: skip
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # 'jul', '{jul}', 'Jul.', '7' as reference managers write a month: printed as its name
 MONTHS = {
     **{name[:3].lower(): name for name in MONTH_NAMES},

@@ -39,31 +39,119 @@ MAX_MATH_LENGTH = 2_000  # one formula in a reference
 
 # Accent commands and the combining character each puts on its letter.
 ACCENTS = {
-    "'": "\u0301", '"': "\u0308", "^": "\u0302", "`": "\u0300", "~": "\u0303", "=": "\u0304",
-    ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "d": "\u0323",
-    "b": "\u0331", "t": "\u0361", "r": "\u030a", "k": "\u0328",
-}  # fmt: skip
+    "'": "\u0301",
+    '"': "\u0308",
+    "^": "\u0302",
+    "`": "\u0300",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "d": "\u0323",
+    "b": "\u0331",
+    "t": "\u0361",
+    "r": "\u030a",
+    "k": "\u0328",
+}
 # Letters and symbols pylatexenc does not know (T5 encoding's Vietnamese letters, TeX logos, …).
 EXTRA_SYMBOLS = {
-    "uhorn": "ư", "Uhorn": "Ư", "ohorn": "ơ", "Ohorn": "Ơ", "textless": "<", "textgreater": ">",
-    "textbar": "|", "textunderscore": "_", "textdollar": "$", "TeX": "TeX", "LaTeX": "LaTeX",
-    "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX", "LuaTeX": "LuaTeX",
-    "textquotesingle": "'", "textquotedbl": '"', "slash": "/", "textasciigrave": "`",
-    ",": "\u2009", ";": "\u2005", ":": "\u2005", " ": " ", "\\": " ", "/": "", "-": "", "@": "",
-    "%": "%", "&": "&", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", "i": "ı", "j": "ȷ",
-}  # fmt: skip
+    "uhorn": "ư",
+    "Uhorn": "Ư",
+    "ohorn": "ơ",
+    "Ohorn": "Ơ",
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textunderscore": "_",
+    "textdollar": "$",
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2e",
+    "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX",
+    "LuaTeX": "LuaTeX",
+    "textquotesingle": "'",
+    "textquotedbl": '"',
+    "slash": "/",
+    "textasciigrave": "`",
+    ",": "\u2009",
+    ";": "\u2005",
+    ":": "\u2005",
+    " ": " ",
+    "\\": " ",
+    "/": "",
+    "-": "",
+    "@": "",
+    "%": "%",
+    "&": "&",
+    "$": "$",
+    "#": "#",
+    "_": "_",
+    "{": "{",
+    "}": "}",
+    "i": "ı",
+    "j": "ȷ",
+}
 # Commands whose argument is the text shown (braced: it keeps its case).
-FORMATTING = frozenset({
-    "emph", "textit", "textbf", "textsc", "texttt", "textrm", "textsf", "textup", "textnormal",
-    "textsl", "textmd", "textsuperscript", "textsubscript", "mbox", "text", "hbox", "enquote",
-    "uppercase", "MakeUppercase", "ensuremath",
-})  # fmt: skip
+FORMATTING = frozenset(
+    {
+        "emph",
+        "textit",
+        "textbf",
+        "textsc",
+        "texttt",
+        "textrm",
+        "textsf",
+        "textup",
+        "textnormal",
+        "textsl",
+        "textmd",
+        "textsuperscript",
+        "textsubscript",
+        "mbox",
+        "text",
+        "hbox",
+        "enquote",
+        "uppercase",
+        "MakeUppercase",
+        "ensuremath",
+    }
+)
 # Font declarations ({\bf x}, {\em x}): the text stays, the declaration goes.
-DECLARATIONS = frozenset({
-    "bf", "it", "em", "sc", "rm", "tt", "sf", "sl", "bfseries", "itshape", "mdseries", "upshape",
-    "scshape", "slshape", "normalfont", "sffamily", "rmfamily", "ttfamily", "relax", "protect",
-    "nocorr", "small", "footnotesize", "scriptsize", "large", "Large", "normalsize",
-})  # fmt: skip
+DECLARATIONS = frozenset(
+    {
+        "bf",
+        "it",
+        "em",
+        "sc",
+        "rm",
+        "tt",
+        "sf",
+        "sl",
+        "bfseries",
+        "itshape",
+        "mdseries",
+        "upshape",
+        "scshape",
+        "slshape",
+        "normalfont",
+        "sffamily",
+        "rmfamily",
+        "ttfamily",
+        "relax",
+        "protect",
+        "nocorr",
+        "small",
+        "footnotesize",
+        "scriptsize",
+        "large",
+        "Large",
+        "normalsize",
+    }
+)
 LINK_COMMANDS = ("url", "href")
 LOGOS = frozenset({"TeX", "LaTeX", "LaTeXe", "BibTeX", "XeTeX", "LuaTeX"})  # braced: they keep their case
 # Characters pybtex's LaTeX decoder (latexcodec) changes or drops: written as literal tokens.
@@ -174,8 +262,15 @@ class _Converter:
                 )
         return "".join(out)
 
-    SPECIAL = {"--": "\u2013", "---": "\u2014", "~": "\u00a0", "``": "\u201c", "''": "\u201d",
-               "!`": "¡", "?`": "¿"}  # fmt: skip
+    SPECIAL = {
+        "--": "\u2013",
+        "---": "\u2014",
+        "~": "\u00a0",
+        "``": "\u201c",
+        "''": "\u201d",
+        "!`": "¡",
+        "?`": "¿",
+    }
 
     def special(self, chars: str) -> str:
         return literal(self.SPECIAL.get(chars, chars))

@@ -18,10 +18,19 @@ from .allowlist import PageRules, node_line
 
 # Nodes whose ids the parser makes, or makes from a name the contributor gives for {ref}.
 ID_NODES = (
-    nodes.section, nodes.footnote, nodes.footnote_reference, nodes.citation, nodes.citation_reference,
-    nodes.math_block, nodes.target, nodes.figure, nodes.table, nodes.literal_block, nodes.container,
+    nodes.section,
+    nodes.footnote,
+    nodes.footnote_reference,
+    nodes.citation,
+    nodes.citation_reference,
+    nodes.math_block,
+    nodes.target,
+    nodes.figure,
+    nodes.table,
+    nodes.literal_block,
+    nodes.container,
     nodes.Admonition,
-)  # fmt: skip
+)
 # Ids of the page layout (sphinx-book-theme, the workshop's own sections), never a contributor's.
 RESERVED_IDS = frozenset({"main-content", "print-main-content", "searchbox", "ethical-ad-placement"})
 # (sphinxcontrib-bibtex's footcite-/footbib- ids are in the page itself: docutils refuses a duplicate)

@@ -92,9 +92,16 @@ def image_size(path: Path) -> tuple[tuple[int, int], str] | None:
 
 # What a file's first bytes say it is: to name the format in the message, and the fix.
 SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"%PDF-", "PDF"),
-    (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"<svg", "SVG"), (b"<?xml", "SVG or XML"),
-)  # fmt: skip
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"%PDF-", "PDF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"<svg", "SVG"),
+    (b"<?xml", "SVG or XML"),
+)
 
 
 def sniff(head: bytes) -> str | None:

@@ -61,68 +61,257 @@ REFERENCE = re.compile(r"\\(label|eqref|ref)[ \t]*\{([^{}\n]*)\}")
 # What unicode-math and amssymb agree a character is (ε is \varepsilon, ϵ is \epsilon).
 UNICODE_MATH: dict[str, str] = {
     # Greek: the rest of the lower and upper case letters by name, below.
-    "ε": "\\varepsilon", "ϵ": "\\epsilon", "φ": "\\varphi", "ϕ": "\\phi", "θ": "\\theta",
-    "ϑ": "\\vartheta", "ϰ": "\\varkappa", "ϱ": "\\varrho", "ϖ": "\\varpi", "ς": "\\varsigma",
-    "ϝ": "\\digamma", "\u00b5": "\\mu", "ο": "o", "\u2206": "\\Delta", "\u2126": "\\Omega", "∏": "\\prod",
+    "ε": "\\varepsilon",
+    "ϵ": "\\epsilon",
+    "φ": "\\varphi",
+    "ϕ": "\\phi",
+    "θ": "\\theta",
+    "ϑ": "\\vartheta",
+    "ϰ": "\\varkappa",
+    "ϱ": "\\varrho",
+    "ϖ": "\\varpi",
+    "ς": "\\varsigma",
+    "ϝ": "\\digamma",
+    "\u00b5": "\\mu",
+    "ο": "o",
+    "\u2206": "\\Delta",
+    "\u2126": "\\Omega",
+    "∏": "\\prod",
     "∑": "\\sum",
     # letter-like
-    "ℝ": "\\mathbb{R}", "ℕ": "\\mathbb{N}", "ℤ": "\\mathbb{Z}", "ℚ": "\\mathbb{Q}", "ℂ": "\\mathbb{C}",
-    "ℙ": "\\mathbb{P}", "ℍ": "\\mathbb{H}", "ℓ": "\\ell", "ℏ": "\\hbar", "ℵ": "\\aleph", "ℑ": "\\Im",
-    "ℜ": "\\Re", "℘": "\\wp", "ℎ": "h", "ℒ": "\\mathcal{L}", "ℋ": "\\mathcal{H}", "ℐ": "\\mathcal{I}",
-    "ℛ": "\\mathcal{R}", "ℬ": "\\mathcal{B}", "ℰ": "\\mathcal{E}", "ℱ": "\\mathcal{F}",
-    "ℳ": "\\mathcal{M}", "ℭ": "\\mathfrak{C}", "ℌ": "\\mathfrak{H}", "ℨ": "\\mathfrak{Z}",
-    "ı": "\\imath", "ȷ": "\\jmath", "ð": "\\eth", "∂": "\\partial", "∇": "\\nabla", "∞": "\\infty",
-    "∅": "\\emptyset", "∀": "\\forall", "∃": "\\exists", "∄": "\\nexists", "¬": "\\neg",
-    "⊤": "\\top", "⊥": "\\perp", "⟂": "\\perp", "′": "'", "″": "''", "‴": "'''", "°": "^{\\circ}",
-    "†": "\\dagger", "‡": "\\ddagger", "∠": "\\angle", "△": "\\triangle", "□": "\\square",
-    "■": "\\blacksquare", "∎": "\\blacksquare", "★": "\\bigstar", "✓": "\\checkmark",
+    "ℝ": "\\mathbb{R}",
+    "ℕ": "\\mathbb{N}",
+    "ℤ": "\\mathbb{Z}",
+    "ℚ": "\\mathbb{Q}",
+    "ℂ": "\\mathbb{C}",
+    "ℙ": "\\mathbb{P}",
+    "ℍ": "\\mathbb{H}",
+    "ℓ": "\\ell",
+    "ℏ": "\\hbar",
+    "ℵ": "\\aleph",
+    "ℑ": "\\Im",
+    "ℜ": "\\Re",
+    "℘": "\\wp",
+    "ℎ": "h",
+    "ℒ": "\\mathcal{L}",
+    "ℋ": "\\mathcal{H}",
+    "ℐ": "\\mathcal{I}",
+    "ℛ": "\\mathcal{R}",
+    "ℬ": "\\mathcal{B}",
+    "ℰ": "\\mathcal{E}",
+    "ℱ": "\\mathcal{F}",
+    "ℳ": "\\mathcal{M}",
+    "ℭ": "\\mathfrak{C}",
+    "ℌ": "\\mathfrak{H}",
+    "ℨ": "\\mathfrak{Z}",
+    "ı": "\\imath",
+    "ȷ": "\\jmath",
+    "ð": "\\eth",
+    "∂": "\\partial",
+    "∇": "\\nabla",
+    "∞": "\\infty",
+    "∅": "\\emptyset",
+    "∀": "\\forall",
+    "∃": "\\exists",
+    "∄": "\\nexists",
+    "¬": "\\neg",
+    "⊤": "\\top",
+    "⊥": "\\perp",
+    "⟂": "\\perp",
+    "′": "'",
+    "″": "''",
+    "‴": "'''",
+    "°": "^{\\circ}",
+    "†": "\\dagger",
+    "‡": "\\ddagger",
+    "∠": "\\angle",
+    "△": "\\triangle",
+    "□": "\\square",
+    "■": "\\blacksquare",
+    "∎": "\\blacksquare",
+    "★": "\\bigstar",
+    "✓": "\\checkmark",
     # operators
-    "±": "\\pm", "∓": "\\mp", "×": "\\times", "÷": "\\div", "·": "\\cdot", "⋅": "\\cdot",
-    "∘": "\\circ", "∗": "\\ast", "⋆": "\\star", "•": "\\bullet", "∙": "\\bullet", "⊗": "\\otimes",
-    "⊕": "\\oplus", "⊖": "\\ominus", "⊙": "\\odot", "⊘": "\\oslash", "∪": "\\cup", "∩": "\\cap",
-    "⊔": "\\sqcup", "⊓": "\\sqcap", "⊎": "\\uplus", "∧": "\\wedge", "∨": "\\vee", "∖": "\\setminus",
-    "−": "-", "‐": "-", "–": "-", "∕": "/", "∐": "\\coprod", "∫": "\\int", "∬": "\\iint",
-    "∭": "\\iiint", "∮": "\\oint", "⋃": "\\bigcup", "⋂": "\\bigcap", "⨁": "\\bigoplus",
-    "⨂": "\\bigotimes", "⨀": "\\bigodot", "⋁": "\\bigvee", "⋀": "\\bigwedge", "⊠": "\\boxtimes",
-    "⊞": "\\boxplus", "⋉": "\\ltimes", "⋊": "\\rtimes", "≀": "\\wr", "√": "\\surd",
+    "±": "\\pm",
+    "∓": "\\mp",
+    "×": "\\times",
+    "÷": "\\div",
+    "·": "\\cdot",
+    "⋅": "\\cdot",
+    "∘": "\\circ",
+    "∗": "\\ast",
+    "⋆": "\\star",
+    "•": "\\bullet",
+    "∙": "\\bullet",
+    "⊗": "\\otimes",
+    "⊕": "\\oplus",
+    "⊖": "\\ominus",
+    "⊙": "\\odot",
+    "⊘": "\\oslash",
+    "∪": "\\cup",
+    "∩": "\\cap",
+    "⊔": "\\sqcup",
+    "⊓": "\\sqcap",
+    "⊎": "\\uplus",
+    "∧": "\\wedge",
+    "∨": "\\vee",
+    "∖": "\\setminus",
+    "−": "-",
+    "‐": "-",
+    "–": "-",
+    "∕": "/",
+    "∐": "\\coprod",
+    "∫": "\\int",
+    "∬": "\\iint",
+    "∭": "\\iiint",
+    "∮": "\\oint",
+    "⋃": "\\bigcup",
+    "⋂": "\\bigcap",
+    "⨁": "\\bigoplus",
+    "⨂": "\\bigotimes",
+    "⨀": "\\bigodot",
+    "⋁": "\\bigvee",
+    "⋀": "\\bigwedge",
+    "⊠": "\\boxtimes",
+    "⊞": "\\boxplus",
+    "⋉": "\\ltimes",
+    "⋊": "\\rtimes",
+    "≀": "\\wr",
+    "√": "\\surd",
     # relations
-    "≤": "\\leq", "≥": "\\geq", "≦": "\\leqq", "≧": "\\geqq", "⩽": "\\leqslant", "⩾": "\\geqslant",
-    "≠": "\\neq", "≈": "\\approx", "≡": "\\equiv", "∼": "\\sim", "≃": "\\simeq", "≅": "\\cong",
-    "≊": "\\approxeq", "∝": "\\propto", "≪": "\\ll", "≫": "\\gg", "≺": "\\prec", "≻": "\\succ",
-    "⪯": "\\preceq", "⪰": "\\succeq", "≼": "\\preccurlyeq", "≽": "\\succcurlyeq", "∈": "\\in",
-    "∉": "\\notin", "∋": "\\ni", "⊂": "\\subset", "⊃": "\\supset", "⊆": "\\subseteq",
-    "⊇": "\\supseteq", "⊊": "\\subsetneq", "⊋": "\\supsetneq", "⊏": "\\sqsubset", "⊐": "\\sqsupset",
-    "⊑": "\\sqsubseteq", "⊒": "\\sqsupseteq", "∣": "\\mid", "∤": "\\nmid", "∥": "\\parallel",
-    "∦": "\\nparallel", "⊢": "\\vdash", "⊣": "\\dashv", "⊨": "\\models", "≍": "\\asymp",
-    "≐": "\\doteq", "≜": "\\triangleq", "≲": "\\lesssim", "≳": "\\gtrsim", "≮": "\\nless",
-    "≯": "\\ngtr", "≰": "\\nleq", "≱": "\\ngeq", "≔": ":=", "≕": "=:", "∴": "\\therefore",
-    "∵": "\\because", "⋘": "\\lll", "⋙": "\\ggg", "⊲": "\\vartriangleleft", "⊳": "\\vartriangleright",
-    "⊴": "\\trianglelefteq", "⊵": "\\trianglerighteq", "≗": "\\circeq", "∽": "\\backsim",
+    "≤": "\\leq",
+    "≥": "\\geq",
+    "≦": "\\leqq",
+    "≧": "\\geqq",
+    "⩽": "\\leqslant",
+    "⩾": "\\geqslant",
+    "≠": "\\neq",
+    "≈": "\\approx",
+    "≡": "\\equiv",
+    "∼": "\\sim",
+    "≃": "\\simeq",
+    "≅": "\\cong",
+    "≊": "\\approxeq",
+    "∝": "\\propto",
+    "≪": "\\ll",
+    "≫": "\\gg",
+    "≺": "\\prec",
+    "≻": "\\succ",
+    "⪯": "\\preceq",
+    "⪰": "\\succeq",
+    "≼": "\\preccurlyeq",
+    "≽": "\\succcurlyeq",
+    "∈": "\\in",
+    "∉": "\\notin",
+    "∋": "\\ni",
+    "⊂": "\\subset",
+    "⊃": "\\supset",
+    "⊆": "\\subseteq",
+    "⊇": "\\supseteq",
+    "⊊": "\\subsetneq",
+    "⊋": "\\supsetneq",
+    "⊏": "\\sqsubset",
+    "⊐": "\\sqsupset",
+    "⊑": "\\sqsubseteq",
+    "⊒": "\\sqsupseteq",
+    "∣": "\\mid",
+    "∤": "\\nmid",
+    "∥": "\\parallel",
+    "∦": "\\nparallel",
+    "⊢": "\\vdash",
+    "⊣": "\\dashv",
+    "⊨": "\\models",
+    "≍": "\\asymp",
+    "≐": "\\doteq",
+    "≜": "\\triangleq",
+    "≲": "\\lesssim",
+    "≳": "\\gtrsim",
+    "≮": "\\nless",
+    "≯": "\\ngtr",
+    "≰": "\\nleq",
+    "≱": "\\ngeq",
+    "≔": ":=",
+    "≕": "=:",
+    "∴": "\\therefore",
+    "∵": "\\because",
+    "⋘": "\\lll",
+    "⋙": "\\ggg",
+    "⊲": "\\vartriangleleft",
+    "⊳": "\\vartriangleright",
+    "⊴": "\\trianglelefteq",
+    "⊵": "\\trianglerighteq",
+    "≗": "\\circeq",
+    "∽": "\\backsim",
     # arrows
-    "→": "\\to", "←": "\\leftarrow", "↔": "\\leftrightarrow", "⇒": "\\Rightarrow", "⇐": "\\Leftarrow",
-    "⇔": "\\Leftrightarrow", "↦": "\\mapsto", "⟶": "\\longrightarrow", "⟵": "\\longleftarrow",
-    "⟷": "\\longleftrightarrow", "⟹": "\\Longrightarrow", "⟸": "\\Longleftarrow",
-    "⟺": "\\Longleftrightarrow", "⟼": "\\longmapsto", "↑": "\\uparrow", "↓": "\\downarrow",
-    "↕": "\\updownarrow", "⇑": "\\Uparrow", "⇓": "\\Downarrow", "↗": "\\nearrow", "↘": "\\searrow",
-    "↙": "\\swarrow", "↖": "\\nwarrow", "↪": "\\hookrightarrow", "↩": "\\hookleftarrow",
-    "↠": "\\twoheadrightarrow", "⇝": "\\rightsquigarrow", "⇀": "\\rightharpoonup",
-    "⇌": "\\rightleftharpoons", "⇉": "\\rightrightarrows", "↛": "\\nrightarrow", "⇏": "\\nRightarrow",
+    "→": "\\to",
+    "←": "\\leftarrow",
+    "↔": "\\leftrightarrow",
+    "⇒": "\\Rightarrow",
+    "⇐": "\\Leftarrow",
+    "⇔": "\\Leftrightarrow",
+    "↦": "\\mapsto",
+    "⟶": "\\longrightarrow",
+    "⟵": "\\longleftarrow",
+    "⟷": "\\longleftrightarrow",
+    "⟹": "\\Longrightarrow",
+    "⟸": "\\Longleftarrow",
+    "⟺": "\\Longleftrightarrow",
+    "⟼": "\\longmapsto",
+    "↑": "\\uparrow",
+    "↓": "\\downarrow",
+    "↕": "\\updownarrow",
+    "⇑": "\\Uparrow",
+    "⇓": "\\Downarrow",
+    "↗": "\\nearrow",
+    "↘": "\\searrow",
+    "↙": "\\swarrow",
+    "↖": "\\nwarrow",
+    "↪": "\\hookrightarrow",
+    "↩": "\\hookleftarrow",
+    "↠": "\\twoheadrightarrow",
+    "⇝": "\\rightsquigarrow",
+    "⇀": "\\rightharpoonup",
+    "⇌": "\\rightleftharpoons",
+    "⇉": "\\rightrightarrows",
+    "↛": "\\nrightarrow",
+    "⇏": "\\nRightarrow",
     "⊸": "\\multimap",
     # delimiters and dots
-    "‖": "\\|", "⟨": "\\langle", "⟩": "\\rangle", "⌊": "\\lfloor", "⌋": "\\rfloor", "⌈": "\\lceil",
-    "⌉": "\\rceil", "…": "\\dots", "⋯": "\\cdots", "⋮": "\\vdots", "⋱": "\\ddots",
+    "‖": "\\|",
+    "⟨": "\\langle",
+    "⟩": "\\rangle",
+    "⌊": "\\lfloor",
+    "⌋": "\\rfloor",
+    "⌈": "\\lceil",
+    "⌉": "\\rceil",
+    "…": "\\dots",
+    "⋯": "\\cdots",
+    "⋮": "\\vdots",
+    "⋱": "\\ddots",
     # spaces
-    "\u00a0": " ", "\u2002": "\\enspace", "\u2003": "\\quad", "\u2009": "\\,", "\u202f": "\\,",
-    "\u2005": "\\;", "\u205f": "\\:",
-}  # fmt: skip
+    "\u00a0": " ",
+    "\u2002": "\\enspace",
+    "\u2003": "\\quad",
+    "\u2009": "\\,",
+    "\u202f": "\\,",
+    "\u2005": "\\;",
+    "\u205f": "\\:",
+}
 SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ", "0123456789+-=()niT", strict=True))
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ", "0123456789+-=()aeoxhklmnpstij", strict=True))
 # Mathematical alphanumeric symbols (𝐱, 𝒜, 𝔽, 𝕂, 𝖷, 𝚡) by the style in their name.
 STYLES = {
-    "BOLD": "\\mathbf", "ITALIC": "", "BOLD ITALIC": "\\boldsymbol", "SCRIPT": "\\mathcal",
-    "BOLD SCRIPT": "\\mathcal", "FRAKTUR": "\\mathfrak", "BOLD FRAKTUR": "\\mathfrak",
-    "DOUBLE-STRUCK": "\\mathbb", "SANS-SERIF": "\\mathsf", "MONOSPACE": "\\mathtt",
-}  # fmt: skip
+    "BOLD": "\\mathbf",
+    "ITALIC": "",
+    "BOLD ITALIC": "\\boldsymbol",
+    "SCRIPT": "\\mathcal",
+    "BOLD SCRIPT": "\\mathcal",
+    "FRAKTUR": "\\mathfrak",
+    "BOLD FRAKTUR": "\\mathfrak",
+    "DOUBLE-STRUCK": "\\mathbb",
+    "SANS-SERIF": "\\mathsf",
+    "MONOSPACE": "\\mathtt",
+}
 # Only capitals in these (amssymb's \mathbb and LaTeX's \mathcal have no small letters).
 CAPITALS_ONLY = frozenset({"\\mathcal", "\\mathbb"})
 MATH_LETTER = re.compile(r"MATHEMATICAL (.+?) (CAPITAL|SMALL) ([A-Z]+)\Z|MATHEMATICAL (.+?) DIGIT ([A-Z]+)\Z")
@@ -138,8 +327,21 @@ def greek(letter_case: str, word: str) -> str | None:
         return f"\\{name}" if name in MATH_VOCABULARY else None
     if name.capitalize() in MATH_VOCABULARY:
         return f"\\{name.capitalize()}"
-    latin = {"alpha": "A", "beta": "B", "epsilon": "E", "zeta": "Z", "eta": "H", "iota": "I", "kappa": "K",
-             "mu": "M", "nu": "N", "omicron": "O", "rho": "P", "tau": "T", "chi": "X"}.get(name)  # fmt: skip
+    latin = {
+        "alpha": "A",
+        "beta": "B",
+        "epsilon": "E",
+        "zeta": "Z",
+        "eta": "H",
+        "iota": "I",
+        "kappa": "K",
+        "mu": "M",
+        "nu": "N",
+        "omicron": "O",
+        "rho": "P",
+        "tau": "T",
+        "chi": "X",
+    }.get(name)
     return f"\\mathrm{{{latin}}}" if latin else None
 
 
@@ -222,23 +424,34 @@ def expand_page_macros(
             pieces = reader.expand(0, len(reader.tokens), 0, text=False, parameters=None)
             expanded = join(pieces)
             if len(expanded) > MAX_LENGTH:
-                reader.problem(0, f"with its commands expanded the formula is {len(expanded)} characters "
-                               f"long: at most {MAX_LENGTH}; split it")  # fmt: skip
+                reader.problem(
+                    0,
+                    f"with its commands expanded the formula is {len(expanded)} characters "
+                    f"long: at most {MAX_LENGTH}; split it",
+                )
         except Stop:
             expanded = None
         work += reader.work
         if work > MAX_PAGE_EXPANSION_WORK and not reader.failed:  # said once, at the first over
             if work - reader.work <= MAX_PAGE_EXPANSION_WORK:
-                reader.problem(0, f"the page's commands put out more than {MAX_PAGE_EXPANSION_WORK:,} "
-                               "pieces, all formulas together: write the math out", stop=False)  # fmt: skip
+                reader.problem(
+                    0,
+                    f"the page's commands put out more than {MAX_PAGE_EXPANSION_WORK:,} "
+                    "pieces, all formulas together: write the math out",
+                    stop=False,
+                )
             reader.failed = True
         if expanded is not None and not reader.failed:
             grown += max(0, len(expanded) - len(tex))
             if grown > MAX_PAGE_EXPANSION:  # each formula within its length, the page not: MathJax
                 if grown - len(expanded) + len(tex) <= MAX_PAGE_EXPANSION:  # said once, at the first
-                    reader.problem(0, f"the page's commands expand its math by more than "
-                                   f"{MAX_PAGE_EXPANSION:,} characters (here and after): write fewer "
-                                   "uses, or shorter commands", stop=False)  # fmt: skip
+                    reader.problem(
+                        0,
+                        f"the page's commands expand its math by more than "
+                        f"{MAX_PAGE_EXPANSION:,} characters (here and after): write fewer "
+                        "uses, or shorter commands",
+                        stop=False,
+                    )
                 reader.failed = True
         result.append(None if reader.failed else expanded if expanded.strip() else "")
     check_labels(result, page, named or {})
@@ -316,8 +529,11 @@ class Reader:
                 name = token[1:]
                 if name in DEFINING:
                     if parameters is not None or depth:
-                        self.problem(position, f"'\\{name}' inside another command or definition: write "
-                                     "each definition on its own, outside the math it defines")  # fmt: skip
+                        self.problem(
+                            position,
+                            f"'\\{name}' inside another command or definition: write "
+                            "each definition on its own, outside the math it defines",
+                        )
                     k = self.define(name, k, end, position)
                     pieces.append("\n" * self.tex.count("\n", position, self.at(k)))
                     continue
@@ -351,8 +567,11 @@ class Reader:
                 if not (number.isdigit() and 1 <= int(number) <= parameters):
                     shown = f"#{number}" if number.isdigit() else "#"
                     needs = f"#1 … #{parameters}" if parameters else "no #"
-                    self.problem(position, f"'{shown}' in a definition with {parameters} argument(s): "
-                                 f"use {needs} (write \\# for a hash sign)")  # fmt: skip
+                    self.problem(
+                        position,
+                        f"'{shown}' in a definition with {parameters} argument(s): "
+                        f"use {needs} (write \\# for a hash sign)",
+                    )
                 pieces.append(int(number))
                 k += 1
                 continue
@@ -389,9 +608,10 @@ class Reader:
         not printed either, without a message of their own."""
         tokens = self.tokens
         usage = (
-            "\\DeclareMathOperator{\\rank}{rank}" if command == "DeclareMathOperator"
+            "\\DeclareMathOperator{\\rank}{rank}"
+            if command == "DeclareMathOperator"
             else f"\\{command}{{\\R}}{{\\mathbb{{R}}}} or \\{command}{{\\norm}}[1]{{\\lVert #1 \\rVert}}"
-        )  # fmt: skip
+        )
         star = k < end and tokens[k][0] == "*"
         k = self.skip_spaces(k + star, end)
         name = ""
@@ -414,8 +634,11 @@ class Reader:
             close = next((j for j in range(k + 1, min(end, k + 6)) if tokens[j][0] == "]"), None)
             number = "".join(token for token, _ in tokens[k + 1 : close]).strip() if close else ""
             if not (number.isdigit() and int(number) <= MAX_ARGUMENTS):
-                self.refuse(name, position, f"{where}: the number of arguments must be 0 to {MAX_ARGUMENTS}, "
-                            "as in [2]")  # fmt: skip
+                self.refuse(
+                    name,
+                    position,
+                    f"{where}: the number of arguments must be 0 to {MAX_ARGUMENTS}, as in [2]",
+                )
             arguments = int(number)
             k = self.skip_spaces(close + 1, end)
             if k < end and tokens[k][0] == "[":  # [default]: skipped to find the body
@@ -426,21 +649,36 @@ class Reader:
             self.refuse(name, position, f"{where} needs its body in braces: {usage}")
         body_start, after = k + 1, close + 1
         if name in UNDEFINABLE:
-            return self.refuse(name, position, f"{where}: '\\{name}' cannot be redefined here; choose "
-                               "another name", after)  # fmt: skip
+            return self.refuse(
+                name, position, f"{where}: '\\{name}' cannot be redefined here; choose another name", after
+            )
         if optional:
-            return self.refuse(name, position, f"{where}: an optional argument ([…] after the number) is not "
-                               "supported: make every argument a {…} one", after)  # fmt: skip
+            return self.refuse(
+                name,
+                position,
+                f"{where}: an optional argument ([…] after the number) is not "
+                "supported: make every argument a {…} one",
+                after,
+            )
         if command == "providecommand" and (name in self.page.macros or name in MATH_VOCABULARY):
             return after  # LaTeX keeps the command that exists
         for token, at in tokens[body_start:close]:
             if token == f"\\{name}":
-                return self.refuse(name, at, f"{where} uses '\\{name}' itself: TeX would loop forever; "
-                                   "write the math out", after)  # fmt: skip
+                return self.refuse(
+                    name,
+                    at,
+                    f"{where} uses '\\{name}' itself: TeX would loop forever; write the math out",
+                    after,
+                )
             later = self.is_word(token) and token[1:] not in self.page.macros
             if later and self.defined_later(token[1:], at):
-                return self.refuse(name, at, f"{where} uses '{token}', which is defined after it: "
-                                   f"move the definition of '{token}' above it", after)  # fmt: skip
+                return self.refuse(
+                    name,
+                    at,
+                    f"{where} uses '{token}', which is defined after it: "
+                    f"move the definition of '{token}' above it",
+                    after,
+                )
         try:
             body = self.expand(body_start, close, 1, text=False, parameters=arguments)
         except Stop:
@@ -449,10 +687,17 @@ class Reader:
             body = ["\\operatorname", "*" if star else "", "{", *body, "}"]
         shown = join([" x " if isinstance(piece, int) else piece for piece in body])
         if len(shown) > MAX_LENGTH:
-            return self.refuse(name, position, f"{where}: its body is more than {MAX_LENGTH} characters "
-                               "once expanded: write the math out", after)  # fmt: skip
-        found = [(line, message) for line, message in check_math(shown, display=True)
-                 if not any(part in message for part in IN_CONTEXT)]  # fmt: skip
+            return self.refuse(
+                name,
+                position,
+                f"{where}: its body is more than {MAX_LENGTH} characters once expanded: write the math out",
+                after,
+            )
+        found = [
+            (line, message)
+            for line, message in check_math(shown, display=True)
+            if not any(part in message for part in IN_CONTEXT)
+        ]
         if found:
             line, message = found[0]
             at = self.at(body_start)
@@ -505,9 +750,12 @@ class Reader:
         weights = [len(a) + sum(len(p) for p in a if isinstance(p, str)) for a in arguments]
         self.work += sum(1 + len(p) if isinstance(p, str) else weights[p - 1] for p in macro.body)
         if self.work > MAX_EXPANSION_WORK:
-            self.problem(position, f"with '\\{name}' expanded the formula grows past "
-                         f"{MAX_EXPANSION_WORK:,} pieces: use the commands inside each other less, or "
-                         "write the math out")  # fmt: skip
+            self.problem(
+                position,
+                f"with '\\{name}' expanded the formula grows past "
+                f"{MAX_EXPANSION_WORK:,} pieces: use the commands inside each other less, or "
+                "write the math out",
+            )
         for piece in macro.body:
             if isinstance(piece, int):
                 pieces.extend(p.replace("\n", " ") if isinstance(p, str) else p for p in arguments[piece - 1])
@@ -527,8 +775,13 @@ def check_labels(texts: list[str | None], page: Page, named: dict[int, str]) -> 
     for index, tex in enumerate(texts):
         if (label := named.get(index)) is not None:
             if label in labels:
-                page.problems.append((index, 0, f"the equation name '{label}' is used twice on this page: "
-                                      "give each equation its own"))  # fmt: skip
+                page.problems.append(
+                    (
+                        index,
+                        0,
+                        f"the equation name '{label}' is used twice on this page: give each equation its own",
+                    )
+                )
             labels[label] = index
         if not tex or "\\" not in tex:
             continue
@@ -540,19 +793,30 @@ def check_labels(texts: list[str | None], page: Page, named: dict[int, str]) -> 
             if kind != "label":
                 references.append((index, line, kind, label))
             elif label in labels:
-                page.problems.append((index, line, f"'\\label{{{label}}}' is used twice on this page: "
-                                      "give each equation its own label"))  # fmt: skip
+                page.problems.append(
+                    (
+                        index,
+                        line,
+                        f"'\\label{{{label}}}' is used twice on this page: give each equation its own label",
+                    )
+                )
             else:
                 labels[label] = index
     for index, line, kind, label in references:
         if label not in labels:
             close = difflib.get_close_matches(label, list(labels), n=1, cutoff=0.7)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            page.problems.append((index, line, (
-                f"'\\{kind}{{{label}}}' refers to no '\\label{{{label}}}' on this page{hint}: label an "
-                f"equation written on its own lines (\\begin{{equation}}…\\label{{{label}}}), or name a "
-                f"$$ … $$ block: $$ … $$ ({label})"
-            )))  # fmt: skip
+            page.problems.append(
+                (
+                    index,
+                    line,
+                    (
+                        f"'\\{kind}{{{label}}}' refers to no '\\label{{{label}}}' on this page{hint}: "
+                        f"label an equation written on its own lines (\\begin{{equation}}…"
+                        f"\\label{{{label}}}), or name a $$ … $$ block: $$ … $$ ({label})"
+                    ),
+                )
+            )
 
 
 # --------------------------------------------------------------------------- math as text

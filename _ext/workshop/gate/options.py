@@ -22,8 +22,10 @@ IMAGE = ("alt", "align", "class", "height", "name", "scale", "target", "width")
 ALLOWED_OPTIONS: dict[str, tuple[str, ...]] = {
     "math": ("class", "label", "name"),
     "admonition": ADMONITION,
-    **{kind: ADMONITION for kind in (
-        "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso")},
+    **{
+        kind: ADMONITION
+        for kind in ("note", "tip", "hint", "important", "warning", "caution", "attention", "seealso")
+    },
     "figure": (*IMAGE, "figclass", "figwidth"),
     "image": tuple(option for option in IMAGE if option != "name"),  # an image node takes no id
     "table": ("align", "class", "name", "width", "widths"),
@@ -31,7 +33,7 @@ ALLOWED_OPTIONS: dict[str, tuple[str, ...]] = {
     "code-block": CODE_BLOCK,
     "code": ("class", "force", "name", "number-lines"),
     "footbibliography": (),
-}  # fmt: skip
+}
 NUMBERS = {"dedent", "lineno-start", "number-lines", "scale", "header-rows", "stub-columns"}
 LINE_RANGE = re.compile(r"^\s*([0-9]*)\s*-\s*([0-9]*)\s*$")
 LINE = re.compile(r"^[0-9]+$")

@@ -52,14 +52,47 @@ from .mathpage import expand_page_math
 from .options import check_options
 from .texcheck import check_dollars
 
-ALLOWED_DIRECTIVES = frozenset({
-    "math", "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso",
-    "admonition", "figure", "image", "table", "list-table", "code-block", "code", "footbibliography",
-})  # fmt: skip
-ALLOWED_ROLES = frozenset({
-    "footcite", "footcite:p", "footcite:t", "footcite:ps", "footcite:ts", "footcite:ct",
-    "footcite:cp", "math", "sub", "sup", "abbr", "code", "eq", "ref", "doc", "date",
-})  # fmt: skip
+ALLOWED_DIRECTIVES = frozenset(
+    {
+        "math",
+        "note",
+        "tip",
+        "hint",
+        "important",
+        "warning",
+        "caution",
+        "attention",
+        "seealso",
+        "admonition",
+        "figure",
+        "image",
+        "table",
+        "list-table",
+        "code-block",
+        "code",
+        "footbibliography",
+    }
+)
+ALLOWED_ROLES = frozenset(
+    {
+        "footcite",
+        "footcite:p",
+        "footcite:t",
+        "footcite:ps",
+        "footcite:ts",
+        "footcite:ct",
+        "footcite:cp",
+        "math",
+        "sub",
+        "sup",
+        "abbr",
+        "code",
+        "eq",
+        "ref",
+        "doc",
+        "date",
+    }
+)
 # {cite} as people type it is {footcite} here: each talk keeps its own reference list (its
 # footnotes and the {footbibliography} talks.py adds), on the site and in the book.
 CITE_ROLES = {
@@ -132,8 +165,9 @@ class _Guard:
             hint = DIRECTIVE_HINTS.get(name) or closest(name, ALLOWED_DIRECTIVES)
             hint = f" (did you mean '{{{hint}}}'?)" if hint else ""
             allowed = ", ".join(sorted(ALLOWED_DIRECTIVES))
-            return self._refused(f"directive '{{{name}}}' is not allowed in a talk or speaker page{hint} "
-                                 f"(allowed: {allowed})"), []  # fmt: skip
+            return self._refused(
+                f"directive '{{{name}}}' is not allowed in a talk or speaker page{hint} (allowed: {allowed})"
+            ), []
         found, messages = self.directive_lookup(name, language_module, document)
         if found is None:
             return found, messages
@@ -548,7 +582,10 @@ def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if link := link_on_path(Path(app.srcdir), Path(app.env.doc2path(docname))):
         problem = WorkshopError(
             f"the page must be a regular file, not a link ({link.relative_to(app.srcdir).as_posix()})",
-            file, 1, Problem.FILE)  # fmt: skip
+            file,
+            1,
+            Problem.FILE,
+        )
         refused = [problem]
     else:
         refused = check_size(source[0], file)
@@ -576,9 +613,15 @@ def report_subfolder_pages(app: Sphinx, env, docnames: list[str]) -> None:
             if path.suffix in app.config.source_suffix:
                 rel = path.relative_to(srcdir).as_posix()
                 page = rel.removeprefix(folder + "/").split("/")[0]
-                problems.append(WorkshopError(
-                    f"pages in {folder}/{page}/ are not built: write the text in {folder}/{page}.md "
-                    f"(the folder is for your images)", rel, 1, Problem.FILE))  # fmt: skip
+                problems.append(
+                    WorkshopError(
+                        f"pages in {folder}/{page}/ are not built: write the text in {folder}/{page}.md "
+                        f"(the folder is for your images)",
+                        rel,
+                        1,
+                        Problem.FILE,
+                    )
+                )
     folders = [app.config.workshop_talks_dir, app.config.workshop_speakers_dir]
     problems += link_problems(srcdir, folders, app.config.source_suffix)
     report_all(problems)
@@ -616,10 +659,16 @@ def verify_written_pages(app: Sphinx, exception: Exception | None) -> None:
             path.unlink()
             file = source_name(app, pagename)
             for problem in found:
-                problems.append(WorkshopError(
-                    f"the page's HTML holds what no contributor page may ({problem} of "
-                    f"{path.relative_to(app.outdir).as_posix()}): it is not published; tell the organizers",
-                    file, 1, Problem.SAFETY))  # fmt: skip
+                problems.append(
+                    WorkshopError(
+                        f"the page's HTML holds what no contributor page may ({problem} of "
+                        f"{path.relative_to(app.outdir).as_posix()}): it is not published; "
+                        "tell the organizers",
+                        file,
+                        1,
+                        Problem.SAFETY,
+                    )
+                )
     report_all(problems)
 
 

@@ -42,8 +42,15 @@ from pikepdf import Array, Dictionary, Name, Stream
 # actions kept: within the file, or a web address; and the viewer's navigation (beamer's symbols)
 KEPT_ACTIONS = {"/GoTo", "/URI", "/Named"}
 KEPT_NAMED = {
-    "/NextPage", "/PrevPage", "/FirstPage", "/LastPage", "/GoBack", "/GoForward", "/GoToPage", "/Find",
-}  # fmt: skip
+    "/NextPage",
+    "/PrevPage",
+    "/FirstPage",
+    "/LastPage",
+    "/GoBack",
+    "/GoForward",
+    "/GoToPage",
+    "/Find",
+}
 # keys whose value is an action (or a chain of them)
 ACTION_KEYS = ("/A", "/PA", "/OpenAction", "/Next")
 WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)

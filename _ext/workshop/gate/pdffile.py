@@ -99,9 +99,15 @@ def _run_child(data: bytes, part: str) -> dict:
     """pdfclean.py's outcome for ``data`` written to ``part``; {} when it ended any other way
     (a limit reached, a crash)."""
     command = [
-        sys.executable, "-I", str(PDFCLEAN), "-", part,
-        str(REWRITE_MEMORY_BYTES), str(REWRITE_CPU_SECONDS), str(REWRITE_OUTPUT_BYTES),
-    ]  # fmt: skip
+        sys.executable,
+        "-I",
+        str(PDFCLEAN),
+        "-",
+        part,
+        str(REWRITE_MEMORY_BYTES),
+        str(REWRITE_CPU_SECONDS),
+        str(REWRITE_OUTPUT_BYTES),
+    ]
     try:
         proc = subprocess.run(command, input=data, capture_output=True, timeout=REWRITE_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:

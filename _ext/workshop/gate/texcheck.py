@@ -284,9 +284,10 @@ def suggestion(name: str) -> str:
         return f" (did you mean '\\{close[0]}'?)"
     # An abbreviation (\lam, \vphi): the names it starts, or that start with it after 'var'
     longer = sorted(
-        known for known in MATH_VOCABULARY
+        known
+        for known in MATH_VOCABULARY
         if len(name) >= 3 and (known.startswith(name) or known.startswith("var" + name))
-    )  # fmt: skip
+    )
     if 0 < len(longer) <= 3:
         return " (did you mean " + " or ".join(f"'\\{known}'" for known in longer) + "?)"
     return ""
@@ -369,10 +370,13 @@ class MathChecker:
             self.atoms(1)
             return
         index = next(
-            (i for i in range(len(self.frames) - 1, 0, -1) if self.frames[i].kind == kind
-             and (not name or self.frames[i].name == name)),
+            (
+                i
+                for i in range(len(self.frames) - 1, 0, -1)
+                if self.frames[i].kind == kind and (not name or self.frames[i].name == name)
+            ),
             None,
-        )  # fmt: skip
+        )
         if index is None:
             self.problem(self.at, what)
             return

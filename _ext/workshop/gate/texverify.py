@@ -83,7 +83,7 @@ CONTRIBUTION = names("""
     sphinxLiteralBlockLabel makeatletter makeatother
     fvset PYG PYGZbs PYGZob PYGZcb PYGZca PYGZam PYGZlt PYGZgt PYGZsh PYGZpc PYGZdl PYGZus PYGZsq PYGZdq
     PYGZti PYGZhy PYGZat PYGZlb PYGZrb PYGZbs sphinxVerbatimTitle sphinxSetupCaptionForVerbatim
-""")  # fmt: skip
+""")
 LAYOUT = names("""
     chapter part tableofcontents workshopcontents cleardoublepage clearpage pagenumbering pdfbookmark
     contentsname
@@ -95,7 +95,7 @@ LAYOUT = names("""
     workshoproomtalk workshoproomtime workshopglance workshopglanceday workshopglanceslot
     workshopglancebreak workshopglanceroom workshopglancerooms workshopglancespeaker
     workshopfrontmatter workshopmainmatter
-""")  # fmt: skip
+""")
 ENVIRONMENTS = (
     names("""
     itemize enumerate description quote quotation center flushleft flushright figure table

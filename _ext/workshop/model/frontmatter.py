@@ -515,8 +515,11 @@ def read_talk(page_id: str, text: str, file: str) -> tuple[TalkMeta, list[Worksh
     if kind == "talk":  # None: an unknown type, reported once
         for key in POSTER_ONLY_KEYS:
             if key in data:
-                reader.add(f"'{key}' is for posters: add 'type: poster', or delete '{key}'",
-                           data.line_of(key), Problem.KEY)  # fmt: skip
+                reader.add(
+                    f"'{key}' is for posters: add 'type: poster', or delete '{key}'",
+                    data.line_of(key),
+                    Problem.KEY,
+                )
     meta = TalkMeta(
         page_id,
         tuple(str(s) for s in speakers),
@@ -539,8 +542,9 @@ def _contribution_type(reader: _Reader, data: LocMap) -> str | None:
         if "type" not in data:
             return "talk"
         if isinstance(data.get("type"), LocStr | type(None)):
-            reader.add("'type' is empty: write 'type: talk' or 'type: poster'", data.line_of("type"),
-                       Problem.KEY)  # fmt: skip
+            reader.add(
+                "'type' is empty: write 'type: talk' or 'type: poster'", data.line_of("type"), Problem.KEY
+            )
         return None  # refused (a list, a mapping, an unprintable value): reported once, above
     if value.casefold() in CONTRIBUTION_TYPES:
         return value.casefold()
@@ -581,9 +585,12 @@ def _board(reader: _Reader, data: LocMap) -> int | None:
     if value is None:
         return None
     if not re.fullmatch(r"[+-]?[0-9]+", value) or not 1 <= int(value) <= MAX_BOARD:
-        reader.add(f"board '{value}' must be a whole number from 1 to {MAX_BOARD:,}, e.g. 'board: 12' "
-                   "(or delete it: boards follow the session's list)", data.line_of("board"),
-                   Problem.TYPE)  # fmt: skip
+        reader.add(
+            f"board '{value}' must be a whole number from 1 to {MAX_BOARD:,}, e.g. 'board: 12' "
+            "(or delete it: boards follow the session's list)",
+            data.line_of("board"),
+            Problem.TYPE,
+        )
         return None
     return int(value)
 

@@ -38,9 +38,19 @@ WEEKDAYS = (
     "Sunday",
 )
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -421,8 +431,12 @@ def load_schedule(data: bytes, file: str) -> tuple[Schedule | None, list[Worksho
     """Read and validate a schedule file's bytes. Never raises for bad input."""
     out = _Collector(file)
     if len(data) > MAX_SCHEDULE_BYTES:
-        out.add(f"the file is {len(data) / 1e6:.1f} MB, over the {MAX_SCHEDULE_BYTES / 1e6:.0f} MB limit "
-                "for a schedule: is it the right file?", 1, Problem.FILE)  # fmt: skip
+        out.add(
+            f"the file is {len(data) / 1e6:.1f} MB, over the {MAX_SCHEDULE_BYTES / 1e6:.0f} MB limit "
+            "for a schedule: is it the right file?",
+            1,
+            Problem.FILE,
+        )
         return None, out.problems
     try:
         text = sourceyaml.decode(data, file)
@@ -542,15 +556,21 @@ def _check_sizes(root: LocMap, out: _Collector) -> bool:
     True if within."""
     rooms = root.get("rooms")
     if isinstance(rooms, LocSeq) and len(rooms) > MAX_ROOMS:
-        out.add(f"the schedule has {len(rooms)} rooms, over the limit of {MAX_ROOMS}: is it the right file?",
-                root.line_of("rooms"), Problem.LENGTH)  # fmt: skip
+        out.add(
+            f"the schedule has {len(rooms)} rooms, over the limit of {MAX_ROOMS}: is it the right file?",
+            root.line_of("rooms"),
+            Problem.LENGTH,
+        )
         return False
     days = root.get("days")
     if not isinstance(days, LocSeq):
         return True  # check_keys names the problem
     if len(days) > MAX_DAYS:
-        out.add(f"the schedule has {len(days)} days, over the limit of {MAX_DAYS}: is it the right file?",
-                root.line_of("days"), Problem.LENGTH)  # fmt: skip
+        out.add(
+            f"the schedule has {len(days)} days, over the limit of {MAX_DAYS}: is it the right file?",
+            root.line_of("days"),
+            Problem.LENGTH,
+        )
         return False
     count = 0
     for day in days:
@@ -559,8 +579,12 @@ def _check_sizes(root: LocMap, out: _Collector) -> bool:
             continue
         if count + len(slots) > MAX_SLOTS:
             line = getattr(slots[MAX_SLOTS - count], "line", slots.line)
-            out.add(f"this is slot {MAX_SLOTS + 1} of the programme, over the limit of {MAX_SLOTS}: "
-                    "split the programme or remove slots", line, Problem.LENGTH)  # fmt: skip
+            out.add(
+                f"this is slot {MAX_SLOTS + 1} of the programme, over the limit of {MAX_SLOTS}: "
+                "split the programme or remove slots",
+                line,
+                Problem.LENGTH,
+            )
             return False
         count += len(slots)
     return True
@@ -680,10 +704,21 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
     posters = _load_posters(data, out) if "posters" in data else None
     spotlights = _load_spotlights(data, start, end, out) if "spotlights" in data else None
     cancelled = data.get("cancelled") == "true"
-    return Slot(date, start, end, str(talk) if talk else None, str(title) if title else None,
-                str(kind), str(room) if room else None, data.line, talk_line,
-                tuple(str(p) for p in posters) if posters is not None else None,
-                tuple(p.line for p in posters or ()), spotlights, cancelled)  # fmt: skip
+    return Slot(
+        date,
+        start,
+        end,
+        str(talk) if talk else None,
+        str(title) if title else None,
+        str(kind),
+        str(room) if room else None,
+        data.line,
+        talk_line,
+        tuple(str(p) for p in posters) if posters is not None else None,
+        tuple(p.line for p in posters or ()),
+        spotlights,
+        cancelled,
+    )
 
 
 def _load_posters(data: LocMap, out: _Collector) -> list[LocStr]:
@@ -752,12 +787,16 @@ def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector
             )
             continue
         if not is_page_id(ident):
-            out.add(f"spotlight id '{ident}' is not a file stem (lower-case letters, digits, '-')",
-                    ident.line, Problem.REF)  # fmt: skip
+            out.add(
+                f"spotlight id '{ident}' is not a file stem (lower-case letters, digits, '-')",
+                ident.line,
+                Problem.REF,
+            )
             continue
         if ident in seen:
-            out.add(f"'{ident}' is listed twice in these spotlights: list it once",
-                    ident.line, Problem.DUPLICATE)  # fmt: skip
+            out.add(
+                f"'{ident}' is listed twice in these spotlights: list it once", ident.line, Problem.DUPLICATE
+            )
             continue
         seen[str(ident)] = ident.line
         items.append((ident, time_range, getattr(item, "line", ident.line)))
@@ -773,8 +812,12 @@ def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector
     previous = None
     for ident, time_range, line in timed:
         if previous is not None and time_range[0] < previous[1][1]:
-            out.add(f"spotlight '{ident}' starts before spotlight '{previous[0]}' (line {previous[2]}) ends: "
-                    "list spotlights in time order, without overlaps", line, Problem.OVERLAP)  # fmt: skip
+            out.add(
+                f"spotlight '{ident}' starts before spotlight '{previous[0]}' (line {previous[2]}) ends: "
+                "list spotlights in time order, without overlaps",
+                line,
+                Problem.OVERLAP,
+            )
         previous = (ident, time_range, line)
     total = minutes_between(start, end)
     even = not timed and items and total % len(items) == 0
@@ -824,8 +867,12 @@ def _check_poster_sessions(days: list[Day], out: _Collector) -> None:
         for slot in day.slots:
             for spot in slot.spotlights or ():
                 if spot.id in spotlit and spotlit[spot.id] != spot.line:
-                    out.add(f"'{spot.id}' is already a spotlight on line {spotlit[spot.id]}: a contribution "
-                            "has one spotlight", spot.line, Problem.DUPLICATE)  # fmt: skip
+                    out.add(
+                        f"'{spot.id}' is already a spotlight on line {spotlit[spot.id]}: a contribution "
+                        "has one spotlight",
+                        spot.line,
+                        Problem.DUPLICATE,
+                    )
                 spotlit.setdefault(spot.id, spot.line)
             for pid, line in zip(slot.posters or (), slot.poster_lines, strict=True):
                 if pid in first:
@@ -875,8 +922,12 @@ def check_contributions(
                 hint = did_you_mean(pid, posters) or did_you_mean(pid, types) or f" (no abstracts/{pid}.md)"
                 add(f"unknown poster '{pid}'{hint}", line, Problem.REF)
             elif types[pid] == "talk":
-                add(f"'{pid}' is a talk, not a poster: give it a slot with 'talk: {pid}', or set "
-                    f"'type: poster' on its page", line, Problem.REF)  # fmt: skip
+                add(
+                    f"'{pid}' is a talk, not a poster: give it a slot with 'talk: {pid}', or set "
+                    f"'type: poster' on its page",
+                    line,
+                    Problem.REF,
+                )
         for spot in slot.spotlights or ():
             if spot.id not in types:
                 hint = did_you_mean(spot.id, types) or f" (no abstracts/{spot.id}.md)"
@@ -888,9 +939,13 @@ def check_contributions(
                 if claim is None or types.get(pid) != "poster":
                     continue
                 if claim.board in owner:
-                    add(f"board {claim.board} is already taken by poster '{owner[claim.board]}' in the "
+                    add(
+                        f"board {claim.board} is already taken by poster '{owner[claim.board]}' in the "
                         f"session on {schedule.file} line {slot.line}: choose another, or delete 'board:'",
-                        claim.line, Problem.DUPLICATE, claim.file)  # fmt: skip
+                        claim.line,
+                        Problem.DUPLICATE,
+                        claim.file,
+                    )
                 else:
                     owner[claim.board] = pid
     return problems

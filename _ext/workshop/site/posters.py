@@ -142,10 +142,15 @@ def poster_file_nodes(
         if links:
             links.append(nodes.Text(POSTER_LINKS_SEPARATOR))
         link = addnodes.download_reference(
-            "", "", _download_label(kind, size), reftarget=uri, refexplicit=True, refdomain="",
+            "",
+            "",
+            _download_label(kind, size),
+            reftarget=uri,
+            refexplicit=True,
+            refdomain="",
             reftype="download",
             classes=["poster-download"],
-        )  # fmt: skip
+        )
         links.append(link)
         if suffix != ".pdf" and not shown:
             shown.append(nodes.image(uri=uri, alt=f"Poster: {title}", classes=["poster-image"], width="100%"))

@@ -126,9 +126,12 @@ def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes
         for tid in talks_of(ctx, sid):
             poster = ctx.domain.contribution_type(tid) == "poster"
             card += nodes.paragraph(
-                "", "", linked_title(ctx, tid), *([nodes.Text(" (poster)")] if poster else []),
+                "",
+                "",
+                linked_title(ctx, tid),
+                *([nodes.Text(" (poster)")] if poster else []),
                 classes=["poster" if poster else "talk"],
-            )  # fmt: skip
+            )
         cards.append(card)
     if not cards:
         return [nodes.paragraph("", "No speaker yet.")]
