@@ -98,19 +98,47 @@ def _located(output: str, where: str, message: str) -> list[str]:
     return [line for line in output.splitlines() if where in line and message in line]
 
 
-@pytest.mark.parametrize("case", sorted(FAILURES))
-def test_a_failure_fails_every_build_until_fixed(tmp_path, case):
-    files, where, message = FAILURES[case]
-    root = _project(tmp_path, files)
+def _case_files(n: int, case: str) -> tuple[dict[str, str], str]:
+    """The case's files with its talk page named after it (``abstracts/case<n>.md``, so that all
+    the cases share one project), and where its message must be."""
+    files, where, _message = FAILURES[case]
+    page = f"abstracts/case{n}.md"
+    renamed = {(page if rel == "abstracts/gamma.md" else rel): text for rel, text in files.items()}
+    return renamed, where.replace("abstracts/gamma.md", page)
+
+
+@pytest.fixture(scope="module")
+def every_failure(tmp_path_factory):
+    """Every case of FAILURES in one project (a page each), built twice with nothing changed,
+    and checked by ``make check``'s pipeline: (root, first, second, problems)."""
+    files: dict[str, str] = {}
+    for n, case in enumerate(sorted(FAILURES)):
+        files.update(_case_files(n, case)[0])
+    root = _project(tmp_path_factory.mktemp("failures"), files)
     first = sphinx_build(root)
     second = sphinx_build(root)  # nothing changed
+    return root, first, second, [str(p) for p in check_project(root)]
+
+
+@pytest.mark.parametrize("case", sorted(FAILURES))
+def test_a_failure_fails_every_build_until_fixed(every_failure, case):
+    _root, first, second, problems = every_failure
+    _files, where = _case_files(sorted(FAILURES).index(case), case)
+    message = FAILURES[case][2]
     assert first.returncode and second.returncode, second.output
     assert _located(first.output, where, message), first.output
     assert _located(first.output, where, message) == _located(second.output, where, message)
     assert "Traceback" not in first.output + second.output
     # check is the build: same message, same line
-    problems = [str(p) for p in check_project(root)]
     assert any(where in p and message in p for p in problems), problems
+
+
+def test_each_failure_case_fails_on_its_own(tmp_path):
+    """The shared project cannot hide a case behind another's message: one case alone fails
+    the build too, at its line."""
+    files, where, message = FAILURES["unknown cite key"]
+    build = sphinx_build(_project(tmp_path, files))
+    assert build.returncode and _located(build.output, where, message), build.output
 
 
 def test_parallel_and_another_page_saved(tmp_path):

@@ -67,23 +67,24 @@ SCHEDULE_SLOTS = """\
 """
 
 
-def workshop(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """`python -m workshop …` with this repository's package importable (and nothing else of it)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1"}
+def workshop(*args: str, cwd: Path, package: Path = ROOT / "_ext") -> subprocess.CompletedProcess:
+    """`python -m workshop …` with the package importable from ``package`` (this repository's, or
+    the installed wheel's folder) and nothing else of this repository."""
+    env = {**os.environ, "PYTHONPATH": str(package), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "workshop", *args], cwd=cwd, env=env, capture_output=True, text=True
     )
 
 
-def site_make(site: Path, target: str) -> subprocess.CompletedProcess:
+def site_make(site: Path, target: str, package: Path = ROOT / "_ext") -> subprocess.CompletedProcess:
     """`make <target>` in the new site, with this test run's environment as its .venv."""
     venv = Path(sys.executable).parent.parent
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1"}
+    env = {**os.environ, "PYTHONPATH": str(package), "NO_COLOR": "1"}
     return subprocess.run(["make", target, f"VENV={venv}"], cwd=site, env=env, capture_output=True, text=True)
 
 
-def init_lyon(tmp: Path, *extra: str) -> Path:
-    result = workshop("init", "lyon", *LYON, *extra, cwd=tmp)
+def init_lyon(tmp: Path, *extra: str, package: Path = ROOT / "_ext") -> Path:
+    result = workshop("init", "lyon", *LYON, *extra, cwd=tmp, package=package)
     assert result.returncode == 0, result.stdout + result.stderr
     site = tmp / "lyon"
     # The test environment has every requirement already: the Makefile must not install the
@@ -137,10 +138,12 @@ def test_an_announce_first_site_builds(tmp_path):
     assert "Invited talk" in (site / "_build/html/program/index.html").read_text(encoding="utf-8")
 
 
-def test_a_new_workshop_builds_its_site_and_book(tmp_path):
+def test_a_new_workshop_builds_its_site_and_book(installed, tmp_path):
+    """From an empty folder with the package installed (pip, from a copy of this repository's
+    sources; not importable from _ext): init, then make pdf and make html."""
     for tool in ("xelatex", "bwrap", "pdftotext"):
         require_tool(tool, "the PDF tests need TeX, bubblewrap and poppler-utils (see README)")
-    site = init_lyon(tmp_path)
+    site = init_lyon(tmp_path, package=installed)
     for name in (
         "Makefile",
         "conf.py",
@@ -165,9 +168,9 @@ def test_a_new_workshop_builds_its_site_and_book(tmp_path):
     assert example in text
     schedule.write_text(text.replace(example, SCHEDULE_SLOTS), encoding="utf-8")
 
-    pdf_build = site_make(site, "pdf")
+    pdf_build = site_make(site, "pdf", package=installed)
     assert pdf_build.returncode == 0, strip_colors(pdf_build.stdout + pdf_build.stderr)
-    html_build = site_make(site, "html")
+    html_build = site_make(site, "html", package=installed)
     assert html_build.returncode == 0, strip_colors(html_build.stdout + html_build.stderr)
 
     home = (site / "_build/html/index.html").read_text(encoding="utf-8")

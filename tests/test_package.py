@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, SPHINX_FLAGS, strip_colors
 
 EXT = ROOT / "_ext" / "workshop"
@@ -38,40 +36,6 @@ PAGES = {
     "abstracts/opening.md": "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# Opening lecture\n\nWhat tensors are.\n",
     "speakers/ada.md": "---\naffiliation: University of Nowhere\n---\n\n# Ada Lovelace\n",
 }
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """The package installed with pip (no dependencies: the test venv has them) into a folder of
-    its own; built from a copy of what the package is made of, so the shared tree gets no build/."""
-    tmp = tmp_path_factory.mktemp("package")
-    source = tmp / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(
-        ROOT / "_ext", source / "_ext", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-    )
-    target = tmp / "site-packages"
-    pip = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert pip.returncode == 0, pip.stdout + pip.stderr
-    return target
 
 
 def run_installed(installed: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess:

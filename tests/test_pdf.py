@@ -987,3 +987,25 @@ def test_each_abstract_cites_its_page_in_the_book(book):
     assert specials["page"] == str(pages["abstracts/specials"])
     names = ["张伟", "André Jérémy Éloïse", "Wang Lei (王磊)", "Αλέξανδρος Παπαδόπουλος", "Дмитрий Иванов"]
     assert [a["literal"] for a in specials["author"]] == names
+
+
+def test_an_unchanged_book_is_not_typeset_again(book):
+    """`make pdf` twice: the second run finds the book's LaTeX (and every file TeX reads) what the
+    PDF was typeset from, and keeps it without running TeX."""
+    result = make(book, "pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "it is up to date" in result.stdout, result.stdout
+    assert (book / PDF).is_file()
+
+
+def test_the_inputs_digest_sees_every_file_tex_reads(tmp_path):
+    from workshop.book.latexrun import inputs_digest
+
+    (tmp_path / "book.tex").write_text("\\input{x}", encoding="utf-8")
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics/a.png").write_bytes(b"png")
+    first = inputs_digest(tmp_path, "book")
+    (tmp_path / "book.log").write_text("a log", encoding="utf-8")  # TeX's own output: not an input
+    assert inputs_digest(tmp_path, "book") == first
+    (tmp_path / "pics/a.png").write_bytes(b"another png")
+    assert inputs_digest(tmp_path, "book") != first

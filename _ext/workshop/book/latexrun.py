@@ -53,6 +53,7 @@ LOG_LINE = re.compile(r"^l\.(\d+)")
 # What XeLaTeX may add to the build folder (the book's own outputs); anything else stops the build.
 OUTPUTS = (".aux", ".log", ".toc", ".out", ".pdf", ".xdv", ".lof", ".lot", ".fls")
 SETTLED = (".aux", ".toc", ".out")  # unchanged by a pass: the cross-references are final
+STAMP = ".inputs"  # <name>.inputs: the digest of the LaTeX and files a built PDF was typeset from
 
 
 def latex_environment(home: Path) -> dict[str, str]:
@@ -115,6 +116,18 @@ def _digest(latexdir: Path, name: str) -> str:
     for suffix in SETTLED:
         path = latexdir / f"{name}{suffix}"
         digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+def inputs_digest(latexdir: Path, name: str) -> str:
+    """The digest of everything TeX reads in the build folder (the book's .tex, styles, images;
+    not TeX's own outputs): the same digest, the same book."""
+    skipped = {f"{name}{suffix}" for suffix in (*OUTPUTS, STAMP)} | {"latex.out"}
+    digest = hashlib.sha256()
+    for path in sorted(latexdir.rglob("*")):
+        relative = path.relative_to(latexdir).as_posix()
+        if path.is_file() and not path.is_symlink() and relative not in skipped:
+            digest.update(relative.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -214,7 +227,13 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         print(f"error: {tex} is missing: run Sphinx's LaTeX builder first (make pdf does)")
         return 1
     shown_log = latexdir / f"{name}.log"
-    (latexdir / f"{name}.pdf").unlink(missing_ok=True)  # a failed run leaves no PDF that looks current
+    stamp, pdf = latexdir / f"{name}{STAMP}", latexdir / f"{name}.pdf"
+    digest = inputs_digest(latexdir, name)
+    if pdf.is_file() and pdf.stat().st_size and stamp.is_file() and stamp.read_text() == digest:
+        print(f"The book's LaTeX is what {pdf.name} was typeset from: it is up to date")
+        return 0
+    stamp.unlink(missing_ok=True)
+    pdf.unlink(missing_ok=True)  # a failed run leaves no PDF that looks current
     if problems := verify_book(tex.read_text(encoding="utf-8", errors="replace")):
         for problem in problems:
             print(printable(f"error: {problem}"))
@@ -243,7 +262,6 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
             print(line)
         print(message)
         return 1
-    pdf = latexdir / f"{name}.pdf"
     if not pdf.is_file() or pdf.stat().st_size == 0:
         print(f"error: LaTeX finished but {pdf} was not written (see {shown_log})")
         return 1
@@ -252,6 +270,7 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         tex_lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
         print(printable(missing_message(missing, sources_of(tex_lines, [c for c, _ in missing]), shown_log)))
         return 1  # main() removes the PDF of any failed run
+    stamp.write_text(digest)  # the next run with the same inputs keeps this PDF
     return 0
 
 
