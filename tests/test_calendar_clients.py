@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from conftest import ROOT, require, require_tool
+from workshop.exports import ical
 from workshop.exports import programme as exports
 from workshop.model.schedule import Day, Schedule, Slot
 
@@ -61,7 +62,7 @@ def expected_utc(zone: str, day: dt.date, hour: int) -> int:
 @pytest.mark.parametrize(("zone", "days"), CASES)
 def test_ical_js_reads_every_event_at_its_utc_time_from_the_embedded_vtimezone(tmp_path, zone, days):
     path = tmp_path / "programme.ics"
-    path.write_bytes(exports.ics(programme(zone, *days)))
+    path.write_bytes(ical.ics(programme(zone, *days)))
     events = ical_js(path)
     assert len(events) == len(days)
     for event, day in zip(events, days, strict=True):
@@ -72,7 +73,7 @@ def test_ical_js_reads_every_event_at_its_utc_time_from_the_embedded_vtimezone(t
 
 @pytest.mark.parametrize(("zone", "days"), CASES)
 def test_icalendar_reads_offsets_from_the_vtimezone_component_alone(zone, days):
-    calendar = icalendar.Calendar.from_ical(exports.ics(programme(zone, *days)))
+    calendar = icalendar.Calendar.from_ical(ical.ics(programme(zone, *days)))
     (component,) = calendar.walk("VTIMEZONE")
     tz = component.to_tz()  # a tzinfo built from the component's rules, not from the tz database
     for day in days:
@@ -84,7 +85,7 @@ def test_icalendar_reads_offsets_from_the_vtimezone_component_alone(zone, days):
 def test_vobject_reads_every_event_with_the_files_own_time_zone(zone, days):
     import vobject
 
-    calendar = vobject.readOne(exports.ics(programme(zone, *days)).decode("utf-8"))
+    calendar = vobject.readOne(ical.ics(programme(zone, *days)).decode("utf-8"))
     own = calendar.vtimezone.gettzinfo()  # dateutil's tzical, built from the component
     events = calendar.contents["vevent"]
     assert len(events) == len(days)
@@ -95,7 +96,7 @@ def test_vobject_reads_every_event_with_the_files_own_time_zone(zone, days):
 
 
 def test_vtimezone_is_written_with_rules_and_onsets_before_the_change():
-    text = exports.ics(programme("Europe/Paris", dt.date(2024, 6, 12))).decode()
+    text = ical.ics(programme("Europe/Paris", dt.date(2024, 6, 12))).decode()
     vtimezone = text.split("BEGIN:VTIMEZONE", 1)[1].split("END:VTIMEZONE", 1)[0]
     assert "RDATE" not in vtimezone
     assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in vtimezone

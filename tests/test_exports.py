@@ -518,15 +518,15 @@ def test_a_base_url_without_scheme_is_one_located_error_and_no_export(tmp_path):
 def test_an_export_that_fails_its_schema_fails_the_build_at_its_slot(build_root, monkeypatch):
     """The frab files are checked inside the build: an event the schema refuses (here a writer
     made to give one talk a slug frab forbids) is a warning at that talk's slot, naming it."""
-    from workshop.exports import programme as exports
+    from workshop.exports import frab
 
-    writer = exports.frab_event
+    writer = frab.frab_event
 
     def broken(programme, entry):
         record = writer(programme, entry)
         return {**record, "slug": "Not A Slug"} if entry.item.talk == "beta" else record
 
-    monkeypatch.setattr(exports, "frab_event", broken)
+    monkeypatch.setattr(frab, "frab_event", broken)
     _app, warnings = build_root("schedule")
     schedule = (Path(__file__).parent / "roots/test-schedule/program/schedule.yaml").read_text().splitlines()
     line = next(n for n, text in enumerate(schedule, 1) if "talk: beta" in text) - 1  # the slot's '- time:'
@@ -578,7 +578,7 @@ def test_json_ld_postal_address_from_the_schedule(build_root):
     ],
 )
 def test_postal_address_without_a_postal_code(address, expected):
-    from workshop.exports.programme import postal_address
+    from workshop.exports.jsonld import postal_address
 
     assert postal_address(address) == {"@type": "PostalAddress", **expected}
 

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from workshop.exports import formats, publish
+from workshop.exports import formats, frab, ical, jsonld, publish
 from workshop.exports import programme as exports
 from workshop.model.safetext import FORBIDDEN, clean_text, describe, forbidden_char, json_escape, one_line
 from workshop.model.schedule import MAX_DAYS, MAX_ROOMS, MAX_SLOTS, Day, Schedule, Slot, load_schedule
@@ -306,7 +306,7 @@ def hostile_programme() -> exports.Programme:
 
 def test_ics_carries_no_raw_control_character_and_parses():
     programme = hostile_programme()
-    data = exports.ics(programme, name=hostile("LoRAINNe'24 programme"))
+    data = ical.ics(programme, name=hostile("LoRAINNe'24 programme"))
     text = data.decode("utf-8")
     assert text.endswith("\r\n")
     for line in text[:-2].split("\r\n"):
@@ -328,7 +328,7 @@ def test_ics_carries_no_raw_control_character_and_parses():
 
 def test_schedule_xml_is_well_formed_and_clean():
     programme = hostile_programme()
-    data = exports.frab_xml(programme)
+    data = frab.frab_xml(programme)
     assert_no_forbidden(data.decode("utf-8").replace("\t", ""), "schedule.xml")
     doc = etree.fromstring(data)
     assert [e.findtext("title") for e in doc.iter("event")] == [
@@ -343,21 +343,21 @@ def test_schedule_xml_is_well_formed_and_clean():
 
 
 def test_schedule_json_is_clean():
-    text = json.dumps(exports.frab_json(hostile_programme()), ensure_ascii=False, indent=1)
+    text = json.dumps(frab.frab_json(hostile_programme()), ensure_ascii=False, indent=1)
     assert_no_forbidden(text, "schedule.json")
     assert "Title line one line two" in text
 
 
 def test_json_ld_in_a_script_element_is_clean_and_closed_once():
     programme = hostile_programme()
-    for data in (exports.talk_event(programme, programme.items[0]), exports.workshop_event(programme)):
-        page = f'<html><head><script type="application/ld+json">\n{exports.script_json(data)}\n</script></head></html>'
-        assert_no_forbidden(exports.script_json(data), "JSON-LD")
+    for data in (jsonld.talk_event(programme, programme.items[0]), jsonld.workshop_event(programme)):
+        page = f'<html><head><script type="application/ld+json">\n{jsonld.script_json(data)}\n</script></head></html>'
+        assert_no_forbidden(jsonld.script_json(data), "JSON-LD")
         scripts = BeautifulSoup(page, "html.parser").find_all("script")
         assert len(scripts) == 1
         parsed = json.loads(scripts[0].string)
         assert parsed == json.loads(json.dumps(data))
-    talk = exports.talk_event(programme, programme.items[0])
+    talk = jsonld.talk_event(programme, programme.items[0])
     assert talk["name"] == "Title line one line two C:\\New; a,b"
     assert talk["contributor"][0]["name"] == "Bob </script> Smith"
     assert talk["performer"][0]["affiliation"] == [{"@type": "Organization", "name": "University of Nowhere"}]
@@ -390,15 +390,15 @@ def test_any_text_gives_well_formed_clean_exports(title, name, affiliation, abst
     person = exports.Person("ada", name, "https://x.org/ada.html", (affiliation,), "0000-0002-1825-0097")
     item = exports.Item(slot, title, "https://x.org/alpha.html", abstract, (person,), "alpha", (person,))
     programme = exports.Programme(schedule, (item,), "T24", title, "https://x.org/")
-    calendar = exports.ics(programme, name=title).decode("utf-8")
+    calendar = ical.ics(programme, name=title).decode("utf-8")
     for line in calendar[:-2].split("\r\n"):
         assert_no_forbidden(line, "ICS")
     event = icalendar.Calendar.from_ical(calendar).walk("VEVENT")[0]
     assert str(event["summary"]) == one_line(title)
     assert str(event["location"]) == one_line(venue)
-    xml = exports.frab_xml(programme)
+    xml = frab.frab_xml(programme)
     assert etree.fromstring(xml).findtext(".//event/title") == one_line(title)
-    script = exports.script_json(exports.talk_event(programme, item))
+    script = jsonld.script_json(jsonld.talk_event(programme, item))
     assert_no_forbidden(script, "JSON-LD")
     assert not re.search("[<>&]", script)
     assert json.loads(script)["contributor"][0]["name"] == one_line(name)

@@ -8,6 +8,7 @@ import icalendar
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from workshop.exports import frab, ical
 from workshop.exports import programme as exports
 from workshop.model.errors import WorkshopError
 from workshop.model.schedule import SLOT_KINDS, load_schedule
@@ -123,8 +124,8 @@ def test_valid_schedules_give_tables_and_exports_with_every_slot(generated):
         exports.Item(s, s.title or s.talk, f"https://x.org/{s.uid}", talk=s.talk) for s in schedule.slots()
     )
     programme = exports.Programme(schedule, items, "T24", "Test", "https://x.org/")
-    events = icalendar.Calendar.from_ical(exports.ics(programme)).walk("VEVENT")
+    events = icalendar.Calendar.from_ical(ical.ics(programme)).walk("VEVENT")
     assert len(events) == count and len({str(e["uid"]) for e in events}) == count
-    frab = exports.frab_json(programme)
-    days = frab["schedule"]["conference"]["days"]
+    schedule = frab.frab_json(programme)
+    days = schedule["schedule"]["conference"]["days"]
     assert sum(len(room) for day in days for room in day["rooms"].values()) == count

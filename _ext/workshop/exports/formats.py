@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.errors import Problem, WorkshopError
-from . import programme as exports
+from . import frab, ical
 from .programme import Entry, Programme
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -72,13 +72,13 @@ def check_frab_json(data: bytes) -> list[Finding]:
 
 
 def _ics(programme: Programme) -> bytes:
-    return exports.ics(programme, name=f"{programme.acronym} programme")
+    return ical.ics(programme, name=f"{programme.acronym} programme")
 
 
 FORMATS: tuple[Format, ...] = (
     Format("program.ics", _ics),
-    Format("schedule.xml", exports.frab_xml, check_frab_xml),
-    Format("schedule.json", exports.frab_json_bytes, check_frab_json),
+    Format("schedule.xml", frab.frab_xml, check_frab_xml),
+    Format("schedule.json", frab.frab_json_bytes, check_frab_json),
 )
 
 

@@ -29,7 +29,7 @@ from ..model.safetext import clean_text, one_line
 from ..site.nodes import programme_exports
 from ..site.pages import page_section, talk_id
 from ..site.resolve import ResolveContext, load_releases, load_schedule, register_resolver
-from . import cards, formats
+from . import cards, formats, ical, jsonld
 from . import programme as exports
 
 EXPORT_FILES = {"ics": "program.ics", "xml": "schedule.xml", "json": "schedule.json"}
@@ -288,7 +288,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         for cid in [item.talk] if item.talk else [p.id for p in item.posters]:
             path = outdir / talk_ics(cid, app.config.workshop_talks_dir)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(exports.ics(prog, (item,), name=item.title))
+            path.write_bytes(ical.ics(prog, (item,), name=item.title))
     reset_cache(app)
 
 
@@ -491,19 +491,19 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict, doct
         tags += _meta("twitter:image:alt", image.alt, "name")
     data = None
     if prog is not None and pagename == app.config.root_doc:
-        data = exports.workshop_event(prog)
+        data = jsonld.workshop_event(prog)
     elif prog is not None and (tid := talk_id(app, pagename)):
         item, listed = prog.item_of(tid), prog.session_of(tid)
-        data = exports.talk_event(prog, item) if item else None
+        data = jsonld.talk_event(prog, item) if item else None
         if item is None and listed is not None:  # a poster: its session, at its board
             session, poster = listed
-            data = {"@context": "https://schema.org", **exports.poster_event(prog, session, poster)}
-            data["organizer"] = exports.organizer(prog)
+            data = {"@context": "https://schema.org", **jsonld.poster_event(prog, session, poster)}
+            data["organizer"] = jsonld.organizer(prog)
             data["superEvent"] = {"@type": "Event", "name": session.title, "url": session.url}
     if data is not None and image is not None:
         data["image"] = [image.url]
     if data is not None:
-        tags += f'<script type="application/ld+json">\n{exports.script_json(data)}\n</script>\n'
+        tags += f'<script type="application/ld+json">\n{jsonld.script_json(data)}\n</script>\n'
     context["metatags"] = tags
 
 
