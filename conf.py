@@ -71,7 +71,6 @@ html_title = workshop_acronym
 html_logo = "_static/logo.svg"
 html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
-html_css_files = ["workshop.css"]
 # The public address of the site, for absolute links (calendar files, sitemap, canonical).
 # Set SITE_BASEURL to the address the site is published at; the default is a placeholder.
 html_baseurl = os.environ.get("SITE_BASEURL", f"https://{edition_slug}.example.org/")

@@ -281,6 +281,7 @@ def test_the_cover_logo_is_the_editions_setting(tmp_path):
     from PIL import Image
 
     site = init_lyon(tmp_path, "--no-example")
+    (site / "_static").mkdir()  # the organizers' own files
     Image.new("RGB", (200, 100), (30, 90, 140)).save(site / "_static/ltd-logo.png")
     conf = site / "conf.py"
     text = conf.read_text(encoding="utf-8")

@@ -158,7 +158,7 @@ def test_nothing_of_this_workshop_ships_in_the_package_or_its_tools():
         for p in EXT.rglob("*")
         if p.is_file() and p.suffix in (".html", ".sty", ".css", ".json", ".js", ".tex")
     ]
-    shipped += [ROOT / "tools/package.json", ROOT / "_static/workshop.css"]
+    shipped += [ROOT / "tools/package.json", ROOT / "_ext/workshop/site/static/workshop.css"]
     for path in shipped:
         assert not SHIPPED_EDITION_WORDS.search(path.read_text(encoding="utf-8")), path
     for name, text in package_sources().items():

@@ -40,7 +40,6 @@ FILES = {
     "abstracts-index.md": "abstracts/index.md",
     "speakers-index.md": "speakers/index.md",
     "proceedings.md": "proceedings.md",
-    "workshop.css": "_static/workshop.css",
     "Makefile": "Makefile",
     "README.md": "README.md",
     "CONTRIBUTING.md": "CONTRIBUTING.md",

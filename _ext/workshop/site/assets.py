@@ -1,4 +1,6 @@
-"""Offline assets: MathJax served from the site itself, never from a CDN."""
+"""Offline assets: MathJax served from the site itself, never from a CDN; the extension's own
+stylesheet (``static/workshop.css``: talk, speaker and programme pages, the book link), added to
+every page by the extension, not copied into each site."""
 
 from __future__ import annotations
 
@@ -96,6 +98,18 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
             shutil.copyfile(file, dest)
 
 
+STATIC = Path(__file__).parent / "static"  # workshop.css
+
+
+def add_stylesheet(app: Sphinx, config: Config) -> None:
+    """config-inited: the extension's stylesheet, served from its own folder (a site's own
+    html_static_path comes first, so a site may still add rules in a stylesheet of its own)."""
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+    app.add_css_file("workshop.css")
+
+
 def setup_assets(app: Sphinx) -> None:
+    app.connect("config-inited", add_stylesheet)
     app.connect("config-inited", use_local_mathjax)
     app.connect("build-finished", copy_mathjax)
