@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ..model.errors import Problem, WorkshopError, did_you_mean
 from ..model.safetext import forbidden_in_file
+from ..model.schedule import MONTHS as MONTH_NAMES  # the one list of month names
 from .bibtext import Budget, Refused, to_bibtex
 from .content import stacked_marks
 from .urls import doi_problem, normalise_doi, url_problem
@@ -102,20 +103,6 @@ PRINTED_FIELDS = TEXT_FIELDS | frozenset(PERSON_FIELDS) | frozenset(ADDRESS_FIEL
 # read under the BibTeX name when the entry does not also give that one.
 BIBLATEX_FIELDS = {"journaltitle": "journal", "location": "address", "date": "year"}
 BIBLATEX_DATE = re.compile(r"\s*(\d{4})(?:-(\d{2}))?")
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 # 'jul', '{jul}', 'Jul.', '7' as reference managers write a month: printed as its name
 MONTHS = {
     **{name[:3].lower(): name for name in MONTH_NAMES},
