@@ -102,3 +102,20 @@ def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
     if section is None or page not in records:
         return None
     return page, section, records[page][1]
+
+
+def reread_list_pages(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """env-get-outdated: a page added or removed changes the toctrees generated from the folders:
+    a talk or speaker page the talk lists' (they show speakers), a speaker page the speaker lists'."""
+    data = env.get_domain("workshop").data
+    came_or_went = added | removed
+
+    def touched(folder: str) -> bool:
+        return any(page_id_in(d, folder) for d in came_or_went)
+
+    docs: set[str] = set()
+    if touched(app.config.workshop_speakers_dir):
+        docs = data["talk_list_docs"] | data["speaker_list_docs"]
+    elif touched(app.config.workshop_talks_dir):
+        docs = set(data["talk_list_docs"])
+    return sorted(docs - removed)

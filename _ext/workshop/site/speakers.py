@@ -149,21 +149,10 @@ class SpeakerListDirective(SphinxDirective):
         return [speaker_list(), hidden_toctree(self.env.docname, docs)]
 
 
-def reread_speaker_lists(
-    app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """env-get-outdated: a speaker page added or removed changes the speaker toctrees."""
-    folder = app.config.workshop_speakers_dir
-    if any(page_id_in(d, folder) for d in added | removed):
-        return sorted(env.get_domain("workshop").data["speaker_list_docs"] - removed)
-    return []
-
-
 def setup_speakers(app: Sphinx) -> None:
     app.connect("source-read", read_speaker_source)
     # before Sphinx's image collector (500), so that a photo is copied into the output
     app.connect("doctree-read", add_speaker_details, priority=400)
     app.add_directive("speaker-list", SpeakerListDirective)
-    app.connect("env-get-outdated", reread_speaker_lists)
     register_resolver(speaker_talks, resolve_speaker_talks)
     register_resolver(speaker_list, resolve_speaker_list)

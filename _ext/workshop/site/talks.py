@@ -34,6 +34,7 @@ from .pages import (
     hidden_toctree,
     insert_after_title,
     page_id_in,
+    reread_list_pages,
     source_name,
     talk_id,
 )
@@ -215,21 +216,13 @@ class TalkListDirective(SphinxDirective):
         return [talk_list(), wrapper]
 
 
-def reread_talk_lists(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """env-get-outdated: a talk (or speaker) page added or removed changes the generated toctrees."""
-    folders = (app.config.workshop_talks_dir, app.config.workshop_speakers_dir)
-    if any(page_id_in(d, folder) for d in added | removed for folder in folders):
-        return sorted(env.get_domain("workshop").data["talk_list_docs"] - removed)
-    return []
-
-
 def setup_talks(app: Sphinx) -> None:
     app.connect("source-read", read_talk_source)
     # before Sphinx's image and download collectors (500), so that a poster file is copied
     app.connect("doctree-read", add_talk_meta, priority=400)
     app.connect("env-check-consistency", check_talk_speakers)
     app.add_directive("talk-list", TalkListDirective)
-    app.connect("env-get-outdated", reread_talk_lists)
+    app.connect("env-get-outdated", reread_list_pages)  # the talk lists and the speaker lists
     register_resolver(talk_title, resolve_talk_title)
     register_resolver(talk_speakers, resolve_talk_speakers)
     register_resolver(talk_slot, resolve_talk_slot)
