@@ -19,6 +19,11 @@ from ..model.safetext import describe, forbidden_char, printable
 from .imagefile import contributor_image_problem, own_image_problem
 from .urls import url_problem
 
+# The admonitions a page may write (each a directive, a node type and a class of the same name);
+# docutils' own danger and error admonitions come from reStructuredText only, never from MyST's
+# allowed directives, and are drawn alike.
+ADMONITIONS = ("admonition", "note", "tip", "hint", "important", "warning", "caution", "attention", "seealso")
+ADMONITION_NODES = (*ADMONITIONS, "danger", "error")
 # Node types MyST makes from the Markdown and the allowed directives and roles (see gate/pages.py).
 ALLOWED_NODES = frozenset(
     {
@@ -62,17 +67,7 @@ ALLOWED_NODES = frozenset(
         "label",
         "transition",
         "comment",
-        "admonition",
-        "note",
-        "tip",
-        "hint",
-        "important",
-        "warning",
-        "caution",
-        "attention",
-        "danger",
-        "error",
-        "seealso",
+        *ADMONITION_NODES,
         "subscript",
         "superscript",
         "abbreviation",
@@ -94,17 +89,7 @@ ALLOWED_NODES = frozenset(
 # Only what the allowed roles and directives produce on these node types: nothing a theme reads.
 ALLOWED_CLASSES = frozenset(
     {
-        "note",
-        "tip",
-        "hint",
-        "important",
-        "warning",
-        "caution",
-        "attention",
-        "danger",
-        "error",
-        "seealso",
-        "admonition",
+        *ADMONITION_NODES,
         "xref",
         "std",
         "std-ref",

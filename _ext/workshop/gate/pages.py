@@ -41,7 +41,7 @@ from ..model.frontmatter import front_matter_span, read_talk
 from ..model.owners import folder_listing, owner
 from ..site.bibliography import shared_keys
 from ..site.pages import source_name
-from .allowlist import HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
+from .allowlist import ADMONITIONS, HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
 from .bibfile import MAX_BIB_CHARS, read_entries, split_bib
 from .bibmerge import talk_key
 from .content import check_size, link_on_path
@@ -55,15 +55,7 @@ from .texcheck import check_dollars
 ALLOWED_DIRECTIVES = frozenset(
     {
         "math",
-        "note",
-        "tip",
-        "hint",
-        "important",
-        "warning",
-        "caution",
-        "attention",
-        "seealso",
-        "admonition",
+        *ADMONITIONS,
         "figure",
         "image",
         "table",
