@@ -6,7 +6,7 @@ BUILDDIR  := _build
 SPHINXOPTS ?=
 # Warnings are errors, every build, every builder.
 SPHINXBUILD = $(BIN)/sphinx-build -W --keep-going -n $(SPHINXOPTS)
-WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m workshop
+WORKSHOP  = PYTHONPATH=_ext $(BIN)/python -m sphinx_workshop_site
 STAMP     := $(VENV)/.installed
 
 .PHONY: help html pdf all test test-fast check check-pr release-schedule lint live clean schema new-abstract new-edition docs settings-doc upgrade-requirements bench lighthouse
@@ -42,7 +42,7 @@ $(STAMP): requirements.txt
 html: $(STAMP)
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 
-# The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then XeLaTeX (workshop.book.latexrun).
+# The PDF proceedings: Sphinx's LaTeX builder (root proceedings.md), then XeLaTeX (sphinx_workshop_site.book.latexrun).
 # The PDF's name comes from the acronym (<slug>-proceedings); DRAFT=1 writes <name>-draft.pdf with a
 # "Draft" mark and metadata; FINAL=1 fails while the completeness report lists anything.
 TEX_TOOLS ?= xelatex
@@ -58,7 +58,7 @@ pdf: $(STAMP)
 	  -d $(BUILDDIR)/doctrees-pdf$(if $(DRAFT),-draft) . $(PDF_LATEXDIR)
 	@# the LaTeX verified, then XeLaTeX in a jail (bubblewrap: no environment, network or host files;
 	@# PDF_SANDBOX=off to opt out), PDF_TIMEOUT; it fails when a character had no glyph
-	PYTHONPATH=_ext $(BIN)/python -m workshop.book.latexrun $(PDF_LATEXDIR) --copy-to $(BUILDDIR)/pdf
+	PYTHONPATH=_ext $(BIN)/python -m sphinx_workshop_site.book.latexrun $(PDF_LATEXDIR) --copy-to $(BUILDDIR)/pdf
 
 # Both, the site linking the PDF ("Download the proceedings") from every page; a later
 # `make html` keeps the link while the PDF is there (workshop_proceedings_pdf).
@@ -98,7 +98,7 @@ check-pr: $(STAMP)
 	@rm -rf $(CHECK_PR_BASE) && mkdir -p $(CHECK_PR_BASE)
 	@git archive --output=$(CHECK_PR_BASE)/ext.tar "$(BASE)" _ext && tar -xf $(CHECK_PR_BASE)/ext.tar -C $(CHECK_PR_BASE) || { \
 	  echo "error: cannot read _ext/ of '$(BASE)': fetch it (git fetch $(firstword $(subst /, ,$(BASE))) main) or name another base with BASE=<ref>"; exit 2; }
-	cd $(CHECK_PR_BASE) && PYTHONPATH=_ext $(abspath $(BIN))/python -P -m workshop check-pr --root "$(CURDIR)" --base "$(BASE)" $(if $(BRANCH),--branch "$(BRANCH)")
+	cd $(CHECK_PR_BASE) && PYTHONPATH=_ext $(abspath $(BIN))/python -P -m sphinx_workshop_site check-pr --root "$(CURDIR)" --base "$(BASE)" $(if $(BRANCH),--branch "$(BRANCH)")
 
 live: $(STAMP)
 	$(BIN)/sphinx-autobuild -W --keep-going -n -d $(BUILDDIR)/doctrees --host 127.0.0.1 --port 8000 \
@@ -119,9 +119,9 @@ new-edition: $(STAMP)
 	  $(if $(VENUE),--venue "$(VENUE)") $(if $(KEEP),--keep "$(KEEP)") $(if $(CLEAR),--clear)
 
 # The reference's generated parts (docs/reference.md: settings, front matter keys, directives,
-# roles, the TeX vocabulary), from the code's own lists (_ext/workshop/docs.py).
+# roles, the TeX vocabulary), from the code's own lists (_ext/sphinx_workshop_site/docs.py).
 docs: $(STAMP)
-	PYTHONPATH=_ext $(BIN)/python -c 'import pathlib, workshop.docs as d; p = pathlib.Path("docs/reference.md"); p.write_text(d.with_generated(p.read_text("utf-8")), "utf-8")'
+	PYTHONPATH=_ext $(BIN)/python -c 'import pathlib, sphinx_workshop_site.docs as d; p = pathlib.Path("docs/reference.md"); p.write_text(d.with_generated(p.read_text("utf-8")), "utf-8")'
 settings-doc: docs
 
 schema: $(STAMP)

@@ -35,7 +35,7 @@ language = "en"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
-    "workshop",
+    "sphinx_workshop_site",
 ]
 
 # Only the site's own pages are sources (README, tests, .venv and the like are not).

@@ -256,7 +256,7 @@ def bench_pdf(n: int, work: Path) -> float | None:
     # as make pdf does: the LaTeX verified, XeLaTeX in its jail until the references settle
     env = {**os.environ, "PYTHONPATH": str(site / "_ext")}
     subprocess.run(
-        [sys.executable, "-m", "workshop.book.latexrun", str(site / "_build/latex")],
+        [sys.executable, "-m", "sphinx_workshop_site.book.latexrun", str(site / "_build/latex")],
         check=True,
         capture_output=True,
         env=env,

@@ -231,7 +231,7 @@ def generate(dest: Path, n: int, variant: str = "workshop") -> Path:
     glob = "```{toctree}\n:hidden:\n:glob:\n\n*\n```\n"
     if variant in ("workshop", "ungated"):
         shutil.copytree(ROOT / "_ext", dest / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
-        extensions = ["myst_parser", "sphinxcontrib.bibtex", "workshop"]
+        extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_workshop_site"]
         if variant == "ungated":  # the same site with MyST's own parser back: what the gate costs
             (dest / "_ext/bench_ungated.py").write_text(UNGATED, encoding="utf-8")
             extensions.append("bench_ungated")

@@ -144,7 +144,7 @@ def strip_colors(text: str) -> str:
 def assert_located_in_build_and_check(build_root, srcdir: Path, files, file: str, line: int, message: str):
     """The edits ``files`` to the test-schedule root give ``message`` at ``file:line`` in the build
     (no traceback) and in `make check`'s pipeline."""
-    from workshop.cli import check_project
+    from sphinx_workshop_site.cli import check_project
 
     _app, warnings = build_root("schedule", files)
     located = [w for w in warnings.splitlines() if w.startswith(f"{file}:{line}: WARNING: ")]
@@ -206,7 +206,7 @@ BUILD_WORDS = frozenset(
         "sphinx",
         "sphinx-build",
         "sphinx-autobuild",
-        "workshop.book.latexrun",
+        "sphinx_workshop_site.book.latexrun",
         "xelatex",
         "latexmk",
         "make",

@@ -13,8 +13,8 @@ import unicodedata
 
 import pytest
 import yaml
-from workshop.model.frontmatter import read_speaker, read_talk
-from workshop.model.places import DATA, Gazetteer, gazetteer, is_place, place_key
+from sphinx_workshop_site.model.frontmatter import read_speaker, read_talk
+from sphinx_workshop_site.model.places import DATA, Gazetteer, gazetteer, is_place, place_key
 
 # Real names of universities, institutes, companies and labs, as their people write them.
 INSTITUTIONS = [

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_located_in_build_and_check, require_tool, sphinx_build, write_files
-from workshop.cli import check_project
-from workshop.gate.bibfile import MAX_BIB_ENTRIES, read_bib
-from workshop.gate.bibmerge import files_in_base, merge
-from workshop.gate.bibtext import decode, plain
+from sphinx_workshop_site.cli import check_project
+from sphinx_workshop_site.gate.bibfile import MAX_BIB_ENTRIES, read_bib
+from sphinx_workshop_site.gate.bibmerge import files_in_base, merge
+from sphinx_workshop_site.gate.bibtext import decode, plain
 
 TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# {title}\n\nAs shown in {{footcite}}`{key}`.\n"
 ENTRY = "@article{{{key},\n  author = {{Doe, Jane}},\n  title = {{{title}}},\n  journal = {{J}},\n  year = {{2020}}\n}}\n"

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from workshop.gate.bibfile import read_bib
-from workshop.gate.bibmerge import merge
+from sphinx_workshop_site.gate.bibfile import read_bib
+from sphinx_workshop_site.gate.bibmerge import merge
 
 EXPORTS = r"""@String{siam = {SIAM Journal on Matrix Analysis and Applications}}
 @String{jcp = "Journal of " # "Computational Physics"}
@@ -328,7 +328,7 @@ def test_book_prints_math_as_math(exports_site):
 )
 def test_an_accent_on_an_accented_letter(written, shown):
     """Better BibTeX writes Vietnamese ệ as \\d{\\^e}: the dot below on the circumflexed e."""
-    from workshop.gate.bibfile import read_bib
+    from sphinx_workshop_site.gate.bibfile import read_bib
 
     entries, problems = read_bib("@misc{k,\n  title = {" + written + "},\n  year = {2020}\n}\n", "x.bib")
     assert problems == [] and dict(entries[0].fields)["title"] == shown
@@ -338,7 +338,7 @@ def test_biblatex_dates_and_names_of_fields():
     """Better BibLaTeX writes date = {2009-08-05}, journaltitle, location: read as the BibTeX
     fields the style prints (year, month, journal, address); a month as Mendeley writes it
     ({jul}) prints as its name."""
-    from workshop.gate.bibfile import read_bib
+    from sphinx_workshop_site.gate.bibfile import read_bib
 
     text = (
         "@article{kolda2009tensor,\n  title = {Tensor Decompositions and Applications},\n"

@@ -1,4 +1,4 @@
-"""The book's imprint and front pages (workshop.book.front), Sphinx-free: ISBN, DOI and licence
+"""The book's imprint and front pages (sphinx_workshop_site.book.front), Sphinx-free: ISBN, DOI and licence
 checks, the build date, the version from git, the imprint's text. The book itself: test_pdf.py."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 from conftest import require_tool
-from workshop.book.front import (
+from sphinx_workshop_site.book.front import (
     Imprint,
     Licence,
     build_date,

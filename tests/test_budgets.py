@@ -15,9 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from hostile_payloads import Case, speaker, talk
-from test_hostile import assert_located, assert_sound, build, make_project
-from workshop.gate import budgets, imagefile
-from workshop.gate.budgets import (
+from sphinx_workshop_site.gate import budgets, imagefile
+from sphinx_workshop_site.gate.budgets import (
     MAX_BLOCK_CHARS,
     MAX_COMBINING_MARKS,
     MAX_FOOTNOTES,
@@ -28,7 +27,8 @@ from workshop.gate.budgets import (
     MAX_PAGE_IMAGE_BYTES,
     MAX_PAGE_IMAGE_PIXELS,
 )
-from workshop.gate.content import check_size
+from sphinx_workshop_site.gate.content import check_size
+from test_hostile import assert_located, assert_sound, build, make_project
 
 BODY = 7  # talk(): '---', front matter, '---', '', '# title', '', body
 
@@ -366,7 +366,7 @@ def test_the_rest_builds(budget_build):
 def test_a_bib_file_is_under_the_same_mark_budget():
     """A reference title reaches the book like a page's text: marks piled on one character are
     refused at their line of the .bib file (XeTeX hangs on them)."""
-    from workshop.gate.bibfile import read_bib
+    from sphinx_workshop_site.gate.bibfile import read_bib
 
     text = "@misc{k,\n  author = {Doe, Jane},\n  title = {A" + "\u0301" * 50 + "},\n  year = {2020}\n}\n"
     entries, problems = read_bib(text, "abstracts/x.bib")

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from conftest import ROOT, require, require_tool
-from workshop.exports import ical
-from workshop.exports import programme as exports
-from workshop.model.schedule import Day, Schedule, Slot
+from sphinx_workshop_site.exports import ical
+from sphinx_workshop_site.exports import programme as exports
+from sphinx_workshop_site.model.schedule import Day, Schedule, Slot
 
 ICAL_JS = ROOT / "tools/node_modules/ical.js/dist/ical.es5.cjs"
 READER = Path(__file__).parent / "clients" / "ical_read.cjs"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from workshop.exports import cards
+from sphinx_workshop_site.exports import cards
 
 CARD = cards.Card(
     "Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations",

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_site, sphinx_build
 from pybtex.database import parse_string
-from workshop.exports import citation
+from sphinx_workshop_site.exports import citation
 
 CITABLE = """\
 ---

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_site, sphinx_build
-from workshop.cli import check_project
+from sphinx_workshop_site.cli import check_project
 
 FILLED_TALK = """\
 ---
@@ -61,7 +61,7 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def workshop(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return run(["-m", "workshop", *args], cwd)
+    return run(["-m", "sphinx_workshop_site", *args], cwd)
 
 
 @pytest.fixture
@@ -300,8 +300,8 @@ def test_make_check_reads_the_builds_warnings_as_records_not_its_output(tmp_path
     import re
     import shutil
 
-    from workshop import cli
-    from workshop.model.errors import Problem
+    from sphinx_workshop_site import cli
+    from sphinx_workshop_site.model.errors import Problem
 
     monkeypatch.setattr(cli, "WARNING_LINE", re.compile(r"(?!)"))  # matches no line of output
     root = tmp_path / "site"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project, copy_site, make, require_tool, sphinx_build
-from workshop import config as registry
-from workshop.edition.checks import (
+from sphinx_workshop_site import config as registry
+from sphinx_workshop_site.edition.checks import (
     date_range,
     dates_in_line,
     logo_caption,
@@ -27,10 +27,10 @@ from workshop.edition.checks import (
     split_acronym,
     venue_city,
 )
-from workshop.edition.newedition import conf_acronym, slug
-from workshop.model.schedule import load_schedule
+from sphinx_workshop_site.edition.newedition import conf_acronym, slug
+from sphinx_workshop_site.model.schedule import load_schedule
 
-EXT = ROOT / "_ext" / "workshop"
+EXT = ROOT / "_ext" / "sphinx_workshop_site"
 D = dt.date
 
 # --------------------------------------------------------------------------- settings registry
@@ -61,7 +61,7 @@ def test_each_setting_has_a_doc_and_a_default_of_its_type():
 
 def test_reference_is_the_code():
     """docs/reference.md's generated parts are what the code's own lists say (make docs)."""
-    from workshop import docs
+    from sphinx_workshop_site import docs
 
     reference = (ROOT / "docs/reference.md").read_text(encoding="utf-8")
     assert docs.with_generated(reference) == reference, "run `make docs`"
@@ -70,7 +70,7 @@ def test_reference_is_the_code():
 
 
 def test_generated_parts_replace_only_their_own_text():
-    from workshop import docs
+    from sphinx_workshop_site import docs
 
     text = (
         "before\n" + "\n".join(f"{docs.begin(n)}\nstale\n{docs.end(n)}" for n in docs.SECTIONS) + "\nafter\n"
@@ -240,7 +240,7 @@ def test_moving_the_days_rechecks_the_prose_without_touching_it(make_app, rootdi
 def run_tool(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(root / "_ext")}
     return subprocess.run(
-        [sys.executable, "-m", "workshop.edition.newedition", *args],
+        [sys.executable, "-m", "sphinx_workshop_site.edition.newedition", *args],
         cwd=root,
         env=env,
         capture_output=True,
@@ -435,7 +435,7 @@ def test_next_edition_builds_the_pdf(next_edition, tmp_path):
     tex = next(latex.outdir.glob("*.tex"))
     env = {**os.environ, "PYTHONPATH": str(root / "_ext")}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.book.latexrun", str(latex.outdir), "--name", tex.stem],
+        [sys.executable, "-m", "sphinx_workshop_site.book.latexrun", str(latex.outdir), "--name", tex.stem],
         cwd=root,
         env=env,
         capture_output=True,
@@ -451,7 +451,7 @@ def test_next_edition_builds_the_pdf(next_edition, tmp_path):
 
 
 def test_a_new_venue_is_quoted_and_drops_the_old_postal_address():
-    from workshop.edition.newedition import Plan, reset_schedule
+    from sphinx_workshop_site.edition.newedition import Plan, reset_schedule
 
     text = (
         "timezone: Europe/Paris\nvenue: Old hall, Nancy, France\naddress: 1 rue X, 54000 Nancy, France\n"

@@ -22,7 +22,9 @@ SLOTS = sum(len(day["slots"]) for day in SCHEDULE["days"])
 TALKS = sorted(p.stem for p in (ROOT / "abstracts").glob("*.md") if p.stem != "index")
 
 
-BUNDLED_SCHEMAS = ROOT / "_ext/workshop/exports/schemas"  # the extension's copy of c3voc's schemas
+BUNDLED_SCHEMAS = (
+    ROOT / "_ext/sphinx_workshop_site/exports/schemas"
+)  # the extension's copy of c3voc's schemas
 
 
 def shared_schemas() -> Path | None:
@@ -518,7 +520,7 @@ def test_a_base_url_without_scheme_is_one_located_error_and_no_export(tmp_path):
 def test_an_export_that_fails_its_schema_fails_the_build_at_its_slot(build_root, monkeypatch):
     """The frab files are checked inside the build: an event the schema refuses (here a writer
     made to give one talk a slug frab forbids) is a warning at that talk's slot, naming it."""
-    from workshop.exports import frab
+    from sphinx_workshop_site.exports import frab
 
     writer = frab.frab_event
 
@@ -539,7 +541,7 @@ def test_an_export_that_fails_its_schema_fails_the_build_at_its_slot(build_root,
 
 
 def test_every_format_in_the_registry_is_written(site):
-    from workshop.exports import formats
+    from sphinx_workshop_site.exports import formats
 
     for fmt in formats.FORMATS:
         assert (site.outdir / fmt.filename).stat().st_size > 500, fmt.filename
@@ -578,7 +580,7 @@ def test_json_ld_postal_address_from_the_schedule(build_root):
     ],
 )
 def test_postal_address_without_a_postal_code(address, expected):
-    from workshop.exports.jsonld import postal_address
+    from sphinx_workshop_site.exports.jsonld import postal_address
 
     assert postal_address(address) == {"@type": "PostalAddress", **expected}
 

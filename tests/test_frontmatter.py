@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig, read_topmatter
 from myst_parser.parsers.mdit import create_md_parser
-from workshop.edition.scaffold import check_placeholders, new_abstract
-from workshop.model.frontmatter import (
+from sphinx_workshop_site.edition.scaffold import check_placeholders, new_abstract
+from sphinx_workshop_site.model.frontmatter import (
     MYST_REFUSED,
     front_matter_span,
     locate_front_matter,

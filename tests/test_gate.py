@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, sphinx_build
-from workshop.cli import check_project
-from workshop.gate.scope import Change, verdicts
+from sphinx_workshop_site.cli import check_project
+from sphinx_workshop_site.gate.scope import Change, verdicts
 
 TALK = "---\nspeakers: [ada]\nkeywords: [tensors]\n---\n\n# A talk\n\n{body}\n"
 
@@ -161,7 +161,7 @@ def test_check_passes_a_clean_project(tmp_path):
 def test_check_claims_only_what_it_ran(tmp_path, capsys):
     """`workshop check` runs the checks, not the HTML build: it says the files are valid, and
     `make check` says the site builds only after sphinx-build has run."""
-    from workshop.cli import main
+    from sphinx_workshop_site.cli import main
 
     assert main(["check", "--root", str(_project(tmp_path, {}))]) == 0
     said = capsys.readouterr().out
@@ -196,7 +196,7 @@ def _submission_branch(tmp_path: Path) -> Path:
 
 def _check_pr(root: Path, base: str = "main") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "workshop", "check-pr", "--base", base, "--root", str(root)],
+        [sys.executable, "-m", "sphinx_workshop_site", "check-pr", "--base", base, "--root", str(root)],
         capture_output=True,
         text=True,
         cwd=root,
@@ -234,7 +234,7 @@ def test_check_pr_in_a_real_repository(tmp_path):
         (Change("M", "abstracts/alpha.bib"), "not yours"),
         (Change("D", "speakers/ada.md"), "not yours"),
         (Change("M", "conf.py"), "needs an organizer"),
-        (Change("A", "_ext/workshop/evil.py"), "not a file of a new talk"),
+        (Change("A", "_ext/sphinx_workshop_site/evil.py"), "not a file of a new talk"),
         (Change("M", ".github/workflows/ci.yml"), "needs an organizer"),
     ],
 )

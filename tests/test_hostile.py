@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, SPHINX_FLAGS, copy_site, require_tool, strip_colors
 from hostile_payloads import GROUPS, LATEX_PAYLOADS, SECRET_ENV, SECRET_FILE, Case, talk
 from lxml import etree
-from workshop.cli import check_project
+from sphinx_workshop_site.cli import check_project
 
 BUILD_TIMEOUT = 120  # seconds for one build of a small project (a clean one takes about 3)
 MEMORY_LIMIT = 2 * 1024**3  # address space of a build
@@ -306,7 +306,7 @@ def test_linked_pages_are_not_published_not_even_as_sources(built):
 
 @pytest.mark.parametrize("group", [g for g in GROUPS if g != "resources"])
 def test_check_reports_what_the_build_reports(built, group):
-    """`python -m workshop check` is the build: the same file:line for every case of the class."""
+    """`python -m sphinx_workshop_site check` is the build: the same file:line for every case of the class."""
     result = built(group)
     problems = [str(p) for p in check_project(result.root)]
     for name, hostile in GROUPS[group].items():
@@ -420,7 +420,7 @@ def test_the_book_of_the_escaped_talk_is_whole_and_clean(tmp_path):
     tex = result.outdir / "lorainne24-proceedings.tex"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), SECRET_ENV: ENV_TOKEN, "PDF_TIMEOUT": "240"}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.book.latexrun", str(result.outdir), "--name", tex.stem],
+        [sys.executable, "-m", "sphinx_workshop_site.book.latexrun", str(result.outdir), "--name", tex.stem],
         capture_output=True,
         text=True,
         env=env,

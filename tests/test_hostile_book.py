@@ -17,6 +17,8 @@ import sys
 import pytest
 from conftest import ROOT, require, require_tool
 from hostile_payloads import PNG_1X1, Case, talk
+from sphinx_workshop_site.book.jail import jail_problem
+from sphinx_workshop_site.gate.texverify import verify_book
 from test_hostile import (
     ENV_TOKEN,
     PASSWD_LINE,
@@ -27,8 +29,6 @@ from test_hostile import (
     build,
     make_project,
 )
-from workshop.book.jail import jail_problem
-from workshop.gate.texverify import verify_book
 
 MATH = "a = b"
 CASES = {
@@ -120,7 +120,7 @@ def test_the_book_typesets_whole_in_the_jail(book):
         [
             sys.executable,
             "-m",
-            "workshop.book.latexrun",
+            "sphinx_workshop_site.book.latexrun",
             str(book.outdir),
             "--name",
             "lorainne24-proceedings",

@@ -13,8 +13,8 @@ import time
 
 import pytest
 from hostile_payloads import Case, speaker, talk
+from sphinx_workshop_site.cli import check_project
 from test_hostile import assert_located, assert_sound, build, html_harms, make_project
-from workshop.cli import check_project
 
 OUTSIDE = "host-only-name-7f3a"  # a folder outside the project; its paths must never be printed
 
@@ -273,7 +273,7 @@ def test_a_page_without_a_title_gives_one_message_not_one_per_page(messages_buil
     ],
 )
 def test_line_specs_are_read_without_making_the_list(spec, lines, problem):
-    from workshop.gate.options import line_spec_problem
+    from sphinx_workshop_site.gate.options import line_spec_problem
 
     found = line_spec_problem(spec, lines)
     assert (found is None) if problem is None else (problem in found), found
@@ -282,7 +282,7 @@ def test_line_specs_are_read_without_making_the_list(spec, lines, problem):
 @pytest.mark.parametrize("spec", [",".join(["1-2"] * 300_000), "1-" + "9" * 1_000_000, " " * 1_000_000 + "-"])
 def test_line_spec_checks_are_linear(spec):
     """1 MB specs (more than a page may hold) under a second each."""
-    from workshop.gate.options import line_spec_problem
+    from sphinx_workshop_site.gate.options import line_spec_problem
 
     start = time.process_time()
     assert line_spec_problem(spec, 2) is not None
@@ -290,7 +290,7 @@ def test_line_spec_checks_are_linear(spec):
 
 
 def test_options_outside_the_allow_list_are_dropped():
-    from workshop.gate.options import check_options
+    from sphinx_workshop_site.gate.options import check_options
 
     kept, refused = check_options("figure", {"alt": "A", "loading": "embed", "scale": 10**9}, [])
     assert kept == {"alt": "A"}
@@ -300,7 +300,7 @@ def test_options_outside_the_allow_list_are_dropped():
 
 
 def test_links_are_found_without_following_them(tmp_path):
-    from workshop.gate.links import folder_links, links_in, subfolder_files
+    from sphinx_workshop_site.gate.links import folder_links, links_in, subfolder_files
 
     (tmp_path / "outside" / "deep").mkdir(parents=True)
     (tmp_path / "outside" / "deep" / "p.md").write_text("x", encoding="utf-8")

@@ -1,10 +1,10 @@
-"""A contributor page's HTML verified after Sphinx wrote it (workshop.gate.htmlverify, gate glue)."""
+"""A contributor page's HTML verified after Sphinx wrote it (sphinx_workshop_site.gate.htmlverify, gate glue)."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import copy_site, sphinx_build
-from workshop.gate.htmlverify import verify_html
+from sphinx_workshop_site.gate.htmlverify import verify_html
 
 
 def page(article: str) -> str:

@@ -1,4 +1,4 @@
-"""`python -m workshop init`: another workshop starts from an empty folder, and its site and book
+"""`python -m sphinx_workshop_site init`: another workshop starts from an empty folder, and its site and book
 build with no further edit and carry nothing of this workshop."""
 
 from __future__ import annotations
@@ -68,11 +68,15 @@ SCHEDULE_SLOTS = """\
 
 
 def workshop(*args: str, cwd: Path, package: Path = ROOT / "_ext") -> subprocess.CompletedProcess:
-    """`python -m workshop …` with the package importable from ``package`` (this repository's, or
+    """`python -m sphinx_workshop_site …` with the package importable from ``package`` (this repository's, or
     the installed wheel's folder) and nothing else of this repository."""
     env = {**os.environ, "PYTHONPATH": str(package), "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "workshop", *args], cwd=cwd, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "sphinx_workshop_site", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -261,7 +265,7 @@ def test_check_pr_of_a_new_site_runs_the_installed_checker(tmp_path):
 def test_the_new_sites_workflow_passes_actionlint():
     from test_workflows import actionlint
 
-    workflow = ROOT / "_ext/workshop/edition/site-template/ci.yml"
+    workflow = ROOT / "_ext/sphinx_workshop_site/edition/site-template/ci.yml"
     result = actionlint(workflow)
     assert result.returncode == 0, result.stdout + result.stderr
     text = workflow.read_text(encoding="utf-8")

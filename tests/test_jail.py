@@ -1,4 +1,4 @@
-"""The book's toolchain jail (workshop.book.jail, bubblewrap), tried from inside: what a program that
+"""The book's toolchain jail (sphinx_workshop_site.book.jail, bubblewrap), tried from inside: what a program that
 TeX was tricked into running could read, write, execute and reach."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, require, require_tool
 
 sys.path.insert(0, str(ROOT / "_ext"))
-from workshop.book.jail import INSIDE, jail_problem, jailed
+from sphinx_workshop_site.book.jail import INSIDE, jail_problem, jailed
 
 SECRET = "workshop-jail-secret-91c2"
 

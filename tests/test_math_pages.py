@@ -226,7 +226,7 @@ def test_the_book_numbers_as_the_site_does(math_site):
     require_tool("pdftotext", "the book's numbers are read from the typeset PDF")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.book.latexrun", str(book.outdir)],
+        [sys.executable, "-m", "sphinx_workshop_site.book.latexrun", str(book.outdir)],
         capture_output=True,
         text=True,
         env=env,

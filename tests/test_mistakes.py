@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, sphinx_build, write_files
-from workshop.cli import check_project
-from workshop.edition.scaffold import (
+from sphinx_workshop_site.cli import check_project
+from sphinx_workshop_site.edition.scaffold import (
     EXAMPLE_ORCID,
     PLACEHOLDER_ABSTRACT,
     PLACEHOLDER_KEYWORDS,

@@ -1,12 +1,19 @@
-"""One order for people's names, on the site and in the book (workshop.model.names)."""
+"""One order for people's names, on the site and in the book (sphinx_workshop_site.model.names)."""
 
 import sys
 import unicodedata
 
 import pytest
-from workshop.gate.bibfile import read_bib
-from workshop.model.frontmatter import read_talk
-from workshop.model.names import NameIndex, NameParts, file_name, index_name, latin_sort_key, name_problems
+from sphinx_workshop_site.gate.bibfile import read_bib
+from sphinx_workshop_site.model.frontmatter import read_talk
+from sphinx_workshop_site.model.names import (
+    NameIndex,
+    NameParts,
+    file_name,
+    index_name,
+    latin_sort_key,
+    name_problems,
+)
 
 
 def test_family_name_first():
@@ -265,7 +272,7 @@ def test_a_reference_in_cjk_characters_is_printed_family_name_first_on_the_site(
 
 def test_the_name_keys_are_documented_where_the_front_matter_is():
     from conftest import ROOT
-    from workshop.model.names import NAME_KEYS
+    from sphinx_workshop_site.model.names import NAME_KEYS
 
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     reference = (ROOT / "docs/reference.md").read_text(encoding="utf-8")

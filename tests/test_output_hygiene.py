@@ -18,10 +18,25 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from workshop.exports import formats, frab, ical, jsonld, publish
-from workshop.exports import programme as exports
-from workshop.model.safetext import FORBIDDEN, clean_text, describe, forbidden_char, json_escape, one_line
-from workshop.model.schedule import MAX_DAYS, MAX_ROOMS, MAX_SLOTS, Day, Schedule, Slot, load_schedule
+from sphinx_workshop_site.exports import formats, frab, ical, jsonld, publish
+from sphinx_workshop_site.exports import programme as exports
+from sphinx_workshop_site.model.safetext import (
+    FORBIDDEN,
+    clean_text,
+    describe,
+    forbidden_char,
+    json_escape,
+    one_line,
+)
+from sphinx_workshop_site.model.schedule import (
+    MAX_DAYS,
+    MAX_ROOMS,
+    MAX_SLOTS,
+    Day,
+    Schedule,
+    Slot,
+    load_schedule,
+)
 
 SCHEDULE_FILE = "program/schedule.yaml"
 

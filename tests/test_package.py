@@ -13,10 +13,10 @@ from pathlib import Path
 
 from conftest import ROOT, SPHINX_FLAGS, strip_colors
 
-EXT = ROOT / "_ext" / "workshop"
+EXT = ROOT / "_ext" / "sphinx_workshop_site"
 
 CONF = """\
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "workshop"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_workshop_site"]
 project = "Tensor Days 2031"
 source_suffix = {".md": "markdown"}
 bibtex_bibfiles = []
@@ -46,7 +46,9 @@ def run_installed(installed: Path, args: list[str], cwd: Path) -> subprocess.Com
 
 def test_the_installed_package_is_the_one_imported(installed, tmp_path):
     found = run_installed(
-        installed, ["-c", "import workshop; print(workshop.__file__, workshop.__version__)"], tmp_path
+        installed,
+        ["-c", "import sphinx_workshop_site; print(workshop.__file__, sphinx_workshop_site.__version__)"],
+        tmp_path,
     )
     path, version = found.stdout.split()
     assert Path(path).is_relative_to(installed) and not Path(path).is_relative_to(ROOT)
@@ -67,8 +69,8 @@ def test_every_file_of_the_extension_is_installed(installed):
         if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
     }
     got = {
-        p.relative_to(installed / "workshop").as_posix()
-        for p in (installed / "workshop").rglob("*")
+        p.relative_to(installed / "sphinx_workshop_site").as_posix()
+        for p in (installed / "sphinx_workshop_site").rglob("*")
         if p.is_file()
     }
     assert wanted - got == set(), "package-data in pyproject.toml misses these"
@@ -90,8 +92,10 @@ def test_an_outside_project_builds_with_the_installed_package(installed, tmp_pat
     assert "20310402T090000" in ics and "lorainne" not in ics.lower()
     for page in out.rglob("*.html"):
         assert "LoRAINNe" not in page.read_text(encoding="utf-8"), page
-    # every export names the package and its one version (pyproject.toml reads workshop.__version__)
-    version = run_installed(installed, ["-c", "import workshop; print(workshop.__version__)"], project)
+    # every export names the package and its one version (pyproject.toml reads sphinx_workshop_site.__version__)
+    version = run_installed(
+        installed, ["-c", "import sphinx_workshop_site; print(sphinx_workshop_site.__version__)"], project
+    )
     generator = json.loads((out / "schedule.json").read_text(encoding="utf-8"))["generator"]
     assert generator == {"name": "sphinx-workshop-site", "version": version.stdout.strip()}
     assert f"sphinx-workshop-site {version.stdout.strip()}//EN" in ics
@@ -107,12 +111,14 @@ def package_sources() -> dict[str, str]:
 
 
 def test_the_package_names_its_own_version_once():
-    """pyproject.toml reads the version from workshop.__version__; the exports' generator says
+    """pyproject.toml reads the version from sphinx_workshop_site.__version__; the exports' generator says
     the same version and the name pyproject.toml gives the package (no second version string)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "workshop.__version__"}
-    from workshop import __version__
-    from workshop.exports import programme as exports
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "sphinx_workshop_site.__version__"
+    }
+    from sphinx_workshop_site import __version__
+    from sphinx_workshop_site.exports import programme as exports
 
     assert pyproject["project"]["name"] == exports.GENERATOR
     assert exports.generator_version() == __version__
@@ -158,7 +164,7 @@ def test_nothing_of_this_workshop_ships_in_the_package_or_its_tools():
         for p in EXT.rglob("*")
         if p.is_file() and p.suffix in (".html", ".sty", ".css", ".json", ".js", ".tex")
     ]
-    shipped += [ROOT / "tools/package.json", ROOT / "_ext/workshop/site/static/workshop.css"]
+    shipped += [ROOT / "tools/package.json", ROOT / "_ext/sphinx_workshop_site/site/static/workshop.css"]
     for path in shipped:
         assert not SHIPPED_EDITION_WORDS.search(path.read_text(encoding="utf-8")), path
     for name, text in package_sources().items():

@@ -628,13 +628,13 @@ def test_make_pdf_without_tex_names_the_packages(tmp_path):
     )
 
 
-# -- LaTeX in a sandbox (workshop.book.latexrun) -----------------------------------------------------
+# -- LaTeX in a sandbox (sphinx_workshop_site.book.latexrun) -----------------------------------------------------
 
 
 def latexrun(latexdir: Path, name: str, **env: str) -> subprocess.CompletedProcess:
     """`make pdf`'s LaTeX step, with extra variables in the caller's environment."""
     return subprocess.run(
-        [sys.executable, "-m", "workshop.book.latexrun", str(latexdir), "--name", name],
+        [sys.executable, "-m", "sphinx_workshop_site.book.latexrun", str(latexdir), "--name", name],
         capture_output=True,
         text=True,
         timeout=600,
@@ -801,7 +801,7 @@ def test_without_the_jail_latex_sees_only_the_environment_it_needs(tmp_path):
     seen = dict(
         line.split("=", 1) for line in (bin_dir / "environment.txt").read_text().splitlines() if "=" in line
     )
-    from workshop.book.latexrun import KPATHSEA_LOCKDOWN, PASSED_THROUGH
+    from sphinx_workshop_site.book.latexrun import KPATHSEA_LOCKDOWN, PASSED_THROUGH
 
     made_here = {"HOME", "TEXMFHOME", "TEXMFVAR", "TEXMFCONFIG", "PWD", "SHLVL", "_"}
     assert set(seen) <= set(PASSED_THROUGH) | set(KPATHSEA_LOCKDOWN) | made_here, set(seen)
@@ -999,7 +999,7 @@ def test_an_unchanged_book_is_not_typeset_again(book):
 
 
 def test_the_inputs_digest_sees_every_file_tex_reads(tmp_path):
-    from workshop.book.latexrun import inputs_digest
+    from sphinx_workshop_site.book.latexrun import inputs_digest
 
     (tmp_path / "book.tex").write_text("\\input{x}", encoding="utf-8")
     (tmp_path / "pics").mkdir()

@@ -24,8 +24,8 @@ from pdf_payloads import (
     raw_pdf,
     running_parts,
 )
-from workshop.gate import pdfclean, pdffile
-from workshop.gate.pdffile import MAX_PDF_BYTES, PdfRefused, rewrite_pdf_bytes, rewrite_pdf_file
+from sphinx_workshop_site.gate import pdfclean, pdffile
+from sphinx_workshop_site.gate.pdffile import MAX_PDF_BYTES, PdfRefused, rewrite_pdf_bytes, rewrite_pdf_file
 
 REL = "abstracts/x-poster.pdf"
 LINK = b"<< /Type /Annot /Subtype /Link /Rect [0 0 50 50] /A %s >>"

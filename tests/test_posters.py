@@ -14,12 +14,12 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, sphinx_build, write_files
 from pdf_payloads import JS_ACTION, hidden_javascript, running_parts
-from workshop.cli import check_project
-from workshop.edition.scaffold import new_abstract
-from workshop.gate.pdffile import MAX_PDF_BYTES, PdfRefused, pdf_bytes_problem, rewrite_pdf_bytes
-from workshop.gate.scope import verdicts
-from workshop.model.frontmatter import read_talk
-from workshop.model.schedule import BoardClaim, check_contributions, load_schedule, poster_boards
+from sphinx_workshop_site.cli import check_project
+from sphinx_workshop_site.edition.scaffold import new_abstract
+from sphinx_workshop_site.gate.pdffile import MAX_PDF_BYTES, PdfRefused, pdf_bytes_problem, rewrite_pdf_bytes
+from sphinx_workshop_site.gate.scope import verdicts
+from sphinx_workshop_site.model.frontmatter import read_talk
+from sphinx_workshop_site.model.schedule import BoardClaim, check_contributions, load_schedule, poster_boards
 
 ROOT_POSTERS = ROOT / "tests/roots/test-posters"
 PDF = (ROOT_POSTERS / "abstracts/p-one-poster.pdf").read_bytes()
@@ -318,7 +318,7 @@ def test_check_pr_accepts_a_posters_own_files():
         "abstracts/jane-poster.pdf",
         "abstracts/jane-poster.png",
     ]
-    from workshop.gate.scope import Change
+    from sphinx_workshop_site.gate.scope import Change
 
     ok, bad = verdicts(
         [Change("A", p) for p in [*added, "abstracts/other-poster.pdf"]], "abstracts", "speakers"
@@ -644,8 +644,8 @@ def test_a_board_change_rewrites_the_posters_it_moves(make_app, tmp_path):
 )
 def test_schema_and_loader_agree_on_posters_and_spotlights(slots, valid):
     import jsonschema
-    from workshop.model import sourceyaml
-    from workshop.model.schedule import schedule_json_schema
+    from sphinx_workshop_site.model import sourceyaml
+    from sphinx_workshop_site.model.schedule import schedule_json_schema
 
     def plain(value):
         if isinstance(value, dict):
@@ -697,7 +697,7 @@ def test_new_abstract_command_takes_the_type(tmp_path):
 
     def run(*args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
-        command = [sys.executable, "-m", "workshop", "new-abstract", *args, "--root", str(root)]
+        command = [sys.executable, "-m", "sphinx_workshop_site", "new-abstract", *args, "--root", str(root)]
         return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
     made = run("li-wei", "--type", "poster")

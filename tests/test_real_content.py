@@ -316,7 +316,7 @@ def book(tmp_path_factory) -> Book:
     assert build.returncode == 0, build.output[-4000:]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
     run = subprocess.run(
-        [sys.executable, "-m", "workshop.book.latexrun", str(build.outdir)],
+        [sys.executable, "-m", "sphinx_workshop_site.book.latexrun", str(build.outdir)],
         capture_output=True,
         text=True,
         env=env,

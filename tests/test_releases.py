@@ -12,9 +12,9 @@ import shutil
 import jsonschema
 import pytest
 from conftest import ROOT, sphinx_build
-from workshop import cli
-from workshop.model.releases import diff, load_release, load_releases, revisions
-from workshop.model.schedule import load_schedule
+from sphinx_workshop_site import cli
+from sphinx_workshop_site.model.releases import diff, load_release, load_releases, revisions
+from sphinx_workshop_site.model.schedule import load_schedule
 
 TALK = """  - id: {id}
     title: "{title}"
@@ -299,14 +299,18 @@ def test_frab_says_the_version_and_the_cancelled_talk_and_stays_valid(released_s
 
     data = (released_site.outdir / "schedule.xml").read_bytes()
     doc = etree.fromstring(data)
-    schema = etree.XMLSchema(etree.parse(str(ROOT / "_ext/workshop/exports/schemas/frab-schedule.xml.xsd")))
+    schema = etree.XMLSchema(
+        etree.parse(str(ROOT / "_ext/sphinx_workshop_site/exports/schemas/frab-schedule.xml.xsd"))
+    )
     assert schema.validate(doc), schema.error_log
     assert doc.findtext("version") == "2"
     titles = sorted(e.findtext("title") for e in doc.iter("event"))
     assert "Cancelled: Beta talk" in titles
     assert "Gamma talk" in titles
     data = json.loads((released_site.outdir / "schedule.json").read_text(encoding="utf-8"))
-    schema = json.loads((ROOT / "_ext/workshop/exports/schemas/frab-schedule.schema.json").read_text())
+    schema = json.loads(
+        (ROOT / "_ext/sphinx_workshop_site/exports/schemas/frab-schedule.schema.json").read_text()
+    )
     jsonschema.Draft6Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
     assert data["schedule"]["version"] == "2"
 

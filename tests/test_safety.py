@@ -11,7 +11,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_site, sphinx_build
-from workshop.cli import check_project
+from sphinx_workshop_site.cli import check_project
 
 TALK = "---\nspeakers: [ada]\n---\n\n# A talk\n\n{body}\n"
 # A 1x1 PNG: images are checked by their content.

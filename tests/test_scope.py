@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, sphinx_build, write_files
+from sphinx_workshop_site.gate.pages import _own_files
+from sphinx_workshop_site.gate.scope import Change, verdicts
+from sphinx_workshop_site.model.owners import owner
 from test_gate import TALK, _check_pr, _git, _project, _submission_branch
-from workshop.gate.pages import _own_files
-from workshop.gate.scope import Change, verdicts
-from workshop.model.owners import owner
 
 VENV_BIN = Path(sys.executable).parent
 # The branch's "checker": everything is fine (what a pull request that edits scope.py can make it say).
@@ -53,7 +53,7 @@ def test_check_pr_refuses_symbolic_links_in_a_real_repository(tmp_path):
 
 def test_a_pull_request_is_one_contribution_in_size(tmp_path):
     """Thousands of files or a huge file: one line, before any page is built."""
-    from workshop.gate.budgets import MAX_PR_BYTES, MAX_PR_FILES
+    from sphinx_workshop_site.gate.budgets import MAX_PR_BYTES, MAX_PR_FILES
 
     root = _submission_branch(tmp_path)
     (root / "abstracts/delta.md").write_text(OWN_TALK.format(body="Text."), encoding="utf-8")
@@ -84,7 +84,7 @@ def checker_repository(tmp_path: Path) -> Path:
     _git(root, "commit", "-qm", "base")
     _git(root, "checkout", "-qb", "submission")
     write_files(root, {"abstracts/delta.md": OWN_TALK.format(body="Text."), "speakers/dora.md": DORA})
-    with (root / "_ext/workshop/gate/scope.py").open("a", encoding="utf-8") as scope:
+    with (root / "_ext/sphinx_workshop_site/gate/scope.py").open("a", encoding="utf-8") as scope:
         scope.write(LIAR)
     with (root / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write('\nhtml_js_files = ["https://evil.example/x.js"]\nworkshop_talks_dir = "elsewhere"\n')
@@ -114,7 +114,7 @@ def make_check_pr(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 LIES_CAUGHT = (
-    "_ext/workshop/gate/scope.py: modified: needs an organizer",
+    "_ext/sphinx_workshop_site/gate/scope.py: modified: needs an organizer",
     "conf.py: modified: needs an organizer",
 )
 
@@ -123,7 +123,7 @@ def test_a_branch_that_edits_the_checker_is_judged_by_the_bases(tmp_path):
     root = checker_repository(tmp_path)
     # the branch's own checker lies (so this test would see a checker run from the branch)
     own = subprocess.run(
-        [sys.executable, "-m", "workshop", "check-pr", "--base", "main", "--root", str(root)],
+        [sys.executable, "-m", "sphinx_workshop_site", "check-pr", "--base", "main", "--root", str(root)],
         capture_output=True,
         text=True,
         cwd=root,
@@ -179,7 +179,7 @@ def _fork_clone(tmp_path: Path) -> Path:
 
 def _default_check_pr(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "workshop", "check-pr", "--root", str(root)],
+        [sys.executable, "-m", "sphinx_workshop_site", "check-pr", "--root", str(root)],
         capture_output=True,
         text=True,
         cwd=root,
@@ -325,7 +325,7 @@ def test_the_build_and_make_check_print_no_control_characters(tmp_path):
     assert "abstracts/gamma-\\x1b]0;x\\x07.png is not used by the page" in built.output
     assert 'Unknown target name: "n\\x1b[31m"' in built.output  # docutils' own message
     checked = subprocess.run(
-        [sys.executable, "-m", "workshop", "check", "--root", str(root)],
+        [sys.executable, "-m", "sphinx_workshop_site", "check", "--root", str(root)],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
@@ -357,10 +357,10 @@ def test_an_id_the_build_accepts_is_one_check_pr_and_new_abstract_accept(page_id
     """The build (frontmatter.check_id), make check-pr (owners.page_id, scope.verdicts) and
     make new-abstract (scaffold) read an id by one rule (model.is_page_id): 'jane-' is an id
     for all of them, 'Jane' and 'jane\\n' for none."""
-    from workshop.edition.scaffold import ScaffoldError, new_abstract
-    from workshop.model.frontmatter import check_id
-    from workshop.model.owners import page_id as owners_page_id
-    from workshop.model.schedule import is_page_id
+    from sphinx_workshop_site.edition.scaffold import ScaffoldError, new_abstract
+    from sphinx_workshop_site.model.frontmatter import check_id
+    from sphinx_workshop_site.model.owners import page_id as owners_page_id
+    from sphinx_workshop_site.model.schedule import is_page_id
 
     build = not check_id(page_id, f"abstracts/{page_id}.md")
     pr_ok, _bad = verdicts([Change("A", f"abstracts/{page_id}.md")], "abstracts", "speakers")

@@ -799,7 +799,7 @@ def test_poster_session_is_a_session_not_a_break(book):
 
 def test_right_to_left_runs_in_the_latex():
     from sphinx.util import texescape
-    from workshop.book.scripts import runs, tex_text
+    from sphinx_workshop_site.book.scripts import runs, tex_text
 
     texescape.init()
     assert runs("Noa Levi (נועה לוי)") == [("Noa Levi (", False), ("נועה לוי", True), (")", False)]
@@ -820,7 +820,7 @@ def test_right_to_left_runs_in_the_latex():
 
 
 def test_missing_glyph_message_names_character_face_and_file():
-    from workshop.book.latexrun import missing_characters, missing_message, sources_of
+    from sphinx_workshop_site.book.latexrun import missing_characters, missing_message, sources_of
 
     log = (
         "Missing character: There is no \u0905 (U+0905) in font [FreeSerifItalic.otf]/OT:scri\n"

@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from workshop.edition.checks import logo_caption, render_logo
-from workshop.model.schedule import load_schedule
+from sphinx_workshop_site.edition.checks import logo_caption, render_logo
+from sphinx_workshop_site.model.schedule import load_schedule
 
 EXTERNAL_ASSET = {
     "script": "src",
@@ -129,7 +129,7 @@ def test_theme_assets_without_fontawesome_and_logo_in_a_landmark(build_root):
 
 
 def test_templates_wrap_the_theme_and_copy_nothing():
-    for template in (ROOT / "_ext/workshop").rglob("templates/**/*.html"):
+    for template in (ROOT / "_ext/sphinx_workshop_site").rglob("templates/**/*.html"):
         text = template.read_text(encoding="utf-8")
         assert re.search(r'{%-?\s*(include|extends|import)\s+"!', text), template
         assert "digest=" not in text and len(text.splitlines()) < 30, template

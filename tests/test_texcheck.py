@@ -10,12 +10,12 @@ import time
 
 import pytest
 from conftest import copy_site, require_tool, sphinx_build
-from workshop.book.proceedings import MATH_STY, SPHINX_AMSMATH
-from workshop.gate import mathmacros, texcheck
-from workshop.gate.mathmacros import expand_page_macros
-from workshop.gate.mathpage import label_prefix, prefix_labels
-from workshop.gate.texcheck import check_dollars, check_inline_prose, check_math
-from workshop.site.assets import MATHJAX_NUMBERING, MATHJAX_SAFETY, mathjax_source, merged
+from sphinx_workshop_site.book.proceedings import MATH_STY, SPHINX_AMSMATH
+from sphinx_workshop_site.gate import mathmacros, texcheck
+from sphinx_workshop_site.gate.mathmacros import expand_page_macros
+from sphinx_workshop_site.gate.mathpage import label_prefix, prefix_labels
+from sphinx_workshop_site.gate.texcheck import check_dollars, check_inline_prose, check_math
+from sphinx_workshop_site.site.assets import MATHJAX_NUMBERING, MATHJAX_SAFETY, mathjax_source, merged
 
 # Math as it appears in real low-rank / ML abstracts: all of it must pass.
 GOOD = [
@@ -880,7 +880,7 @@ def test_expansion_is_bounded_work(name):
         "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
         "resource.setrlimit(resource.RLIMIT_CPU, (5, 5))\n"
         f"sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-        "from workshop.gate.mathmacros import expand_page_macros\n"
+        "from sphinx_workshop_site.gate.mathmacros import expand_page_macros\n"
         "texts = json.loads(sys.stdin.read())\n"
         "result, problems = expand_page_macros(texts)\n"
         "print(json.dumps([sum(r is None for r in result), [p[2] for p in problems]]))\n"

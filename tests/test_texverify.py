@@ -1,10 +1,10 @@
-"""The book's LaTeX verified after Sphinx wrote it (workshop.gate.texverify): what the book's layout
+"""The book's LaTeX verified after Sphinx wrote it (sphinx_workshop_site.gate.texverify): what the book's layout
 writes passes; each way a contributor string could carry TeX is named at its contribution."""
 
 from __future__ import annotations
 
 import pytest
-from workshop.gate.texverify import MAX_LINE, verify_book
+from sphinx_workshop_site.gate.texverify import MAX_LINE, verify_book
 
 HEAD = "\\documentclass{book}\n\\usepackage{hyperref}\n\\def\\preambleisfree{ok}\n\\begin{document}\n"
 TAIL = "\\end{document}\n"

@@ -106,7 +106,7 @@ def test_the_scope_job_runs_only_the_bases_code():
     fetch = next(run for run in runs if run.startswith("git fetch"))
     assert "refs/remotes/pull-request/head" in fetch
     check = runs[-1]
-    assert check.startswith("PYTHONPATH=_ext python -P -m workshop check-pr ")
+    assert check.startswith("PYTHONPATH=_ext python -P -m sphinx_workshop_site check-pr ")
     assert "--branch refs/remotes/pull-request/head" in check
 
 
@@ -151,7 +151,9 @@ def test_the_scope_job_catches_a_pull_request_that_edits_the_checker(tmp_path):
         assert line in check.stderr, check.stderr
     assert "abstracts/delta.md: added (yours)" in check.stdout
     assert f"Compared with {base[:7]}, by its own checker." in check.stdout
-    assert "def verdicts(found, *args" not in (workspace / "_ext/workshop/gate/scope.py").read_text()
+    assert (
+        "def verdicts(found, *args" not in (workspace / "_ext/sphinx_workshop_site/gate/scope.py").read_text()
+    )
 
 
 def test_organizers_guide_tells_organizers_to_require_the_scope_job():

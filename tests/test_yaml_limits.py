@@ -13,10 +13,10 @@ import tracemalloc
 import pytest
 import yaml
 from conftest import require
-from workshop.model import sourceyaml
-from workshop.model.errors import WorkshopError
-from workshop.model.frontmatter import read_talk
-from workshop.model.schedule import load_schedule
+from sphinx_workshop_site.model import sourceyaml
+from sphinx_workshop_site.model.errors import WorkshopError
+from sphinx_workshop_site.model.frontmatter import read_talk
+from sphinx_workshop_site.model.schedule import load_schedule
 
 ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed: write the value out"
 DEPTH = "the YAML is nested more than 20 levels deep: flatten it"

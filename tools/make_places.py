@@ -1,4 +1,4 @@
-"""Write _ext/workshop/model/data/places.txt: the gazetteer the affiliation check reads.
+"""Write _ext/sphinx_workshop_site/model/data/places.txt: the gazetteer the affiliation check reads.
 
 An unquoted ``affiliations: [KTH Royal Institute of Technology, Stockholm]`` is YAML for two
 items, the second a town. The check (frontmatter.py) names such an item when it *is* a known
@@ -25,12 +25,12 @@ from babel import Locale
 
 ROOT = Path(__file__).resolve().parent.parent
 # The key the check compares, from the module itself (not the package: that would import Sphinx).
-_spec = importlib.util.spec_from_file_location("places", ROOT / "_ext/workshop/model/places.py")
+_spec = importlib.util.spec_from_file_location("places", ROOT / "_ext/sphinx_workshop_site/model/places.py")
 _places = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_places)
 place_key = _places.place_key
 
-OUT = ROOT / "_ext/workshop/model/data/places.txt"
+OUT = ROOT / "_ext/sphinx_workshop_site/model/data/places.txt"
 
 
 def split_words(text: str) -> list[str]:

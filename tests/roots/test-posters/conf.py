@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "workshop"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_workshop_site"]
 source_suffix = {".md": "markdown"}
 bibtex_bibfiles: list[str] = []
 exclude_patterns = ["_build"]

@@ -32,7 +32,7 @@ CANCELLED = "Cancelled: "  # before a cancelled event's title where a format has
 
 
 def generator_version() -> str:
-    """The package's own version (``workshop.__version__``, which pyproject.toml reads too)."""
+    """The package's own version (``sphinx_workshop_site.__version__``, which pyproject.toml reads too)."""
     from .. import __version__
 
     return __version__

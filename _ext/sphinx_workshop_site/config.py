@@ -228,7 +228,7 @@ def series_name(config) -> str:
 
 
 def exclude_own_files(app: Sphinx, config) -> None:
-    """config-inited: a project that keeps the extension in its source folder (``_ext/workshop``)
+    """config-inited: a project that keeps the extension in its source folder (``_ext/sphinx_workshop_site``)
     does not build the extension's own Markdown files (changelog, notes) as pages."""
     package = Path(__file__).resolve().parent
     if package.is_relative_to(Path(app.srcdir).resolve()):

@@ -1,4 +1,4 @@
-"""Command line: ``python -m workshop check|check-pr|new-abstract|schema|init|release-schedule``.
+"""Command line: ``python -m sphinx_workshop_site check|check-pr|new-abstract|schema|init|release-schedule``.
 
 ``check`` runs the build's own pipeline (the same parser, settings and rules, every document
 read afresh, nothing written) and prints its problems as ``file:line: message`` lines: check and
@@ -152,14 +152,20 @@ def check_pr_command(root: Path, base: str | None, branch: str | None) -> int:
     own = scope.checker_is_base(root, comparison.base_commit)
     try:  # a site made by `init` keeps no copy of the extension: the installed one is its checker
         vendored = bool(
-            str(scope._git(root, "ls-tree", comparison.base_commit, "--", "_ext/workshop")).strip()
+            str(
+                scope._git(root, "ls-tree", comparison.base_commit, "--", "_ext/sphinx_workshop_site")
+            ).strip()
         )
     except scope.ScopeError:
         vendored = True
     checker = "its own checker" if own else "a checker that is not its own"
     say(f"Compared with {said}, by {checker if vendored else 'the installed checker'}.")
     if vendored and not own:
-        say(f"note: the code running is not _ext/workshop of {base}: `make check-pr` runs the base's", True)
+        say(
+            f"note: the code running is not _ext/sphinx_workshop_site of {base}: "
+            "`make check-pr` runs the base's",
+            True,
+        )
     for line in ok:
         say(line)
     for line in bad:
@@ -235,7 +241,7 @@ def release_schedule_command(root: Path, final: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workshop", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sphinx_workshop_site", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate talk, speaker and schedule files")
     check.add_argument("--root", type=Path, default=Path.cwd())

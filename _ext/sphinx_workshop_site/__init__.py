@@ -31,7 +31,7 @@ from .site.speakers import setup_speakers
 from .site.talks import setup_talks
 from .site.theme import setup_theme
 
-__version__ = "1.1.0"
+__version__ = "2.0.0"
 
 
 def _code_version() -> int:

@@ -356,7 +356,9 @@ def copy_proceedings(app: Sphinx, exception: Exception | None) -> None:
         shutil.copyfile(pdf, Path(app.outdir) / pdf.name)
 
 
-LATEX_EPILOG = "The book's LaTeX is in %(outdir)s: `make pdf` typesets it (workshop.book.latexrun)."
+LATEX_EPILOG = (
+    "The book's LaTeX is in %(outdir)s: `make pdf` typesets it (sphinx_workshop_site.book.latexrun)."
+)
 
 
 def latex_epilog(app: Sphinx) -> None:

@@ -1,4 +1,4 @@
-"""``python -m workshop init [folder] --name … --start YYYY-MM-DD --venue …``: a new workshop's
+"""``python -m sphinx_workshop_site init [folder] --name … --start YYYY-MM-DD --venue …``: a new workshop's
 site in an empty folder, ready for ``make html`` and ``make pdf`` with no further edit.
 
 It writes the edition block of ``conf.py`` (everything else of the book is the extension's
@@ -120,7 +120,7 @@ def package_requirement() -> str:
 
 def requirements() -> str:
     lines = [
-        "# The site's tools, pinned to the versions `python -m workshop init` ran with, and the",
+        "# The site's tools, pinned to the versions `python -m sphinx_workshop_site init` ran with, and the",
         "# workshop extension itself. `make html` installs them into .venv.",
     ]
     for name in SITE_REQUIREMENTS:

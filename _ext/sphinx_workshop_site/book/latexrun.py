@@ -1,4 +1,4 @@
-"""Typeset the book in a jail: ``python -m workshop.book.latexrun _build/latex``.
+"""Typeset the book in a jail: ``python -m sphinx_workshop_site.book.latexrun _build/latex``.
 
 The book's ``.tex`` holds contributors' text and math. Three walls, in this order:
 

@@ -305,14 +305,14 @@ def _speaker_claims(
 
 
 def checker_is_base(root: Path, commit: str) -> bool:
-    """Whether the code running now is the base's ``_ext/workshop`` file for file."""
+    """Whether the code running now is the base's ``_ext/sphinx_workshop_site`` file for file."""
     package = Path(__file__).resolve().parent.parent  # the package, of which gate/ is a part
     try:
-        listing = str(_git(root, "ls-tree", "-r", "-z", commit, "--", "_ext/workshop/"))
+        listing = str(_git(root, "ls-tree", "-r", "-z", commit, "--", "_ext/sphinx_workshop_site/"))
         theirs = {}
         for entry in filter(None, listing.split("\0")):
             info, path = entry.split("\t", 1)
-            theirs[path.removeprefix("_ext/workshop/")] = info.split()[2]
+            theirs[path.removeprefix("_ext/sphinx_workshop_site/")] = info.split()[2]
         mine = sorted(
             p.relative_to(package).as_posix()
             for p in package.rglob("*")

@@ -1,6 +1,6 @@
 """``make new-edition``: the next edition of the site from this one, as pretalx copies an event.
 
-``python -m workshop.edition.newedition --acronym "XYZ'26" --start 2026-06-03``
+``python -m sphinx_workshop_site.edition.newedition --acronym "XYZ'26" --start 2026-06-03``
 ``[--venue …] [--keep a,b] [--clear]``
 
 - keeps the structure (pages, settings, theme, the schedule's days, slots, breaks and rooms);

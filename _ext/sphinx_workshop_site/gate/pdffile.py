@@ -2,7 +2,7 @@
 
 A poster PDF is never published as its author's bytes. The checks here are those a file's kind
 and place can answer: a regular file of the contributor's own (not a link), within a size limit,
-whose bytes say PDF. Then pikepdf (qpdf) rewrites it (:mod:`workshop.gate.pdfclean`): every filter
+whose bytes say PDF. Then pikepdf (qpdf) rewrites it (:mod:`sphinx_workshop_site.gate.pdfclean`): every filter
 decoded, object streams and cross-reference tables regenerated, and every action, script, embedded
 file, form script, media and non-http(s) link removed, unreferenced objects included; the rewrite is
 opened again and verified, and only then published. Nothing is refused for what the rewrite removes
