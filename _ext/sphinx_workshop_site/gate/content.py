@@ -10,9 +10,7 @@ formula), so no way of writing gets past it, and the budgets are set far above r
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
-from functools import cache
 from pathlib import Path
 
 from ..model.errors import Problem, WorkshopError
@@ -39,19 +37,25 @@ _FORMULA_MARK = re.compile(r"\${1,2}|\{math\}|^[ \t>]*\\begin\{", re.M)
 _NEW_BLOCK = re.compile(r"[-*+][ \t]+\S| {0,3}#{1,6}(?:[ \t]|$)")
 
 
-@cache
-def _stacked_marks() -> re.Pattern[str]:
-    """More than MAX_COMBINING_MARKS marks in a row (Unicode's M categories, ZWNJ, ZWJ): built once
-    from unicodedata, only for a text that is not ASCII."""
-    ranges: list[list[int]] = []
-    for code in range(0x300, sys.maxunicode + 1):
-        if unicodedata.category(chr(code))[0] == "M":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
+# Marks can only stack in a run of characters that are not ASCII: only such runs longer than the
+# budget are looked at, character by character (no table of every mark in Unicode to build).
+_LONG_NON_ASCII = re.compile(f"[^\\x00-\\x7f]{{{MAX_COMBINING_MARKS + 1},}}")
+_JOINERS = "\u200c\u200d"
+
+
+def _first_stacked_marks(text: str) -> tuple[int, int] | None:
+    """(offset, count) of the first run of more than MAX_COMBINING_MARKS marks (Unicode's M
+    categories, ZWNJ, ZWJ), or None."""
+    for run in _LONG_NON_ASCII.finditer(text):
+        start, count = 0, 0
+        for offset, char in enumerate(run.group() + "x"):  # 'x' ends a run at the end
+            if char in _JOINERS or unicodedata.category(char)[0] == "M":
+                start, count = (start, count + 1) if count else (offset, 1)
+            elif count > MAX_COMBINING_MARKS:
+                return run.start() + start, count
             else:
-                ranges.append([code, code])
-    marks = "".join(f"\\U{a:08x}" + (f"-\\U{b:08x}" if b > a else "") for a, b in ranges)
-    return re.compile(f"[{marks}\\u200c\\u200d]{{{MAX_COMBINING_MARKS + 1},}}")
+                count = 0
+    return None
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -126,14 +130,15 @@ def _long_block(text: str) -> tuple[int, int] | None:
 def stacked_marks(text: str) -> tuple[int, str] | None:
     """(line, message) for the first character with more than MAX_COMBINING_MARKS combining marks
     in ``text`` (a page, a .bib file, any text that reaches the book), or None."""
-    if text.isascii() or not (match := _stacked_marks().search(text)):
+    if text.isascii() or not (found := _first_stacked_marks(text)):
         return None
-    line_start = text.rfind("\n", 0, match.start()) + 1
+    start, count = found
+    line_start = text.rfind("\n", 0, start) + 1
     message = (
-        f"the text has {len(match.group()):,} combining marks on one character (column "
-        f"{match.start() - line_start}; at most {MAX_COMBINING_MARKS}): remove the extra accents"
+        f"the text has {count:,} combining marks on one character (column "
+        f"{start - line_start}; at most {MAX_COMBINING_MARKS}): remove the extra accents"
     )
-    return _line_of(text, match.start()), message
+    return _line_of(text, start), message
 
 
 def check_budgets(text: str, file: str) -> list[WorkshopError]:
