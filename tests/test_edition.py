@@ -28,7 +28,7 @@ from workshop.edition.checks import (
     venue_city,
 )
 from workshop.edition.newedition import conf_acronym, slug
-from workshop.model.schedule import load_schedule
+from workshop.model.schedulefile import load_schedule
 
 EXT = ROOT / "_ext" / "workshop"
 D = dt.date

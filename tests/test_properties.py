@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from workshop.exports import frab, ical
 from workshop.exports import programme as exports
 from workshop.model.errors import WorkshopError
-from workshop.model.schedule import SLOT_KINDS, load_schedule
+from workshop.model.schedule import SLOT_KINDS
+from workshop.model.schedulefile import load_schedule
 from workshop.site.schedule_table import day_table
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

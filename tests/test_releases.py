@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, sphinx_build
 from workshop import cli
 from workshop.model.releases import diff, load_release, load_releases, revisions
-from workshop.model.schedule import load_schedule
+from workshop.model.schedulefile import load_schedule
 
 TALK = """  - id: {id}
     title: "{title}"

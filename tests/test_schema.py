@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from workshop.model import sourceyaml
-from workshop.model.schedule import load_schedule, schedule_json_schema
+from workshop.model.schedulefile import load_schedule, schedule_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEDULE = ROOT / "program/schedule.yaml"

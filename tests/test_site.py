@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from workshop.edition.checks import logo_caption, render_logo
-from workshop.model.schedule import load_schedule
+from workshop.model.schedulefile import load_schedule
 
 EXTERNAL_ASSET = {
     "script": "src",

@@ -16,7 +16,7 @@ from conftest import require
 from workshop.model import sourceyaml
 from workshop.model.errors import WorkshopError
 from workshop.model.frontmatter import read_talk
-from workshop.model.schedule import load_schedule
+from workshop.model.schedulefile import load_schedule
 
 ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed: write the value out"
 DEPTH = "the YAML is nested more than 20 levels deep: flatten it"

@@ -22,7 +22,7 @@ from .config import SETTINGS
 from .edition.scaffold import ScaffoldError, new_abstract
 from .model.errors import Problem, WorkshopError
 from .model.safetext import printable
-from .model.schedule import schedule_json_schema
+from .model.schedulefile import schedule_json_schema
 
 SCHEMA_PATH = "program/schedule.schema.json"
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -186,7 +186,7 @@ def release_schedule_command(root: Path, final: bool) -> int:
     import datetime as dt
 
     from .model import releases as rel
-    from .model.schedule import load_schedule
+    from .model.schedulefile import load_schedule
 
     settings = ProjectSettings.from_conf(root)
     path = root / settings.schedule

@@ -19,14 +19,8 @@ from pathlib import Path
 
 from . import sourceyaml
 from .errors import Problem, WorkshopError
-from .schedule import (
-    DATE_PATTERN,
-    Schedule,
-    format_date,
-    format_time_range,
-    is_page_id,
-    parse_time_range,
-)
+from .schedule import Schedule, format_date, format_time_range, is_page_id
+from .schedulefile import DATE_PATTERN, parse_time_range
 from .sourceyaml import LocMap, LocStr
 
 RELEASES_DIR = "releases"  # beside the schedule file: program/releases/<N>.yaml

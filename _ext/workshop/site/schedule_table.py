@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from ..diagnostics import report, report_all
 from ..domain import WorkshopDomain
 from ..gate.recheck import unreadable_ids
+from ..model.contributions import check_contributions
 from ..model.errors import Problem, WorkshopError
 from ..model.releases import Release, check_releases, diff
 from ..model.schedule import (
@@ -21,7 +22,6 @@ from ..model.schedule import (
     Day,
     Schedule,
     Slot,
-    check_contributions,
     format_date,
     format_time_range,
 )
