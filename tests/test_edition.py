@@ -28,7 +28,7 @@ from sphinx_workshop_site.edition.checks import (
     venue_city,
 )
 from sphinx_workshop_site.edition.newedition import conf_acronym, slug
-from sphinx_workshop_site.model.schedule import load_schedule
+from sphinx_workshop_site.model.schedulefile import load_schedule
 
 EXT = ROOT / "_ext" / "sphinx_workshop_site"
 D = dt.date

@@ -176,8 +176,20 @@ def test_a_new_workshop_builds_its_site_and_book(installed, tmp_path):
     assert html_build.returncode == 0, strip_colors(html_build.stdout + html_build.stderr)
     # The site's Makefile and the shared targets the installed extension gave it (_build/site.mk).
     makefiles = [site / "Makefile", site / "_build/site.mk"]
-    targets = {t for f in makefiles for t in re.findall(r"^([a-z-]+)::?", f.read_text(encoding="utf-8"), re.M)}
-    wanted = {"html", "pdf", "check", "check-pr", "live", "new-abstract", "new-edition", "release-schedule", "test"}
+    targets = {
+        t for f in makefiles for t in re.findall(r"^([a-z-]+)::?", f.read_text(encoding="utf-8"), re.M)
+    }
+    wanted = {
+        "html",
+        "pdf",
+        "check",
+        "check-pr",
+        "live",
+        "new-abstract",
+        "new-edition",
+        "release-schedule",
+        "test",
+    }
     assert wanted <= targets, wanted - targets
     listed = site_make(site, "help")
     assert listed.returncode == 0 and "make new-edition" in listed.stdout and "make test " in listed.stdout

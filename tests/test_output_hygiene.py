@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from sphinx_workshop_site.exports import formats, frab, ical, jsonld, publish
+from sphinx_workshop_site.exports import formats, frab, head, ical, jsonld, publish
 from sphinx_workshop_site.exports import programme as exports
 from sphinx_workshop_site.model.safetext import (
     FORBIDDEN,
@@ -28,15 +28,8 @@ from sphinx_workshop_site.model.safetext import (
     json_escape,
     one_line,
 )
-from sphinx_workshop_site.model.schedule import (
-    MAX_DAYS,
-    MAX_ROOMS,
-    MAX_SLOTS,
-    Day,
-    Schedule,
-    Slot,
-    load_schedule,
-)
+from sphinx_workshop_site.model.schedule import Day, Schedule, Slot
+from sphinx_workshop_site.model.schedulefile import MAX_DAYS, MAX_ROOMS, MAX_SLOTS, load_schedule
 
 SCHEDULE_FILE = "program/schedule.yaml"
 
@@ -379,7 +372,7 @@ def test_json_ld_in_a_script_element_is_clean_and_closed_once():
 
 
 def test_meta_tags_escape_and_clean_their_values():
-    tag = publish._meta("og:title", hostile('x" onload="alert(1)"><script>alert(2)</script>'))
+    tag = head._meta("og:title", hostile('x" onload="alert(1)"><script>alert(2)</script>'))
     assert_no_forbidden(tag.rstrip("\n"), "meta tag")
     metas = BeautifulSoup(tag, "html.parser").find_all("meta")
     assert len(metas) == 1 and BeautifulSoup(tag, "html.parser").find("script") is None
@@ -417,7 +410,7 @@ def test_any_text_gives_well_formed_clean_exports(title, name, affiliation, abst
     assert_no_forbidden(script, "JSON-LD")
     assert not re.search("[<>&]", script)
     assert json.loads(script)["contributor"][0]["name"] == one_line(name)
-    assert_no_forbidden(publish._meta("og:title", title), "meta")
+    assert_no_forbidden(head._meta("og:title", title), "meta")
 
 
 def test_sitemap_and_robots_are_clean(tmp_path):

@@ -47,7 +47,10 @@ def run_installed(installed: Path, args: list[str], cwd: Path) -> subprocess.Com
 def test_the_installed_package_is_the_one_imported(installed, tmp_path):
     found = run_installed(
         installed,
-        ["-c", "import sphinx_workshop_site; print(sphinx_workshop_site.__file__, sphinx_workshop_site.__version__)"],
+        [
+            "-c",
+            "import sphinx_workshop_site; print(sphinx_workshop_site.__file__, sphinx_workshop_site.__version__)",
+        ],
         tmp_path,
     )
     path, version = found.stdout.split()

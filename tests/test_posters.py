@@ -18,8 +18,14 @@ from sphinx_workshop_site.cli import check_project
 from sphinx_workshop_site.edition.scaffold import new_abstract
 from sphinx_workshop_site.gate.pdffile import MAX_PDF_BYTES, PdfRefused, pdf_bytes_problem, rewrite_pdf_bytes
 from sphinx_workshop_site.gate.scope import verdicts
+from sphinx_workshop_site.model.contributions import (
+    BoardClaim,
+    check_contributions,
+    poster_boards,
+    schedule_boards,
+)
 from sphinx_workshop_site.model.frontmatter import read_talk
-from sphinx_workshop_site.model.schedule import BoardClaim, check_contributions, load_schedule, poster_boards
+from sphinx_workshop_site.model.schedulefile import load_schedule
 
 ROOT_POSTERS = ROOT / "tests/roots/test-posters"
 PDF = (ROOT_POSTERS / "abstracts/p-one-poster.pdf").read_bytes()
@@ -49,7 +55,7 @@ def test_boards_follow_the_list_and_a_set_board_is_kept():
     assert poster_boards(session, {}) == {"a": 1, "b": 2, "c": 3, "d": 4}
     # c claims board 1: the others take the free numbers, in list order
     assert poster_boards(session, {"c": 1}) == {"a": 2, "b": 3, "c": 1, "d": 4}
-    assert loaded.boards({"c": 1, "zz": 9}) == {"a": 2, "b": 3, "c": 1, "d": 4}
+    assert schedule_boards(loaded, {"c": 1, "zz": 9}) == {"a": 2, "b": 3, "c": 1, "d": 4}
     assert loaded.session_of("b") is session and loaded.slot_of("b") is None
     assert loaded.poster_order() == ["a", "b", "c", "d"]
     assert session.kind == "poster"  # the default kind of a slot with posters
@@ -645,7 +651,7 @@ def test_a_board_change_rewrites_the_posters_it_moves(make_app, tmp_path):
 def test_schema_and_loader_agree_on_posters_and_spotlights(slots, valid):
     import jsonschema
     from sphinx_workshop_site.model import sourceyaml
-    from sphinx_workshop_site.model.schedule import schedule_json_schema
+    from sphinx_workshop_site.model.schedulefile import schedule_json_schema
 
     def plain(value):
         if isinstance(value, dict):

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from sphinx_workshop_site.exports import frab, ical
 from sphinx_workshop_site.exports import programme as exports
 from sphinx_workshop_site.model.errors import WorkshopError
-from sphinx_workshop_site.model.schedule import SLOT_KINDS, load_schedule
+from sphinx_workshop_site.model.schedule import SLOT_KINDS
+from sphinx_workshop_site.model.schedulefile import load_schedule
 from sphinx_workshop_site.site.schedule_table import day_table
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

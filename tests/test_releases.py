@@ -1,5 +1,7 @@
-"""Schedule versions (issue 25): releases recorded by `make release-schedule`, what changed between
-them, cancelled talks kept everywhere, calendars' SEQUENCE and LAST-MODIFIED, frab's version."""
+"""Schedule versions (issue 25): releases recorded by `make release-schedule` (talks, posters and
+spotlights), what changed between them, cancelled talks kept everywhere, calendars' SEQUENCE and
+LAST-MODIFIED (a talk's event, a poster or spotlight session's), frab's version; the changes page
+shows a title's math as math."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ import jsonschema
 import pytest
 from conftest import ROOT, sphinx_build
 from sphinx_workshop_site import cli
-from sphinx_workshop_site.model.releases import diff, load_release, load_releases, revisions
-from sphinx_workshop_site.model.schedule import load_schedule
+from sphinx_workshop_site.model.releases import diff, load_release, load_releases, revisions, session_key
+from sphinx_workshop_site.model.schedulefile import load_schedule
 
 TALK = """  - id: {id}
     title: "{title}"
@@ -114,6 +116,117 @@ def test_revisions_count_the_releases_that_changed_a_talk():
     assert got["b"].modified == dt.datetime(2024, 11, 1, 10, tzinfo=dt.UTC)
 
 
+POSTER = """  - id: {id}
+    title: "{title}"
+    date: 2024-11-26
+    time: {time}
+    room: "Hall"
+"""
+
+
+def session_release(version: int, released: str, posters: list[dict], spotlights: list[dict], **extra: str):
+    """A release of one poster session (16:00-17:30, Hall) and one spotlight slot (15:30-16:00)."""
+    text = release_text(version, released, [])
+    for key, listed, time in (("posters", posters, "16:00-17:30"), ("spotlights", spotlights, "15:30-16:00")):
+        if listed:
+            text += f"{key}:\n"
+        for entry in listed:
+            text += POSTER.format(**{"time": time, **entry})
+            text += "".join(f"    {k}: {v}\n" for k, v in entry.items() if k not in ("id", "title", "time"))
+    found, problems = load_release(text.encode(), f"r/{version}.yaml", version)
+    assert problems == [], [str(p) for p in problems]
+    return found
+
+
+def test_posters_and_spotlights_added_moved_retitled_cancelled_removed():
+    one = session_release(
+        1,
+        "2024-11-01T10:00:00Z",
+        [{"id": "pa", "title": "PA", "board": "1"}, {"id": "pb", "title": "PB", "board": "2"}],
+        [{"id": "pa", "title": "PA", "at": "15:30-15:45"}, {"id": "sb", "title": "SB", "at": "15:45-16:00"}],
+    )
+    two = session_release(
+        2,
+        "2024-11-05T10:00:00Z",
+        [
+            {"id": "pa", "title": "PA", "board": "3"},  # moved: another board of its session
+            {"id": "pb", "title": "PB, revised", "board": "2"},  # retitled
+            {"id": "pc", "title": "PC", "board": "1"},  # added
+        ],
+        [{"id": "sb", "title": "SB", "at": "15:30-15:45"}],  # moved; 'pa' no longer a spotlight
+    )
+    said = [c.describe() for c in diff(one, two)]
+    assert said == [
+        "Moved: poster PA, from Tuesday 26 November 2024, 16:00–17:30, Hall, board 1 to board 3",
+        "Retitled: poster PB is now PB, revised",
+        "Added: poster PC (Tuesday 26 November 2024, 16:00–17:30, Hall, board 1)",
+        "Moved: spotlight SB, from Tuesday 26 November 2024, 15:45–16:00, Hall to 15:30–15:45, Hall",
+        "Removed: spotlight PA (Tuesday 26 November 2024, 15:30–15:45, Hall)",
+    ]
+    # the session cancelled: each of its posters is cancelled
+    three = session_release(
+        3,
+        "2024-11-09T10:00:00Z",
+        [{"id": p, "title": t, "board": b, "cancelled": "true"} for p, t, b in [("pa", "PA", "3")]],
+        [{"id": "sb", "title": "SB", "at": "15:30-15:45"}],
+    )
+    assert [(c.kind, c.form, c.talk) for c in diff(two, three)] == [
+        ("cancelled", "poster", "pa"),
+        ("removed", "poster", "pb"),
+        ("removed", "poster", "pc"),
+    ]
+    assert diff(two, three)[0].describe() == (
+        "Cancelled: poster PA (Tuesday 26 November 2024, 16:00–17:30, Hall, board 3)"
+    )
+
+
+def test_a_contribution_can_be_a_poster_and_a_spotlight_each_tracked():
+    one = session_release(
+        1, "2024-11-01T10:00:00Z", [{"id": "pa", "title": "PA"}], [{"id": "pa", "title": "PA"}]
+    )
+    two = session_release(2, "2024-11-05T10:00:00Z", [{"id": "pa", "title": "PA"}], [])
+    assert [(c.kind, c.form) for c in diff(one, two)] == [("removed", "spotlight")]
+    assert one.same_programme(one) and not one.same_programme(two)
+
+
+def test_a_session_event_revision_grows_when_its_posters_or_spotlights_change():
+    posters, spots = (
+        session_key(dt.date(2024, 11, 26), dt.time(16), "Hall"),
+        session_key(dt.date(2024, 11, 26), dt.time(15, 30), "Hall"),
+    )
+    one = session_release(
+        1, "2024-11-01T10:00:00Z", [{"id": "pa", "title": "PA"}], [{"id": "sa", "title": "SA"}]
+    )
+    same = session_release(
+        2, "2024-11-03T10:00:00Z", [{"id": "pa", "title": "PA"}], [{"id": "sa", "title": "SA"}]
+    )
+    retitled = session_release(
+        3, "2024-11-05T10:00:00Z", [{"id": "pa", "title": "PA 2"}], [{"id": "sa", "title": "SA"}]
+    )
+    got = revisions([one, same, retitled])
+    assert (got[posters].sequence, got[posters].modified) == (1, dt.datetime(2024, 11, 5, 10, tzinfo=dt.UTC))
+    assert (got[spots].sequence, got[spots].modified) == (0, dt.datetime(2024, 11, 1, 10, tzinfo=dt.UTC))
+    assert "pa" not in got and "sa" not in got  # a poster's calendar event is its session's
+
+
+def test_written_title_shows_math_as_math_and_refused_math_as_text():
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from myst_parser.config.main import MdParserConfig
+    from sphinx_workshop_site.site.contribution_nodes import written_title
+
+    env = SimpleNamespace(
+        myst_config=MdParserConfig(enable_extensions={"dollarmath"}, dmath_allow_digits=False)
+    )
+    shown = written_title(env, r"Maps $\frac{a}{b}$ and `code`, \$5")
+    assert [type(n) for n in shown] == [nodes.Text, nodes.math, nodes.Text, nodes.literal, nodes.Text]
+    assert shown[1].astext() == r"\frac{a}{b}" and shown[4].astext() == ", $5"
+    refused = written_title(env, r"Bad $\input{/etc/passwd}$ math")  # not in the math allow-list
+    assert not any(isinstance(n, nodes.math) for n in refused)
+    assert "".join(n.astext() for n in refused) == r"Bad $\input{/etc/passwd}$ math"
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -143,6 +256,18 @@ def test_revisions_count_the_releases_that_changed_a_talk():
             "date '2024-13-01' of talk 'a' does not exist",
         ),
         ("version: 1\nreleased: 2024-11-01T10:00:00Z\nnotes: x\ntalks: []\n", 3, "unknown key 'notes'"),
+        (
+            "version: 1\nreleased: 2024-11-01T10:00:00Z\nposters:\n  - id: p\n    title: P\n    date: 2024-11-26\n"
+            "    time: 09:00-10:00\n    board: two\n",
+            8,
+            "board 'two' of poster 'p' is not a board number",
+        ),
+        (
+            "version: 1\nreleased: 2024-11-01T10:00:00Z\nspotlights:\n  - id: s\n    title: S\n    date: 2024-11-26\n"
+            "    time: 09:00-10:00\n    board: 2\n",
+            8,
+            "unknown key 'board' in a released spotlight",
+        ),
     ],
 )
 def test_a_bad_release_is_one_located_line(text, line, message):
@@ -208,16 +333,38 @@ def test_release_refuses_a_released_talk_that_lost_its_slot(tmp_path, monkeypatc
 # --------------------------------------------------------------------------- one site, two releases
 
 
+POSTER_PAGE = "---\ntype: poster\nspeakers: [ada]\n{extra}---\n\n# {title}\n\nThe abstract.\n"
+SESSIONS = """      - time: 11:40-12:00
+        title: Spotlights
+        spotlights: [{spotlights}]
+      - time: 12:00-13:00
+        title: Poster session
+        posters: [{posters}]
+"""
+
+
 @pytest.fixture(scope="module")
 def released_site(tmp_path_factory):
-    """The schedule test root released twice: alpha moved, beta cancelled, gamma added."""
+    """The schedule test root released twice: alpha moved, beta cancelled, gamma added; poster pa
+    retitled and moved to another board, poster pc added (its page sets 'board: 7'), spotlight pb
+    moved, spotlight pc added."""
     root = tmp_path_factory.mktemp("releases") / "site"
     shutil.copytree(ROOT / "tests/roots/test-schedule", root)
+    abstracts = root / "abstracts"
+    (abstracts / "pa.md").write_text(POSTER_PAGE.format(extra="", title=r"Poster on $\frac{a}{b}$ maps"))
+    (abstracts / "pb.md").write_text(POSTER_PAGE.format(extra="", title="Poster B"))
+    schedule = root / "program/schedule.yaml"
+    sessions = SESSIONS.format(spotlights="pb", posters="pa, pb")
+    schedule.write_text(
+        schedule.read_text().replace("        talk: beta\n", f"        talk: beta\n{sessions}")
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1732000000")  # 2024-11-19T07:06:40Z
         assert cli.main(["release-schedule", "--root", str(root)]) == 0
-        schedule = root / "program/schedule.yaml"
-        text = schedule.read_text()
+        text = schedule.read_text().replace(
+            SESSIONS.format(spotlights="pb", posters="pa, pb"),
+            SESSIONS.format(spotlights="pc, pb", posters="pb, pa, pc"),
+        )
         text = text.replace(
             "      - time: 14:15-15:15\n        talk: alpha\n",
             "      - time: 16:00-17:00\n        talk: alpha\n",
@@ -227,6 +374,10 @@ def released_site(tmp_path_factory):
             "        talk: beta\n        cancelled: true\n      - time: 11:00-11:30\n        talk: gamma\n",
         )
         schedule.write_text(text)
+        (abstracts / "pa.md").write_text(
+            POSTER_PAGE.format(extra="", title=r"Poster on $\frac{a}{b}$ maps, revised")
+        )
+        (abstracts / "pc.md").write_text(POSTER_PAGE.format(extra="board: 7\n", title="Poster C"))
         patch.setenv("SOURCE_DATE_EPOCH", "1732100000")  # 2024-11-20T10:53:20Z
         assert cli.main(["release-schedule", "--root", str(root)]) == 0
     (root / "program/changes.md").write_text("# Changes to the programme\n\n```{programme-changes}\n```\n")
@@ -262,12 +413,36 @@ def test_the_changes_page_lists_what_each_release_changed(released_site):
     assert two < one  # newest first
     version_2 = text[two:one]
     assert (
-        "Moved: Alpha talk on $x_1$ tensors, from Tuesday 26 November 2024, 14:15–15:15, Main room to "
+        r"Moved: Alpha talk on \(x_1\) tensors, from Tuesday 26 November 2024, 14:15–15:15, Main room to "
         "16:00–17:00, Main room" in version_2
     )
     assert "Cancelled: Beta talk (Wednesday 27 November 2024, 09:30–10:30, Main room)" in version_2
     assert "Added: Gamma talk (Wednesday 27 November 2024, 11:00–11:30, Main room)" in version_2
-    assert "The first published programme: 2 talk(s)." in text[one:]
+    assert "The first published programme: 2 talk(s), 2 poster(s), 1 spotlight(s)." in text[one:]
+
+
+def test_the_changes_page_lists_the_posters_and_spotlights_changed(released_site):
+    text = text_of(released_site, "program/changes.html")
+    version_2 = text[: text.index("Version 1, released")]
+    session = "Wednesday 27 November 2024, 12:00–13:00, Main room"
+    for said in (
+        f"Moved: poster Poster B, from {session}, board 2 to board 1",
+        rf"Moved: poster Poster on \(\frac{{a}}{{b}}\) maps, revised, from {session}, board 1 to board 2",
+        r"Retitled: poster Poster on \(\frac{a}{b}\) maps is now Poster on \(\frac{a}{b}\) maps, revised",
+        f"Added: poster Poster C ({session}, board 7)",  # its page's own 'board:'
+        "Added: spotlight Poster C (Wednesday 27 November 2024, 11:40–11:50, Main room)",
+        "Moved: spotlight Poster B, from Wednesday 27 November 2024, 11:40–12:00, Main room to "
+        "11:50–12:00, Main room",
+    ):
+        assert said in version_2, said
+
+
+def test_the_changes_page_shows_a_titles_math_as_math(released_site):
+    page = released_site.page("program/changes.html")
+    assert '<span class="math notranslate nohighlight">\\(\\frac{a}{b}\\)</span>' in page
+    assert '<span class="math notranslate nohighlight">\\(x_1\\)</span>' in page
+    assert "$" not in text_of(released_site, "program/changes.html")  # no title's math left raw
+    assert "mathjax" in page.lower()  # and the page loads what typesets it
 
 
 def test_the_cancelled_talk_page_says_so(released_site):
@@ -292,6 +467,13 @@ def test_calendar_sequence_last_modified_and_status(released_site):
     assert (gamma["sequence"], gamma["last-modified"].dt) == (0, second)
     assert "sequence" not in events["Welcome coffee"]  # not a released talk
     assert first < second
+    # a session's event lists its posters or spotlights: it is revised when they change
+    posters, spotlights = events["Poster session"], events["Spotlights"]
+    assert (posters["sequence"], posters["last-modified"].dt) == (1, second)
+    assert (spotlights["sequence"], spotlights["last-modified"].dt) == (1, second)
+    # a poster's own calendar file is its session's event, with the same revision
+    (own,) = Calendar.from_ical((released_site.outdir / "abstracts/pc.ics").read_bytes()).walk("VEVENT")
+    assert (str(own["uid"]), own["sequence"], own["last-modified"].dt) == (str(posters["uid"]), 1, second)
 
 
 def test_frab_says_the_version_and_the_cancelled_talk_and_stays_valid(released_site):

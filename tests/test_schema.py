@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from sphinx_workshop_site.model import sourceyaml
-from sphinx_workshop_site.model.schedule import load_schedule, schedule_json_schema
+from sphinx_workshop_site.model.schedulefile import load_schedule, schedule_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEDULE = ROOT / "program/schedule.yaml"

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from sphinx_workshop_site.edition.checks import logo_caption, render_logo
-from sphinx_workshop_site.model.schedule import load_schedule
+from sphinx_workshop_site.model.schedulefile import load_schedule
 
 EXTERNAL_ASSET = {
     "script": "src",

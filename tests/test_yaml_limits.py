@@ -16,7 +16,7 @@ from conftest import require
 from sphinx_workshop_site.model import sourceyaml
 from sphinx_workshop_site.model.errors import WorkshopError
 from sphinx_workshop_site.model.frontmatter import read_talk
-from sphinx_workshop_site.model.schedule import load_schedule
+from sphinx_workshop_site.model.schedulefile import load_schedule
 
 ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed: write the value out"
 DEPTH = "the YAML is nested more than 20 levels deep: flatten it"

@@ -22,7 +22,7 @@ from .config import SETTINGS
 from .edition.scaffold import ScaffoldError, new_abstract
 from .model.errors import Problem, WorkshopError
 from .model.safetext import printable
-from .model.schedule import schedule_json_schema
+from .model.schedulefile import schedule_json_schema
 
 SCHEMA_PATH = "program/schedule.schema.json"
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -192,7 +192,9 @@ def release_schedule_command(root: Path, final: bool) -> int:
     import datetime as dt
 
     from .model import releases as rel
-    from .model.schedule import load_schedule
+    from .model.contributions import schedule_boards
+    from .model.frontmatter import read_talk
+    from .model.schedulefile import load_schedule
 
     settings = ProjectSettings.from_conf(root)
     path = root / settings.schedule
@@ -218,16 +220,22 @@ def release_schedule_command(root: Path, final: bool) -> int:
             file=sys.stderr,
         )
         return 1
-    titles = {}
-    for tid in schedule.talk_order():
+    titles, claimed, posters = {}, {}, set(schedule.poster_order())
+    for tid in sorted(schedule.scheduled_ids()):  # talks, posters and spotlights
         page = talks_dir / f"{tid}.md"
-        titles[tid] = rel.page_title(page.read_text(encoding="utf-8")) if page.is_file() else ""
+        text = page.read_text(encoding="utf-8") if page.is_file() else ""
+        titles[tid] = rel.page_title(text)
+        if tid in posters and text:  # a poster's own 'board:', as the site reads it
+            meta, _problems = read_talk(tid, text, f"{settings.talks_dir}/{tid}.md")
+            if meta.board is not None:
+                claimed[tid] = meta.board
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     version = len(releases) + 1
-    text = rel.snapshot(schedule, titles, version, now.replace(microsecond=0), final)
+    boards = schedule_boards(schedule, claimed)
+    text = rel.snapshot(schedule, titles, version, now.replace(microsecond=0), final, boards)
     release, _ = rel.load_release(text.encode(), f"{display}/{version}.yaml", version)
-    if releases and release.talks == releases[-1].talks and release.final == releases[-1].final:
+    if releases and release.same_programme(releases[-1]):
         print(f"The programme has not changed since version {releases[-1].version}: nothing released.")
         return 0
     folder.mkdir(parents=True, exist_ok=True)

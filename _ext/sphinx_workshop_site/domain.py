@@ -13,9 +13,10 @@ from typing import Any
 from docutils import nodes
 from sphinx.domains import Domain
 
+from .model.contributions import BoardClaim, schedule_boards
 from .model.frontmatter import SpeakerMeta, TalkMeta
 from .model.names import NameIndex
-from .model.schedule import BoardClaim, Schedule
+from .model.schedule import Schedule
 
 
 class WorkshopDomain(Domain):
@@ -53,7 +54,7 @@ class WorkshopDomain(Domain):
         return {tid: meta.type for tid, (_doc, meta) in self.talks.items()}
 
     def board_claims(self) -> dict[str, BoardClaim]:
-        """Posters whose page sets ``board:``, with where it does (for model.check_contributions)."""
+        """Posters whose page sets ``board:``, with where it does (for contributions.check_contributions)."""
         claims = {}
         for tid, (doc, meta) in self.talks.items():
             if meta.is_poster and meta.board is not None:
@@ -63,7 +64,7 @@ class WorkshopDomain(Domain):
         return claims
 
     def boards(self, schedule: Schedule | None) -> dict[str, int]:
-        """Every scheduled poster's board number (model.poster_boards, from the pages' claims).
+        """Every scheduled poster's board number (contributions.poster_boards, from the pages' claims).
         Kept until a page is added, cleared or merged: every page written asks, and computing it
         walks every poster (at 5,000 contributions, quadratic without the cache)."""
         if schedule is None:
@@ -71,7 +72,8 @@ class WorkshopDomain(Domain):
         cached = self.__dict__.get("_boards")
         if cached is not None and cached[0] is schedule:
             return cached[1]
-        boards = schedule.boards({t: m.board for t, (_d, m) in self.talks.items() if m.board is not None})
+        explicit = {t: m.board for t, (_d, m) in self.talks.items() if m.board is not None}
+        boards = schedule_boards(schedule, explicit)
         self._boards = (schedule, boards)
         return boards
 

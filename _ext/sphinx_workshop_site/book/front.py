@@ -35,7 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..diagnostics import report
-from ..exports.publish import conf_location
+from ..exports.record import conf_location
 from ..model.errors import Problem, WorkshopError
 from ..model.schedule import format_date_range
 from .scripts import tex_text

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from docutils import nodes
 
 from ..gate.mathmacros import plain_text
+from ..model.contributions import schedule_boards
 from ..model.names import NameParts
 from ..model.schedule import (
     Schedule,
@@ -109,7 +110,7 @@ class Book:
         if self.schedule is None:
             return {}
         explicit = {t: m.board for t, (_d, m) in self.ctx.domain.talks.items() if m.board is not None}
-        return self.schedule.boards(explicit)
+        return schedule_boards(self.schedule, explicit)
 
     def talk_title(self, tid: str) -> list[nodes.Node]:
         """The title's nodes (text and math), without links."""

@@ -93,7 +93,7 @@ def set_book_defaults(app: Sphinx, config: Config) -> None:
 
 
 def conf_location(app: Sphinx, setting: str) -> tuple[str, int]:
-    from ..exports.publish import conf_location as located
+    from ..exports.record import conf_location as located
 
     return located(app, setting)
 

@@ -35,7 +35,8 @@ from pathlib import Path
 from ..cli import ProjectSettings
 from ..model.frontmatter import read_talk
 from ..model.owners import folder_listing, owner
-from ..model.schedule import Schedule, load_schedule
+from ..model.schedule import Schedule
+from ..model.schedulefile import load_schedule
 from .checks import ISO_DATE, prose_date_problems
 
 CONF = "conf.py"

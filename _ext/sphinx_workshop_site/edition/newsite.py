@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..model.schedule import schedule_json_schema
+from ..model.schedulefile import schedule_json_schema
 from .newedition import python_string
 
 TEMPLATES = Path(__file__).parent / "site-template"

@@ -1,7 +1,7 @@
 """Sphinx glue of citation.py: "Cite this" on each contribution's page, its Google Scholar tags,
 its BibTeX, RIS and CSL-JSON beside the page; the book's BibTeX and Zenodo record beside the book.
 
-- HTML, each talk or poster page: the ``citation_*`` meta tags in its head (after publish.page_head's
+- HTML, each talk or poster page: the ``citation_*`` meta tags in its head (after head.page_head's
   description, OpenGraph and JSON-LD), ``<page>.bib``, ``<page>.ris`` and ``<page>.json`` written
   next to the page, and a "Cite this" block at its end: links to the three files and the BibTeX
   as text (plain HTML: no script, the text selectable, its box reachable by keyboard).
@@ -30,7 +30,7 @@ from ..site.pages import talk_id
 from ..site.resolve import ResolveContext, load_schedule
 from . import citation
 from .citation import Book, Contribution, Person
-from .publish import base_url, identifier, is_html, page_url
+from .record import base_url, identifier, is_html, page_url
 
 CITE_FILES = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
 MAX_PAGE = 99999
@@ -171,7 +171,7 @@ def cite_block(entry: Contribution, link_stem: str) -> str:
 
 
 def page_citation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """html-page-context, after publish.page_head: a contribution page's citation tags, files and
+    """html-page-context, after head.page_head: a contribution page's citation tags, files and
     "Cite this" block."""
     if doctree is None or not is_html(app):
         return
@@ -209,5 +209,5 @@ def write_book_records(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_citing(app: Sphinx) -> None:
-    app.connect("html-page-context", page_citation, priority=600)  # after publish.page_head
+    app.connect("html-page-context", page_citation, priority=600)  # after head.page_head
     app.connect("build-finished", write_book_records)

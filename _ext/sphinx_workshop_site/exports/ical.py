@@ -62,7 +62,7 @@ def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str |
         event.add("url", item.url)
         event.add("categories", [item.kind])
         event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-        revision = programme.revisions.get(item.talk) if item.talk else None
+        revision = programme.revision(item)
         if revision is not None:  # calendar apps update an event whose SEQUENCE grew
             event.add("sequence", revision.sequence)
             event.add("last-modified", revision.modified)

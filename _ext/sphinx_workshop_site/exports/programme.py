@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from ..model.releases import Revision
+from ..model.releases import Revision, session_key
 from ..model.safetext import clean_text, one_line
 from ..model.schedule import Schedule, Slot
 
@@ -198,7 +198,8 @@ class Programme:
     organizer_name: str = ""
     image: Image | None = None
     address: str = ""  # the venue's postal address, one line
-    revisions: Mapping[str, Revision] = field(default_factory=dict)  # talk id -> its releases' revision
+    # a talk's id, or a poster or spotlight session's releases.session_key -> its releases' revision
+    revisions: Mapping[str, Revision] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _set_clean(
@@ -231,6 +232,16 @@ class Programme:
 
     def end(self, item: Item) -> dt.datetime:
         return dt.datetime.combine(item.slot.date, item.slot.end, self.tz)
+
+    def revision(self, item: Item) -> Revision | None:
+        """The calendar revision of an item's event: a talk's, or a poster or spotlight session's
+        (its event lists them; a poster's own calendar file is that event)."""
+        if item.talk:
+            return self.revisions.get(item.talk)
+        if item.is_session:
+            slot = item.slot
+            return self.revisions.get(session_key(slot.date, slot.start, self.schedule.room_of(slot) or ""))
+        return None
 
     def location(self, item: Item) -> str:
         room = one_line(self.schedule.room_of(item.slot) or "")

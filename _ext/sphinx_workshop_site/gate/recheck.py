@@ -12,8 +12,8 @@ from sphinx.application import Sphinx
 
 from ..diagnostics import report
 from ..domain import WorkshopDomain
+from ..model.contributions import check_contributions
 from ..model.errors import WorkshopError
-from ..model.schedule import check_contributions
 from ..model.sourceyaml import decode
 from ..site.pages import page_id_in, source_name
 from ..site.resolve import load_schedule, main_schedule_path

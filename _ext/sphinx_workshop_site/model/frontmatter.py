@@ -54,7 +54,7 @@ class TalkMeta:
     keywords: tuple[str, ...]
     speaker_lines: tuple[int, ...] = field(default=(), compare=False)
     type: str = "talk"  # 'talk' | 'poster' (front matter 'type:'; model.CONTRIBUTION_TYPES)
-    board: int | None = None  # a poster's own board number; model.poster_boards decides the rest
+    board: int | None = None  # a poster's own board number; contributions.poster_boards decides the rest
     board_line: int | None = field(default=None, compare=False)
     # a poster's files (PDF, PNG or JPEG), relative to the talks folder: 'poster:' one or a list
     posters: tuple[str, ...] = ()

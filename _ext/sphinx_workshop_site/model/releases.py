@@ -1,9 +1,12 @@
 """Releases of the programme: what each published version held, and what changed between them.
 
 ``make release-schedule`` writes ``program/releases/<N>.yaml`` (next to the schedule): the
-version number, the release time, whether the programme is final, and every talk's title, day,
-time, room and cancellation as they were. Organizers commit these files; the site's version line,
-its changes page and the calendars' SEQUENCE and LAST-MODIFIED are computed from them.
+version number, the release time, whether the programme is final, and every contribution as it
+was: each talk's title, day, time, room and cancellation; each poster's the same, its session's,
+with its board; each spotlight's the same, its slot's, with its own time when the schedule gives
+one. Organizers commit these files; the site's version line, its changes page and the calendars'
+SEQUENCE and LAST-MODIFIED (a talk's event, and a poster or spotlight session's) are computed from
+them.
 
 Pure Python: no Sphinx, no docutils. Every problem is a located WorkshopError.
 """
@@ -14,32 +17,37 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import sourceyaml
 from .errors import Problem, WorkshopError
-from .schedule import (
-    DATE_PATTERN,
-    Schedule,
-    format_date,
-    format_time_range,
-    is_page_id,
-    parse_time_range,
-)
+from .schedule import Schedule, format_date, format_time_range, is_page_id
+from .schedulefile import DATE_PATTERN, parse_time_range
 from .sourceyaml import LocMap, LocStr
 
 RELEASES_DIR = "releases"  # beside the schedule file: program/releases/<N>.yaml
 RELEASE_NAME = re.compile(r"^([1-9][0-9]{0,3})\.yaml$")
-RELEASE_KEYS = ("version", "released", "final", "talks")
+FORMS = ("talk", "poster", "spotlight")  # how the programme presents a contribution
+LISTS = {"talk": "talks", "poster": "posters", "spotlight": "spotlights"}  # a release's list of each
+RELEASE_KEYS = ("version", "released", "final", *LISTS.values())
 TALK_KEYS = ("id", "title", "date", "time", "room", "cancelled")
+ENTRY_KEYS = {"talk": TALK_KEYS, "poster": (*TALK_KEYS, "board"), "spotlight": (*TALK_KEYS, "at")}
 MAX_RELEASES = 1000
 MAX_RELEASE_BYTES = 2_000_000  # a release of a 500-talk programme is about 60 kB
 
 
+def session_key(date: dt.date, start: dt.time, room: str) -> str:
+    """The key of a poster or spotlight session's calendar revision: its day, start and room (as
+    ``Schedule.room_of`` names it), as its calendar event is identified."""
+    return f"session {date.isoformat()} {start:%H:%M} {room}"
+
+
 @dataclass(frozen=True)
-class TalkState:
-    """A talk as one release published it."""
+class State:
+    """A contribution as one release published it: a talk in its slot, a poster in its session
+    (``start``, ``end``: the session's) at its board, or a spotlight in its slot, at its own time
+    (``at``) when the schedule gives one."""
 
     id: str
     title: str
@@ -48,15 +56,25 @@ class TalkState:
     end: dt.time
     room: str  # "" : every room
     cancelled: bool = False
-    line: int = 0
+    line: int = field(default=0, compare=False)
+    form: str = "talk"  # one of FORMS
+    board: int | None = None  # a poster's
+    at: tuple[dt.time, dt.time] | None = None  # a spotlight's own time
 
     @property
     def when(self) -> str:
+        """'Tuesday 26 November 2024, 16:00–17:30, Hall, board 3' (a spotlight: its own time)."""
+        start, end = self.at or (self.start, self.end)
         room = f", {self.room}" if self.room else ""
-        return f"{format_date(self.date)}, {format_time_range(self.start, self.end)}{room}"
+        board = f", board {self.board}" if self.board is not None else ""
+        return f"{format_date(self.date)}, {format_time_range(start, end)}{room}{board}"
 
     def place(self) -> tuple:
-        return (self.date, self.start, self.end, self.room)
+        return (self.date, self.start, self.end, self.room, self.board, self.at)
+
+    @property
+    def session_key(self) -> str:
+        return session_key(self.date, self.start, self.room)
 
 
 @dataclass(frozen=True)
@@ -64,70 +82,106 @@ class Release:
     version: int
     released: dt.datetime  # UTC
     final: bool
-    talks: Mapping[str, TalkState]
+    talks: Mapping[str, State]
     file: str
+    posters: Mapping[str, State] = field(default_factory=dict)
+    spotlights: Mapping[str, State] = field(default_factory=dict)
 
     @property
     def date(self) -> dt.date:
         return self.released.date()
 
+    def of(self, form: str) -> Mapping[str, State]:
+        """The release's talks, posters or spotlights (``form``: one of FORMS), by id."""
+        return {"talk": self.talks, "poster": self.posters, "spotlight": self.spotlights}[form]
+
+    def same_programme(self, other: Release) -> bool:
+        """Whether both publish the same contributions, as the same, and are both final or not."""
+        return self.final == other.final and all(self.of(f) == other.of(f) for f in FORMS)
+
 
 @dataclass(frozen=True)
 class Change:
-    """One change of a talk from the previous release to this one. ``kind``: added, moved,
-    retitled, cancelled, reinstated or removed; ``before``: the talk in the previous release."""
+    """One change of a contribution from the previous release to this one. ``kind``: added,
+    moved, retitled, cancelled, reinstated or removed; ``talk``: the contribution's id; ``before``:
+    it in the previous release. A talk is said by its title; a poster or spotlight as one."""
 
     kind: str
     talk: str
-    before: TalkState | None
-    after: TalkState | None
+    before: State | None
+    after: State | None
+
+    @property
+    def form(self) -> str:
+        return (self.after or self.before).form
+
+    def parts(self) -> list[tuple[str, str]]:
+        """The sentence as ("text", …) and ("title", …) pieces: a title is a page's as written
+        (Markdown, its math in dollars), for the site to show as it shows titles."""
+        after, before = self.after, self.before
+        noun = "" if self.form == "talk" else f"{self.form} "
+
+        def title(state: State) -> tuple[str, str]:
+            return ("title", state.title)
+
+        if self.kind == "added":
+            return [("text", f"Added: {noun}"), title(after), ("text", f" ({after.when})")]
+        if self.kind == "moved":
+            to = after.when
+            if (after.date, after.start, after.end, after.room, after.at) == (
+                before.date,
+                before.start,
+                before.end,
+                before.room,
+                before.at,
+            ):
+                to = f"board {after.board}" if after.board is not None else "no board"  # in its session
+            elif after.date == before.date:  # the day is said once
+                to = to.removeprefix(f"{format_date(after.date)}, ")
+            return [("text", f"Moved: {noun}"), title(after), ("text", f", from {before.when} to {to}")]
+        if self.kind == "retitled":
+            return [("text", f"Retitled: {noun}"), title(before), ("text", " is now "), title(after)]
+        if self.kind == "cancelled":
+            return [("text", f"Cancelled: {noun}"), title(after), ("text", f" ({after.when})")]
+        if self.kind == "reinstated":
+            return [("text", f"No longer cancelled: {noun}"), title(after), ("text", f" ({after.when})")]
+        return [("text", f"Removed: {noun}"), title(before), ("text", f" ({before.when})")]
 
     def describe(self) -> str:
-        if self.kind == "added":
-            return f"Added: {self.after.title} ({self.after.when})"
-        if self.kind == "moved":
-            after = self.after.when
-            if self.after.date == self.before.date:  # the day is said once
-                after = after.removeprefix(f"{format_date(self.after.date)}, ")
-            return f"Moved: {self.after.title}, from {self.before.when} to {after}"
-        if self.kind == "retitled":
-            return f"Retitled: {self.before.title} is now {self.after.title}"
-        if self.kind == "cancelled":
-            return f"Cancelled: {self.after.title} ({self.after.when})"
-        if self.kind == "reinstated":
-            return f"No longer cancelled: {self.after.title} ({self.after.when})"
-        return f"Removed: {self.before.title} ({self.before.when})"
+        return "".join(text for _kind, text in self.parts())
 
 
 # --------------------------------------------------------------------------- the diff
 
 
 def diff(previous: Release | None, current: Release) -> list[Change]:
-    """What changed for each talk from ``previous`` (None: the first release, every talk added) to
-    ``current``, in the current release's order (removed talks last). A talk both moved and
-    retitled has both changes."""
-    before = previous.talks if previous is not None else {}
+    """What changed for each contribution from ``previous`` (None: the first release, every one
+    added) to ``current``: the talks, then the posters, then the spotlights, each in the current
+    release's order (removed ones last). One both moved and retitled has both changes."""
     changes: list[Change] = []
-    for tid, now in current.talks.items():
-        was = before.get(tid)
-        if was is None:
-            changes.append(Change("added", tid, None, now))
-            continue
-        if now.cancelled != was.cancelled:
-            changes.append(Change("cancelled" if now.cancelled else "reinstated", tid, was, now))
-        if now.place() != was.place():
-            changes.append(Change("moved", tid, was, now))
-        if now.title != was.title:
-            changes.append(Change("retitled", tid, was, now))
-    changes.extend(
-        Change("removed", tid, was, None) for tid, was in before.items() if tid not in current.talks
-    )
+    for form in FORMS:
+        before = previous.of(form) if previous is not None else {}
+        now_listed = current.of(form)
+        for tid, now in now_listed.items():
+            was = before.get(tid)
+            if was is None:
+                changes.append(Change("added", tid, None, now))
+                continue
+            if now.cancelled != was.cancelled:
+                changes.append(Change("cancelled" if now.cancelled else "reinstated", tid, was, now))
+            if now.place() != was.place():
+                changes.append(Change("moved", tid, was, now))
+            if now.title != was.title:
+                changes.append(Change("retitled", tid, was, now))
+        changes.extend(
+            Change("removed", tid, was, None) for tid, was in before.items() if tid not in now_listed
+        )
     return changes
 
 
 @dataclass(frozen=True)
 class Revision:
-    """A talk's calendar revision: how many releases changed it (iCalendar SEQUENCE) and when it
+    """A calendar event's revision: how many releases changed it (iCalendar SEQUENCE) and when it
     was last published changed, or first published (LAST-MODIFIED)."""
 
     sequence: int
@@ -135,12 +189,20 @@ class Revision:
 
 
 def revisions(releases: Iterable[Release]) -> dict[str, Revision]:
-    """Each released talk's revision, from the releases in version order: a release that changes
-    a talk (in any way, or several) adds one to its sequence."""
+    """Each released event's revision, from the releases in version order: a talk's (by its id),
+    and a poster or spotlight session's (by :func:`session_key`: its event lists them). A release
+    that changes a talk, or a poster or spotlight of a session (added, moved in or out, retitled,
+    cancelled, removed), adds one to that event's sequence, once however many changes."""
     out: dict[str, Revision] = {}
     previous = None
     for release in releases:
-        changed = {c.talk for c in diff(previous, release) if c.kind != "removed"}
+        changed = set()
+        for change in diff(previous, release):
+            if change.form == "talk":
+                if change.kind != "removed":
+                    changed.add(change.talk)
+            else:  # the sessions whose lists changed: where it was, and where it is
+                changed.update(s.session_key for s in (change.before, change.after) if s is not None)
         for tid in changed:
             old = out.get(tid)
             out[tid] = Revision(old.sequence + 1 if old else 0, release.released)
@@ -210,24 +272,30 @@ def load_release(
     final = root.get("final", "false")
     if final not in ("true", "false"):
         add(f"'final' must be true or false, not '{final}'", root.line_of("final"), Problem.TYPE)
-    talks: dict[str, TalkState] = {}
-    entries = root.get("talks") or []
-    if not isinstance(entries, list):
-        add("'talks' must be a list of talks", root.line_of("talks"), Problem.TYPE)
-        entries = []
-    for entry in entries:
-        state = _talk_state(entry, add)
-        if state is None:
-            continue
-        if state.id in talks:
-            add(
-                f"talk '{state.id}' is listed twice in this release (line {talks[state.id].line})",
-                state.line,
-                Problem.DUPLICATE,
-            )
-            continue
-        talks[state.id] = state
-    return Release(version, released, final == "true", talks, file), problems
+    listed: dict[str, dict[str, State]] = {}
+    for form in FORMS:
+        key = LISTS[form]
+        states = listed[form] = {}
+        entries = root.get(key) or []
+        if not isinstance(entries, list):
+            add(f"'{key}' must be a list of {key}", root.line_of(key), Problem.TYPE)
+            entries = []
+        for entry in entries:
+            state = _state(entry, add, form)
+            if state is None:
+                continue
+            if state.id in states:
+                add(
+                    f"{form} '{state.id}' is listed twice in this release (line {states[state.id].line})",
+                    state.line,
+                    Problem.DUPLICATE,
+                )
+                continue
+            states[state.id] = state
+    release = Release(
+        version, released, final == "true", listed["talk"], file, listed["poster"], listed["spotlight"]
+    )
+    return release, problems
 
 
 def _parse_time(value) -> dt.datetime | None:
@@ -242,41 +310,60 @@ def _parse_time(value) -> dt.datetime | None:
     return parsed.astimezone(dt.UTC)
 
 
-def _talk_state(entry, add) -> TalkState | None:
+def _state(entry, add, form: str = "talk") -> State | None:
+    keys = ENTRY_KEYS[form]
     if not isinstance(entry, LocMap):
         add(
-            "each talk of a release must be a mapping with 'id', 'title', 'date' and 'time'",
+            f"each {form} of a release must be a mapping with 'id', 'title', 'date' and 'time'",
             getattr(entry, "line", None),
             Problem.TYPE,
         )
         return None
     for key in entry:
-        if key not in TALK_KEYS:
-            add(
-                f"unknown key '{key}' in a released talk (allowed: {', '.join(TALK_KEYS)})",
-                entry.line_of(key),
-            )
+        if key not in keys:
+            add(f"unknown key '{key}' in a released {form} (allowed: {', '.join(keys)})", entry.line_of(key))
     tid, title, date, time = (entry.get(k) for k in ("id", "title", "date", "time"))
     if not isinstance(tid, LocStr) or not is_page_id(tid):
-        add(f"talk id '{tid}' is not a file stem (lower-case letters, digits, '-')", entry.line, Problem.REF)
+        add(
+            f"{form} id '{tid}' is not a file stem (lower-case letters, digits, '-')", entry.line, Problem.REF
+        )
         return None
     if not isinstance(date, LocStr) or not re.match(DATE_PATTERN, date):
-        add(f"date '{date}' of talk '{tid}' is not an ISO date (YYYY-MM-DD)", entry.line, Problem.DATE)
+        add(f"date '{date}' of {form} '{tid}' is not an ISO date (YYYY-MM-DD)", entry.line, Problem.DATE)
         return None
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        add(f"date '{date}' of talk '{tid}' does not exist", date.line, Problem.DATE)
+        add(f"date '{date}' of {form} '{tid}' does not exist", date.line, Problem.DATE)
         return None
     times = parse_time_range(time) if isinstance(time, LocStr) else None
     if times is None:
-        add(f"time '{time}' of talk '{tid}' is not a range HH:MM-HH:MM", entry.line, Problem.TIME)
+        add(f"time '{time}' of {form} '{tid}' is not a range HH:MM-HH:MM", entry.line, Problem.TIME)
         return None
     cancelled = entry.get("cancelled", "false")
     if cancelled not in ("true", "false"):
         add(f"'cancelled' must be true or false, not '{cancelled}'", entry.line_of("cancelled"), Problem.TYPE)
+    board = entry.get("board")
+    if board is not None and not (isinstance(board, LocStr) and board.isdigit() and 0 < int(board) < 10_000):
+        add(f"board '{board}' of poster '{tid}' is not a board number", entry.line_of("board"), Problem.TYPE)
+        board = None
+    at = entry.get("at")
+    own = parse_time_range(at) if isinstance(at, LocStr) else None
+    if at is not None and own is None:
+        add(f"'at' of spotlight '{tid}' is not a range HH:MM-HH:MM", entry.line_of("at"), Problem.TIME)
     room = entry.get("room") or ""
-    return TalkState(str(tid), str(title or ""), day, *times, str(room), cancelled == "true", tid.line)
+    return State(
+        str(tid),
+        str(title or ""),
+        day,
+        *times,
+        str(room),
+        cancelled == "true",
+        tid.line,
+        form,
+        int(board) if board is not None else None,
+        own,
+    )
 
 
 def load_releases(folder: Path, display: str) -> tuple[list[Release], list[WorkshopError]]:
@@ -385,9 +472,15 @@ def _quoted(text: str) -> str:
 
 
 def snapshot(
-    schedule: Schedule, titles: Mapping[str, str], version: int, released: dt.datetime, final: bool
+    schedule: Schedule,
+    titles: Mapping[str, str],
+    version: int,
+    released: dt.datetime,
+    final: bool,
+    boards: Mapping[str, int] | None = None,
 ) -> str:
-    """The text of a release file for the schedule as it is."""
+    """The text of a release file for the schedule as it is (``boards``: every scheduled poster's
+    board, contributions.schedule_boards)."""
     lines = [
         f"# Programme version {version}, written by `make release-schedule`: commit it, do not edit it.",
         f"version: {version}",
@@ -411,4 +504,36 @@ def snapshot(
             lines.append("    cancelled: true")
     if not seen:
         lines[-1] = "talks: []"
+    for form in ("poster", "spotlight"):
+        entries = _session_entries(schedule, titles, boards or {}, form)
+        lines += [f"{LISTS[form]}:", *entries] if entries else []
     return "\n".join(lines) + "\n"
+
+
+def _session_entries(schedule: Schedule, titles: Mapping[str, str], boards: Mapping[str, int], form: str):
+    """The release file's lines of every poster (or spotlight) in programme order, each once,
+    with its session's day, time and room."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for slot in schedule.slots():
+        listed = slot.posters if form == "poster" else tuple(s.id for s in slot.spotlights or ())
+        spots = {s.id: s for s in slot.spotlights or ()}
+        for cid in listed or ():
+            if cid in seen:
+                continue
+            seen.add(cid)
+            lines.append(f"  - id: {cid}")
+            lines.append(f"    title: {_quoted(titles.get(cid, ''))}")
+            lines.append(f"    date: {slot.date.isoformat()}")
+            lines.append(f"    time: {slot.start:%H:%M}-{slot.end:%H:%M}")
+            room = schedule.room_of(slot)
+            if room:
+                lines.append(f"    room: {_quoted(room)}")
+            if form == "poster" and cid in boards:
+                lines.append(f"    board: {boards[cid]}")
+            spot = spots.get(cid)
+            if spot is not None and spot.start and spot.end:
+                lines.append(f"    at: {spot.start:%H:%M}-{spot.end:%H:%M}")
+            if slot.cancelled:
+                lines.append("    cancelled: true")
+    return lines

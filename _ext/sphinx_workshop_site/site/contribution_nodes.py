@@ -32,6 +32,34 @@ def title_nodes(ctx: ResolveContext, tid: str) -> list[nodes.Node]:
     return [child.deepcopy() for child in title.children]
 
 
+def written_title(env, text: str) -> list[nodes.Node]:
+    """A title as its page wrote it (Markdown; a release file keeps it so), shown as the site shows
+    titles: read by the build's own MyST settings, its math as math when the math allow-list
+    takes it (else as written, in text), code as code, the rest as text."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    from ..gate.texcheck import check_inline_prose, check_math
+
+    parser = create_md_parser(getattr(env, "myst_config", None) or MdParserConfig(), RendererHTML)
+    out: list[nodes.Node] = []
+    for block in parser.parseInline(text):
+        for token in block.children or ():
+            tex = token.content
+            if token.type == "math_inline" and not check_math(tex) and not check_inline_prose(tex):
+                out.append(nodes.math(tex, tex))
+            elif token.type.startswith("math_inline"):
+                out.append(nodes.Text(f"{token.markup}{tex}{token.markup}"))
+            elif token.type == "code_inline":
+                out.append(nodes.literal(tex, tex))
+            elif token.type in ("softbreak", "hardbreak"):
+                out.append(nodes.Text(" "))
+            elif tex:
+                out.append(nodes.Text(tex))
+    return out or [nodes.Text(text)]
+
+
 def linked_title(ctx: ResolveContext, tid: str) -> nodes.Node:
     entry = ctx.domain.talks.get(tid)
     if entry is None:

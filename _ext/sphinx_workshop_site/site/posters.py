@@ -1,7 +1,7 @@
 """Posters and spotlights in the programme, and a poster's own file on its page.
 
 The model (model/schedule.py) says which posters a session holds (``Slot.posters``), their boards
-(``model.poster_boards``, through ``WorkshopDomain.boards``) and the spotlights' order and times
+(``model.contributions.poster_boards``, through ``WorkshopDomain.boards``) and the spotlights' order and times
 (``Slot.spotlights``). Here: the placeholders the ``{schedule}`` tables hold for them, filled at
 write time with the current titles and presenters, the check of a poster's file, and its
 publication: a poster PDF is offered as the copy pikepdf rewrote into the build (pdffile.py),

@@ -16,7 +16,8 @@ from ..domain import WorkshopDomain
 from ..model import releases
 from ..model.errors import WorkshopError
 from ..model.releases import Release
-from ..model.schedule import Schedule, ScheduleCache
+from ..model.schedule import Schedule
+from ..model.schedulefile import ScheduleCache
 from .nodes import LatePlaceholder
 
 Resolver = Callable[["ResolveContext", nodes.Element], list[nodes.Node]]

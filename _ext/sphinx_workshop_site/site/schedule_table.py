@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from ..diagnostics import report, report_all
 from ..domain import WorkshopDomain
 from ..gate.recheck import unreadable_ids
+from ..model.contributions import check_contributions
 from ..model.errors import Problem, WorkshopError
 from ..model.releases import Release, check_releases, diff
 from ..model.schedule import (
@@ -21,11 +22,10 @@ from ..model.schedule import (
     Day,
     Schedule,
     Slot,
-    check_contributions,
     format_date,
     format_time_range,
 )
-from .contribution_nodes import talk_item, talk_order
+from .contribution_nodes import talk_item, talk_order, written_title
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .posters import slot_extras
 from .resolve import (
@@ -215,7 +215,7 @@ def changes_docname(env, schedule_path: str) -> str | None:
 
 class ProgrammeChangesDirective(SphinxDirective):
     """```{programme-changes}```: per release, newest first, what changed since the one before
-    (talks added, moved, retitled, cancelled), from program/releases/<N>.yaml."""
+    (talks, posters and spotlights added, moved, retitled, cancelled), from program/releases/<N>.yaml."""
 
     has_content = False
 
@@ -228,26 +228,31 @@ class ProgrammeChangesDirective(SphinxDirective):
             return [_para(nodes.Text("The programme has not been released yet."))]
         out = nodes.container(classes=["programme-changes"])
         for index in range(len(releases) - 1, -1, -1):
-            out += release_section(releases[index], releases[index - 1] if index else None)
+            out += release_section(releases[index], releases[index - 1] if index else None, self.env)
         return [out]
 
 
-def release_section(release: Release, previous: Release | None) -> nodes.Node:
+def release_section(release: Release, previous: Release | None, env) -> nodes.Node:
     final = " (final)" if release.final else ""
     heading = f"Version {release.version}, released {format_date(release.date)}{final}"
     section = nodes.container(classes=["programme-release"], ids=[f"version-{release.version}"])
     section += nodes.rubric("", heading, **{"heading-level": 2})
     changes = diff(previous, release)
     if previous is None:
-        section += _para(nodes.Text(f"The first published programme: {len(release.talks)} talk(s)."))
+        counts = [f"{len(release.talks)} talk(s)"]
+        counts += [f"{len(release.of(f))} {f}(s)" for f in ("poster", "spotlight") if release.of(f)]
+        section += _para(nodes.Text(f"The first published programme: {', '.join(counts)}."))
         changes = [c for c in changes if c.kind != "added" or c.after.cancelled]
     if not changes:
         if previous is not None:
-            section += _para(nodes.Text("No talk changed."))
+            section += _para(nodes.Text("No talk, poster or spotlight changed."))
         return section
     items = nodes.bullet_list()
     for change in changes:
-        items += nodes.list_item("", _para(nodes.Text(change.describe()), classes=(f"change-{change.kind}",)))
+        said: list[nodes.Node] = []
+        for kind, text in change.parts():  # a title as the site shows titles: its math as math
+            said += [nodes.Text(text)] if kind == "text" else written_title(env, text)
+        items += nodes.list_item("", _para(*said, classes=(f"change-{change.kind}",)))
     section += items
     return section
 
