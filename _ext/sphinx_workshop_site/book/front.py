@@ -313,17 +313,15 @@ def imprint(app: Sphinx, config, schedule, draft: bool) -> str:
     ).latex()
 
 
-def xmp_settings(app: Sphinx, config) -> list[str]:
-    """hypersetup keys for the XMP packet: licence address, ISBN, DOI, version."""
-    out = []
+def book_identifiers(config) -> dict[str, str]:
+    """The XMP packet's licence address, ISBN and DOI (book/xmp.py), each only when valid."""
     licence = parse_licence(config.workshop_book_licence) if config.workshop_book_licence else None
-    if isinstance(licence, Licence) and licence.url:
-        out.append(f"pdflicenseurl={{{licence.url}}}")
-    if config.workshop_book_isbn and not isbn_problem(config.workshop_book_isbn):
-        out.append(f"pdfisbn={{{isbn_shown(config.workshop_book_isbn)}}}")
-    if config.workshop_book_doi and not doi_problem(config.workshop_book_doi):
-        out.append(f"pdfdoi={{{doi_shown(config.workshop_book_doi)}}}")
-    return out
+    isbn, doi = config.workshop_book_isbn, config.workshop_book_doi
+    return {
+        "licence_url": licence.url if isinstance(licence, Licence) else "",
+        "isbn": isbn_shown(isbn) if isbn and not isbn_problem(isbn) else "",
+        "doi": doi_shown(doi) if doi and not doi_problem(doi) else "",
+    }
 
 
 def add_front_pages(app: Sphinx, doctree: nodes.document) -> None:

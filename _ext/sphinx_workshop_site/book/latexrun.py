@@ -36,9 +36,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import pikepdf
+
 from ..exports.citation import copy_sidecars
 from ..gate.texverify import CONTRIBUTOR_FOLDERS, END_MARKER, marked_source, verify_book
 from ..model.safetext import printable
+from . import xmp
 from .jail import JAIL_ENVIRONMENT, OPT_OUT, jail_problem, jailed, opted_out
 
 DEFAULT_TIMEOUT = 300  # seconds
@@ -270,6 +273,13 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         tex_lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
         print(printable(missing_message(missing, sources_of(tex_lines, [c for c, _ in missing]), shown_log)))
         return 1  # main() removes the PDF of any failed run
+    sidecar = latexdir / f"{name}{xmp.SIDECAR}"
+    if sidecar.is_file():  # the XMP packet, from the LaTeX builder's words (never TeX's)
+        try:
+            xmp.embed(pdf, xmp.BookMetadata.read(sidecar))
+        except (ValueError, OSError, pikepdf.PdfError) as error:
+            print(printable(f"error: the book's XMP metadata could not be written into {pdf.name}: {error}"))
+            return 1
     stamp.write_text(digest)  # the next run with the same inputs keeps this PDF
     return 0
 

@@ -30,10 +30,11 @@ from ..site.contribution_nodes import talk_order
 from ..site.nodes import author_index, proceedings_link
 from ..site.pages import speaker_id
 from ..site.resolve import ResolveContext, load_schedule, register_resolver
-from .front import front_pages, imprint, setup_bookfront, xmp_settings
+from .front import book_identifiers, front_pages, imprint, setup_bookfront
 from .layout import setup_booklayout
 from .scripts import setup_scripts, tex_text
 from .settings import cover_logo
+from .xmp import BookMetadata
 
 STY = Path(__file__).parent / "latex" / "workshopbook.sty"
 # the book's math fonts (TeX Gyre Termes Math, unicode-math): right after amsmath, before the text fonts
@@ -50,9 +51,14 @@ PREAMBLE = r"""
 """
 
 
+def typographic(text: str) -> str:
+    """Typographic apostrophes (LoRAINNe’24, not a typewriter quote)."""
+    return text.replace("'", "\u2019")
+
+
 def tex(text: str) -> str:
-    """Escaped for LaTeX, with typographic apostrophes (LoRAINNe’24, not a typewriter quote)."""
-    return tex_text(text.replace("'", "\u2019"))
+    """Escaped for LaTeX, with typographic apostrophes."""
+    return tex_text(typographic(text))
 
 
 def pdf_text(text: str) -> str:
@@ -110,13 +116,8 @@ def cover(config, schedule: Schedule | None, draft: bool, imprint: str = "", log
     return "\n".join(lines)
 
 
-def metadata(config, schedule: Schedule | None, draft: bool, extra: list[str] = ()) -> str:
-    """PDF Info and XMP (hyperxmp): title, organizers as authors, subject, keywords, language;
-    ``extra``: more keys (licence address, ISBN, DOI: bookfront.xmp_settings)."""
-
-    pdf = pdf_text
-
-    title = book_title(config) + (" (Draft)" if draft else "")
+def book_subject(config, schedule: Schedule | None) -> str:
+    """'Book of abstracts of the Workshop on …, <venue>, <dates>' (PDF Info and XMP)."""
     subject = " ".join(
         filter(
             None,
@@ -130,21 +131,30 @@ def metadata(config, schedule: Schedule | None, draft: bool, extra: list[str] = 
     )
     if schedule is not None:
         subject += f", {schedule.venue}, {date_span(schedule)}"
-    authors = ", ".join(config.workshop_organizers) or config.author
+    return subject
+
+
+def book_authors(config) -> list[str]:
+    return list(config.workshop_organizers) or [config.author]
+
+
+def metadata(config, schedule: Schedule | None, draft: bool) -> str:
+    """PDF Info (hyperref): title, organizers as authors, subject, language; the outline's
+    settings. The XMP packet is not TeX's (book/xmp.py, written after the last pass)."""
+
+    pdf = pdf_text
+
+    title = book_title(config) + (" (Draft)" if draft else "")
+    subject = book_subject(config, schedule)
+    authors = ", ".join(book_authors(config))
     return "\n".join(
         [
-            r"\usepackage{hyperxmp}\workshopxmponfirstpage",
             r"\hypersetup{",
             rf"  pdftitle={{{pdf(title)}}},",
             rf"  pdfauthor={{{pdf(authors)}}},",
             rf"  pdfsubject={{{pdf(subject)}}},",
             rf"  pdflang={{{config.language or 'en'}}},",
-            # JAV (NISO RP-8-2008): the book as published is the Version of Record; a draft is the
-            # Author's Original, and its XMP rendition class says 'draft'
-            rf"  pdfpubstatus={{{'AO' if draft else 'VoR'}}},",
-            rf"  pdfrendition={{{'draft' if draft else 'default'}}},",
             r"  bookmarksdepth=1, bookmarksopen=true, bookmarksopenlevel=0, pdfdisplaydoctitle=true,",
-            *(f"  {key}," for key in extra),
             r"}",
             r"\AtBeginDocument{%",
             rf"  \workshopdocinfo{{Author}}{{{pdf(authors)}}}\workshopdocinfo{{Subject}}{{{pdf(subject)}}}}}",
@@ -185,13 +195,25 @@ def late_metadata(app: Sphinx, env) -> None:
     ctx = ResolveContext(app, app.config.root_doc)
     domain = ctx.domain
     order = talk_order(ctx, ctx.schedule())
-    keywords = ", ".join(book_keywords(app.config, [tuple(domain.talks[t][1].keywords) for t in order]))
-    lines = [rf"\hypersetup{{pdfkeywords={{{pdf_text(keywords)}}}}}"]
+    words = book_keywords(app.config, [tuple(domain.talks[t][1].keywords) for t in order])
+    keywords = ", ".join(words)
     info = rf"\workshopdocinfo{{Keywords}}{{{pdf_text(keywords)}}}"
-    if app.config.copyright:
-        rights = f"© {app.config.copyright}"
-        lines.append(rf"\hypersetup{{pdfcopyright={{{pdf_text(rights)}}}}}")
-    lines.append(rf"\AtBeginDocument{{{info}}}")
+    lines = [rf"\hypersetup{{pdfkeywords={{{pdf_text(keywords)}}}}}", rf"\AtBeginDocument{{{info}}}"]
+    # the XMP packet's words, for the LaTeX run to write into the PDF after its last pass
+    config, draft = app.config, app.tags.has("draft")
+    quoted = typographic  # the words as the Info dictionary has them (LoRAINNe’24)
+    meta = BookMetadata(
+        title=quoted(book_title(config) + (" (Draft)" if draft else "")),
+        creators=[quoted(name) for name in book_authors(config)],
+        description=quoted(book_subject(config, ctx.schedule())),
+        language=config.language or "en",
+        keywords=[quoted(word) for word in words],
+        rights=quoted(f"© {config.copyright}") if config.copyright else "",
+        draft=draft,
+        **book_identifiers(config),
+    )
+    for document in config.latex_documents:  # the book (one, unless conf.py lists more)
+        meta.write(Path(app.outdir), Path(document[1]).stem)
     app.builder.context["preamble"] = app.builder.context.get("preamble", "") + "\n".join(lines) + "\n"
 
 
@@ -214,7 +236,7 @@ def configure_latex(app: Sphinx, config) -> None:
         "tableofcontents",
         r"\pdfbookmark[0]{\contentsname}{workshop-contents}\workshopcontents\cleardoublepage",
     )
-    preamble = PREAMBLE + metadata(config, schedule, draft, xmp_settings(app, config))
+    preamble = PREAMBLE + metadata(config, schedule, draft)
     if draft:
         preamble += DRAFT_MARK
     elements["preamble"] = elements.get("preamble", "") + preamble
