@@ -14,7 +14,7 @@ STAMP     := $(VENV)/.installed
 # The targets every workshop site shares (html, pdf, all, check, live, release-schedule,
 # new-abstract, new-edition, schema, clean): the extension's own edition/site.mk, which a site made
 # by `python -m sphinx_workshop_site init` includes too.
-include _ext/sphinx_workshop_site/edition/site.mk
+include $(dir $(lastword $(MAKEFILE_LIST)))_ext/sphinx_workshop_site/edition/site.mk
 LIVE_WATCH := _ext
 
 help::

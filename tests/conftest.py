@@ -23,6 +23,12 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 # What a site checkout is made of (no .venv, no _build, no .git).
 SITE_PARTS = ("conf.py", "index.md", "proceedings.md", "program", "speakers", "abstracts", "_static", "_ext")
 SPHINX_FLAGS = ("-W", "--keep-going", "-n")
+# This repository's Makefile and the site targets it includes (the extension's edition/site.mk)
+MAKEFILES = (ROOT / "Makefile", ROOT / "_ext/sphinx_workshop_site/edition/site.mk")
+
+
+def makefile_text() -> str:
+    return "\n".join(path.read_text(encoding="utf-8") for path in MAKEFILES)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import icalendar
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, copy_site, sphinx_build
+from conftest import ROOT, copy_site, makefile_text, sphinx_build
 
 SCHEDULE = yaml.safe_load((ROOT / "program/schedule.yaml").read_text())
 SLOTS = sum(len(day["slots"]) for day in SCHEDULE["days"])
@@ -604,7 +604,7 @@ def test_dirhtml_calendar_and_export_links_resolve(tmp_path):
 
 def test_doctrees_are_never_inside_a_published_folder():
     """Every make target that runs Sphinx keeps its doctrees (-d) outside its output folder."""
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    makefile = makefile_text().replace("\\\n", " ")
     runs = [
         line for line in makefile.splitlines() if re.search(r"\$\((SPHINXBUILD)\)|sphinx-autobuild", line)
     ]

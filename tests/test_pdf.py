@@ -619,6 +619,9 @@ def test_make_all_links_the_pdf_from_every_page_and_html_keeps_it(book):
 def test_make_pdf_without_tex_names_the_packages(tmp_path):
     shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
     shutil.copy2(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    shared = Path("_ext/sphinx_workshop_site/edition/site.mk")  # the targets every site shares
+    (tmp_path / shared).parent.mkdir(parents=True)
+    shutil.copy2(ROOT / shared, tmp_path / shared)
     result = make(tmp_path, "pdf", "TEX_TOOLS=no-such-latexmk")
     assert result.returncode != 0
     message = (result.stdout + result.stderr).strip().splitlines()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, sphinx_build, write_files
+from conftest import ROOT, makefile_text, sphinx_build, write_files
 from pdf_payloads import JS_ACTION, hidden_javascript, running_parts
 from sphinx_workshop_site.cli import check_project
 from sphinx_workshop_site.edition.scaffold import new_abstract
@@ -712,5 +712,5 @@ def test_new_abstract_command_takes_the_type(tmp_path):
     refused = run("li-wei-2", "--type", "postr")
     assert refused.returncode == 1 and "type 'postr' must be one of: talk, poster" in refused.stderr
     assert not (root / "abstracts/li-wei-2.md").exists()
-    makefile = (ROOT / "Makefile").read_text()
+    makefile = makefile_text()
     assert '$(if $(TYPE),--type "$(TYPE)")' in makefile
