@@ -160,6 +160,54 @@ def assert_located_in_build_and_check(build_root, srcdir: Path, files, file: str
     assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
 
 
+PROBLEM_LEVELS = (": WARNING: ", ": ERROR: ", ": CRITICAL: ", "WARNING: ", "ERROR: ", "CRITICAL: ")
+
+
+@dataclass
+class Batch:
+    """Many cases in one project, each in files of its own, built once as `make html` builds
+    (-W --keep-going -n) and checked once as `make check` checks: each case reads its own lines
+    (a batch of cases that cannot interfere, as tests/test_mistakes.py builds its mistakes)."""
+
+    build: Build
+    check: list[str]  # `make check`'s problems, as it prints them
+
+    def warnings(self) -> list[str]:
+        """The build's problem lines (warnings, errors)."""
+        return [t for t in self.build.output.splitlines() if any(level in t for level in PROBLEM_LEVELS)]
+
+    def about(self, file: str) -> list[str]:
+        """The build's lines located in ``file`` (Sphinx may print the path absolute)."""
+        return [t for t in self.build.output.splitlines() if _located_in(t, file)]
+
+    def assert_located(self, file: str, line: int | None, message: str, level: str = "WARNING") -> None:
+        """``message`` at ``file:line`` in the build and in `make check` (line None: anywhere in
+        the file), with no traceback."""
+        at = f"{file}:{line}: " if line is not None else f"{file}:"
+        said = [t for t in self.about(file) if _located_in(t, at) and f"{level}: " in t and message in t]
+        assert said, "\n".join(self.about(file)) or f"the build says nothing about {file}"
+        checked = [p for p in self.check if p.startswith(at) and message in p]
+        assert checked, [p for p in self.check if p.startswith(f"{file}:")] or self.check
+
+    def unexpected(self, files: set[str]) -> list[str]:
+        """The build's problem lines and `make check`'s problems located in none of ``files``."""
+        return [t for t in self.warnings() if not any(_located_in(t, f"{f}:") for f in files)] + [
+            p for p in self.check if not any(p.startswith(f"{f}:") for f in files)
+        ]
+
+
+def _located_in(text: str, prefix: str) -> bool:
+    """``text`` starts with ``prefix`` (a path, and maybe ':line: '), the path relative or absolute."""
+    return text.startswith(prefix) or f"/{prefix}" in text.split(" ", 1)[0] + " "
+
+
+def build_batch(root: Path) -> Batch:
+    """Build ``root`` as `make html` does and check it as `make check` does."""
+    from sphinx_workshop_site.cli import check_project
+
+    return Batch(sphinx_build(root), [str(p) for p in check_project(root)])
+
+
 def render_modes(pdf: Path) -> list[dict[str, set[int]]]:
     """Page by page, {font without its subset tag: the text rendering modes it was drawn in}:
     0 filled, 2 filled and stroked (XeTeX's FakeBold: a font emboldened)."""

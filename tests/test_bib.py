@@ -7,13 +7,14 @@ input."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_located_in_build_and_check, require_tool, sphinx_build, write_files
+from conftest import ROOT, Batch, build_batch, require_tool, write_files
 from sphinx_workshop_site.cli import check_project
 from sphinx_workshop_site.gate.bibfile import MAX_BIB_ENTRIES, read_bib
 from sphinx_workshop_site.gate.bibmerge import files_in_base, merge
@@ -268,9 +269,92 @@ CASES = {
 }
 
 
+# The cases are built together, once as make html and once as make check: each under talk ids
+# of its own, '<id>' for the test root's talk alpha, '<id>-b' for beta (a talk's .bib file comes
+# with its talk page, as alpha.bib with alpha.md).
+ROOT_TALKS = {
+    name: (ROOT / f"tests/roots/test-schedule/abstracts/{name}.md").read_text() for name in ("alpha", "beta")
+}
+
+
+def case_id(prefix: str, name: str) -> str:
+    return f"{prefix}-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def renamed(own: str, text: str) -> str:
+    """The test root's talks 'alpha' and 'beta' renamed '<own>' and '<own>-b' (their files, the
+    messages that name them, a citation 'beta/k1' of another talk's entry)."""
+    return re.sub(r"\b(alpha|beta)(?=[./])", lambda m: own if m[1] == "alpha" else f"{own}-b", text)
+
+
+def placed(own: str, files: dict[str, str], *located) -> tuple[dict[str, str], ...]:
+    """A case's files (and its file, line, message) under the talk ids '<own>' and '<own>-b'."""
+    out = {
+        renamed(own, rel): renamed(own, text) if isinstance(text, str) else text
+        for rel, text in files.items()
+    }
+    for rel in list(out):
+        page = rel.removesuffix(".bib") + ".md"
+        if rel.endswith(".bib") and page not in out:
+            out[page] = ROOT_TALKS["beta" if page.endswith("-b.md") else "alpha"]
+    return (out, *(renamed(own, x) if isinstance(x, str) else x for x in located))
+
+
+REFUSED = {case_id("rb", name): placed(case_id("rb", name), *CASES[name]) for name in CASES}
+# The real build, with the talk citing the refused entry (sphinxcontrib-bibtex crashed on some)
+REAL = ["string without '='", "article without author", "preamble", "url javascript"]
+REFUSED |= {
+    case_id("real", name): placed(
+        case_id("real", name), {**CASES[name][0], "abstracts/alpha.md": talk("k1")}, *CASES[name][1:]
+    )
+    for name in REAL
+}
+SECRET = "@misc{k1,\n  title = {TOPSECRET}\n}\n"
+# Links and folders where a bib file should be (ids of their own; made by the fixture)
+LINKED = {
+    "abstracts/ln-secret.bib": "@SECRET@",  # a file outside the project
+    "abstracts/ln-conf.bib": "@CONF@",  # the project's conf.py
+    "abstracts/ln-host.bib": "/etc/hostname" if Path("/etc/hostname").exists() else "/etc/passwd",
+}
+LINK_PAGES = {
+    "abstracts/ln-secret.md": talk("k1"),
+    "abstracts/ln-conf.md": ROOT_TALKS["beta"],
+    "abstracts/ln-host.md": ROOT_TALKS["alpha"],
+    "abstracts/ln-folder.md": ROOT_TALKS["alpha"],
+}
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory) -> Batch:
+    """Every refused case, the real-build cases and the links, in one project: built once."""
+    base = tmp_path_factory.mktemp("refused")
+    root = base / "schedule"
+    shutil.copytree(ROOT / "tests/roots/test-schedule", root)
+    for files, *_ in REFUSED.values():
+        write_files(root, files)
+    write_files(root, LINK_PAGES)
+    (base / "secret.bib").write_text(SECRET)
+    for rel, target in LINKED.items():
+        os.symlink(
+            target.replace("@SECRET@", str(base / "secret.bib")).replace("@CONF@", str(root / "conf.py")),
+            root / rel,
+        )
+    (root / "abstracts/ln-folder.bib").mkdir()
+    return build_batch(root)
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_refused_bib(build_root, tmp_path, case):
-    assert_located_in_build_and_check(build_root, tmp_path / "schedule", *CASES[case])
+def test_refused_bib(refused, case):
+    _files, file, line, message = REFUSED[case_id("rb", case)]
+    refused.assert_located(file, line, message)
+    assert "Traceback" not in refused.build.output and "Exception" not in refused.build.output
+
+
+def test_the_refused_cases_built_together_say_nothing_else(refused):
+    """No case's message lands on another file, no traceback: the cases did not interfere."""
+    files = {rel for files, *_ in REFUSED.values() for rel in files} | set(LINKED) | set(LINK_PAGES)
+    assert refused.unexpected(files | {"abstracts/ln-folder.bib"}) == []
+    assert "Traceback" not in refused.build.output and "Exception" not in refused.build.output
 
 
 @pytest.mark.parametrize(
@@ -332,17 +416,11 @@ def test_spacing_commands_are_text(written, shown):
     assert plain(dict(entries[0].fields)["title"]) == shown
 
 
-@pytest.mark.parametrize(
-    "case", ["string without '='", "article without author", "preamble", "url javascript"]
-)
-def test_fails_the_real_build_in_one_line(rootdir, tmp_path, case):
+@pytest.mark.parametrize("case", REAL)
+def test_fails_the_real_build_in_one_line(refused, case):
     """A malformed @string and a missing required field crashed sphinxcontrib-bibtex (traceback)."""
-    files, file, line, message = CASES[case]
-    root = tmp_path / "site"
-    shutil.copytree(rootdir / "test-schedule", root)
-    for rel, content in {**files, "abstracts/alpha.md": talk("k1")}.items():
-        (root / rel).write_text(content)
-    build = sphinx_build(root)
+    _files, file, line, message = REFUSED[case_id("real", case)]
+    build = refused.build
     assert build.returncode != 0
     assert "Traceback" not in build.output and "Exception occurred" not in build.output
     assert any(w.startswith(f"{file}:{line}: WARNING: ") and message in w for w in build.output.splitlines())
@@ -355,23 +433,32 @@ def _page(app, name: str) -> str:
     return (Path(app.outdir) / f"abstracts/{name}.html").read_text(encoding="utf-8")
 
 
-def test_string_macros_concatenation_and_months(build_root):
-    bib = (
-        '@string{psy = "Psychological Review"}\n@STRING(ed = {Ada})\n'
-        "@article{k1,\n  author = ed # { Lovelace},\n  title = {On engines},\n"
-        '  journal = psy # " Letters",\n  year = 1843,\n  month = oct\n}\n'
-    )
-    app, warnings = build_root("schedule", {"abstracts/alpha.bib": bib, "abstracts/alpha.md": talk("k1")})
-    assert "WARNING" not in warnings, warnings
-    page = _page(app, "alpha")
-    assert "Psychological Review Letters" in page
-    assert "Ada Lovelace" in page
-    assert "October 1843" in page
-
-
-def test_a_macro_never_changes_another_files_references(build_root, tmp_path):
-    """Two files define the same macro name differently: each file's entries get their own."""
-    files = {
+# Valid BibTeX, each case under talk ids of its own ('<id>', '<id>-b'), built together once: the
+# build must say nothing at all, and each talk shows its own references.
+MACROS_BIB = (
+    '@string{psy = "Psychological Review"}\n@STRING(ed = {Ada})\n'
+    "@article{k1,\n  author = ed # { Lovelace},\n  title = {On engines},\n"
+    '  journal = psy # " Letters",\n  year = 1843,\n  month = oct\n}\n'
+)
+DOIS = [
+    "https://doi.org/10.1137/07070111X",
+    "http://dx.doi.org/10.1137/07070111X",
+    "doi:10.1137/07070111X",
+    "DOI: 10.1137/07070111X",
+    "{10.1137/07070111X}",
+    "10.1137/07070111X",
+]
+ACCENTS_BIB = (
+    "@online{k1,\n  author = {M{\\\"u}ller, J{\\'e}r{\\^o}me and Gar\\c{c}on, Fran\\c{c}ois and "
+    "{\\O}stergaard, {\\AA}sa and Stra{\\ss}er, {\\L}ukasz},\n"
+    "  title = {\\emph{Sparse} \\textbf{and} \\TeX{} \\& {PCA}: 50\\% faster~now},\n"
+    "  year = 2024,\n  url = {https://example.org/a\\_b?x=1},\n"
+    "  howpublished = {\\url{https://example.org/page}}\n}\n"
+    "@conference{k2,\n  author = {Doe, Jane},\n  title = {Proc paper},\n  booktitle = {Proc},\n  year = 2020\n}\n"
+)
+VALID = {
+    "vb-macros": {"abstracts/alpha.bib": MACROS_BIB, "abstracts/alpha.md": talk("k1")},
+    "vb-own-macros": {
         "abstracts/alpha.bib": '@string{jr = "Journal of Alpha"}\n' + GOOD.replace("{J}", "jr"),
         "abstracts/beta.bib": '@string{jr = "Beta Letters"}\n@string{oct = "Octobre"}\n'
         + ENTRY.format(key="k2", title="B paper")
@@ -379,49 +466,69 @@ def test_a_macro_never_changes_another_files_references(build_root, tmp_path):
         .replace("year", "month = oct,\n  year"),
         "abstracts/alpha.md": talk("k1"),
         "abstracts/beta.md": talk("k2", "Beta talk").replace("[ada]", "[ada, bob]"),
+    },
+    "vb-accents": {
+        "abstracts/alpha.bib": ACCENTS_BIB,
+        "abstracts/alpha.md": talk("k1").replace("{footcite}`k1`", "{footcite}`k1,k2`"),
+    },
+} | {
+    f"vb-doi-{i}": {
+        "abstracts/alpha.bib": GOOD.replace("  year", f"  doi = {{{written}}},\n  year"),
+        "abstracts/alpha.md": talk("k1"),
     }
-    app, warnings = build_root("schedule", files)
-    assert "WARNING" not in warnings, warnings
-    alpha, beta = _page(app, "alpha"), _page(app, "beta")
+    for i, written in enumerate(DOIS)
+}
+VALID = {own: placed(own, files)[0] for own, files in VALID.items()}
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory) -> Batch:
+    root = tmp_path_factory.mktemp("valid") / "schedule"
+    shutil.copytree(ROOT / "tests/roots/test-schedule", root)
+    for files in VALID.values():
+        write_files(root, files)
+    return build_batch(root)
+
+
+def valid_page(valid: Batch, own: str) -> str:
+    """The case's talk page, after checking that the build said nothing about its files."""
+    for rel in VALID[own]:
+        assert valid.about(rel) == [], valid.about(rel)
+        assert [p for p in valid.check if p.startswith(f"{rel}:")] == []
+    return valid.build.page(f"abstracts/{own}.html")
+
+
+def test_valid_bibtex_builds_without_a_word(valid):
+    assert valid.build.returncode == 0, valid.build.output[-3000:]
+    assert "WARNING" not in valid.build.output, valid.build.output
+    assert valid.check == []
+
+
+def test_string_macros_concatenation_and_months(valid):
+    page = valid_page(valid, "vb-macros")
+    assert "Psychological Review Letters" in page
+    assert "Ada Lovelace" in page
+    assert "October 1843" in page
+
+
+def test_a_macro_never_changes_another_files_references(valid):
+    """Two files define the same macro name differently: each file's entries get their own."""
+    alpha, beta = valid_page(valid, "vb-own-macros"), valid.build.page("abstracts/vb-own-macros-b.html")
     assert "Journal of Alpha" in alpha and "Beta Letters" not in alpha
     assert "Beta Letters" in beta and "Journal of Alpha" not in beta
     assert "Octobre 2020" in beta
-    assert check_project(tmp_path / "schedule") == []
+    assert not [p for p in valid.check if p.startswith("abstracts/vb-own-macros")]
 
 
-@pytest.mark.parametrize(
-    "written",
-    [
-        "https://doi.org/10.1137/07070111X",
-        "http://dx.doi.org/10.1137/07070111X",
-        "doi:10.1137/07070111X",
-        "DOI: 10.1137/07070111X",
-        "{10.1137/07070111X}",
-        "10.1137/07070111X",
-    ],
-)
-def test_doi_is_normalised(build_root, written):
-    bib = GOOD.replace("  year", f"  doi = {{{written}}},\n  year")
-    app, warnings = build_root("schedule", {"abstracts/alpha.bib": bib, "abstracts/alpha.md": talk("k1")})
-    assert "WARNING" not in warnings, warnings
-    page = _page(app, "alpha")
+@pytest.mark.parametrize("index", range(len(DOIS)), ids=DOIS)
+def test_doi_is_normalised(valid, index):
+    page = valid_page(valid, f"vb-doi-{index}")
     assert 'href="https://doi.org/10.1137/07070111X"' in page
     assert "doi.org/http" not in page and "doi.org/doi" not in page.lower().replace("doi.org/10", "")
 
 
-def test_accents_formatting_and_types_are_allowed(build_root):
-    bib = (
-        "@online{k1,\n  author = {M{\\\"u}ller, J{\\'e}r{\\^o}me and Gar\\c{c}on, Fran\\c{c}ois and "
-        "{\\O}stergaard, {\\AA}sa and Stra{\\ss}er, {\\L}ukasz},\n"
-        "  title = {\\emph{Sparse} \\textbf{and} \\TeX{} \\& {PCA}: 50\\% faster~now},\n"
-        "  year = 2024,\n  url = {https://example.org/a\\_b?x=1},\n"
-        "  howpublished = {\\url{https://example.org/page}}\n}\n"
-        "@conference{k2,\n  author = {Doe, Jane},\n  title = {Proc paper},\n  booktitle = {Proc},\n  year = 2020\n}\n"
-    )
-    talk_text = talk("k1").replace("{footcite}`k1`", "{footcite}`k1,k2`")
-    app, warnings = build_root("schedule", {"abstracts/alpha.bib": bib, "abstracts/alpha.md": talk_text})
-    assert "WARNING" not in warnings, warnings
-    page = _page(app, "alpha")
+def test_accents_formatting_and_types_are_allowed(valid):
+    page = valid_page(valid, "vb-accents")
     assert "Müller" in page and "Garçon" in page and "Øster" in page and "Straßer" in page
     # pybtex shows no formatting command: the merged file holds their text
     assert "Sparse and TeX &amp; PCA: 50% faster" in page and "\\emph" not in page
@@ -607,24 +714,16 @@ def test_a_shared_key_named_as_a_talks_entry_is_refused():
 # --------------------------------------------------------------------------- links
 
 
-def test_linked_bib_is_refused_and_not_read(build_root, rootdir, tmp_path):
-    secret = tmp_path / "secret.bib"
-    secret.write_text("@misc{k1,\n  title = {TOPSECRET}\n}\n")
-    root = tmp_path / "schedule"
-    shutil.copytree(rootdir / "test-schedule", root)
-    os.symlink(secret, root / "abstracts/alpha.bib")
-    os.symlink(root / "conf.py", root / "abstracts/beta.bib")
-    app, warnings = build_root("schedule", {"abstracts/alpha.md": talk("k1")})
-    for name in ("alpha", "beta"):
-        expected = f"abstracts/{name}.bib:1: WARNING: the bib file must be a regular file, not a link"
-        assert expected in warnings, warnings
-    assert "Traceback" not in warnings
-    assert "TOPSECRET" not in _page(app, "alpha")
-    assert "TOPSECRET" not in (Path(app.doctreedir) / "workshop-references.bib").read_text()
-    problems = [str(p) for p in check_project(root)]
+def test_linked_bib_is_refused_and_not_read(refused):
+    for name in ("ln-secret", "ln-conf"):
+        refused.assert_located(f"abstracts/{name}.bib", 1, "the bib file must be a regular file, not a link")
+    assert "Traceback" not in refused.build.output
+    assert "TOPSECRET" not in refused.build.page("abstracts/ln-secret.html")
+    merged = refused.build.outdir / ".doctrees/workshop-references.bib"
+    assert "k1" in merged.read_text() and "TOPSECRET" not in merged.read_text()
     assert (
-        "abstracts/alpha.bib:1: the bib file must be a regular file, not a link: copy the references into it"
-        in problems
+        "abstracts/ln-secret.bib:1: the bib file must be a regular file, not a link: copy the references into it"
+        in refused.check
     )
 
 
@@ -645,27 +744,18 @@ def test_bib_under_a_linked_folder_is_refused(build_root, rootdir, tmp_path):
     assert any(str(p).startswith("refs/refs.bib:1: the bib file must be") for p in check_project(root))
 
 
-def test_linked_bib_fails_the_real_build_without_a_traceback(rootdir, tmp_path):
+def test_linked_bib_fails_the_real_build_without_a_traceback(refused):
     """A symlinked .bib crashed every build of the site."""
-    root = tmp_path / "site"
-    shutil.copytree(rootdir / "test-schedule", root)
-    os.symlink(
-        "/etc/hostname" if Path("/etc/hostname").exists() else "/etc/passwd", root / "abstracts/alpha.bib"
-    )
-    build = sphinx_build(root)
+    build = refused.build
     assert build.returncode != 0
     assert "Traceback" not in build.output and "Exception occurred" not in build.output
-    assert "abstracts/alpha.bib:1: WARNING: the bib file must be a regular file, not a link" in build.output
+    assert "abstracts/ln-host.bib:1: WARNING: the bib file must be a regular file, not a link" in build.output
 
 
-def test_folder_named_bib_is_refused(build_root, rootdir, tmp_path):
-    root = tmp_path / "schedule"
-    shutil.copytree(rootdir / "test-schedule", root)
-    (root / "abstracts/alpha.bib").mkdir()
-    _app, warnings = build_root("schedule")
-    assert "abstracts/alpha.bib:1: WARNING: the bib file must be a regular file" in warnings, warnings
-    assert [str(p) for p in check_project(root)] == [
-        "abstracts/alpha.bib:1: the bib file must be a regular file"
+def test_folder_named_bib_is_refused(refused):
+    assert "abstracts/ln-folder.bib:1: WARNING: the bib file must be a regular file" in refused.build.output
+    assert [p for p in refused.check if p.startswith("abstracts/ln-folder.")] == [
+        "abstracts/ln-folder.bib:1: the bib file must be a regular file"
     ]
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, copy_site, sphinx_build
+from conftest import ROOT, Batch, copy_site, sphinx_build, write_files
 from sphinx_workshop_site.cli import check_project
 
 FILLED_TALK = """\
@@ -253,36 +255,66 @@ BAD = {
 }
 
 
+def own_file(case: str) -> str:
+    """The case's page under an id of its own ("cb-<case>"), in the folder of the page it edits,
+    so that the cases are built together (a file name that is the mistake stays as it is)."""
+    file = BAD[case][0]
+    if file not in ("abstracts/alpha.md", "speakers/ada.md"):
+        return file
+    return f"{file.split('/')[0]}/cb-{re.sub(r'[^a-z0-9]+', '-', case.lower()).strip('-')}.md"
+
+
+CITED = {  # a cited key misspelt, its talk's bib file at hand
+    "abstracts/cb-cited.md": TALK.replace("The abstract.", "See{footcite}`kolda2009tensr`."),
+    "abstracts/cb-cited.bib": FILLED_BIB,
+}
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory):
+    """Every bad front matter, a misspelt cited key and a page in no toctree, in one project:
+    built once as make html, and checked once with make check's text parser disabled (it reads
+    the build's warnings as records): (build, the problems as printed, the problems)."""
+    from sphinx_workshop_site import cli
+
+    root = tmp_path_factory.mktemp("bad") / "schedule"
+    shutil.copytree(ROOT / "tests/roots/test-schedule", root)
+    write_files(root, {own_file(case): BAD[case][1] for case in BAD} | CITED)
+    write_files(root, {"orphan.md": "# Nobody links here\n"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "WARNING_LINE", re.compile(r"(?!)"))  # matches no line of output
+        problems = check_project(root)
+    return Batch(sphinx_build(root), [str(p) for p in problems]), problems
+
+
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_bad_front_matter_in_check_and_build(build_root, rootdir, tmp_path, case):
-    file, content, line, message = BAD[case]
-    _app, warnings = build_root("schedule", {file: content})
+def test_bad_front_matter_in_check_and_build(bad, case):
+    batch, _problems = bad
+    _file, _content, line, message = BAD[case]
+    file = own_file(case)
     expected = f"{file}:{line}: WARNING: "
-    assert any(w.startswith(expected) and message in w for w in warnings.splitlines()), warnings
-    assert "Traceback" not in warnings
-    problems = [str(p) for p in check_project(tmp_path / "schedule")]
-    assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
+    assert any(w.startswith(expected) and message in w for w in batch.about(file)), batch.about(file)
+    assert "Traceback" not in batch.build.output
+    assert any(p.startswith(f"{file}:{line}: ") and message in p for p in batch.check), batch.check
 
 
-def test_cited_key_in_no_bib_file(tmp_path, rootdir):
-    import shutil
+def test_the_cases_built_together_say_nothing_else(bad):
+    """No case's message lands on another page: the cases did not interfere."""
+    batch, _problems = bad
+    assert batch.unexpected({own_file(case) for case in BAD} | set(CITED) | {"orphan.md"}) == []
 
-    root = tmp_path / "site"
-    shutil.copytree(rootdir / "test-schedule", root)
-    (root / "abstracts/alpha.md").write_text(TALK.replace("The abstract.", "See{footcite}`kolda2009tensr`."))
-    (root / "abstracts/alpha.bib").write_text(FILLED_BIB)
-    problems = [str(p) for p in check_project(root)]
+
+def test_cited_key_in_no_bib_file(bad):
+    batch, _problems = bad
     assert (
-        "abstracts/alpha.md:8: cited key 'kolda2009tensr' is in no .bib file (did you mean 'kolda2009tensor'?): add the entry to the talk's .bib file"
-        in problems
+        "abstracts/cb-cited.md:8: cited key 'kolda2009tensr' is in no .bib file (did you mean 'kolda2009tensor'?): add the entry to the talk's .bib file"
+        in batch.check
     )
-    build = sphinx_build(root)
-    assert build.returncode != 0 and "kolda2009tensr" in build.output
+    assert batch.build.returncode != 0
+    assert [w for w in batch.about("abstracts/cb-cited.md") if "kolda2009tensr" in w]
 
 
 def test_check_command_output_and_exit_code(tmp_path, rootdir):
-    import shutil
-
     root = tmp_path / "site"
     shutil.copytree(rootdir / "test-schedule", root)
     shutil.copytree(ROOT / "_ext", root / "_ext")
@@ -293,25 +325,15 @@ def test_check_command_output_and_exit_code(tmp_path, rootdir):
     assert result.stderr.splitlines()[0].startswith("speakers/ada.md:2: unknown key 'afiliation'")
 
 
-def test_make_check_reads_the_builds_warnings_as_records_not_its_output(tmp_path, rootdir, monkeypatch):
+def test_make_check_reads_the_builds_warnings_as_records_not_its_output(bad):
     """make check reads each warning as the build wrote it (diagnostics.StructuredWarnings, one
     JSON record): with the text parser disabled, the workshop's own warning and Sphinx's are still
     located, with their subtype or tag."""
-    import re
-    import shutil
-
-    from sphinx_workshop_site import cli
     from sphinx_workshop_site.model.errors import Problem
 
-    monkeypatch.setattr(cli, "WARNING_LINE", re.compile(r"(?!)"))  # matches no line of output
-    root = tmp_path / "site"
-    shutil.copytree(rootdir / "test-schedule", root)
-    (root / "abstracts/alpha.md").write_text(TALK.replace("The abstract.", "See{footcite}`kolda2009tensr`."))
-    (root / "abstracts/alpha.bib").write_text(FILLED_BIB)
-    (root / "orphan.md").write_text("# Nobody links here\n")
-    problems = check_project(root)
+    _batch, problems = bad
     cited = next(p for p in problems if "kolda2009tensr" in p.message)
-    assert (cited.file, cited.line, cited.subtype) == ("abstracts/alpha.md", 8, Problem.CITATION), cited
+    assert (cited.file, cited.line, cited.subtype) == ("abstracts/cb-cited.md", 8, Problem.CITATION), cited
     assert "orphan.md: document isn't included in any toctree [toc.not_included]" in [
         str(p) for p in problems
     ]

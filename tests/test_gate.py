@@ -3,6 +3,8 @@ own pipeline, and a pull request's scope is its own new files."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -83,6 +85,11 @@ FAILURES = {
         "abstracts/gamma.md:8",
         "'% TODO' line",
     ),
+    "line break written as HTML": (  # MyST's own '\\' line break is not raw HTML: test_hard_line_break
+        {"abstracts/gamma.md": TALK.format(body="First line<br />\nsecond.")},
+        "abstracts/gamma.md:8",
+        "raw HTML is not allowed",
+    ),
 }
 
 
@@ -133,19 +140,27 @@ def test_a_failure_fails_every_build_until_fixed(every_failure, case):
     assert any(where in p and message in p for p in problems), problems
 
 
-def test_each_failure_case_fails_on_its_own(tmp_path):
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory):
+    """One case alone in a project, built in parallel (-j 2): (root, build)."""
+    files, _where, _message = FAILURES["unknown cite key"]
+    root = _project(tmp_path_factory.mktemp("alone"), files)
+    return root, sphinx_build(root, "html", "-j", "2")
+
+
+def test_each_failure_case_fails_on_its_own(alone):
     """The shared project cannot hide a case behind another's message: one case alone fails
     the build too, at its line."""
-    files, where, message = FAILURES["unknown cite key"]
-    build = sphinx_build(_project(tmp_path, files))
+    _root, build = alone
+    _files, where, message = FAILURES["unknown cite key"]
     assert build.returncode and _located(build.output, where, message), build.output
 
 
-def test_parallel_and_another_page_saved(tmp_path):
+def test_parallel_and_another_page_saved(alone):
     """As in `make live`: another file saved, the broken page still fails (-j 2 too)."""
-    files, where, message = FAILURES["unknown cite key"]
-    root = _project(tmp_path, files)
-    assert sphinx_build(root, "html", "-j", "2").returncode
+    _files, where, message = FAILURES["unknown cite key"]
+    root, first = alone
+    assert first.returncode
     beta = root / "abstracts/beta.md"
     beta.write_text(beta.read_text() + "\nOne more sentence.\n", encoding="utf-8")
     again = sphinx_build(root, "html", "-j", "2")
@@ -154,17 +169,52 @@ def test_parallel_and_another_page_saved(tmp_path):
     assert sphinx_build(root, "html", "-j", "2").returncode == 0
 
 
-def test_check_passes_a_clean_project(tmp_path):
-    assert check_project(_project(tmp_path, {})) == []
+# What the checks must let through, each on a page of its own, in one project built once and
+# checked once: setext titles, escaped dollars, math, fenced code, MyST's own line break.
+SETEXT_TITLES = ["A title on\ntwo lines\n=========", "A title\\\nbroken\n===", "One line\n========"]
+DOLLARS = (
+    "It costs \\$5 per run and \\$10 per day; the rank $r$ of $W + AB^\\top$ is small,\n"
+    "$\\text{rank of } W \\le r$ and $\\operatorname{arg\\,min}_x f(x)$ hold.\n\n"
+    "```python\nx = 1\n```\n\n- An item\n\n    continued here.\n"
+)
+CLEAN = {
+    "abstracts/dollars.md": TALK.format(body=DOLLARS),
+    "abstracts/hard-break.md": TALK.format(body="First line\\\nsecond line."),
+} | {
+    f"abstracts/setext-{i}.md": f"---\nspeakers: [ada]\n---\n\n{title}\n\nText.\n"
+    for i, title in enumerate(SETEXT_TITLES)
+}
 
 
-def test_check_claims_only_what_it_ran(tmp_path, capsys):
-    """`workshop check` runs the checks, not the HTML build: it says the files are valid, and
-    `make check` says the site builds only after sphinx-build has run."""
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """The clean project built as `make html` and checked by `python -m sphinx_workshop_site
+    check` (in this process): (build, check's exit status, its stdout, its stderr)."""
     from sphinx_workshop_site.cli import main
 
-    assert main(["check", "--root", str(_project(tmp_path, {}))]) == 0
-    said = capsys.readouterr().out
+    root = _project(tmp_path_factory.mktemp("clean"), CLEAN)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["check", "--root", str(root)])
+    return sphinx_build(root), status, out.getvalue(), err.getvalue()
+
+
+def test_the_clean_project_builds(clean):
+    build, *_ = clean
+    assert build.returncode == 0, build.output
+    assert "WARNING" not in build.output
+
+
+def test_check_passes_a_clean_project(clean):
+    _build, status, _said, problems = clean
+    assert (status, problems) == (0, "")
+
+
+def test_check_claims_only_what_it_ran(clean):
+    """`workshop check` runs the checks, not the HTML build: it says the files are valid, and
+    `make check` says the site builds only after sphinx-build has run."""
+    _build, status, said, _problems = clean
+    assert status == 0
     assert "are valid" in said and "builds" not in said
     steps = subprocess.run(["make", "-n", "check"], cwd=ROOT, capture_output=True, text=True).stdout
     lines = steps.splitlines()
@@ -243,28 +293,25 @@ def test_scope_verdicts(change, verdict):
     assert any(verdict in line and change.path in line for line in ok + bad), (ok, bad)
 
 
-def test_escaped_dollars_fenced_code_and_math_pass(tmp_path):
+def test_escaped_dollars_fenced_code_and_math_pass(clean):
     """What the dollar and indentation checks must not catch: escaped dollar signs, math that is
     math (words inside \\text{…}), fenced code, a list item's continued paragraph."""
-    body = (
-        "It costs \\$5 per run and \\$10 per day; the rank $r$ of $W + AB^\\top$ is small,\n"
-        "$\\text{rank of } W \\le r$ and $\\operatorname{arg\\,min}_x f(x)$ hold.\n\n"
-        "```python\nx = 1\n```\n\n- An item\n\n    continued here.\n"
-    )
-    root = _project(tmp_path, {"abstracts/gamma.md": TALK.format(body=body)})
-    built = sphinx_build(root)
-    assert built.returncode == 0, built.output
-    assert "It costs $5 per run and $10 per day" in built.page("abstracts/gamma.html")
+    build, *_ = clean
+    assert build.returncode == 0, build.output
+    assert [line for line in build.output.splitlines() if "abstracts/dollars.md" in line] == []
+    assert "It costs $5 per run and $10 per day" in build.page("abstracts/dollars.html")
 
 
-def test_hard_line_break_is_not_raw_html(tmp_path):
+def test_hard_line_break_is_not_raw_html(clean, every_failure):
     """MyST writes '\\' at a line's end as raw output; the gate knows it is its own."""
-    root = _project(tmp_path, {"abstracts/gamma.md": TALK.format(body="First line\\\nsecond line.")})
-    built = sphinx_build(root)
-    assert built.returncode == 0, built.output
-    assert "First line<br />" in built.page("abstracts/gamma.html")
-    raw = _project(tmp_path / "raw", {"abstracts/gamma.md": TALK.format(body="First line<br />\nsecond.")})
-    assert "raw HTML is not allowed" in sphinx_build(raw).output
+    build, *_ = clean
+    assert [line for line in build.output.splitlines() if "abstracts/hard-break.md" in line] == []
+    assert "First line<br />" in build.page("abstracts/hard-break.html")
+    _root, first, _second, _problems = every_failure  # '<br />' written as HTML is refused
+    _files, where = _case_files(
+        sorted(FAILURES).index("line break written as HTML"), "line break written as HTML"
+    )
+    assert _located(first.output, where, "raw HTML is not allowed"), first.output
 
 
 def test_check_pr_reads_names_exactly(tmp_path):
@@ -291,14 +338,13 @@ def test_problems_per_page_are_bounded(tmp_path):
     assert "abstracts/gamma.md:1: WARNING: 9900 more problem(s) on this page" in built.output
 
 
-@pytest.mark.parametrize(
-    "title",
-    ["A title on\ntwo lines\n=========", "A title\\\nbroken\n===", "One line\n========"],
-)
-def test_setext_titles_are_titles(tmp_path, title):
-    root = _project(tmp_path, {"abstracts/gamma.md": f"---\nspeakers: [ada]\n---\n\n{title}\n\nText.\n"})
-    built = sphinx_build(root)
-    assert built.returncode == 0, built.output
+@pytest.mark.parametrize("index", range(len(SETEXT_TITLES)), ids=SETEXT_TITLES)
+def test_setext_titles_are_titles(clean, index):
+    build, *_ = clean
+    page = f"abstracts/setext-{index}.md"
+    assert [line for line in build.output.splitlines() if page in line] == [], build.output
+    assert build.returncode == 0, build.output
+    assert (build.outdir / f"abstracts/setext-{index}.html").is_file()
 
 
 def test_make_live_keeps_failing_after_another_save(tmp_path):

@@ -6,8 +6,10 @@ fails with a ``file:line`` message naming the hostile file, or its output is har
 message, no script, script link, ``http-equiv`` meta or theme class from a contributor, exports
 that parse, never a traceback, never a hang (time limit) or a runaway (memory limit).
 
-Cases of one class are built together (one Sphinx run per class; each case has its own talk id),
-then each case asserts its own ``file:line``.
+Every case has its own talk or speaker id: the classes whose cases keep to files of their own are
+built together (one Sphinx run, one `make check`); a class that edits a file of the project (the
+schedule, the scheduled talk alpha) or whose work is bounded (resources) is built on its own.
+Then each case asserts its own ``file:line``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SPHINX_FLAGS, copy_site, require_tool, strip_colors
+from conftest import ROOT, SPHINX_FLAGS, Batch, Build, copy_site, require_tool, strip_colors
 from hostile_payloads import GROUPS, LATEX_PAYLOADS, SECRET_ENV, SECRET_FILE, Case, talk
 from lxml import etree
 from sphinx_workshop_site.cli import check_project
@@ -138,16 +140,67 @@ def build(root: Path, builder: str = "html", *extra: str, timeout: float = BUILD
     )
 
 
+# The classes built together: each case in files of its own (ids fm-, in-, sub-, js-, bib-, mj-,
+# tex-, ln-, at-), nothing edited that another case reads.
+TOGETHER = (
+    "front-matter",
+    "inclusion",
+    "subfolder",
+    "script-links",
+    "mathjax",
+    "latex",
+    "symlinks",
+    "classes",
+)
+
+
+def build_of(group: str) -> str:
+    """The name of the build that holds the class ``group``."""
+    return "pages" if group in TOGETHER else group
+
+
+def cases_of(name: str) -> dict[str, Case]:
+    """The cases of a build, as '<class>: <case>'."""
+    return {
+        f"{g}: {n}": case for g, cases in GROUPS.items() if build_of(g) == name for n, case in cases.items()
+    }
+
+
+BUILDS = sorted({build_of(group) for group in GROUPS})
+
+
+def test_cases_built_together_have_files_of_their_own():
+    """No two cases of one build write or link the same file."""
+    for name in BUILDS:
+        paths = [p for case in cases_of(name).values() for p in [*case.files, *case.links]]
+        assert len(paths) == len(set(paths)), name
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """One build per class of attack, made the first time a case of the class asks for it."""
+    """The build that holds a class of attack, made the first time a case of the class asks for it."""
     results: dict[str, Result] = {}
 
     def get(group: str) -> Result:
-        if group not in results:
-            root = make_project(tmp_path_factory.mktemp(group), GROUPS[group])
-            results[group] = build(root, timeout=BUILD_TIMEOUT)
-        return results[group]
+        name = build_of(group)
+        if name not in results:
+            root = make_project(tmp_path_factory.mktemp(name), cases_of(name))
+            results[name] = build(root, timeout=BUILD_TIMEOUT)
+        return results[name]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def checked(built):
+    """`make check`'s problems for the build that holds a class, once per build."""
+    results: dict[str, list[str]] = {}
+
+    def get(group: str) -> list[str]:
+        name = build_of(group)
+        if name not in results:
+            results[name] = [str(p) for p in check_project(built(group).root)]
+        return results[name]
 
     return get
 
@@ -272,12 +325,23 @@ def test_hostile_case(built, group, name):
         assert not html_harms(page), (page, html_harms(page))
 
 
+def test_the_classes_built_together_say_nothing_else(built, checked):
+    """Every message of the shared build, and of its check, names a file of one of its cases:
+    no case made another file fail."""
+    result = built(TOGETHER[0])
+    batch = Batch(
+        Build(result.root, result.outdir, result.returncode or 0, result.output), checked(TOGETHER[0])
+    )
+    files = {path for case in cases_of("pages").values() for path in [*case.files, *case.links]}
+    assert batch.warnings() and batch.unexpected(files) == []
+
+
 def test_every_page_of_every_build_is_harmless(built):
     """Pages not under test too: the programme, the speaker grid, the talk list, the home page."""
-    for group in GROUPS:
-        result = built(group)
+    for name in BUILDS:
+        result = built(next(g for g in GROUPS if build_of(g) == name))
         for page in result.outdir.rglob("*.html"):
-            assert not html_harms(page), (group, page, html_harms(page))
+            assert not html_harms(page), (name, page, html_harms(page))
 
 
 def test_the_resource_cases_build_fast(built):
@@ -305,10 +369,9 @@ def test_linked_pages_are_not_published_not_even_as_sources(built):
 
 
 @pytest.mark.parametrize("group", [g for g in GROUPS if g != "resources"])
-def test_check_reports_what_the_build_reports(built, group):
+def test_check_reports_what_the_build_reports(checked, group):
     """`python -m sphinx_workshop_site check` is the build: the same file:line for every case of the class."""
-    result = built(group)
-    problems = [str(p) for p in check_project(result.root)]
+    problems = checked(group)
     for name, hostile in GROUPS[group].items():
         if hostile.xfail:
             continue

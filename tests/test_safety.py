@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, copy_site, sphinx_build
-from sphinx_workshop_site.cli import check_project
+from conftest import ROOT, Batch, build_batch, copy_site, sphinx_build, write_files
 
 TALK = "---\nspeakers: [ada]\n---\n\n# A talk\n\n{body}\n"
 # A 1x1 PNG: images are checked by their content.
@@ -86,17 +86,39 @@ def _cases():
 CASES = {case[0]: case[1:] for case in _cases()}
 
 
+def own_file(case: str) -> str:
+    """The case's page under an id of its own ("sr-<case>"), in the folder of the page it edits:
+    the cases are built together."""
+    folder = CASES[case][0].split("/")[0]
+    return f"{folder}/sr-{re.sub(r'[^a-z0-9]+', '-', case.lower()).strip('-')}.md"
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory) -> Batch:
+    """Every rule's case in one project, built once (as make html) and checked once (make check)."""
+    root = tmp_path_factory.mktemp("rules") / "schedule"
+    shutil.copytree(ROOT / "tests/roots/test-schedule", root)
+    write_files(root, {own_file(case): CASES[case][1] for case in CASES})
+    return build_batch(root)
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_content_rule(build_root, tmp_path, case):
-    file, content, line, message = CASES[case]
-    _app, warnings = build_root("schedule", {file: content})
-    lines = warnings.splitlines()
+def test_content_rule(rules, case):
+    _file, _content, line, message = CASES[case]
+    file = own_file(case)
     assert any(
-        w.startswith(f"{file}:{line}: WARNING: ") and message in w and "[workshop." in w for w in lines
-    ), warnings
-    assert "Traceback" not in warnings
-    problems = [str(p) for p in check_project(tmp_path / "schedule")]
+        w.startswith(f"{file}:{line}: WARNING: ") and message in w and "[workshop." in w
+        for w in rules.about(file)
+    ), "\n".join(rules.about(file)) or rules.build.output[-3000:]
+    assert "Traceback" not in rules.build.output
+    problems = rules.check
     assert any(p.startswith(f"{file}:{line}: ") and message in p for p in problems), problems
+
+
+def test_the_rules_built_together_say_nothing_else(rules):
+    """No case's message lands on another page, no traceback: the cases did not interfere."""
+    assert rules.unexpected({own_file(case) for case in CASES}) == []
+    assert "Traceback" not in rules.build.output
 
 
 def test_no_raw_output_even_without_warnings_as_errors(build_root):
@@ -114,40 +136,57 @@ def test_no_raw_output_even_without_warnings_as_errors(build_root):
     assert "alert(1)" not in str(page)
 
 
-def test_organizer_pages_are_not_restricted(build_root):
-    page = '# Programme\n\n<div class="note">Organizers may write HTML.</div>\n\n```{schedule} schedule.yaml\n```\n'
-    app, warnings = build_root("schedule", {"program/index.md": page})
-    assert "WARNING" not in warnings
-    assert (
-        '<div class="note">Organizers may write HTML.</div>'
-        in (Path(app.outdir) / "program/index.html").read_text()
-    )
-
-
 COLON_CONF = (ROOT / "tests/roots/test-schedule/conf.py").read_text() + (
     'myst_enable_extensions = ["dollarmath", "colon_fence"]\n'
 )
+ORGANIZER_PAGE = (
+    '# Programme\n\n<div class="note">Organizers may write HTML.</div>\n\n```{schedule} schedule.yaml\n```\n'
+)
+ALLOWED_BODY = (
+    ":::{note}\nA note with $x$ and H{sub}`2`O.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
+    "[a link](https://example.org) and ![figure](alpha-figure.png)"
+)
 
 
-def test_allowed_content_passes(build_root, tmp_path):
-    """What a contributor may write builds without a word and reaches the reader whole: a note
-    (colon fence, as on the site) with math and a subscript, a display equation, code shown as
-    code, a link, an image of their own."""
-    body = (
-        ":::{note}\nA note with $x$ and H{sub}`2`O.\n:::\n\n```{math}\nx^2\n```\n\n```python\nprint('<b>')\n```\n\n"
-        "[a link](https://example.org) and ![figure](alpha-figure.png)"
-    )
-    app, warnings = build_root(
-        "schedule",
+@pytest.fixture(scope="module")
+def allowed(tmp_path_factory) -> Batch:
+    """What may be written, built and checked once: an organizer's page with HTML, a talk with
+    what a contributor may write (the colon fences of the site's conf.py)."""
+    root = tmp_path_factory.mktemp("allowed") / "schedule"
+    shutil.copytree(ROOT / "tests/roots/test-schedule", root)
+    write_files(
+        root,
         {
-            "abstracts/alpha.md": TALK.format(body=body),
+            "program/index.md": ORGANIZER_PAGE,
+            "abstracts/alpha.md": TALK.format(body=ALLOWED_BODY),
             "abstracts/alpha-figure.png": PNG,
             "conf.py": COLON_CONF,
         },
     )
-    assert "WARNING" not in warnings, warnings
-    assert check_project(tmp_path / "schedule") == []
-    page = BeautifulSoup((Path(app.outdir) / "abstracts/alpha.html").read_text(), "html.parser")
+    return build_batch(root)
+
+
+def test_what_may_be_written_builds_without_a_word(allowed):
+    assert allowed.build.returncode == 0, allowed.build.output[-3000:]
+    assert "WARNING" not in allowed.build.output, allowed.build.output
+    assert allowed.check == []
+
+
+def test_organizer_pages_are_not_restricted(allowed):
+    assert allowed.about("program/index.md") == []
+    assert (
+        '<div class="note">Organizers may write HTML.</div>'
+        in (allowed.build.outdir / "program/index.html").read_text()
+    )
+
+
+def test_allowed_content_passes(allowed):
+    """What a contributor may write builds without a word and reaches the reader whole: a note
+    (colon fence, as on the site) with math and a subscript, a display equation, code shown as
+    code, a link, an image of their own."""
+    assert allowed.about("abstracts/alpha.md") == [] and allowed.about("abstracts/alpha-figure.png") == []
+    assert not [p for p in allowed.check if p.startswith("abstracts/alpha")]
+    page = BeautifulSoup((allowed.build.outdir / "abstracts/alpha.html").read_text(), "html.parser")
     article = page.select_one("div.body section")  # the talk as the reader gets it
     note = article.select_one("div.admonition.note")
     assert note.select_one("p.admonition-title").get_text() == "Note"
@@ -158,7 +197,7 @@ def test_allowed_content_passes(build_root, tmp_path):
     assert not article.find("b")  # the code is shown, not run as HTML
     assert article.find("a", href="https://example.org").get_text() == "a link"
     image = article.find("img", alt="figure")
-    assert (Path(app.outdir) / "abstracts" / image["src"]).read_bytes() == PNG
+    assert (allowed.build.outdir / "abstracts" / image["src"]).read_bytes() == PNG
 
 
 # --------------------------------------------------------------------------- escaping

@@ -82,6 +82,11 @@ class StructuredWarnings(std_logging.Handler):
         self.addFilter(logging.WarningLogRecordTranslator(app))  # a docname or a node: 'file:line'
 
     def emit(self, record: std_logging.LogRecord) -> None:
+        # While it reads, Sphinx holds warnings back and then hands each record to every handler
+        # again (logging.pending_warnings): this handler, not one of the held-back ones, sees both
+        if getattr(record, "workshop_written", False):
+            return
+        record.workshop_written = True  # type: ignore[attr-defined]
         kind, subtype = getattr(record, "type", "") or "", getattr(record, "subtype", "") or ""
         suppressed = getattr(self.app.config, "suppress_warnings", ())
         if logging.is_suppressed_warning(kind, subtype, suppressed):  # no warning, as Sphinx counts
