@@ -28,6 +28,7 @@ import datetime as dt
 import html
 import json
 import re
+from collections.abc import Callable
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -157,14 +158,21 @@ def instant(prog, item, end: bool = False) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _href(ctx: ResolveContext, item) -> str:
-    """From the page being written to the event: a contribution's page, else its day in the programme."""
-    if item.talk and item.talk in ctx.domain.talks:
-        return ctx.builder.get_relative_uri(ctx.docname, ctx.domain.talks[item.talk][0])
-    program = ctx.schedule_doc()
-    if program is None:
-        return ""
-    return ctx.builder.get_relative_uri(ctx.docname, program) + f"#day-{item.slot.date.isoformat()}"
+Href = Callable[[object], str]  # an event -> the link to it from the page being written
+
+
+def hrefs(ctx: ResolveContext) -> Href:
+    """From the page being written to an event: a contribution's page, else its day in the programme."""
+
+    def href(item) -> str:
+        if item.talk and item.talk in ctx.domain.talks:
+            return ctx.builder.get_relative_uri(ctx.docname, ctx.domain.talks[item.talk][0])
+        program = ctx.schedule_doc()
+        if program is None:
+            return ""
+        return ctx.builder.get_relative_uri(ctx.docname, program) + f"#day-{item.slot.date.isoformat()}"
+
+    return href
 
 
 def _room(prog, item) -> str | None:
@@ -174,15 +182,16 @@ def _room(prog, item) -> str | None:
     return one_line(item.slot.room) if item.slot.room else None
 
 
-def now_next_data(ctx: ResolveContext, prog) -> dict:
-    """Every event that takes place (cancelled ones are left out), for the script's now and next."""
+def now_next_data(prog, href: Href) -> dict:
+    """Every event that takes place (cancelled ones are left out), for the script's now and next:
+    its start and end as UTC instants, its room (None: every room), title and link."""
     events = [
         {
             "s": instant(prog, item),
             "e": instant(prog, item, end=True),
             "room": _room(prog, item),
             "title": item.title,
-            "href": _href(ctx, item),
+            "href": href(item),
         }
         for item in prog.items
         if item.slot is not None and not item.cancelled
@@ -212,8 +221,8 @@ def agenda_calendar(prog) -> tuple[str, dict[str, str]]:
     return head, blocks
 
 
-def agenda_data(ctx: ResolveContext, prog) -> dict:
-    """The starrable events, with what My agenda lists and exports of each."""
+def agenda_data(prog, href: Href, programme_href: str) -> dict:
+    """The starrable events, with what My agenda lists and exports of each (its VEVENT)."""
     head, blocks = agenda_calendar(prog)
     events = []
     for item in prog.items:
@@ -228,18 +237,17 @@ def agenda_data(ctx: ResolveContext, prog) -> dict:
                 "date": item.slot.date.isoformat(),
                 "time": item.slot.time_range,
                 "title": item.title,
-                "href": _href(ctx, item),
+                "href": href(item),
                 "who": ", ".join(p.name for p in item.people),
                 "room": one_line(prog.schedule.room_of(item.slot) or ""),
                 "cancelled": item.cancelled,
                 "ics": blocks.get(uid, ""),
             }
         )
-    program = ctx.schedule_doc()
     return {
         "calendar": head,
         "days": {d.date.isoformat(): format_date(d.date) for d in prog.schedule.days},
-        "programme": ctx.builder.get_relative_uri(ctx.docname, program) if program else "",
+        "programme": programme_href,
         "events": events,
     }
 
@@ -273,7 +281,7 @@ def resolve_now_next(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Nod
     prog = _html_programme(ctx)
     if not prog or not prog.schedule.days:
         return []
-    data = data_markup(now_next_data(ctx, prog)) if node.get("events", True) else ""
+    data = data_markup(now_next_data(prog, hrefs(ctx))) if node.get("events", True) else ""
     label = "Now and next at " + html.escape(prog.acronym)
     return [_html(f'<div class="now-next" role="region" aria-label="{label}" hidden>{data}</div>')]
 
@@ -283,9 +291,10 @@ def resolve_my_agenda(ctx: ResolveContext, node: nodes.Element) -> list[nodes.No
     if not prog:
         return [nodes.paragraph("", "The programme could not be read (see the build's warnings).")]
     programme_link = ""
-    if program := ctx.schedule_doc():
-        href = html.escape(ctx.builder.get_relative_uri(ctx.docname, program))
-        programme_link = f' The <a href="{href}">programme</a> lists every talk.'
+    program = ctx.schedule_doc()
+    to_programme = ctx.builder.get_relative_uri(ctx.docname, program) if program else ""
+    if to_programme:
+        programme_link = f' The <a href="{html.escape(to_programme)}">programme</a> lists every talk.'
     return [
         _html(
             '<div class="my-agenda">'
@@ -294,7 +303,7 @@ def resolve_my_agenda(ctx: ResolveContext, node: nodes.Element) -> list[nodes.No
             '<div class="my-agenda-list agenda-js"></div>'
             '<p class="agenda-js"><button type="button" class="agenda-export" hidden>'
             "Download my agenda (.ics)</button></p>"
-            f"{data_markup(agenda_data(ctx, prog))}</div>"
+            f"{data_markup(agenda_data(prog, hrefs(ctx), to_programme))}</div>"
         )
     ]
 

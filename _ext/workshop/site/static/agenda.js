@@ -1,7 +1,8 @@
 /* My agenda, the reader's time zone, now and next: the workshop extension's script, deferred, on
    the pages that show one of them (site/agenda.py says what each page holds). It reads only the
    page, sends nothing anywhere, and keeps the stars and the time-zone choice in this browser's
-   localStorage under the edition's identifier (two editions on one site never share them). */
+   localStorage under the edition's identifier (two editions on one site never share them).
+   ASCII only: read right whatever charset a page or a server declares. */
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -74,8 +75,8 @@
     const start = wall(s);
     if (e === undefined) return (start.date === venueDate ? "" : `${start.label}, `) + start.hm;
     const end = wall(e);
-    if (wall(e - 60000).date !== start.date) return `${start.label} ${start.hm} – ${end.label} ${end.hm}`;
-    return (start.date === venueDate ? "" : `${start.label}, `) + `${start.hm}–${end.hm}`;
+    if (wall(e - 60000).date !== start.date) return `${start.label} ${start.hm} \u2013 ${end.label} ${end.hm}`;
+    return (start.date === venueDate ? "" : `${start.label}, `) + `${start.hm}\u2013${end.hm}`;
   };
 
   const element = (tag, className, text) => {
@@ -93,7 +94,7 @@
 
   // ------------------------------------------------------------------ the programme's tables
   // Each time shown (a row's, or a cell's in parallel rooms), read once from the table.
-  const RANGE = /(\d\d):(\d\d)(?:\s*–\s*(\d\d):(\d\d))?/;
+  const RANGE = /(\d\d):(\d\d)(?:\s*\u2013\s*(\d\d):(\d\d))?/;
   const times = [];
   for (const table of document.querySelectorAll("table.schedule-day")) {
     const date = table.id.replace(/^day-/, "");
@@ -247,7 +248,7 @@
         const chosen = data.events.filter((e) => listed.has(e.uid));
         exportButton.hidden = !data.events.some((e) => stars.has(e.uid));
         if (!chosen.length) {
-          const empty = element("p", "my-agenda-empty", "Nothing starred yet: star (☆) the talks and poster sessions you want to attend in the ");
+          const empty = element("p", "my-agenda-empty", "Nothing starred yet: star (\u2606) the talks and poster sessions you want to attend in the ");
           empty.append(link({ title: "programme", href: data.programme }), " or on their pages.");
           list.replaceChildren(empty);
           return;
@@ -271,7 +272,7 @@
             if (event.cancelled) head.append(element("strong", "cancelled-label", "Cancelled"), ": ");
             head.append(link(event));
             item.append(head);
-            const about = [event.who, event.room].filter(Boolean).join(" · ");
+            const about = [event.who, event.room].filter(Boolean).join(" \u00b7 ");
             if (about) item.append(element("p", "agenda-about", about));
             items.append(item);
           }
@@ -329,7 +330,7 @@
           parts.push(["Next", event, ` (${day}${at(event.s)})`]);
         }
         parts.forEach(([label, event, when], index) => {
-          if (index) item.append(" · ");
+          if (index) item.append(" \u00b7 ");
           item.append(element("span", "now-next-label", `${label}: `), link(event), when);
         });
         list.append(item);
