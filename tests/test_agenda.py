@@ -101,7 +101,9 @@ def test_a_star_stands_for_the_event_of_its_row_or_page():
     assert agenda.star_item(prog, slot="2024-11-27-0900-room-a") is prog.items[5]  # its second row
     assert agenda.star_item(prog, talk="p2") is by_title["Posters"]  # a poster: its session
     assert agenda.star_item(prog, talk="s1") is by_title["Spotlights"]  # a spotlight: its slot
-    assert agenda.star_item(prog, talk="gamma") is by_title["Gamma"]  # cancelled: starrable (its event says so)
+    assert (
+        agenda.star_item(prog, talk="gamma") is by_title["Gamma"]
+    )  # cancelled: starrable (its event says so)
     assert agenda.star_item(prog, slot="2024-11-27-1000-room-a") is by_title["Invited talk"]
     assert agenda.star_item(prog, slot="2024-11-26-0900-all") is None  # a break
     assert agenda.star_item(prog, talk="nobody") is None
