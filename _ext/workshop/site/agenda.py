@@ -287,7 +287,9 @@ def resolve_now_next(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Nod
 
 
 def resolve_my_agenda(ctx: ResolveContext, node: nodes.Element) -> list[nodes.Node]:
-    prog = _html_programme(ctx)
+    if ctx.builder.format != "html":
+        return []  # a browser's page: nothing on paper
+    prog = programme(ctx.app)
     if not prog:
         return [nodes.paragraph("", "The programme could not be read (see the build's warnings).")]
     programme_link = ""
