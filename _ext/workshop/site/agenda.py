@@ -252,10 +252,15 @@ def agenda_data(prog, href: Href, programme_href: str) -> dict:
     }
 
 
-def agenda_docname(env, schedule_path: str) -> str | None:
-    """The My agenda page: 'agenda' beside the schedule (program/agenda.md)."""
+def agenda_page(schedule_path: str) -> str:
+    """My agenda's document: 'agenda' beside the schedule (program/agenda.md)."""
     folder = schedule_path.rpartition("/")[0]
-    docname = f"{folder}/agenda" if folder else "agenda"
+    return f"{folder}/agenda" if folder else "agenda"
+
+
+def agenda_docname(env, schedule_path: str) -> str | None:
+    """My agenda's document, when the site has it."""
+    docname = agenda_page(schedule_path)
     return docname if docname in env.found_docs else None
 
 
@@ -369,6 +374,14 @@ class MyAgendaDirective(SphinxDirective):
         return [my_agenda()]
 
 
+def agenda_page_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: My agenda's page added or removed: the programme's link to it follows."""
+    if agenda_page(app.config.workshop_schedule) not in set(added) | set(removed):
+        return []
+    shown = env.get_domain("workshop").docs_showing(app.config.workshop_schedule)
+    return sorted(set(shown) - set(added) - set(changed) - set(removed))
+
+
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """html-page-context: the script, deferred, on the pages that show a star, a tool, My agenda
     or now and next; the edition's identifier (its storage's name) and the venue's time zone
@@ -401,3 +414,4 @@ def setup_agenda(app: Sphinx) -> None:
     app.add_directive("now-next", NowNextDirective)
     app.add_directive("my-agenda", MyAgendaDirective)
     app.connect("html-page-context", add_script)
+    app.connect("env-get-outdated", agenda_page_outdated)

@@ -41,7 +41,13 @@
   const formats = new Map();
   const two = (n) => String(n).padStart(2, "0");
   // The wall clock at instant ms in zone tz (undefined: the reader's own).
+  const walls = new Map(); // each instant is read a few times (a programme: thousands of them)
   const wall = (ms, tz) => {
+    const key = `${tz}|${ms}`;
+    if (!walls.has(key)) walls.set(key, readWall(ms, tz));
+    return walls.get(key);
+  };
+  const readWall = (ms, tz) => {
     if (!formats.has(tz)) {
       const options = { timeZone: tz, hourCycle: "h23", weekday: "short", year: "numeric" };
       Object.assign(options, { month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
