@@ -98,15 +98,15 @@ def _skip(self, node) -> None:
 
 
 def star_markup(uid: str, label: str, visible: bool) -> str:
-    """A toggle button (the script adds ``aria-pressed``); its name is its text, shown on a
-    contribution's page (after a separator that goes with it), read only by screen readers in a
-    programme row (the script adds the row's title to it). The star is drawn by the stylesheet."""
+    """A toggle button (the script adds ``aria-pressed``), its star drawn by the stylesheet. On a
+    contribution's page its name is its text, after a separator that goes with it; in a programme
+    row (thousands of them at a large conference: the fewest bytes) the script names it after the
+    row's title, as only screen readers read it."""
     value = html.escape(uid)
     if visible:
         button = f'<button type="button" class="agenda-star agenda-star-text" value="{value}">'
         return f'<span class="agenda-js"> · {button}{html.escape(label)}</button></span>'
-    text = f'<span class="agenda-sr">{html.escape(label)}</span>'
-    return f'<button type="button" class="agenda-star agenda-js" value="{value}">{text}</button>'
+    return f'<button class="agenda-star" value="{value}"></button>'
 
 
 def data_markup(data: dict) -> str:

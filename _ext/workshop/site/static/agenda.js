@@ -217,10 +217,12 @@
       showTimes();
     }
   });
-  // A row's star is named after the row's title for screen readers.
-  for (const label of document.querySelectorAll(".workshop-schedule button.agenda-star .agenda-sr")) {
-    const title = label.closest("td").querySelector(".slot-title");
-    if (title) label.textContent = `My agenda: ${title.textContent.trim()}`;
+  // A row's star, named after the row's title for screen readers (the page holds no name: its
+  // bytes count a thousand times over at a large conference).
+  for (const button of document.querySelectorAll(".workshop-schedule button.agenda-star:empty")) {
+    const title = button.closest("td").querySelector(".slot-title");
+    button.type = "button";
+    button.append(element("span", "agenda-sr", `My agenda: ${title ? title.textContent.trim() : ""}`));
   }
   const starButton = (uid, title) => {
     const button = element("button", "agenda-star");
