@@ -100,7 +100,8 @@ def test_a_star_stands_for_the_event_of_its_row_or_page():
     assert agenda.star_item(prog, talk="alpha") is prog.items[1]  # a talk placed twice: its first
     assert agenda.star_item(prog, slot="2024-11-27-0900-room-a") is prog.items[5]  # its second row
     assert agenda.star_item(prog, talk="p2") is by_title["Posters"]  # a poster: its session
-    assert agenda.star_item(prog, talk="s1") is by_title["Spotlights"]  # a spotlight: its slot
+    assert agenda.star_item(prog, talk="s1") is None  # a spotlight alone: its page has no event
+    assert agenda.star_item(prog, slot=by_title["Spotlights"].slot.uid) is by_title["Spotlights"]
     assert (
         agenda.star_item(prog, talk="gamma") is by_title["Gamma"]
     )  # cancelled: starrable (its event says so)

@@ -471,7 +471,10 @@ def test_stars_are_kept_listed_and_exported_with_program_ics_uids_from_file(serv
         ]
     }
     # unstarred on My agenda: still listed (to star again), left out of the next export
-    page.get_by_role("button", name="My agenda: Cocktail + posters").click()
+    page.get_by_role("button", name="My agenda: Cocktail + posters").focus()
+    page.keyboard.press("Space")
+    focused = "[document.activeElement.textContent, document.activeElement.getAttribute('aria-pressed')]"
+    assert page.evaluate(focused) == ["My agenda: Cocktail + posters", "false"]  # in place, still focused
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my agenda (.ics)").click()
     again = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())

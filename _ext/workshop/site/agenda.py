@@ -141,15 +141,13 @@ def _by_slot(prog) -> dict[str, object]:
 
 def star_item(prog, *, slot: str | None = None, talk: str | None = None):
     """The event a star stands for: a programme row's slot; a talk's own slot; a poster's
-    session (its calendar event), else the spotlight slot presenting it."""
+    session (its calendar event, as its "Add to calendar" is)."""
     if slot is not None:
         item = _by_slot(prog).get(slot)
     else:
         item = prog.item_of(talk)
         if item is None and (session := prog.session_of(talk)) is not None:
             item = session[0]
-        if item is None:
-            item = next((i for i in prog.items if any(s.id == talk for s in i.spotlights)), None)
     return item if item is not None and starrable(item) else None
 
 

@@ -250,11 +250,16 @@
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 10000);
     });
+    let rendered = false;
     return {
       update() {
+        const before = listed.size;
         stars.forEach((uid) => listed.add(uid));
-        const chosen = data.events.filter((e) => listed.has(e.uid));
         exportButton.hidden = !data.events.some((e) => stars.has(e.uid));
+        // a star toggled here keeps its place (and the keyboard's focus): its button says so
+        if (rendered && listed.size === before) return;
+        rendered = true;
+        const chosen = data.events.filter((e) => listed.has(e.uid));
         if (!chosen.length) {
           const empty = element("p", "my-agenda-empty", "Nothing starred yet: star (\u2606) the talks and poster sessions you want to attend in the ");
           empty.append(link({ title: "programme", href: data.programme }), " or on their pages.");
