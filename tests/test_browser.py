@@ -1,12 +1,14 @@
 """The reader's experience in a real browser (Debian's Chromium driven by Playwright) against
 the built site served on 127.0.0.1: accessibility, no outside requests, math, phones, links,
-and the Nu HTML Checker."""
+the Nu HTML Checker, and the reader's programme (My agenda, the time-zone switch, now and next)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import json
+import re
 import subprocess
 import threading
 from collections import deque
@@ -15,7 +17,9 @@ from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urldefrag, urljoin, urlparse
 from urllib.request import urlopen
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from conftest import ROOT, copy_site, require, require_tool, sphinx_build
 
@@ -36,6 +40,8 @@ PAGES = {
     "talk": "abstracts/math-check.html",
     "speaker": "speakers/cohen.html",
     "speakers": "speakers/index.html",
+    "poster": "abstracts/board-poster.html",
+    "agenda": "program/agenda.html",
 }
 MATH_TALK = """\
 ---
@@ -67,6 +73,23 @@ Words.
 """
 
 
+POSTER = """\
+---
+type: poster
+speakers: [cohen]
+keywords: [tensors]
+---
+
+# Boards of low-rank tensors
+
+A poster, shown at the cocktail.
+"""
+
+# Wednesday 27 November 2024, 10:40 in Nancy: Cohen's talk (10:30–11:00), then a coffee break.
+PARIS = ZoneInfo("Europe/Paris")
+DURING_THE_EVENT = dt.datetime(2024, 11, 27, 10, 40, tzinfo=PARIS)
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -77,6 +100,13 @@ def served(tmp_path_factory):
     root = copy_site(tmp_path_factory.mktemp("browser"))
     (root / "abstracts/math-check.md").write_text(MATH_TALK, encoding="utf-8")
     (root / "abstracts/phish.md").write_text(PHISHING_TITLE, encoding="utf-8")
+    (root / "abstracts/board-poster.md").write_text(POSTER, encoding="utf-8")
+    schedule = root / "program/schedule.yaml"
+    text = schedule.read_text(encoding="utf-8")
+    assert "        posters: []\n" in text
+    schedule.write_text(
+        text.replace("        posters: []\n", "        posters: [board-poster]\n"), encoding="utf-8"
+    )
     build = sphinx_build(root)
     assert build.returncode == 0, build.output[-3000:]
     server = http.server.ThreadingHTTPServer(
@@ -103,11 +133,19 @@ def browser():
 def test_axe_finds_no_violation(served, browser, name, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
-    base, _ = served
-    context = browser.new_context(color_scheme=scheme)
+    base, outdir = served
+    # the reader's programme as it shows most: every event starred, the reader's time zone shown
+    # beside the venue's, what is on now and next during the event
+    context = reader_context(browser, color_scheme=scheme, timezone_id="America/New_York")
+    context.clock.set_fixed_time(DURING_THE_EVENT)
+    stars = list(calendar_uids(outdir).values())
+    context.add_init_script(f"localStorage.setItem({STORE!r} + 'agenda', {json.dumps(json.dumps(stars))});")
+    context.add_init_script(f"localStorage.setItem({STORE!r} + 'tz', '1');")
     page = context.new_page()
     page.goto(base + PAGES[name], wait_until="networkidle")
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    if page.locator("script[src*='agenda.js']").count():  # its controls shown, in their state
+        page.wait_for_selector("html.agenda-on")
     result = Axe().run(page)
     context.close()
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]]
@@ -325,3 +363,253 @@ def test_nu_html_checker_finds_no_error(served):
     ]
     assert errors == []
     assert len(pages) >= 20
+
+
+# --------------------------------------------------------------------------- the reader's programme
+
+STORE = "workshop:lorainne24:"  # the edition's identifier: two editions on one origin never share
+STAR = ".workshop-schedule button.agenda-star"
+
+
+def reader_context(browser, **options):
+    return browser.new_context(accept_downloads=True, **options)
+
+
+def calendar_uids(outdir: Path) -> dict[tuple[str, dt.datetime], str]:
+    """(summary, start) -> UID of every event of the site's program.ics."""
+    calendar = icalendar.Calendar.from_ical((outdir / "program.ics").read_bytes())
+    return {(str(e["summary"]), e.decoded("dtstart")): str(e["uid"]) for e in calendar.walk("VEVENT")}
+
+
+def paris(day: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(2024, 11, day, hour, minute, tzinfo=PARIS)
+
+
+def test_the_script_is_only_on_the_pages_that_use_it(served):
+    _, outdir = served
+    uses = {
+        "index.html",
+        "program/index.html",
+        "program/agenda.html",
+        "abstracts/cohen.html",
+        "abstracts/board-poster.html",
+    }
+    for name in sorted(uses | {"speakers/cohen.html", "speakers/index.html", "abstracts/index.html"}):
+        text = (outdir / name).read_text(encoding="utf-8")
+        tags = re.findall(r"<script [^>]*agenda\.js[^>]*>", text)
+        if name in uses:
+            assert len(tags) == 1 and 'defer="defer"' in tags[0] and 'data-edition="lorainne24"' in tags[0], (
+                name
+            )
+        else:
+            assert tags == [], name
+    assert (outdir / "_static/agenda.js").stat().st_size < 20_000  # small: about 5 kB compressed
+
+
+def test_stars_are_kept_listed_and_exported_with_program_ics_uids_from_file(served, browser):
+    """From file:// (no server): star a talk by mouse and one by keyboard in the programme, a
+    poster session on a poster's page; they stay after a reload, show on the talk's page, are
+    listed on My agenda and exported as program.ics's own events (same UID and start)."""
+    _, outdir = served
+    site = outdir.as_uri() + "/"
+    uids = calendar_uids(outdir)
+    context = reader_context(browser)
+    page = context.new_page()
+    page.goto(site + PAGES["programme"])
+    page.wait_for_selector("html.agenda-on")
+    rows = page.locator("table.schedule-day tbody tr")
+    for n in range(rows.count()):  # a star on every talk and poster-session row, on no break
+        kind = rows.nth(n).get_attribute("class").split()[0]
+        expected = 1 if kind in ("slot-talk", "slot-poster", "slot-social") else 0
+        assert rows.nth(n).locator("button.agenda-star").count() == expected, kind
+    ishteva = page.get_by_role("button", name="My agenda: Decoupling multivariate functions using tensors")
+    mourrain = page.get_by_role("button", name=re.compile("^My agenda: Low rank approximation of moment"))
+    assert ishteva.get_attribute("aria-pressed") == "false"
+    ishteva.click()
+    mourrain.focus()
+    page.keyboard.press("Enter")
+    page.reload()
+    page.wait_for_selector("html.agenda-on")
+    assert ishteva.get_attribute("aria-pressed") == mourrain.get_attribute("aria-pressed") == "true"
+    starred = page.locator("table.schedule-day tr.agenda-starred .slot-title").all_inner_texts()
+    assert starred == [
+        "Decoupling multivariate functions using tensors",
+        "Low rank approximation of moment matrices and tensors",
+    ]
+
+    page.goto(site + PAGES["poster"])
+    poster_star = page.get_by_role("button", name="My agenda")
+    session_uid = uids["Cocktail + posters", paris(26, 17, 30)]
+    assert poster_star.get_attribute("value") == session_uid  # a poster's star is its session's
+    poster_star.click()
+    page.goto(site + "abstracts/ishteva.html")
+    assert page.get_by_role("button", name="My agenda").get_attribute("aria-pressed") == "true"
+
+    page.goto(site + PAGES["agenda"])
+    page.wait_for_selector(".my-agenda-items")
+    assert page.locator(".my-agenda-day").all_inner_texts() == [
+        "Tuesday 26 November 2024",
+        "Wednesday 27 November 2024",
+    ]
+    listed = page.locator(".my-agenda-items li a").all_inner_texts()
+    assert listed == [
+        "Decoupling multivariate functions using tensors",
+        "Cocktail + posters",
+        "Low rank approximation of moment matrices and tensors",
+    ]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my agenda (.ics)").click()
+    assert download.value.suggested_filename == "lorainne24-my-agenda.ics"
+    exported = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
+    events = {(str(e["summary"]), e.decoded("dtstart")): str(e["uid"]) for e in exported.walk("VEVENT")}
+    assert events == {
+        key: uids[key]
+        for key in [
+            ("Decoupling multivariate functions using tensors", paris(26, 15, 15)),
+            ("Cocktail + posters", paris(26, 17, 30)),
+            ("Low rank approximation of moment matrices and tensors", paris(27, 9, 30)),
+        ]
+    }
+    # unstarred on My agenda: still listed (to star again), left out of the next export
+    page.get_by_role("button", name="My agenda: Cocktail + posters").focus()
+    page.keyboard.press("Space")
+    focused = "[document.activeElement.textContent, document.activeElement.getAttribute('aria-pressed')]"
+    assert page.evaluate(focused) == ["My agenda: Cocktail + posters", "false"]  # in place, still focused
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my agenda (.ics)").click()
+    again = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
+    assert [str(e["summary"]) for e in again.walk("VEVENT")] == [
+        "Decoupling multivariate functions using tensors",
+        "Low rank approximation of moment matrices and tensors",
+    ]
+    assert page.locator(".my-agenda-items li").count() == 3
+    ours = [key for key in page.evaluate("Object.keys(localStorage)") if key not in ("theme", "mode")]
+    assert ours == [STORE + "agenda"]  # the theme's own two keys aside
+    context.close()
+
+
+def test_the_time_zone_switch_under_a_sub_path(served, browser):
+    """Served at /html/: a reader in Auckland (UTC+13) sees their own times beside the venue's,
+    with their date where it is not the venue's and both dates for a talk across their midnight;
+    the choice is remembered. A reader in the venue's zone is told so, with no switch."""
+    _, outdir = served
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=outdir.parent)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/{outdir.name}/"
+    context = reader_context(browser, timezone_id="Pacific/Auckland")
+    page = context.new_page()
+    page.goto(base + PAGES["programme"])
+    page.wait_for_selector("html.agenda-on")
+    assert page.locator(".reader-time").count() == 0
+    assert "yours: Pacific/Auckland" in page.inner_text(".tz-line")
+    page.get_by_label("Show the times in my time zone too").check()
+    shown = "[...document.querySelectorAll('td.slot-time')].map(td => [td.id, td.firstElementChild.firstChild.textContent, td.querySelector('.reader-time')?.textContent])"
+    read = page.evaluate(shown.replace("td.id", "td.closest('table').id"))
+    rows = {(day, venue): yours for day, venue, yours in read}
+    assert (
+        rows["day-2024-11-26", "14:15–15:15"] == "your time: Wed 27 Nov, 02:15–03:15"
+    )  # not the venue's date
+    assert rows["day-2024-11-27", "09:30–10:30"] == "your time: 21:30–22:30"  # the same date
+    assert rows["day-2024-11-27", "11:30–12:30"] == "your time: Wed 27 Nov 23:30 – Thu 28 Nov 00:30"
+    assert rows["day-2024-11-27", "12:30–14:00"] == "your time: Thu 28 Nov, 00:30–02:00"
+    assert len(rows) == 18 and all(rows.values())
+    page.reload()
+    page.wait_for_selector("html.agenda-on")
+    assert page.get_by_label("Show the times in my time zone too").is_checked()
+    assert page.locator(".reader-time").count() == 18
+    page.get_by_label("Show the times in my time zone too").uncheck()
+    assert page.locator(".reader-time").count() == 0
+    context.close()
+
+    context = reader_context(browser, timezone_id="Europe/Paris")
+    page = context.new_page()
+    page.goto(base + PAGES["programme"])
+    page.wait_for_selector("html.agenda-on")
+    assert page.inner_text(".tz-line") == "The programme's times are your time zone's (Europe/Paris)."
+    assert page.locator("input.tz-switch").count() == 0
+    context.close()
+    server.shutdown()
+
+
+def now_next(page) -> str:
+    box = page.locator(".now-next")
+    return box.inner_text() if box.is_visible() else ""
+
+
+def test_now_and_next_on_the_event_days_only(served, browser):
+    base, _ = served
+    context = reader_context(browser, timezone_id="America/New_York")
+    context.clock.set_fixed_time(DURING_THE_EVENT)
+    page = context.new_page()
+    for name in ("home", "programme"):  # the home page from its data, the programme from its tables
+        page.goto(base + PAGES[name])
+        page.wait_for_selector(".now-next:not([hidden])")
+        text = now_next(page)
+        assert "(10:40, the programme's time)" in text
+        assert (
+            "Now: Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations (until 11:00)"
+            in text
+        )
+        assert "Next: Coffee break (11:00)" in text
+        link = page.locator(".now-next a", has_text="Implicit Regularization")
+        assert link.get_attribute("href").endswith("abstracts/cohen.html")
+    context.clock.set_fixed_time(paris(26, 19, 30))  # the first evening: the next morning's coffee
+    page.reload()
+    page.wait_for_selector(".now-next:not([hidden])")
+    assert "Now:" not in now_next(page) and "Next: Welcome coffee (Wed 27 Nov, 09:00)" in now_next(page)
+    for moment in (paris(25, 23, 59), paris(28, 0, 1)):  # the day before, the day after
+        context.clock.set_fixed_time(moment)
+        for name in ("home", "programme"):
+            page.goto(base + PAGES[name])
+            page.wait_for_selector("html.agenda-on")
+            assert now_next(page) == "" and page.locator(".now-next").is_hidden()
+    context.close()
+
+
+def test_now_and_next_per_room(served, browser):
+    """Parallel rooms (the programme of test_agenda, its data made by site/agenda.py): a line
+    per room, one for the rooms that share what is on; a cancelled talk is never on."""
+    from sphinx_workshop_site.site.agenda import data_markup, now_next_data
+    from test_agenda import programme
+
+    base, _ = served
+    data = data_markup(now_next_data(programme(), lambda item: f"{item.talk or 'programme'}.html"))
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>Rooms</title></head><body>'
+        f'<div class="now-next" hidden>{data}</div>'
+        '<script defer src="_static/agenda.js" data-edition="t24" data-tz="Europe/Paris"></script></body></html>'
+    )
+    context = reader_context(browser, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.route(base + "rooms.html", lambda route: route.fulfill(body=html, content_type="text/html"))
+    expected = {
+        paris(26, 9, 40): [
+            "Room A: Now: Alpha (until 10:30) · Next: Posters (10:30)",
+            "Room B: Now: Beta (until 10:30) · Next: Posters (10:30)",
+        ],
+        paris(26, 11, 0): ["All rooms: Now: Posters (until 12:00) · Next: Spotlights (12:00)"],
+        paris(27, 9, 10): ["Room A: Now: Alpha (until 10:00) · Next: Invited talk (10:00)"],
+    }
+    for moment, lines in expected.items():
+        context.clock.set_fixed_time(moment)
+        page.goto(base + "rooms.html")
+        page.wait_for_selector("html.agenda-on")
+        assert page.locator(".now-next li").all_inner_texts() == lines
+    context.close()
+
+
+def test_without_javascript_no_control_shows(served, browser):
+    base, _ = served
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    controls = ".agenda-star, .agenda-tools, .tz-switch, .agenda-export, .now-next, .my-agenda-list"
+    for name in ("home", "programme", "talk", "poster", "agenda"):
+        page.goto(base + PAGES[name])
+        assert [c for c in page.locator(controls).all() if c.is_visible()] == [], name
+    assert "My agenda needs JavaScript" in page.inner_text("article")
+    page.goto(base + "abstracts/cohen.html")
+    when = page.locator("dl.talk-meta dd").nth(1).inner_text()
+    assert when.rstrip().endswith("Add to calendar")  # the star's separator goes with it
+    context.close()

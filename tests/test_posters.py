@@ -392,7 +392,7 @@ def test_poster_page_has_session_board_and_its_file(posters_site, tmp_path):
     assert meta["Poster session"] == (
         "Cocktail + posters: Tuesday 26 November 2024, 17:30–19:00 (Europe/Paris), Main room, board 2; "
         "spotlight 1 in Spotlight posters: Tuesday 26 November 2024, 17:15–17:20 (Europe/Paris), Main room"
-        " · Add to calendar"
+        " · Add to calendar · My agenda"  # the star of its session (site/agenda.py)
     )
     assert meta["Keywords"] == "posters, boards"
     download = one.select_one("a.poster-download")

@@ -93,6 +93,14 @@ def test_multi_room_day(build_root):
     table = html(app, "program/index.html").select_one("table.schedule-day")
     assert [flat(th) for th in table.select("thead th")] == ["Time", "Room A", "Room B"]
     rows = table.select("tbody tr")
+    stars = table.select("td button.agenda-star")  # My agenda: one per talk, in its room's cell
+    assert [flat(b.find_parent("td").select_one(".slot-title")) for b in stars] == [
+        "Alpha talk on \\(x_1\\) tensors",
+        "Beta talk",
+        "Gamma talk",
+    ]
+    for star in stars:
+        star.decompose()
     opening = rows[0].find_all("td")
     assert flat(opening[1]) == "Opening" and opening[1].get("colspan") == "2"  # spans both rooms
     parallel = [flat(td) for td in rows[1].find_all("td")]

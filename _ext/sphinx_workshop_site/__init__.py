@@ -20,6 +20,7 @@ from .gate.mathpage import setup_mathpage
 from .gate.memory import setup_memory
 from .gate.pages import setup_gate
 from .gate.recheck import setup_recheck
+from .site.agenda import setup_agenda
 from .site.assets import setup_assets
 from .site.bibliography import setup_bibliography
 from .site.nodes import setup_nodes
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_talks(app)
     setup_speakers(app)
     setup_schedule(app)
+    setup_agenda(app)  # My agenda, the reader's time zone, now and next
     setup_bookconfig(app)  # the book's defaults (PDF engine, root, name) where conf.py sets none
     setup_proceedings(app)
     setup_publish(app)

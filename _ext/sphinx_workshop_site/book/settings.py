@@ -51,10 +51,12 @@ def book_name(config: Config, draft: bool = False) -> str:
 
 
 def list_pages(config: Config) -> list[str]:
-    """The site's own list pages, which the book replaces with its parts."""
+    """The site's own list pages, which the book replaces with its parts, and the pages beside
+    the programme that only a browser has a use for (My agenda, the changes page)."""
     programme = posixpath.dirname(config.workshop_schedule.replace("\\", "/"))
     folders = [programme, config.workshop_talks_dir, config.workshop_speakers_dir]
-    return [posixpath.join(folder, "index.md") for folder in folders if folder]
+    beside = [posixpath.join(programme, f"{name}.md") for name in ("agenda", "changes")]
+    return [posixpath.join(folder, "index.md") for folder in folders if folder] + beside
 
 
 def set_book_defaults(app: Sphinx, config: Config) -> None:

@@ -36,6 +36,7 @@ FILES = {
     "conf.py.in": "conf.py",
     "index.md": "index.md",
     "program-index.md": "program/index.md",
+    "program-agenda.md": "program/agenda.md",
     "schedule.yaml": "program/schedule.yaml",
     "abstracts-index.md": "abstracts/index.md",
     "speakers-index.md": "speakers/index.md",

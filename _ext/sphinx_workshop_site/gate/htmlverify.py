@@ -6,7 +6,8 @@ of it is read here, in the page's main content (its ``<article>``), as a browser
 
 - elements from ``ELEMENTS`` only (no ``script``, ``style``, ``iframe``, ``object``, ``form``,
   ``svg``, ``math``, ``base``, ``meta``, ``link`` …);
-- attributes from ``ATTRIBUTES`` only (no ``on…`` handler, no ``style`` but a column's width
+- attributes from ``ATTRIBUTES`` only (a button's ``value``: the event a My agenda star stands
+  for, site/agenda.py; no ``on…`` handler, no ``style`` but a column's width
   or an image's size,
   no ``srcdoc``, ``formaction``, ``xlink:href`` …);
 - ``href`` an http(s) or mailto address, a relative path or a fragment; ``src`` a relative path
@@ -32,7 +33,7 @@ ELEMENTS = names("""
 ATTRIBUTES = names("""
     class id href src alt title role colspan rowspan width height lang dir datetime start reversed
     type scope headers tabindex loading decoding open download aria-label aria-hidden aria-labelledby
-    aria-describedby aria-current aria-expanded aria-controls data-tooltip-text
+    aria-describedby aria-current aria-expanded aria-controls data-tooltip-text value
 """)
 COLUMN_WIDTH = re.compile(r"width:\s*\d{1,3}(?:\.\d+)?%;?")
 # An image's size (the gate allows :width:/:height: as a number with px, %, em or rem).

@@ -25,6 +25,7 @@ from ..model.schedule import (
     format_date,
     format_time_range,
 )
+from .agenda import programme_parts, row_star
 from .contribution_nodes import talk_item, talk_order, written_title
 from .nodes import programme_exports, talk_speakers, talk_title, unscheduled_talks
 from .posters import slot_extras
@@ -68,7 +69,8 @@ class ScheduleDirective(SphinxDirective):
         if "day" not in self.options:
             container += unscheduled_talks(schedule=rel_path)
         if rel_path == self.config.workshop_schedule:
-            return [*self.release_notes(rel_path), programme_exports(), container]
+            tools = programme_parts(rel_path, full="day" not in self.options)
+            return [*self.release_notes(rel_path), programme_exports(), *tools, container]
         return [container]
 
     def release_notes(self, rel_path: str) -> list[nodes.Node]:
@@ -130,11 +132,12 @@ def _what(schedule: Schedule, slot: Slot) -> list[nodes.Node]:
     cancelled slot stays, labelled 'Cancelled', its title struck (the class 'slot-name')."""
     title = talk_title(talk=slot.talk) if slot.talk else nodes.Text(slot.title or "")
     extras = [] if slot.talk else slot_extras(schedule.file, slot)
+    star = row_star(schedule.file, slot)  # My agenda (agenda.py): HTML only
     if not slot.cancelled:
-        return [_para(title, classes=("slot-title",)), *extras]
+        return [*star, _para(title, classes=("slot-title",)), *extras]
     label = nodes.inline("", "Cancelled", classes=["cancelled-label"])
     struck = nodes.inline("", "", title, classes=["slot-name"])
-    return [_para(label, nodes.Text(": "), struck, classes=("slot-title", "cancelled")), *extras]
+    return [*star, _para(label, nodes.Text(": "), struck, classes=("slot-title", "cancelled")), *extras]
 
 
 def _who(slot: Slot) -> nodes.paragraph:

@@ -19,6 +19,7 @@ from ..gate.mathmacros import plain_text
 from ..gate.recheck import unreadable_ids
 from ..model import frontmatter
 from ..model.errors import Problem, WorkshopError, did_you_mean
+from .agenda import page_star
 from .contribution_nodes import (
     linked_title,
     programme_order,
@@ -158,6 +159,7 @@ def resolve_talk_slot(ctx: ResolveContext, node: nodes.Element) -> list[nodes.No
         from ..exports.publish import calendar_link
 
         out += calendar_link(ctx, node["talk"])
+        out += page_star(ctx, tid)  # My agenda (agenda.py)
     return out
 
 
