@@ -23,6 +23,7 @@ from .gate.recheck import setup_recheck
 from .site.agenda import setup_agenda
 from .site.assets import setup_assets
 from .site.bibliography import setup_bibliography
+from .site.icons import setup_icons
 from .site.nodes import setup_nodes
 from .site.posters import setup_posters
 from .site.resolve import setup_resolve
@@ -67,6 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_publish(app)
     setup_citing(app)  # after publish: its tags follow the page's head metadata
     setup_theme(app)
+    setup_icons(app)  # the theme's icon fonts cut to the icons the written pages show
     setup_edition(app)
     return {
         "version": __version__,
