@@ -56,6 +56,10 @@ We minimize $\\|A - UV^\\top\\|_F^2$ over $U \\in \\mathbb{R}^{m \\times r}$:
 $$
 \\min_{U,V} \\sum_{i,j} (A_{ij} - (UV^\\top)_{ij})^2
 $$
+
+```{note}
+The slides will be online after the talk.
+```
 """
 
 
@@ -613,3 +617,96 @@ def test_without_javascript_no_control_shows(served, browser):
     when = page.locator("dl.talk-meta dd").nth(1).inner_text()
     assert when.rstrip().endswith("Add to calendar")  # the star's separator goes with it
     context.close()
+
+
+# Every icon a page draws with the theme's icon font, found in the page as the browser styled it
+# (an element's or a stylesheet's ::before/::after in a Font Awesome family), each drawn on a
+# canvas in that font and in the page's own font: a glyph missing from the served font would be
+# drawn by the same fallback in both.
+ICONS = """async () => {
+  const icons = new Map();
+  for (const element of document.querySelectorAll('*')) {
+    for (const pseudo of ['::before', '::after']) {
+      const style = getComputedStyle(element, pseudo);
+      // content: "\\f002" / "" (the icon, then its alternative text for screen readers: none)
+      const match = /^"((?:[^"\\\\]|\\\\.)+)"/.exec(style.content);
+      if (!/font awesome/i.test(style.fontFamily) || !match) continue;
+      const text = match[1].replace(/\\\\(.)/g, '$1');
+      icons.set(style.fontWeight + ' ' + style.fontFamily + ' ' + text, [style.fontWeight, style.fontFamily, text]);
+    }
+  }
+  const loaded = [...document.fonts].filter(f => /font awesome/i.test(f.family) && f.status === 'loaded').length;
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 64;
+  const context = canvas.getContext('2d', {willReadFrequently: true});
+  const draw = (font, text) => {
+    context.clearRect(0, 0, 64, 64);
+    context.font = font;
+    context.fillText(text, 4, 52);
+    return [context.measureText(text).width, context.getImageData(0, 0, 64, 64).data.join()];
+  };
+  const drawn = [];
+  for (const [weight, family, text] of icons.values()) {
+    const font = `${weight} 48px ${family}`;
+    await document.fonts.load(font, text);
+    const [width, pixels] = draw(font, text);
+    const [, fallback] = draw(`${weight} 48px sans-serif`, text);
+    const ink = pixels.split(',').some((v, i) => i % 4 === 3 && v !== '0');
+    drawn.push({code: text.codePointAt(0).toString(16), weight, width, ink, own: pixels !== fallback});
+  }
+  return {loaded, drawn};
+}"""
+# search, the colour-mode switch (light, dark, auto), the sidebars' toggles (bars, list, outdent),
+# the sidebar tree's chevron, Previous/Next, back to top, the note's icon (info-circle)
+CHROME_ICONS = {
+    "f002",
+    "f185",
+    "f186",
+    "f042",
+    "f0c9",
+    "f03a",
+    "f03b",
+    "f078",
+    "f104",
+    "f105",
+    "f062",
+    "f05a",
+}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"])
+def test_every_icon_is_drawn_from_the_served_icon_font(served, browser, viewport):
+    """The theme's icon fonts are cut to the site's icons (site/icons.py): every icon of every
+    kind of page is drawn from them, none by a fallback font, none empty."""
+    base, _ = served
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    seen = set()
+    for name in ("home", "programme", "talk", "speaker", "poster", "agenda"):
+        page.goto(base + PAGES[name], wait_until="networkidle")
+        found = page.evaluate(ICONS)
+        assert found["loaded"] >= 1, name  # the page's own icons loaded the font
+        bad = [icon for icon in found["drawn"] if not (icon["width"] > 0 and icon["ink"] and icon["own"])]
+        assert found["drawn"] and bad == [], (name, bad)
+        seen |= {icon["code"] for icon in found["drawn"]}
+    context.close()
+    assert seen >= CHROME_ICONS, CHROME_ICONS - seen
+
+
+def test_searching_from_a_page_without_the_search_scripts(served, browser):
+    """Pages load no search index (search-as-you-type is off): the search dialog sends the query
+    to search.html, which loads it and lists the results, also from file://."""
+    _base, outdir = served
+    html = (outdir / PAGES["programme"]).read_text(encoding="utf-8")
+    assert "searchindex.js" not in html and "searchtools.js" not in html
+    page = browser.new_page()
+    page.goto((outdir / PAGES["programme"]).as_uri())
+    page.keyboard.press("Control+k")
+    page.keyboard.type("tensor")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    assert (
+        page.url.startswith((outdir / "search.html").as_uri())
+        and page.locator("#search-results li").count() >= 2
+    )
+    page.close()

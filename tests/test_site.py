@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from sphinx_workshop_site.edition.checks import logo_caption, render_logo
 from sphinx_workshop_site.model.schedulefile import load_schedule
+from sphinx_workshop_site.site import icons
+from test_icons import THEME_STATIC
 
 EXTERNAL_ASSET = {
     "script": "src",
@@ -142,3 +144,86 @@ def test_math_is_served_by_the_site(build_root):
     assert any(s.endswith("_static/mathjax/tex-chtml.js") for s in scripts), scripts
     assert (Path(app.outdir) / "_static/mathjax/tex-chtml.js").is_file()
     assert "cdn.jsdelivr" not in talk and "mathjax@" not in talk
+
+
+# --------------------------------------------------------------------------- icon fonts (site/icons.py)
+
+WEBFONTS = "_static/vendor/fontawesome/webfonts"
+THEME_WEBFONTS = THEME_STATIC / "vendor/fontawesome/webfonts"
+# The icons the theme's chrome shows on this site: search, the colour-mode switch, the sidebars'
+# toggles, the table of contents, Previous/Next, back to top, the search dialog's close button.
+CHROME_ICONS = [
+    "fa-magnifying-glass",
+    "fa-bars",
+    "fa-sun",
+    "fa-moon",
+    "fa-circle-half-stroke",
+    "fa-chevron-down",
+    "fa-angle-left",
+    "fa-angle-right",
+    "fa-list",
+    "fa-outdent",
+    "fa-arrow-up",
+    "fa-xmark",
+]
+
+
+def served_code_points(outdir: Path, font: str) -> set[int]:
+    return icons.font_code_points((outdir / WEBFONTS / font).read_bytes())
+
+
+def needed_icons(outdir: Path) -> tuple[dict[str, str], set[str], set[int]]:
+    """Read as a person would grep: every fa-… word of every page and script (not the icon library
+    itself), and the code points the stylesheets draw."""
+    css = "".join(
+        p.read_text(encoding="utf-8") for p in (outdir / "_static").rglob("*.css") if "mathjax" not in p.parts
+    )
+    words: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        if "mathjax" not in path.parts and not path.name.startswith("fontawesome"):
+            words |= set(
+                re.findall(r"fa-[a-z0-9]+(?:-[a-z0-9]+)*", path.read_text(encoding="utf-8", errors="replace"))
+            )
+    icon_map = icons.icon_map(css)
+    return icon_map, {w for w in words if w in icon_map}, icons.drawn_code_points(css)
+
+
+def test_the_served_icon_fonts_hold_every_icon_the_site_shows_and_little_else(site):
+    icon_map, shown, drawn = needed_icons(site.outdir)
+    assert set(CHROME_ICONS) <= shown  # the pages and scripts were read
+    solid = served_code_points(site.outdir, "fa-solid-900.woff2")
+    missing = sorted(name for name in shown if not {ord(c) for c in icon_map[name]} <= solid)
+    assert missing == []
+    theme = {
+        font: icons.font_code_points((THEME_WEBFONTS / font).read_bytes())
+        for font in ("fa-solid-900.woff2", "fa-regular-400.woff2", "fa-brands-400.woff2")
+    }
+    assert drawn and all(drawn & theme[font] <= served_code_points(site.outdir, font) for font in theme)
+    # the theme's 115 kB solid font, cut to a few kB: the site's icons only
+    assert (site.outdir / WEBFONTS / "fa-solid-900.woff2").stat().st_size < 10_000
+    assert len(solid) < 60 < len(theme["fa-solid-900.woff2"])
+
+
+def test_icons_the_theme_shows_once_configured_are_added_to_the_served_font(build_root):
+    """A theme option that brings icons (download, full screen, repository buttons) brings their
+    glyphs, in the next build: the fonts are cut from the theme's, for the pages as written."""
+    options = {**BOOK["html_theme_options"], "use_download_button": False, "use_fullscreen_button": False}
+    app, _warnings = build_root("schedule", confoverrides={**BOOK, "html_theme_options": options})
+    outdir = Path(app.outdir)
+    _icon_map, before, _drawn = needed_icons(outdir)
+    solid_before = served_code_points(outdir, "fa-solid-900.woff2")
+    options = {
+        **options,
+        "use_download_button": True,
+        "use_fullscreen_button": True,
+        "repository_url": "https://github.com/example/site",
+        "use_repository_button": True,
+    }
+    app, _warnings = build_root("schedule", confoverrides={**BOOK, "html_theme_options": options})
+    icon_map, shown, _drawn = needed_icons(outdir)
+    added = shown - before
+    assert {"fa-download", "fa-expand", "fa-file-pdf", "fa-github"} <= added
+    solid = served_code_points(outdir, "fa-solid-900.woff2")
+    brands = served_code_points(outdir, "fa-brands-400.woff2")
+    assert 0xF065 not in solid_before and 0xF065 in solid  # fa-expand: cut out, then served
+    assert all({ord(c) for c in icon_map[name]} <= solid | brands for name in shown)
