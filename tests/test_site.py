@@ -11,9 +11,11 @@ from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
 from conftest import ROOT
+from PIL import Image
 from sphinx_workshop_site.edition.checks import logo_caption, render_logo
 from sphinx_workshop_site.model.schedulefile import load_schedule
 from sphinx_workshop_site.site import icons
+from sphinx_workshop_site.site.theme import image_size
 from test_icons import THEME_STATIC
 
 EXTERNAL_ASSET = {
@@ -128,6 +130,30 @@ def test_theme_assets_without_fontawesome_and_logo_in_a_landmark(build_root):
     assert soup.select('link[rel="preload"][href*="bootstrap.js"]')
     landmark = soup.select_one('nav.workshop-home-link[aria-label="Workshop home"]')
     assert landmark is not None and landmark.select_one("a.navbar-brand")
+
+
+def test_the_logo_keeps_its_room_before_it_loads(site):
+    """The logo's <img> elements carry its width and height (Lighthouse's unsized-images; no
+    layout shift when it arrives): the built logo's viewBox."""
+    logo = (site.outdir / "_static/logo.svg").read_text(encoding="utf-8")
+    width, height = re.search(r'viewBox="0 0 (\d+) (\d+)"', logo).groups()
+    images = BeautifulSoup(site.page("program/index.html"), "html.parser").select("img.logo__image")
+    assert len(images) == 2 and all((i["width"], i["height"]) == (width, height) for i in images)
+
+
+def test_image_size(tmp_path):
+    cases = {
+        "plain.svg": ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30px"></svg>', (120, 30)),
+        "box.svg": ('<?xml version="1.0"?>\n<svg viewBox="0 0 250 64" role="img"></svg>', (250, 64)),
+        "units.svg": ('<svg width="10cm" height="2cm" viewBox="-5 -5 100.4 20"></svg>', (100, 20)),
+        "none.svg": ("<svg></svg>", None),
+        "broken.png": ("not a picture", None),
+    }
+    for name, (text, size) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert image_size(tmp_path / name) == size, name
+    Image.new("RGB", (40, 12)).save(tmp_path / "logo.png")
+    assert image_size(tmp_path / "logo.png") == (40, 12)
 
 
 def test_templates_wrap_the_theme_and_copy_nothing():

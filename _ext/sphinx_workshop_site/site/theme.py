@@ -15,6 +15,9 @@ from ..gate.mathmacros import plain_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 SUMMARY = re.compile(r'(<a class="reference internal" href="[^"]*">(.*?)</a><details[^>]*>)<summary>', re.S)
+SVG_TAG = re.compile(r"<svg\b[^>]*>", re.S)
+SVG_ATTRIBUTE = re.compile(r"""\b(width|height|viewBox)\s*=\s*["']([^"']*)["']""")
+NUMBER = r"\s*(\d+(?:\.\d+)?)\s*"
 
 
 def escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -91,6 +94,44 @@ def sidebar_sections(app: Sphinx, pagename: str, templatename: str, context: dic
     context["toctree"] = sections_tree
 
 
+def image_size(path: Path) -> tuple[int, int] | None:
+    """An image's width and height in CSS pixels: an SVG's own (unitless or px), else its viewBox's;
+    a bitmap's pixels. None when it does not say."""
+    try:
+        if path.suffix.lower() == ".svg":
+            tag = SVG_TAG.search(path.read_text(encoding="utf-8", errors="replace")[:20_000])
+            attributes = dict(SVG_ATTRIBUTE.findall(tag.group())) if tag else {}
+            sizes = [re.fullmatch(NUMBER + "(?:px)?", attributes.get(a, "")) for a in ("width", "height")]
+            if all(sizes):
+                width, height = (float(s.group(1)) for s in sizes)
+            else:
+                box = re.fullmatch(
+                    (NUMBER + ",?") * 3 + NUMBER, attributes.get("viewBox", "").replace("-", "")
+                )
+                width, height = (float(box.group(3)), float(box.group(4))) if box else (0, 0)
+        else:
+            from PIL import Image
+
+            with Image.open(path) as image:
+                width, height = image.size
+    except (OSError, ValueError):
+        return None
+    return (round(width), round(height)) if width >= 1 and height >= 1 else None
+
+
+def logo_size(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The logo's width and height for its <img> elements (templates/navbar-logo.html): the page
+    keeps its room before it loads (no layout shift; Lighthouse's unsized-images). Only when the
+    theme shows html_logo in both colour modes; read once per build."""
+    logo = app.config.html_logo
+    images = (context.get("theme_logo") or {}).get("image_relative") or {}
+    if not logo or "://" in logo or {Path(str(i)).name for i in images.values()} != {Path(logo).name}:
+        return
+    if getattr(app, "_workshop_logo_size", ("", None))[0] != logo:
+        app._workshop_logo_size = (logo, image_size(Path(app.confdir, logo)))
+    context["workshop_logo_size"] = app._workshop_logo_size[1]
+
+
 def add_templates(app: Sphinx, config: Config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
 
@@ -101,3 +142,4 @@ def setup_theme(app: Sphinx) -> None:
     app.connect("html-page-context", sidebar_sections, priority=400)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme's own handler
     app.connect("html-page-context", name_toctree_toggles, priority=900)
+    app.connect("html-page-context", logo_size, priority=900)  # after the theme's theme_logo
