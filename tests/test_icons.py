@@ -95,9 +95,10 @@ def test_a_pages_classes_not_its_text():
     html = (
         b"<p>fa-bomb, class=&quot;fa-skull&quot; in text (the writer escapes quotes)</p>"
         b"<i class=\"fa-solid fa-sun fa-lg\"></i><span class='x fa-moon'></span>"
-        b'<button class = "theme-switch">fa-bolt</button>'
+        b'<button class = "theme-switch">fa-bolt</button><b class=fa-star>'
+        b'<p class="x" title="fa-ghost">'
     )
-    assert icons.page_classes(html) == {"fa-solid", "fa-sun", "fa-lg", "fa-moon"}
+    assert icons.page_classes(html) == {"fa-solid", "fa-sun", "fa-lg", "fa-moon", "fa-star"}
     assert icons.code_points({"fa-sun": "\uf185", "fa-moon": "\uf186"}, icons.page_classes(html)) == {
         0xF185,
         0xF186,
