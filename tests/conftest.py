@@ -119,8 +119,9 @@ def site(tmp_path_factory) -> Build:
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``{path relative to root: text or bytes}`` (text as UTF-8)."""
+    """Write ``{path relative to root: text or bytes}`` (text as UTF-8), folders made as needed."""
     for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
 

@@ -253,3 +253,20 @@ def test_icons_the_theme_shows_once_configured_are_added_to_the_served_font(buil
     brands = served_code_points(outdir, "fa-brands-400.woff2")
     assert 0xF065 not in solid_before and 0xF065 in solid  # fa-expand: cut out, then served
     assert all({ord(c) for c in icon_map[name]} <= solid | brands for name in shown)
+
+
+def test_a_font_that_cannot_be_cut_is_one_line_and_served_whole(build_root):
+    """A site's own copy of an icon font (html_static_path, over the theme's) that is no font:
+    one warning naming it, no traceback; the file is served as it is."""
+    bogus = b"not a font"
+    app, warnings = build_root(
+        "schedule",
+        {"_static/vendor/fontawesome/webfonts/fa-brands-400.woff2": bogus},
+        confoverrides={**BOOK, "html_static_path": ["_static"]},
+    )
+    lines = [line for line in warnings.splitlines() if "icon font" in line]
+    assert len(lines) == 1 and "fa-brands-400.woff2" in lines[0] and "served whole" in lines[0], warnings
+    assert "Traceback" not in warnings
+    webfonts = Path(app.outdir) / WEBFONTS
+    assert (webfonts / "fa-brands-400.woff2").read_bytes() == bogus
+    assert (webfonts / "fa-solid-900.woff2").stat().st_size < 10_000  # the others are cut

@@ -29,6 +29,9 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from ..diagnostics import report
+from ..model.errors import Problem, WorkshopError
+
 RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 ICON_VALUE = re.compile(r'(?:^|;)\s*--fa\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -209,8 +212,19 @@ def cut_icon_fonts(app: Sphinx, exception: Exception | None) -> None:
             source = _theme_source(app, relative)
             if source is None:
                 continue
-            cut = subset_font(source.read_bytes(), needed)
-            if not target.is_file() or target.read_bytes() != cut:
+            try:
+                cut = subset_font(source.read_bytes(), needed)
+            except Exception as error:  # fontTools' errors are of many types; the font stays whole
+                report(
+                    WorkshopError(
+                        f"the icon font could not be cut, it is served whole: {error}",
+                        str(source),
+                        None,
+                        Problem.FILE,
+                    )
+                )
+                continue
+            if target.read_bytes() != cut:
                 target.write_bytes(cut)
 
 
