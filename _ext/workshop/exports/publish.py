@@ -26,6 +26,7 @@ from ..model import schedule as model
 from ..model.errors import Problem, WorkshopError
 from ..model.releases import revisions
 from ..model.safetext import clean_text, one_line
+from ..parallel import in_processes
 from ..site.nodes import programme_exports
 from ..site.pages import page_section, talk_id
 from ..site.resolve import ResolveContext, load_releases, load_schedule, register_resolver
@@ -226,26 +227,32 @@ def full_title(app: Sphinx) -> str:
 
 
 class _Cache:
-    """The programme and the preview image are made once per build and shared by every page."""
+    """The programme and the preview image are made once per build and shared by every page.
+    Kept on the application (``cache``), not in the module: nothing is shared between builds."""
 
     programme: exports.Programme | None = None
     built = False
     image: exports.Image | None = None
     image_read = False
+    folder: cards.Folder | None = None
 
 
-CACHE = _Cache()
+def cache(app: Sphinx) -> _Cache:
+    found = getattr(app, "_workshop_publish_cache", None)
+    if not isinstance(found, _Cache):
+        found = app._workshop_publish_cache = _Cache()
+    return found
 
 
 def programme(app: Sphinx) -> exports.Programme | None:
-    if not CACHE.built:
-        CACHE.programme, CACHE.built = build_programme(app), True
-    return CACHE.programme
+    kept = cache(app)
+    if not kept.built:
+        kept.programme, kept.built = build_programme(app), True
+    return kept.programme
 
 
 def reset_cache(app: Sphinx, *args) -> None:
-    CACHE.programme, CACHE.built = None, False
-    CACHE.image, CACHE.image_read = None, False
+    app._workshop_publish_cache = _Cache()
 
 
 def is_html(app: Sphinx) -> bool:
@@ -356,9 +363,10 @@ def own_description(doctree: nodes.document) -> str:
 def social_image(app: Sphinx) -> exports.Image | None:
     """workshop_social_image (a PNG or JPEG in html_static_path) as an absolute URL with its size;
     read once per build, so a wrong file is one message, not one per page."""
-    if not CACHE.image_read:
-        CACHE.image, CACHE.image_read = _read_social_image(app), True
-    return CACHE.image
+    kept = cache(app)
+    if not kept.image_read:
+        kept.image, kept.image_read = _read_social_image(app), True
+    return kept.image
 
 
 SITE_CARD = "_site"  # the site card's file stem ('_' begins no talk id)
@@ -441,17 +449,27 @@ def card_image(app: Sphinx, pagename: str) -> exports.Image | None:
     return exports.Image(url, cards.WIDTH, cards.HEIGHT, card.alt, "image/png")
 
 
+def card_folder(app: Sphinx) -> cards.Folder:
+    kept = cache(app)
+    if kept.folder is None:
+        kept.folder = cards.Folder(Path(app.outdir) / CARDS_DIR)
+    return kept.folder
+
+
 def write_cards(app: Sphinx, outdir: Path) -> None:
+    """Every card that is missing drawn (over the build's processes: -j), no other card kept."""
     if not (base_url(app) and cards.available()):
         return
-    written = set()
-    if not app.config.workshop_social_image:
-        written.add(cards.write(site_card(app), outdir / CARDS_DIR, SITE_CARD))
+    folder = card_folder(app)
+    wanted = [(site_card(app), SITE_CARD)] if not app.config.workshop_social_image else []
     domain: WorkshopDomain = app.env.get_domain("workshop")
     for tid, (docname, _meta) in sorted(domain.talks.items()):
         card = page_card(app, docname)
         if card is not None:
-            written.add(cards.write(card, outdir / CARDS_DIR, tid))
+            wanted.append((card, tid))
+    to_draw = [(card, folder.path(card, stem)) for card, stem in wanted if folder.missing(card, stem)]
+    in_processes(app, lambda job: cards.draw(*job), to_draw)
+    written = {folder.path(card, stem) for card, stem in wanted}
     for old in (outdir / CARDS_DIR).glob("*.png"):  # the cards of talks that are gone
         if old not in written:
             old.unlink()
