@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import copy_site, sphinx_build
 from sphinx_workshop_site.gate.htmlverify import verify_html
@@ -71,33 +73,39 @@ def test_output_is_bounded():
 INJECTOR = """
 def _inject(app, doctree, docname):
     from docutils import nodes
-    if docname == "abstracts/ada-talk":
+    if docname == "abstracts/zz-talk":
         doctree.append(nodes.raw("", "<script>stolen()</script>", format="html"))
 
 
 def setup(app):
     app.connect("doctree-resolved", _inject)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 """
 
 
-def test_a_page_whose_html_fails_is_not_published_and_fails_the_build(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_page_whose_html_fails_is_not_published_and_fails_the_build(tmp_path, jobs):
     """Whatever made it (here: a plugin standing in for a channel the gate does not see), a
-    contributor page whose HTML holds a script fails the build at its file and is not published."""
+    contributor page whose HTML holds a script fails the build at its file and is not published;
+    with -j 2 too (another process writes the page: the main process notes it; the page is not
+    the first one, which Sphinx writes in the main process)."""
     root = copy_site(tmp_path / "site")
-    (root / "abstracts/ada-talk.md").write_text(
+    (root / "abstracts/zz-talk.md").write_text(
         "---\nspeakers: [cohen]\n---\n\n# A talk\n\nWords.\n", encoding="utf-8"
     )
     (root / "_ext/injector.py").write_text(INJECTOR, encoding="utf-8")
     with (root / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write("\nextensions.append('injector')\n")
-    build = sphinx_build(root, "html")
+    build = sphinx_build(root, "html", "-j", jobs)
     assert build.returncode != 0
-    assert "abstracts/ada-talk.md:1: WARNING: the page's HTML holds what no contributor page may (line " in (
+    assert "abstracts/zz-talk.md:1: WARNING: the page's HTML holds what no contributor page may (line " in (
         build.output
     )
     assert "the element <script>" in build.output
-    assert not (build.outdir / "abstracts/ada-talk.html").exists()
+    if jobs == "2":  # written by another process (Sphinx names its chunks 'first .. last')
+        assert re.search(r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", build.output), build.output
+    assert not (build.outdir / "abstracts/zz-talk.html").exists()
     assert (build.outdir / "abstracts/cohen.html").exists()  # the others are published
-    again = sphinx_build(root, "html")  # nothing changed: the page still fails, still unpublished
-    assert again.returncode != 0 and "abstracts/ada-talk.md:1: WARNING: the page's HTML holds" in again.output
-    assert not (again.outdir / "abstracts/ada-talk.html").exists()
+    again = sphinx_build(root, "html", "-j", jobs)  # nothing changed: the page still fails, still unpublished
+    assert again.returncode != 0 and "abstracts/zz-talk.md:1: WARNING: the page's HTML holds" in again.output
+    assert not (again.outdir / "abstracts/zz-talk.html").exists()

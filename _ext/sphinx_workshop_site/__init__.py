@@ -20,6 +20,7 @@ from .gate.mathpage import setup_mathpage
 from .gate.memory import setup_memory
 from .gate.pages import setup_gate
 from .gate.recheck import setup_recheck
+from .parallel import setup_parallel
 from .site.agenda import setup_agenda
 from .site.assets import setup_assets
 from .site.bibliography import setup_bibliography
@@ -70,9 +71,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_theme(app)
     setup_icons(app)  # the theme's icon fonts cut to the icons the written pages show
     setup_edition(app)
+    setup_parallel(app)  # -j: reading in a few large chunks (parallel.py)
     return {
         "version": __version__,
         "env_version": _code_version(),
-        "parallel_read_safe": True,  # all state is per document in WorkshopDomain
+        # What is kept across documents is per document in WorkshopDomain (merged), or made in
+        # the main process (before reading, while resolving, at build-finished); a test builds
+        # with -j 2 and compares every output with a serial build's (parallel.py).
+        "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

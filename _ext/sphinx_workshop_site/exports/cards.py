@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,12 +188,48 @@ def render(card: Card) -> bytes:
     return out.getvalue()
 
 
+class Folder:
+    """A folder of cards, listed once: a build draws thousands, and looking for a page's older
+    cards by listing the folder for each was quadratic."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.by_stem: dict[str, set[str]] = {}
+        try:
+            names = [entry.name for entry in os.scandir(folder)]
+        except OSError:
+            names = []
+        for name in names:
+            stem, _, rest = name.rpartition("-")
+            if stem and rest.endswith(".png"):
+                self.by_stem.setdefault(stem, set()).add(name)
+
+    def path(self, card: Card, stem: str) -> Path:
+        return self.folder / f"{stem}-{card.digest}.png"
+
+    def missing(self, card: Card, stem: str) -> bool:
+        """Whether the card must be drawn (``draw``); if so, the older cards of ``stem`` are removed."""
+        path = self.path(card, stem)
+        if path.is_file():
+            return False
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.by_stem.get(stem, set()) - {path.name}:
+            (self.folder / old).unlink(missing_ok=True)
+        self.by_stem[stem] = {path.name}
+        return True
+
+    def write(self, card: Card, stem: str) -> Path:
+        """``<folder>/<stem>-<digest>.png``, drawn only when missing; older cards of ``stem`` removed."""
+        if self.missing(card, stem):
+            draw(card, self.path(card, stem))
+        return self.path(card, stem)
+
+
+def draw(card: Card, path: Path) -> Path:
+    path.write_bytes(render(card))
+    return path
+
+
 def write(card: Card, folder: Path, stem: str) -> Path:
     """``folder/<stem>-<digest>.png``, drawn only when missing; older cards of ``stem`` removed."""
-    path = folder / f"{stem}-{card.digest}.png"
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob(f"{stem}-*.png"):
-            old.unlink()
-        path.write_bytes(render(card))
-    return path
+    return Folder(folder).write(card, stem)

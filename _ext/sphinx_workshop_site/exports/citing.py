@@ -82,24 +82,16 @@ def book_of(app: Sphinx, pdf_url: str = "") -> Book:
     )
 
 
-class _Cache:
-    key: object = None
-    book: Book | None = None
-    pages: dict[str, int] = {}
-
-
-CACHE = _Cache()
-
-
 def site_book(app: Sphinx) -> tuple[Book, dict[str, int]]:
     """The book as the site cites it (its PDF when the site links one) and the first page of each
-    document in it; made once per build."""
+    document in it; made once per build (kept on the application, not in the module)."""
     pdf = proceedings_pdf(app)
-    key = (id(app), id(app.env), pdf and pdf.stat().st_mtime_ns)
-    if CACHE.key != key or CACHE.book is None:
+    key = (id(app.env), pdf and pdf.stat().st_mtime_ns)
+    kept = getattr(app, "_workshop_site_book", None)
+    if kept is None or kept[0] != key:
         url = f"{base_url(app)}{pdf.name}" if pdf is not None and base_url(app) else ""
-        CACHE.book, CACHE.pages, CACHE.key = book_of(app, url), read_pages(pdf), key
-    return CACHE.book, CACHE.pages
+        kept = app._workshop_site_book = (key, book_of(app, url), read_pages(pdf))
+    return kept[1], kept[2]
 
 
 def read_pages(pdf: Path | None) -> dict[str, int]:

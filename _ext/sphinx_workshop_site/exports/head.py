@@ -16,6 +16,7 @@ from ..domain import WorkshopDomain
 from ..gate.mathmacros import plain_text
 from ..model import schedule as model
 from ..model.safetext import clean_text, one_line
+from ..parallel import in_processes
 from ..site.pages import page_section, talk_id
 from . import cards, jsonld
 from . import programme as exports
@@ -24,6 +25,7 @@ from .record import (
     DESCRIPTION_LENGTH,
     SITE_CARD,
     base_url,
+    cache,
     is_html,
     page_url,
     programme,
@@ -117,17 +119,27 @@ def card_image(app: Sphinx, pagename: str) -> exports.Image | None:
     return exports.Image(url, cards.WIDTH, cards.HEIGHT, card.alt, "image/png")
 
 
+def card_folder(app: Sphinx) -> cards.Folder:
+    kept = cache(app)
+    if kept.folder is None:
+        kept.folder = cards.Folder(Path(app.outdir) / CARDS_DIR)
+    return kept.folder
+
+
 def write_cards(app: Sphinx, outdir: Path) -> None:
+    """Every card that is missing drawn (over the build's processes: -j), no other card kept."""
     if not (base_url(app) and cards.available()):
         return
-    written = set()
-    if not app.config.workshop_social_image:
-        written.add(cards.write(site_card(app), outdir / CARDS_DIR, SITE_CARD))
+    folder = card_folder(app)
+    wanted = [(site_card(app), SITE_CARD)] if not app.config.workshop_social_image else []
     domain: WorkshopDomain = app.env.get_domain("workshop")
     for tid, (docname, _meta) in sorted(domain.talks.items()):
         card = page_card(app, docname)
         if card is not None:
-            written.add(cards.write(card, outdir / CARDS_DIR, tid))
+            wanted.append((card, tid))
+    to_draw = [(card, folder.path(card, stem)) for card, stem in wanted if folder.missing(card, stem)]
+    in_processes(app, lambda job: cards.draw(*job), to_draw)
+    written = {folder.path(card, stem) for card, stem in wanted}
     for old in (outdir / CARDS_DIR).glob("*.png"):  # the cards of talks that are gone
         if old not in written:
             old.unlink()

@@ -104,17 +104,23 @@ def talk_event(programme: Programme, item: Item) -> dict:
 def poster_event(
     programme: Programme, session: Item, poster: Poster, session_event: dict | None = None
 ) -> dict:
-    """A poster as an Event: its session's time, the session's place with its board."""
-    parent = session_event or talk_event(programme, session)
-    place = dict(parent["location"])
+    """A poster as an Event: its session's time, the session's place with its board. Without
+    ``session_event`` these are read from the session itself, not from its whole event (which
+    holds every poster of the session: each poster page asking for it was quadratic)."""
+    if session_event is None:
+        start, end = programme.start(session).isoformat(), programme.end(session).isoformat()
+        place = _place(programme, session)
+    else:
+        start, end = session_event["startDate"], session_event["endDate"]
+        place = dict(session_event["location"])
     if poster.board is not None:
         place["name"] = f"{place['name']}, board {poster.board}"
     event = {
         "@type": "Event",
         "name": poster.title,
         "url": poster.url,
-        "startDate": parent["startDate"],
-        "endDate": parent["endDate"],
+        "startDate": start,
+        "endDate": end,
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": place,

@@ -59,11 +59,14 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         report(problem)
     write_cards(app, outdir)
     for item in prog.items:
-        # a talk's own event; a poster's is its session's (the same UID: one event in a calendar)
-        for cid in [item.talk] if item.talk else [p.id for p in item.posters]:
+        # a talk's own event; a poster's is its session's (the same UID: one event in a calendar),
+        # so a session's calendar is made once for all its posters (not once per poster)
+        contributions = [item.talk] if item.talk else [p.id for p in item.posters]
+        calendar = ical.ics(prog, (item,), name=item.title) if contributions else b""
+        for cid in contributions:
             path = outdir / talk_ics(cid, app.config.workshop_talks_dir)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(ical.ics(prog, (item,), name=item.title))
+            path.write_bytes(calendar)
     reset_cache(app)
 
 

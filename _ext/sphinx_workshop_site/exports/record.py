@@ -187,26 +187,32 @@ def full_title(app: Sphinx) -> str:
 
 
 class _Cache:
-    """The programme and the preview image are made once per build and shared by every page."""
+    """The programme and the preview image are made once per build and shared by every page.
+    Kept on the application (``cache``), not in the module: nothing is shared between builds."""
 
     programme: exports.Programme | None = None
     built = False
     image: exports.Image | None = None
     image_read = False
+    folder: cards.Folder | None = None
 
 
-CACHE = _Cache()
+def cache(app: Sphinx) -> _Cache:
+    found = getattr(app, "_workshop_publish_cache", None)
+    if not isinstance(found, _Cache):
+        found = app._workshop_publish_cache = _Cache()
+    return found
 
 
 def programme(app: Sphinx) -> exports.Programme | None:
-    if not CACHE.built:
-        CACHE.programme, CACHE.built = build_programme(app), True
-    return CACHE.programme
+    kept = cache(app)
+    if not kept.built:
+        kept.programme, kept.built = build_programme(app), True
+    return kept.programme
 
 
 def reset_cache(app: Sphinx, *args) -> None:
-    CACHE.programme, CACHE.built = None, False
-    CACHE.image, CACHE.image_read = None, False
+    app._workshop_publish_cache = _Cache()
 
 
 def is_html(app: Sphinx) -> bool:
@@ -233,9 +239,10 @@ def conf_problem(app: Sphinx, setting: str, message: str) -> None:
 def social_image(app: Sphinx) -> exports.Image | None:
     """workshop_social_image (a PNG or JPEG in html_static_path) as an absolute URL with its size;
     read once per build, so a wrong file is one message, not one per page."""
-    if not CACHE.image_read:
-        CACHE.image, CACHE.image_read = _read_social_image(app), True
-    return CACHE.image
+    kept = cache(app)
+    if not kept.image_read:
+        kept.image, kept.image_read = _read_social_image(app), True
+    return kept.image
 
 
 SITE_CARD = "_site"  # the site card's file stem ('_' begins no talk id)

@@ -127,7 +127,7 @@ def merge(
             entries, found = read_bib(text, name, style)
             problems.extend(found)
             if not found:
-                cache[digest] = [[e.kind, e.key, [list(f) for f in e.fields], e.line] for e in entries]
+                cache[digest] = cache_rows(entries)
         talk = talks.get(name)
         for entry in entries:
             merged_name = entry.key if talk is None else talk_key(talk, entry.key)
@@ -142,6 +142,29 @@ def merge(
                 kept[merged_name.lower()] = first if keep is first[1] else (merged_name, entry)
     merged = "\n\n".join(dataclasses.replace(e, key=n).text for n, e in kept.values()) + "\n"
     return merged, {n: e for n, e in kept.values()}, problems
+
+
+def cache_rows(entries: list[BibEntry]) -> list:
+    """A file's entries as ``merge``'s cache keeps them (JSON)."""
+    return [[e.kind, e.key, [list(f) for f in e.fields], e.line] for e in entries]
+
+
+def _rows_or_none(job: tuple[str, str, str]) -> list | None:
+    name, text, style = job
+    entries, found = read_bib(text, name, style)
+    return None if found else cache_rows(entries)
+
+
+def read_new_files(
+    files: list[tuple[str, str]], cache: dict[str, list], style: str = STYLE, mapper: Callable = map
+) -> None:
+    """The files not in ``cache`` read ahead of ``merge`` (into the cache, those without a problem),
+    with ``mapper(function, items)``: the build maps it over its processes (a full build of a large
+    conference reads thousands). A file with a problem is left to ``merge``, which reports it."""
+    new = [(name, text, style) for name, text in files if file_digest(name, text, style) not in cache]
+    for (name, text, _style), rows in zip(new, mapper(_rows_or_none, new), strict=True):
+        if rows is not None:
+            cache[file_digest(name, text, style)] = rows
 
 
 def file_digest(name: str, text: str, style: str = "") -> str:

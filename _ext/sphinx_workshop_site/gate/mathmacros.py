@@ -833,6 +833,7 @@ def _latex_to_text():
     return LatexNodes2Text(math_mode="text", strict_latex_spaces="based-on-source")
 
 
+@functools.lru_cache(maxsize=4096)  # a title's formula is read on every page that lists it
 def math_as_text(formula: str) -> str:
     """A formula as readable text, where no math can be shown (the PDF outline's bookmarks, the
     titles and descriptions of the calendar, frab and JSON-LD exports, a link to a caption): the one

@@ -39,6 +39,7 @@ from ..diagnostics import report_all
 from ..model.errors import Problem, WorkshopError, closest, did_you_mean
 from ..model.frontmatter import front_matter_span, read_talk
 from ..model.owners import folder_listing, owner
+from ..parallel import in_processes
 from ..site.bibliography import shared_keys
 from ..site.pages import source_name
 from .allowlist import ADMONITIONS, HARD_BREAK, PageRules, check_doctree, check_word_limit, node_line
@@ -626,27 +627,35 @@ def no_source_copy_of_links(app: Sphinx, pagename: str, templatename, context: d
         context["sourcename"] = ""
 
 
-WRITTEN = "workshop_written_contributor_pages"
+WRITTEN = "_workshop_written_contributor_pages"
 
 
-def note_written_page(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    """html-page-context: a contributor page this build writes (verified when the build ends)."""
-    if doctree is not None and gated_page(app.config, pagename):
-        app.env.temp_data.setdefault(WRITTEN, set()).add(pagename)
+def note_written_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """doctree-resolved: a contributor page this build writes (verified when the build ends).
+    Noted in the main process, which resolves every page it writes: with ``-j``, the page
+    itself is written in another process, whose notes would be lost. Kept on the application,
+    not in ``env.temp_data``: Sphinx copies that for every page it resolves (quadratic)."""
+    if app.builder.format == "html" and gated_page(app.config, docname):
+        app.__dict__.setdefault(WRITTEN, set()).add(docname)
+
+
+def _verify_page(path: Path) -> list[str]:
+    """The problems of one written page (none when it was not written)."""
+    if not path.is_file():
+        return []
+    return verify_html(path.read_text(encoding="utf-8", errors="replace"))
 
 
 def verify_written_pages(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: each contributor page written by this build, as the browser will read it
     (htmlverify): an element or attribute outside the allow-lists fails the build at the page's
-    file and the page is not published."""
+    file and the page is not published. The pages are read over the build's processes (-j)."""
     if exception is not None or app.builder.format != "html":
         return
     problems = []
-    for pagename in sorted(app.env.temp_data.pop(WRITTEN, set())):
-        path = Path(app.builder.get_outfilename(pagename))
-        if not path.is_file():
-            continue
-        found = verify_html(path.read_text(encoding="utf-8", errors="replace"))
+    pagenames = sorted(app.__dict__.pop(WRITTEN, set()))
+    paths = [Path(app.builder.get_outfilename(pagename)) for pagename in pagenames]
+    for pagename, path, found in zip(pagenames, paths, in_processes(app, _verify_page, paths), strict=True):
         if found:
             path.unlink()
             file = source_name(app, pagename)
@@ -668,7 +677,7 @@ def setup_gate(app: Sphinx) -> None:
     app.add_source_parser(WorkshopMarkdownParser, override=True)
     app.add_transform(OneRuleBeforeFootnotes)
     app.connect("html-page-context", no_source_copy_of_links)
-    app.connect("html-page-context", note_written_page)
+    app.connect("doctree-resolved", note_written_page)
     app.connect("build-finished", verify_written_pages, priority=100)  # before the warnings are saved
     app.connect("source-read", note_source, priority=100)
     app.connect("config-inited", exclude_subfolder_pages)

@@ -110,9 +110,11 @@ def star_markup(uid: str, label: str, visible: bool) -> str:
 
 
 def data_markup(data: dict) -> str:
-    """The data a script reads, as JSON that no text in it can close (every '<' escaped)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return f'<script type="application/json" class="agenda-data">{text}</script>'
+    """The data a script reads: JSON in an attribute of an empty hidden element (no script element
+    in the page body: only the theme's and the extension's own scripts run), escaped as an
+    attribute value."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f'<div class="agenda-data" hidden data-json="{html.escape(text, quote=True)}"></div>'
 
 
 # --------------------------------------------------------------------------- the programme's events

@@ -20,8 +20,17 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..diagnostics import report_all
-from ..gate.bibmerge import bib_sources, file_digest, files_in_base, merge, read_bib_files, talk_files
+from ..gate.bibmerge import (
+    bib_sources,
+    file_digest,
+    files_in_base,
+    merge,
+    read_bib_files,
+    read_new_files,
+    talk_files,
+)
 from ..gate.bibtext import TOKEN, decode, doi_address
+from ..parallel import in_processes
 
 __all__ = ["bib_sources", "merge_bibfiles", "setup_bibliography", "shared_files", "shared_keys"]
 
@@ -63,6 +72,7 @@ def merge_bibfiles(app: Sphinx, config: Config) -> None:
     talks = talk_files(
         [name for name, _text in files], list(config.bibtex_bibfiles or []), config.workshop_talks_dir
     )
+    read_new_files(files, cache, style, lambda work, items: in_processes(app, work, items))  # -j
     text, entries, found = merge(
         files, cache, base_files=lambda: files_in_base(srcdir), style=style, talks=talks
     )

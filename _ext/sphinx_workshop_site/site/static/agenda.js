@@ -148,7 +148,7 @@
 
   // ------------------------------------------------------------------ the time-zone switch
   const zoneSwitch = document.querySelector("input.tz-switch");
-  const dataOf = (node) => JSON.parse(node.querySelector("script.agenda-data").textContent);
+  const dataOf = (node) => JSON.parse(node.querySelector(".agenda-data").dataset.json);
   const agendaRoot = document.querySelector(".my-agenda");
   const agendaData = agendaRoot ? dataOf(agendaRoot) : null;
   const instants = [
@@ -298,8 +298,8 @@
 
   // ------------------------------------------------------------------ now and next
   const nowNext = [...document.querySelectorAll(".now-next")].map((box) => {
-    const data = box.querySelector("script.agenda-data");
-    const parsed = data ? JSON.parse(data.textContent) : null;
+    const data = box.querySelector(".agenda-data");
+    const parsed = data ? JSON.parse(data.dataset.json) : null;
     const events = parsed
       ? parsed.events.map((e) => ({ ...e, s: Date.parse(e.s), e: Date.parse(e.e) }))
       : tableEvents();
