@@ -119,11 +119,12 @@ def code_points(icons: dict[str, str], classes: Iterable[str]) -> set[int]:
 
 def subset_font(data: bytes, keep: Iterable[int]) -> bytes:
     """A WOFF2 font of ``data``'s glyphs for ``keep`` only (the code points it has), no layout
-    features, its names (copyright, licence) kept."""
+    features, its names (copyright, licence) kept; the same bytes for the same font and code points
+    (its date is the theme font's)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(data))
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the same bytes from every build
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = []
