@@ -27,6 +27,7 @@ help::
 	@echo "make bench   build synthetic conferences of 100 to 5,000 contributions, fail on a missed target"
 	@echo "             (BENCH_ARGS='--sizes 100,1000 --runs 1' for a quicker run; see BENCHMARKS.md)"
 	@echo "make lighthouse  Lighthouse scores of home and programme (mobile and desktop)"
+	@echo "             (LIGHTHOUSE_ARGS='--runs 5': the median of five runs, each run's score kept)"
 	@echo "make docs    regenerate docs/reference.md's generated parts"
 
 # The virtual environment is (re)made when missing or older than the pinned requirements.
@@ -82,4 +83,4 @@ bench: $(STAMP)
 # Lighthouse scores of the built site (a benchmark, not a test): needs Chromium and the Node tools.
 lighthouse: html
 	@test -f tools/node_modules/lighthouse/cli/index.js || npm install --prefix tools --silent
-	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python benchmarks/lighthouse.py
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python benchmarks/lighthouse.py $(LIGHTHOUSE_ARGS)

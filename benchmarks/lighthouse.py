@@ -1,7 +1,8 @@
 """make lighthouse: Lighthouse scores of the built site, served on 127.0.0.1 with gzip as real
 hosts serve it. Home and programme, mobile and desktop presets. A benchmark, not a test:
 prints a table and writes JSON. Targets: accessibility, best practices and SEO 1.0; mobile
-performance 0.9 or better."""
+performance 0.95 or better (issue 25). Lighthouse simulates a slow phone from what it observed:
+on a loaded machine the scores move by a few hundredths, so run it a few times."""
 
 from __future__ import annotations
 
@@ -102,6 +103,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--site", type=Path, default=ROOT / "_build/html")
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "lighthouse-results.json")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="runs of each page and preset: the JSON keeps the run of median performance, every "
+        "run's performance score and the load average (make lighthouse LIGHTHOUSE_ARGS='--runs 5')",
+    )
     args = parser.parse_args()
     if not LIGHTHOUSE.is_file():
         print("error: Lighthouse is not installed: npm install --prefix tools", file=sys.stderr)
@@ -114,8 +122,18 @@ def main() -> int:
     try:
         for name, page in PAGES.items():
             for preset in ("mobile", "desktop"):
-                print(f"{name} ({preset}) ...", flush=True)
-                results[f"{name}/{preset}"] = lighthouse(base + page, preset)
+                runs = []
+                for run in range(1, max(args.runs, 1) + 1):
+                    print(
+                        f"{name} ({preset}) {run}/{args.runs}, load {os.getloadavg()[0]:.1f} ...", flush=True
+                    )
+                    runs.append(
+                        lighthouse(base + page, preset) | {"load_average": round(os.getloadavg()[0], 2)}
+                    )
+                median = sorted(runs, key=lambda r: r["scores"]["performance"])[(len(runs) - 1) // 2]
+                if len(runs) > 1:
+                    median["performance_runs"] = [r["scores"]["performance"] for r in runs]
+                results[f"{name}/{preset}"] = median
     finally:
         server.shutdown()
     args.json.write_text(json.dumps(results, indent=1) + "\n")
@@ -128,6 +146,11 @@ def main() -> int:
             f"{key:<20} {s['performance']:>5.2f} {s['accessibility']:>5.2f} {s['best-practices']:>5.2f} "
             f"{s['seo']:>5.2f} {r['first_contentful_paint_ms']:>7.0f} {r['largest_contentful_paint_ms']:>7.0f} "
             f"{r['total_byte_weight'] / 1000:>6.0f}"
+            + (
+                f"  runs {' '.join(f'{s:.2f}' for s in r['performance_runs'])}"
+                if "performance_runs" in r
+                else ""
+            )
         )
     print(f"JSON: {args.json}")
     return 0
