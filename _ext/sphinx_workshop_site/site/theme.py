@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from markupsafe import Markup
+from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -110,11 +111,9 @@ def image_size(path: Path) -> tuple[int, int] | None:
                 )
                 width, height = (float(box.group(3)), float(box.group(4))) if box else (0, 0)
         else:
-            from PIL import Image
-
-            with Image.open(path) as image:
+            with Image.open(path) as image:  # the header only
                 width, height = image.size
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
     return (round(width), round(height)) if width >= 1 and height >= 1 else None
 
