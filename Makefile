@@ -30,8 +30,9 @@ help:
 	@echo "             scaffold a talk (or poster) page and its speaker page"
 	@echo "make new-edition ACRONYM=\"XYZ'26\" START=2026-06-03 [VENUE='Place, Town, Country'] [KEEP=id1,id2] [CLEAR=1]"
 	@echo "             start the next edition from this one (docs/organizers.md, Next edition)"
-	@echo "make bench   build synthetic conferences of 100 to 5,000 contributions, fail on a missed target"
-	@echo "             (BENCH_ARGS='--sizes 100,1000 --runs 1' for a quicker run; see BENCHMARKS.md)"
+	@echo "make bench   build synthetic conferences of 100 to 5,000 contributions (site and book), fail on"
+	@echo "             a missed target (BENCH_ARGS='--sizes 100,1000 --runs 1 --pdf-sizes 100' for a quicker run;"
+	@echo "             see BENCHMARKS.md)"
 	@echo "make lighthouse  Lighthouse scores of home and programme (mobile and desktop)"
 	@echo "make clean   remove build outputs"
 
@@ -137,8 +138,9 @@ upgrade-requirements: $(STAMP)
 clean:
 	rm -rf $(BUILDDIR)
 
-# Benchmarks (timings are never tests): synthetic conferences with posters, results in
-# benchmarks/results.json; fails when a target in BENCHMARKS.md is missed (about an hour by default).
+# Benchmarks (timings are never tests): synthetic conferences with posters, the site and the book,
+# results in benchmarks/results.json; fails when a target in BENCHMARKS.md is missed (about two
+# hours by default, most of it the plain Sphinx builds at 1,000 and 5,000 contributions).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
