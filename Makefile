@@ -24,8 +24,9 @@ help::
 	@echo "make test    run the test suite"
 	@echo "make test-fast  the unit tests only (no Sphinx build, no TeX, no browser): the inner loop"
 	@echo "make lint    ruff lint and format check of the code"
-	@echo "make bench   build synthetic conferences of 100 to 5,000 contributions, fail on a missed target"
-	@echo "             (BENCH_ARGS='--sizes 100,1000 --runs 1' for a quicker run; see BENCHMARKS.md)"
+	@echo "make bench   build synthetic conferences of 100 to 5,000 contributions (site and book), fail on"
+	@echo "             a missed target (BENCH_ARGS='--sizes 100,1000 --runs 1 --pdf-sizes 100' for a quicker run;"
+	@echo "             see BENCHMARKS.md)"
 	@echo "make lighthouse  Lighthouse scores of home and programme (mobile and desktop)"
 	@echo "             (LIGHTHOUSE_ARGS='--runs 5': the median of five runs, each run's score kept)"
 	@echo "make docs    regenerate docs/reference.md's generated parts"
@@ -75,8 +76,9 @@ upgrade-requirements: $(STAMP)
 	$(BIN)/python -m pip install --quiet --upgrade -r requirements.in
 	{ head -2 requirements.txt; $(BIN)/pip freeze; } > requirements.txt.new && mv requirements.txt.new requirements.txt
 
-# Benchmarks (timings are never tests): synthetic conferences with posters, results in
-# benchmarks/results.json; fails when a target in BENCHMARKS.md is missed (about an hour by default).
+# Benchmarks (timings are never tests): synthetic conferences with posters, the site and the book,
+# results in benchmarks/results.json; fails when a target in BENCHMARKS.md is missed (about two
+# hours by default, most of it the plain Sphinx builds at 1,000 and 5,000 contributions).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 

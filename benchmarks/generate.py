@@ -20,6 +20,7 @@ WORDS = ("tensor", "rank", "matrix", "network", "approximation", "decomposition"
 TALK_SHARE = 5  # one contribution in five is a talk, the rest are posters
 
 CONF_COMMON = """\
+project = "Bench'24"
 extensions = {extensions}
 source_suffix = {{".md": "markdown"}}
 exclude_patterns = ["_build", "_ext"]  # the extension is copied in: its own .md files are not pages
@@ -100,6 +101,38 @@ def poster_id(p: int) -> str:
     return f"poster-{p:04d}"
 
 
+# Names and title words in other scripts (the book sets each in a font of its own): every
+# SCRIPTS_EVERY-th speaker's name and contribution's title has one.
+SCRIPT_NAMES = (
+    "Αλέξανδρος Παπαδόπουλος",
+    "Дмитрий Иванов",
+    "张伟",
+    "محمد عبد الرحمن",
+    "अमित शर्मा",
+    "דוד כהן",
+    "山田 さくら",
+)
+SCRIPT_WORDS = ("Λόγος", "Тензоры", "张量", "نماذج منخفضة الرتبة", "निम्न रैंक", "מודלים", "テンソル")
+SCRIPTS_EVERY = 10
+GIVEN = ("Anna", "Bruno", "Chiara", "Daniel", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas")
+FAMILY_PARTS = ("Ber", "Cas", "Dun", "Fal", "Gor", "Hal", "Kel", "Lor", "Mar", "Nor", "Pel", "Ros")
+
+
+def speaker_name(s: int) -> str:
+    """Unique, filed by a family name that varies (the author index and the speakers part sort
+    them); every SCRIPTS_EVERY-th also written in another script."""
+    rest, given = divmod(s, len(GIVEN))
+    parts = []
+    for _ in range(3):
+        rest, part = divmod(rest, len(FAMILY_PARTS))
+        parts.append(FAMILY_PARTS[part])
+    family = parts[0] + (parts[1] + parts[2]).lower()
+    name = f"{GIVEN[given]} {family}"
+    if s % SCRIPTS_EVERY == SCRIPTS_EVERY - 1:
+        name += f" ({SCRIPT_NAMES[(s // SCRIPTS_EVERY) % len(SCRIPT_NAMES)]})"
+    return name
+
+
 def abstract_text(kind: str, i: int, speaker: int) -> str:
     """A talk or poster page: front matter, a title with math, 120 words, two citations, math."""
     words = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(120))
@@ -108,9 +141,12 @@ def abstract_text(kind: str, i: int, speaker: int) -> str:
     if kind == "poster":
         front = "type: poster\n" + front
     key = f"{kind[0]}{i}"
+    script = ""
+    if i % SCRIPTS_EVERY == SCRIPTS_EVERY // 2:
+        script = f" ({SCRIPT_WORDS[(i // SCRIPTS_EVERY) % len(SCRIPT_WORDS)]})"
     return (
         f"---\n{front}---\n\n"
-        f"# {label} {i}: low-rank {WORDS[i % 8]} methods with $\\mathbb{{R}}^{{{i}}}$\n\n"
+        f"# {label} {i}: low-rank {WORDS[i % 8]} methods with $\\mathbb{{R}}^{{{i}}}${script}\n\n"
         f"The abstract of {kind} {i}: {words}. We bound $\\|A - UV^\\top\\|_F \\le \\epsilon$ "
         f"as shown before{{footcite}}`{key}a` and since{{footcite}}`{key}b`.\n\n"
         "$$\n\\min_{U,V} \\|A - UV^\\top\\|_F^2\n$$\n"
@@ -128,7 +164,7 @@ def bib_text(kind: str, i: int) -> str:
 
 
 def speaker_text(s: int) -> str:
-    return f"---\naffiliation: University {s % 37}, City {s % 11}\n---\n\n# Speaker {s:04d} Name\n"
+    return f"---\naffiliation: University {s % 37}, City {s % 11}\n---\n\n# {speaker_name(s)}\n"
 
 
 def contributions(layout: Layout) -> list[tuple[str, str, int]]:
@@ -181,6 +217,34 @@ def plain_programme(layout: Layout) -> str:
                 f"Board {board}: [Poster {p}](../abstracts/{poster_id(p)}.md) |"
             )
     return "# Programme\n\n" + "\n".join(rows) + "\n"
+
+
+WORKSHOP_CONF = """\
+workshop_acronym = "Bench'24"
+workshop_full_name = "Benchmark Workshop on Low-Rank Methods"
+workshop_organizers = ["Anna Organizer", "Bruno Organizer"]
+"""
+
+# The book's root, as the real site's proceedings.md: the programme, the abstracts, the speakers.
+PROCEEDINGS = """\
+# Bench'24: book of abstracts
+
+## Programme
+
+```{book-programme}
+```
+
+## Abstracts
+
+```{talk-list}
+:toctree-only:
+```
+
+## Speakers
+
+```{book-speakers}
+```
+"""
 
 
 UNGATED = """\"\"\"Benchmarks only: MyST's parser without the workshop's gate (gate.py). A talk's
@@ -238,6 +302,8 @@ def generate(dest: Path, n: int, variant: str = "workshop") -> Path:
         conf = "import sys\nsys.path.insert(0, '_ext')\n" + CONF_COMMON.format(
             extensions=extensions, bibfiles=[]
         )
+        conf += WORKSHOP_CONF
+        (dest / "proceedings.md").write_text(PROCEEDINGS, encoding="utf-8")  # the book (make pdf)
         (dest / "program/schedule.yaml").write_text(schedule_yaml(layout), encoding="utf-8")
         (dest / "program/index.md").write_text(
             "# Programme\n\n```{schedule} schedule.yaml\n```\n", encoding="utf-8"

@@ -31,6 +31,16 @@ def test_a_card_is_a_1200_by_630_png_with_its_text():
     assert dark_rows(cards.render(cards.Card("T"))) < dark_rows(png)
 
 
+def test_a_card_keeps_its_colours():
+    """Written in a palette of its own (small, fast to encode): white stays white, the bars and
+    the text keep their colours."""
+    image = Image.open(io.BytesIO(cards.render(CARD))).convert("RGB")
+    assert image.getpixel((cards.WIDTH // 2, cards.HEIGHT - 40)) == (255, 255, 255)
+    assert image.getpixel((5, 5)) == cards.ACCENT and image.getpixel((600, cards.HEIGHT - 5)) == cards.BAND
+    colours = {colour for _count, colour in image.getcolors(1024)}
+    assert {cards.INK, cards.MUTED, cards.TEXT_COLOURS[1]} <= colours
+
+
 def test_every_script_is_drawn_with_a_font_that_has_it():
     """A name in Chinese is not a row of boxes: the font chosen draws each of its characters."""
     for text in ("Jérémy Cohen", "张伟", "Дмитрий Ковалёв", "Ελένη"):

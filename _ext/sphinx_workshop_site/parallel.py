@@ -24,6 +24,13 @@ many writers as ``-j`` says (Sphinx starts one fewer: ``write_in_processes``). `
 runs other work over the same number of processes: the bib files read at ``config-inited``, the
 written pages verified and the link cards drawn at ``build-finished``.
 
+And the objects the main process holds once the environment is loaded, once it is read and when
+the build ends are left out of the cyclic garbage collector's searches (``gc.freeze``): they live
+until the build ends, and each full search walked all of them (at 5,000 contributions, 12 % of
+the writing and 5 s spent by the interpreter's last collection before it exits); forked
+processes do not copy the memory pages such a search would touch. The next build of the same
+process (tests, a server) lets the collector see them again (``gc.unfreeze`` at config-inited).
+
 Nothing here changes what a build makes: only where the work runs. An extension is parallel
 safe here when all it keeps across documents is per document in the domain (merged by
 ``merge_domaindata``), or computed in the main process before reading or after it.
@@ -31,6 +38,7 @@ safe here when all it keeps across documents is per document in the domain (merg
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import types
@@ -181,5 +189,19 @@ def in_processes(app: Sphinx, work: Callable[[T], R], items: Sequence[T]) -> lis
     return [result for index in range(len(parts)) for result in results[index]]
 
 
+def freeze(app: Sphinx, *args) -> None:
+    """env-before-read-docs, env-updated, build-finished (last): see above."""
+    gc.freeze()
+
+
+def unfreeze(app: Sphinx, config) -> None:
+    """config-inited: what an earlier build of this process left frozen can be collected again."""
+    gc.unfreeze()
+
+
 def setup_parallel(app: Sphinx) -> None:
+    app.connect("config-inited", unfreeze, priority=0)
     app.connect("builder-inited", install)
+    app.connect("env-before-read-docs", freeze, priority=10_000)
+    app.connect("env-updated", freeze, priority=10_000)
+    app.connect("build-finished", freeze, priority=10_000)  # after the warned pages are saved (1000)

@@ -170,9 +170,9 @@ def _pass(command: list[str], latexdir: Path, env: dict[str, str] | None, deadli
         raise Stopped from None
 
 
-def typeset(latexdir: Path, name: str, timeout: float) -> int:
+def typeset(latexdir: Path, name: str, timeout: float) -> tuple[int, int]:
     """XeLaTeX until the cross-references settle (at most MAX_PASSES runs), jailed: its exit
-    status (0, 1 for LaTeX's own error, other: a crash), or Failed."""
+    status (0, 1 for LaTeX's own error, other: a crash) and the number of runs, or Failed."""
     xelatex = ["xelatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"]
     deadline = time.monotonic() + timeout
     unjailed = opted_out()
@@ -213,10 +213,10 @@ def typeset(latexdir: Path, name: str, timeout: float) -> int:
                     f"tries to change the toolchain (see {latexdir / (name + '.log')})"
                 )
             if returncode != 0:
-                return returncode
+                return returncode, number
             current = _digest(latexdir, name)
             if number > 1 and current == previous:
-                return 0
+                return 0, number
             previous = current
     raise Failed(
         f"the book's cross-references did not settle after {MAX_PASSES} LaTeX runs "
@@ -243,7 +243,7 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
         print(f"error: the book was not typeset: {len(problems)} problem(s) in its LaTeX (above)")
         return 1
     try:
-        returncode = typeset(latexdir, name, timeout)
+        returncode, passes = typeset(latexdir, name, timeout)
     except Failed as failure:
         print(printable(f"error: {failure}"))
         return 1
@@ -281,6 +281,7 @@ def run(latexdir: Path, name: str, timeout: float) -> int:
             print(printable(f"error: the book's XMP metadata could not be written into {pdf.name}: {error}"))
             return 1
     stamp.write_text(digest)  # the next run with the same inputs keeps this PDF
+    print(f"XeLaTeX ran {passes} times: the cross-references settled")  # make bench counts them
     return 0
 
 
