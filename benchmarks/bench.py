@@ -22,6 +22,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -114,10 +115,13 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float | Non
         text=True,
         cwd=cwd,
         env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        start_new_session=True,  # a group of its own: stopped with its forked processes
     )
     memory = TreeMemory(proc.pid)
     memory.start()
-    timer = threading.Timer(timeout, proc.kill) if timeout else None
+    # at the time limit the whole group (a forked process left alive keeps the output open);
+    # not Popen.kill, which may reap the process before wait4 reads its resource usage
+    timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL)) if timeout else None
     if timer:
         timer.start()
     log = proc.stdout.read()
