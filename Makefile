@@ -40,9 +40,11 @@ $(STAMP): requirements.txt
 
 # The linters run first: code drift fails CI, not a contributor's pull request.
 # On every core (pytest-xdist), a test file's tests together in one worker (their shared builds
-# are built once); PYTEST_ARGS='-n 0 -k …' for a quick serial run of a few.
+# are built once); one worker more than cores, as a quarter of a worker's time is spent waiting
+# (for Chromium, XeLaTeX in its jail, a server); PYTEST_ARGS='-n 0 -k …' for a quick serial run.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)' 2>/dev/null || echo auto)
 test: lint
-	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The inner loop: the tests not marked slow (tests/conftest.py marks every test that builds), on
 # every core; a build started by one of them fails it (WORKSHOP_FAST_TESTS=1). No lint.

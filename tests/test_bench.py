@@ -169,17 +169,6 @@ def test_book_target_checks_name_each_missed_target(change, expected):
     assert len(missed) == 1 and missed[0].startswith("the book at N = 1000") and expected in missed[0], missed
 
 
-@pytest.mark.slow
-def test_generated_conference_of_100_contributions_builds_clean(tmp_path):
-    site = generate(tmp_path / "n100", 100)
-    result = sphinx_build(site)
-    assert result.returncode == 0 and "WARNING" not in result.output, result.output[-3000:]
-    assert (site / "_build/html/abstracts/talk-0019.html").is_file()
-    assert (site / "_build/html/abstracts/poster-0079.html").is_file()
-    programme = (site / "_build/html/program/index.html").read_text()
-    assert "Room B" in programme and "poster-0079.html" in programme
-
-
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """12 contributions: talks 0-2 (speakers 0, 0, 1), posters 0-8 (speakers 1-5)."""
@@ -260,15 +249,32 @@ def setup(app):
 """
 
 
-def test_large_conference_sidebar_lists_sections_not_every_talk(tmp_path):
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """120 contributions (24 talks, 96 posters), built once with the theme's own sidebar depth
+    (a full tree would list every talk) and a count of the whole-tree walks."""
+    site = generate(tmp_path_factory.mktemp("bench") / "n120", 120)
+    (site / "_ext/count_global_trees.py").write_text(COUNT_GLOBAL_TREES)
+    with (site / "conf.py").open("a") as conf:
+        conf.write("html_theme_options = {}\nextensions.append('count_global_trees')\n")
+    return site, sphinx_build(site)
+
+
+@pytest.mark.slow
+def test_generated_conference_of_120_contributions_builds_clean(large):
+    site, result = large
+    assert result.returncode == 0 and "WARNING" not in result.output, result.output[-3000:]
+    assert (site / "_build/html/abstracts/talk-0023.html").is_file()
+    assert (site / "_build/html/abstracts/poster-0095.html").is_file()
+    programme = (site / "_build/html/program/index.html").read_text()
+    assert "Room B" in programme and "poster-0095.html" in programme
+
+
+def test_large_conference_sidebar_lists_sections_not_every_talk(large):
     """Above 100 contribution pages the sidebar shows the sections, and no page walks the whole
     document tree for it (not even for the theme's check that a sidebar is not empty): a full
     tree on every page makes each page O(N) and the build O(N^2)."""
-    site = generate(tmp_path / "n120", 120)
-    (site / "_ext/count_global_trees.py").write_text(COUNT_GLOBAL_TREES)
-    with (site / "conf.py").open("a") as conf:  # the theme's own depth: a full tree would list talks
-        conf.write("html_theme_options = {}\nextensions.append('count_global_trees')\n")
-    result = sphinx_build(site)
+    site, result = large
     assert result.returncode == 0, result.output[-2000:]
     page = (site / "_build/html/abstracts/talk-0003.html").read_text()
     sidebar = page[page.index('aria-label="Main"') : page.index("</nav>", page.index('aria-label="Main"'))]

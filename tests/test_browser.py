@@ -99,6 +99,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+SETTLED = (
+    "async () => { await document.fonts.ready;"
+    " if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }"
+)
+
+
+def visit(page, url: str) -> None:
+    """The page loaded, its fonts in and its math typeset (what can change its layout), without
+    networkidle's half second of waiting on every page of a sweep."""
+    page.goto(url, wait_until="load")
+    page.evaluate(SETTLED)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = copy_site(tmp_path_factory.mktemp("browser"))
@@ -146,7 +159,7 @@ def test_axe_finds_no_violation(served, browser, name, scheme):
     context.add_init_script(f"localStorage.setItem({STORE!r} + 'agenda', {json.dumps(json.dumps(stars))});")
     context.add_init_script(f"localStorage.setItem({STORE!r} + 'tz', '1');")
     page = context.new_page()
-    page.goto(base + PAGES[name], wait_until="networkidle")
+    visit(page, base + PAGES[name])
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     if page.locator("script[src*='agenda.js']").count():  # its controls shown, in their state
         page.wait_for_selector("html.agenda-on")
@@ -171,7 +184,7 @@ def test_no_request_leaves_the_site(served, browser, name):
 def test_math_is_rendered(served, browser):
     base, _ = served
     page = browser.new_page()
-    page.goto(base + PAGES["talk"], wait_until="networkidle")
+    visit(page, base + PAGES["talk"])
     page.wait_for_selector("mjx-container", timeout=15000)
     text = page.inner_text("article")
     assert page.locator("mjx-container").count() >= 3
@@ -184,7 +197,7 @@ def test_math_is_typeset_only_where_the_writer_put_math(served, browser):
     links, stays text: MathJax typesets the math nodes only."""
     base, outdir = served
     page = browser.new_page()
-    page.goto(base + PAGES["talk"], wait_until="networkidle")
+    visit(page, base + PAGES["talk"])
     page.wait_for_selector("mjx-container", timeout=15000)
     assert "SESSION EXPIRED" in (outdir / PAGES["talk"]).read_text(encoding="utf-8")  # listed there
     assert page.locator("a[href*='evil.example']").count() == 0
@@ -194,17 +207,6 @@ def test_math_is_typeset_only_where_the_writer_put_math(served, browser):
 
 
 PHONE = {"width": 375, "height": 812}
-SETTLED = (
-    "async () => { await document.fonts.ready;"
-    " if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }"
-)
-
-
-def visit(page, url: str) -> None:
-    """The page loaded, its fonts in and its math typeset (what can change its layout), without
-    networkidle's half second of waiting on every page of a sweep."""
-    page.goto(url, wait_until="load")
-    page.evaluate(SETTLED)
 
 
 def site_pages(outdir: Path) -> list[str]:
@@ -216,55 +218,71 @@ def site_pages(outdir: Path) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("mobile", [False, True], ids=["narrow-window", "phone"])
-def test_no_page_scrolls_sideways_at_phone_width(served, browser, mobile):
-    """Every page, scrolled for real: window.scrollTo(1000, 0) must leave scrollX at 0. A phone
-    (is_mobile) would rather zoom the page out than scroll: its layout width must stay 375 px."""
-    base, outdir = served
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=mobile, has_touch=mobile)
-    page = context.new_page()
-    wide = {}
-    pages = site_pages(outdir)
-    assert len(pages) >= 20
-    for name in pages:
-        visit(page, base + name)
-        scrolled = page.evaluate("() => { window.scrollTo(1000, 0); return window.scrollX; }")
-        layout = page.evaluate("window.innerWidth")
-        if scrolled or layout != PHONE["width"]:
-            wide[name] = (scrolled, layout)
-    context.close()
-    assert wide == {}
-
-
 LABELS = (
     "() => [...document.querySelectorAll('dl.field-list > dt')].map(dt => {"
     "  const range = document.createRange(); range.selectNodeContents(dt);"
     "  const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));"
     "  return [dt.textContent.trim(), lines.size]; })"
 )
+SCROLLED = "() => { window.scrollTo(1000, 0); return [window.scrollX, window.innerWidth]; }"
 
 
-def test_field_labels_never_break_inside_a_word(served, browser):
-    """'Affiliation:', 'Keywords:' on one line each at 375 px, on every talk and speaker page."""
+def phone_width_sweep(browser, base: str, pages: list[str], mobile: bool) -> dict[str, dict]:
+    """Every page at 375 px, visited once: how far it scrolls sideways (window.scrollTo(1000, 0)
+    for real), its layout width, and on how many lines each field label is drawn."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=mobile, has_touch=mobile)
+    page = context.new_page()
+    seen = {}
+    for name in pages:
+        visit(page, base + name)
+        labels = page.evaluate(LABELS)
+        scrolled, layout = page.evaluate(SCROLLED)
+        seen[name] = {"scrolled": scrolled, "layout": layout, "labels": labels}
+    context.close()
+    return seen
+
+
+@pytest.fixture(scope="module")
+def narrow_window(served, browser) -> dict[str, dict]:
+    """A desktop browser's window 375 px wide, over every page (shared by two tests)."""
     base, outdir = served
-    page = browser.new_page(viewport=PHONE)
+    return phone_width_sweep(browser, base, site_pages(outdir), mobile=False)
+
+
+@pytest.mark.parametrize("mobile", [False, True], ids=["narrow-window", "phone"])
+def test_no_page_scrolls_sideways_at_phone_width(served, browser, narrow_window, mobile):
+    """Every page, scrolled for real: window.scrollTo(1000, 0) must leave scrollX at 0. A phone
+    (is_mobile) would rather zoom the page out than scroll: its layout width must stay 375 px."""
+    base, outdir = served
+    pages = site_pages(outdir)
+    assert len(pages) >= 20
+    seen = phone_width_sweep(browser, base, pages, mobile=True) if mobile else narrow_window
+    assert sorted(seen) == pages
+    wide = {
+        name: (s["scrolled"], s["layout"])
+        for name, s in seen.items()
+        if s["scrolled"] or s["layout"] != PHONE["width"]
+    }
+    assert wide == {}
+
+
+def test_field_labels_never_break_inside_a_word(narrow_window):
+    """'Affiliation:', 'Keywords:' on one line each at 375 px, on every talk and speaker page."""
     broken, seen = [], 0
-    for name in site_pages(outdir):
+    for name, found in narrow_window.items():
         if not name.startswith(("abstracts/", "speakers/")) or name.endswith("index.html"):
             continue
-        visit(page, base + name)
-        for label, lines in page.evaluate(LABELS):
+        for label, lines in found["labels"]:
             seen += 1
             if lines != 1:
                 broken.append((name, label, lines))
-    page.close()
     assert seen >= 20 and broken == []
 
 
 def test_programme_rows_use_the_full_width_on_a_phone(served, browser):
     base, _ = served
     page = browser.new_page(viewport=PHONE)
-    page.goto(base + PAGES["programme"], wait_until="networkidle")
+    visit(page, base + PAGES["programme"])
     # the text column: as wide as the programme's own box (the article less its padding)
     article = page.evaluate("document.querySelector('.workshop-schedule').getBoundingClientRect().width")
     assert article >= 0.85 * PHONE["width"]
@@ -292,7 +310,7 @@ def test_screenshots_for_review(served, browser):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         for name in ("home", "programme", "talk"):
-            page.goto(base + PAGES[name], wait_until="networkidle")
+            visit(page, base + PAGES[name])
             path = SCREENS / f"{name}-{device}.png"
             page.screenshot(path=str(path), full_page=True)
             assert path.stat().st_size > 10_000
@@ -694,7 +712,7 @@ def test_every_icon_is_drawn_from_the_served_icon_font(served, browser, viewport
     page = context.new_page()
     seen = set()
     for name in ("home", "programme", "talk", "speaker", "poster", "agenda"):
-        page.goto(base + PAGES[name], wait_until="networkidle")
+        visit(page, base + PAGES[name])
         found = page.evaluate(ICONS)
         assert found["loaded"] >= 1, name  # the page's own icons loaded the font
         bad = [icon for icon in found["drawn"] if not (icon["width"] > 0 and icon["ink"] and icon["own"])]

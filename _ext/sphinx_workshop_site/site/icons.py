@@ -21,6 +21,7 @@ Sphinx-free but ``subset_font``'s fonttools: ``icon_map(css)``, ``drawn_code_poi
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -120,7 +121,13 @@ def code_points(icons: dict[str, str], classes: Iterable[str]) -> set[int]:
 def subset_font(data: bytes, keep: Iterable[int]) -> bytes:
     """A WOFF2 font of ``data``'s glyphs for ``keep`` only (the code points it has), no layout
     features, its names (copyright, licence) kept; the same bytes for the same font and code points
-    (its date is the theme font's)."""
+    (its date is the theme font's). Kept for the process's next builds (a server rebuilding on
+    every save, tests): cutting takes a tenth of a second per font."""
+    return _subset_font(data, frozenset(keep))
+
+
+@functools.lru_cache(maxsize=8)
+def _subset_font(data: bytes, keep: frozenset[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
