@@ -28,7 +28,7 @@ ELEMENTS = names("""
     article section div span p a em strong code pre kbd samp var cite q abbr dfn sub sup small mark s
     del ins br hr wbr blockquote ul ol li dl dt dd figure figcaption img table caption colgroup col
     thead tbody tfoot tr th td h1 h2 h3 h4 h5 h6 aside nav header footer details summary time
-    label button
+    label button bdi
 """)
 ATTRIBUTES = names("""
     class id href src alt title role colspan rowspan width height lang dir datetime start reversed

@@ -9,11 +9,32 @@ from __future__ import annotations
 from docutils import nodes
 
 
-def isolated(text: str) -> nodes.inline:
-    """A name or an affiliation, set apart for the bidirectional algorithm (CSS
-    ``.bidi-isolate {unicode-bidi: plaintext}``, as ``<bdi>``): a right-to-left name takes its
-    own direction and never reorders the commas, numbers and brackets around it."""
-    return nodes.inline(text, text, classes=["bidi-isolate"])
+class bidi_isolate(nodes.inline):
+    """A name or an affiliation, set apart for the bidirectional algorithm: ``<bdi>`` in HTML
+    (CSS ``bdi {unicode-bidi: plaintext}``), a right-to-left name takes its own direction and
+    never reorders the commas, numbers and brackets around it. Its text as any inline elsewhere
+    (the book shapes each script itself: book/scripts.py). An element, not a class on a
+    ``<span>``: 23 bytes less for each name of a programme of thousands."""
+
+
+def isolated(text: str) -> bidi_isolate:
+    return bidi_isolate(text, text)
+
+
+def _visit_bdi(self, node: bidi_isolate) -> None:
+    self.body.append("<bdi>")
+
+
+def _depart_bdi(self, node: bidi_isolate) -> None:
+    self.body.append("</bdi>")
+
+
+def _visit_inline(self, node: bidi_isolate) -> None:
+    self.visit_inline(node)
+
+
+def _depart_inline(self, node: bidi_isolate) -> None:
+    self.depart_inline(node)
 
 
 class LatePlaceholder(nodes.General, nodes.Element):
@@ -94,6 +115,8 @@ def _unresolved(self, node):  # pragma: no cover - always replaced at doctree-re
 
 
 def setup_nodes(app) -> None:
+    inline = {fmt: (_visit_inline, _depart_inline) for fmt in ("latex", "text", "man", "texinfo")}
+    app.add_node(bidi_isolate, html=(_visit_bdi, _depart_bdi), **inline)
     handlers = {fmt: (_unresolved, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
     for node_class in PLACEHOLDERS:
         app.add_node(node_class, **handlers)
