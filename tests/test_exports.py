@@ -819,3 +819,29 @@ def test_the_series_words_are_the_settings_in_the_exports_titles(build_root):
         _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))["name"]
         == "TC26: Symposium on Test Matters"
     )
+
+
+def test_a_contributions_calendar_is_made_again_only_when_its_event_changes(build_root, tmp_path):
+    """An edit rebuilds the calendar of the event it changes; the others are not made again (at
+    5,000 contributions a thousand of them on every build) and keep their bytes, DTSTAMP
+    included; a calendar file deleted from the output is made again."""
+    app, warnings = build_root("schedule")
+    assert "WARNING" not in warnings, warnings
+    alpha, beta = (next(app.outdir.rglob(f"{talk}.ics")) for talk in ("alpha", "beta"))
+    before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in (alpha, beta)}
+    build_root("schedule", {"abstracts/beta.md": "---\nspeakers: [bob]\n---\n\n# Beta, renamed\n\nText.\n"})
+    assert (alpha.read_bytes(), alpha.stat().st_mtime_ns) == before[alpha]  # not made again
+    renamed = icalendar.Calendar.from_ical(beta.read_bytes())
+    assert [str(e["summary"]) for e in renamed.walk("VEVENT")] == ["Beta, renamed"]
+    alpha.unlink()
+    app, warnings = build_root(
+        "schedule", {"abstracts/beta.md": "---\nspeakers: [bob]\n---\n\n# Beta\n\nText.\n"}
+    )
+
+    def stampless(calendar: bytes) -> bytes:
+        return re.sub(rb"DTSTAMP:[0-9TZ]+\r\n", b"", calendar)
+
+    assert stampless(alpha.read_bytes()) == stampless(before[alpha][0])  # made again: the same event
+    assert [str(e["summary"]) for e in icalendar.Calendar.from_ical(beta.read_bytes()).walk("VEVENT")] == [
+        "Beta"
+    ]

@@ -5,6 +5,11 @@ record, :mod:`.record`); no output re-parses another."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
 import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,7 +23,8 @@ from ..model.safetext import one_line
 from ..parallel import in_processes
 from ..site.nodes import programme_exports
 from ..site.resolve import ResolveContext, register_resolver
-from . import formats, ical
+from . import formats, ical, vtimezone
+from . import programme as programme_module
 from .head import collect_texts, page_head, write_cards
 from .record import base_url, conf_location, conf_problem, is_html, page_url, programme, reset_cache
 
@@ -56,7 +62,8 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         )
         conf_problem(app, "html_baseurl", message)
         return
-    for problem in formats.write_all(prog, outdir, conf_location(app, "workshop_acronym")):
+    passed = Path(app.doctreedir) / FORMATS_PASSED
+    for problem in formats.write_all(prog, outdir, conf_location(app, "workshop_acronym"), passed):
         report(problem)
     write_cards(app, outdir)
     # a talk's own event; a poster's is its session's (the same UID: one event in a calendar),
@@ -65,15 +72,71 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     events = [(item, [item.talk] if item.talk else [p.id for p in item.posters]) for item in prog.items]
     folder = outdir / app.config.workshop_talks_dir
     folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        id(item): [outdir / talk_ics(cid, app.config.workshop_talks_dir) for cid in cids]
+        for item, cids in events
+    }
+    made = CalendarsMade(Path(app.doctreedir) / CALENDARS_MADE, prog)
+    changed = [item for item, cids in events if cids and not made.unchanged(item, files[id(item)])]
 
-    def write_calendar(event) -> None:
-        item, contributions = event
+    def write_calendar(item) -> None:
         calendar = ical.ics(prog, (item,), name=item.title)
-        for cid in contributions:
-            (outdir / talk_ics(cid, app.config.workshop_talks_dir)).write_bytes(calendar)
+        for path in files[id(item)]:
+            path.write_bytes(calendar)
 
-    in_processes(app, write_calendar, [event for event in events if event[1]])
+    in_processes(app, write_calendar, changed)
+    made.save()
     reset_cache(app)
+
+
+CALENDARS_MADE = "workshop-calendars.json"
+FORMATS_PASSED = "workshop-formats-passed.json"
+
+
+class CalendarsMade:
+    """Which contribution calendars are already written as they would be made now: each event's
+    calendar depends on the event (its slot, title, speakers, posters, abstract, link) and on the
+    programme around it (its settings, schedule, releases), never on the build's time but for its
+    DTSTAMP. A fingerprint of both is kept in the doctree folder; a calendar whose fingerprint is
+    unchanged and whose files are there is not made again (at 5,000 contributions a thousand
+    calendars, a third of an edit's rebuild), and keeps the DTSTAMP it was made with (when this
+    event's data last changed). The programme's version is left out (a digest of every event
+    until a release: any edit changes it) as no calendar shows it. The fingerprints are ``repr``s
+    of frozen dataclasses: a value whose ``repr`` is not the same from one build to the next only
+    makes a calendar again."""
+
+    def __init__(self, path: Path, prog) -> None:
+        self.path = path
+        self.prog = prog
+        # the programme without its events, its build time and its version (not in a calendar)
+        around = dataclasses.replace(prog, items=(), stamp=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), version="")
+        code = b"".join(Path(module.__file__).read_bytes() for module in (ical, programme_module, vtimezone))
+        self.around = hashlib.sha256(repr(around).encode() + code).hexdigest()
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = {}
+        self.kept = (
+            kept.get("events", {}) if isinstance(kept, dict) and kept.get("around") == self.around else {}
+        )
+        self.now: dict[str, str] = {}
+
+    def _key(self, item) -> str:
+        """The event, its UID (which depends on the other events: a talk placed twice) and its
+        releases' revision."""
+        prog = self.prog
+        return hashlib.sha256(repr((item, prog.uid(item), prog.revision(item))).encode()).hexdigest()
+
+    def unchanged(self, item, files: list[Path]) -> bool:
+        key = self._key(item)
+        name = files[0].name
+        self.now[name] = key
+        return self.kept.get(name) == key and all(path.is_file() for path in files)
+
+    def save(self) -> None:
+        """What this build made or found made (a read-only doctree folder: all made again)."""
+        with contextlib.suppress(OSError):
+            self.path.write_text(json.dumps({"around": self.around, "events": self.now}), encoding="utf-8")
 
 
 def write_sitemap(app: Sphinx, outdir: Path) -> None:
