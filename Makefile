@@ -79,8 +79,8 @@ upgrade-requirements: $(STAMP)
 	{ head -2 requirements.txt; $(BIN)/pip freeze; } > requirements.txt.new && mv requirements.txt.new requirements.txt
 
 # Benchmarks (timings are never tests): synthetic conferences with posters, the site and the book,
-# results in benchmarks/results.json; fails when a target in BENCHMARKS.md is missed (about two
-# hours by default, most of it the plain Sphinx builds at 1,000 and 5,000 contributions).
+# results in benchmarks/results.json; fails when a target in BENCHMARKS.md is missed (about an
+# hour: 38 minutes with BENCH_ARGS=--plain-timeout=900, most of it plain Sphinx at 5,000, stopped).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
