@@ -336,32 +336,10 @@ def _builds(item: pytest.Item) -> bool:
     return False
 
 
-# The longest test files (seconds of test time, measured 2026-12-02), started first: make test
-# gives each pytest-xdist worker a whole file (--dist loadfile) in collection order, and a long
-# file handed out last kept the suite waiting for one worker (a minute of the five).
-LONGEST_FIRST = (
-    "test_browser.py",  # 90 s
-    "test_pdf.py",  # 67 s
-    "test_hostile.py",  # 42 s
-    "test_edition.py",  # 30 s
-    "test_gate.py",  # 29 s
-    "test_bad_input.py",  # 25 s
-    "test_bench.py",  # 24 s
-    "test_init.py",  # 23 s
-    "test_exports.py",  # 23 s
-    "test_scripts_pdf.py",  # 22 s
-    "test_schedule.py",  # 21 s
-    "test_posters.py",  # 19 s
-    "test_scope.py",  # 18 s
-)
-
-
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if _builds(item) and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
-    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file's order kept
 
 
 @pytest.fixture(autouse=True)
