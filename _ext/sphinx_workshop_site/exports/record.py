@@ -6,6 +6,7 @@ read this one."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -25,6 +26,7 @@ from ..model.safetext import one_line
 from ..site.resolve import load_releases, load_schedule
 from . import cards
 from . import programme as exports
+from .frab import frab_json_bytes
 
 DESCRIPTION_LENGTH = 200
 
@@ -130,11 +132,9 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
             )
         )
     released, _problems = load_releases(app.srcdir, app.config.workshop_schedule)  # reported by the build
-    # the released version (frab <version>), else a digest of the programme as it is
-    version = str(released[-1].version) if released else hashlib.sha256(repr(items).encode()).hexdigest()[:12]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else None
-    return exports.Programme(
+    prog = exports.Programme(
         schedule,
         tuple(items),
         acronym=app.config.workshop_acronym or app.config.project,
@@ -142,7 +142,6 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         base_url=base_url(app),
         organizers=tuple(app.config.workshop_organizers),
         description=site_description(app),
-        version=version,
         identifier=identifier(app),
         organizer_email=app.config.workshop_organizer_email,
         organizer_name=app.config.workshop_organizer_group
@@ -151,8 +150,15 @@ def build_programme(app: Sphinx) -> exports.Programme | None:
         image=social_image(app),
         address=schedule.address,
         revisions=revisions(released),
+        version=str(released[-1].version) if released else "",
         **({"stamp": stamp} if stamp else {}),
     )
+    if released:  # the released version (frab <version>)
+        return prog
+    # else a digest of the programme as frab shows it: a conference app sees a new version when
+    # what it shows changed, not when a poster's abstract did (and the export's schema check is
+    # not run again for the same bytes: formats.write_all)
+    return dataclasses.replace(prog, version=hashlib.sha256(frab_json_bytes(prog)).hexdigest()[:12])
 
 
 def identifier(app: Sphinx) -> str:
