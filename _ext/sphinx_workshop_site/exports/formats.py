@@ -7,9 +7,7 @@ named by the talk or slot it comes from, located at that slot in the schedule fi
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 
 from ..model.errors import Problem, WorkshopError
 from . import frab, ical
+from .fingerprints import Fingerprints, digest, files_digest
 from .programme import Entry, Programme
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -126,29 +125,19 @@ def write_all(
     digests of the outputs that passed their schema (with the schemas' own digest): the same
     bytes are not checked again (at 5,000 contributions, the JSON schema takes a second of an
     edit's rebuild)."""
-    schemas = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(SCHEMAS.iterdir()) if p.is_file()))
-    known: dict[str, str] = {}
-    if passed is not None:
-        try:
-            kept = json.loads(passed.read_text(encoding="utf-8"))
-            known = kept["outputs"] if kept.get("schemas") == schemas.hexdigest() else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            known = {}
-    problems, now = [], {}
+    schemas = files_digest(*sorted(p for p in SCHEMAS.iterdir() if p.is_file()))
+    checked = Fingerprints(passed, schemas)
+    problems = []
     for fmt in FORMATS:
         data = fmt.write(programme)
         (outdir / fmt.filename).write_bytes(data)
         if fmt.check is None:
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        if known.get(fmt.filename) == digest:
-            now[fmt.filename] = digest
-            continue
-        found = located(programme, fmt.filename, fmt.check(data), config)
-        if not found:
-            now[fmt.filename] = digest
-        problems += found
-    if passed is not None:
-        with contextlib.suppress(OSError):
-            passed.write_text(json.dumps({"schemas": schemas.hexdigest(), "outputs": now}), encoding="utf-8")
+        fingerprint = digest(data)
+        found = [] if checked.unchanged(fmt.filename, fingerprint) else fmt.check(data)
+        if found:
+            problems += located(programme, fmt.filename, found, config)
+        else:
+            checked.keep(fmt.filename, fingerprint)
+    checked.save()
     return problems

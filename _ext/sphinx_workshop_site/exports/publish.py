@@ -5,11 +5,8 @@ record, :mod:`.record`); no output re-parses another."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +22,7 @@ from ..site.nodes import programme_exports
 from ..site.resolve import ResolveContext, register_resolver
 from . import formats, ical, vtimezone
 from . import programme as programme_module
+from .fingerprints import Fingerprints, digest, files_digest
 from .head import collect_texts, page_head, write_cards
 from .record import base_url, conf_location, conf_problem, is_html, page_url, programme, reset_cache
 
@@ -69,19 +67,22 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     # a talk's own event; a poster's is its session's (the same UID: one event in a calendar),
     # so a session's calendar is made once for all its posters (not once per poster); over the
     # build's processes (-j): at 5,000 contributions, a thousand calendars on every build
+    talks_dir = app.config.workshop_talks_dir
     events = [(item, [item.talk] if item.talk else [p.id for p in item.posters]) for item in prog.items]
-    folder = outdir / app.config.workshop_talks_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {
-        id(item): [outdir / talk_ics(cid, app.config.workshop_talks_dir) for cid in cids]
-        for item, cids in events
-    }
-    made = CalendarsMade(Path(app.doctreedir) / CALENDARS_MADE, prog)
-    changed = [item for item, cids in events if cids and not made.unchanged(item, files[id(item)])]
+    events = [(item, [outdir / talk_ics(cid, talks_dir) for cid in cids]) for item, cids in events if cids]
+    (outdir / talks_dir).mkdir(parents=True, exist_ok=True)
+    made = Fingerprints(Path(app.doctreedir) / CALENDARS_MADE, calendars_scope(prog))
+    changed = []
+    for item, paths in events:
+        fingerprint = calendar_fingerprint(prog, item)
+        made.keep(paths[0].name, fingerprint)
+        if not (made.unchanged(paths[0].name, fingerprint) and all(path.is_file() for path in paths)):
+            changed.append((item, paths))
 
-    def write_calendar(item) -> None:
+    def write_calendar(event) -> None:
+        item, paths = event
         calendar = ical.ics(prog, (item,), name=item.title)
-        for path in files[id(item)]:
+        for path in paths:
             path.write_bytes(calendar)
 
     in_processes(app, write_calendar, changed)
@@ -89,54 +90,27 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     reset_cache(app)
 
 
+# A contribution's calendar is made again only when its fingerprint changed or a file is missing:
+# it depends on the event (its slot, title, speakers, posters, abstract, link, UID, revision) and
+# on the programme around it (settings, schedule, releases; not its version, which no calendar
+# shows), never on the build's time but for its DTSTAMP, which an unchanged calendar keeps (when
+# its event last changed). At 5,000 contributions, a thousand calendars: a third of an edit's
+# rebuild. The fingerprints are ``repr``s of frozen dataclasses: a value whose ``repr`` is not
+# the same from one build to the next only makes a calendar again.
 CALENDARS_MADE = "workshop-calendars.json"
 FORMATS_PASSED = "workshop-formats-passed.json"
 
 
-class CalendarsMade:
-    """Which contribution calendars are already written as they would be made now: each event's
-    calendar depends on the event (its slot, title, speakers, posters, abstract, link) and on the
-    programme around it (its settings, schedule, releases), never on the build's time but for its
-    DTSTAMP. A fingerprint of both is kept in the doctree folder; a calendar whose fingerprint is
-    unchanged and whose files are there is not made again (at 5,000 contributions a thousand
-    calendars, a third of an edit's rebuild), and keeps the DTSTAMP it was made with (when this
-    event's data last changed). The programme's version is left out (a digest of every event
-    until a release: any edit changes it) as no calendar shows it. The fingerprints are ``repr``s
-    of frozen dataclasses: a value whose ``repr`` is not the same from one build to the next only
-    makes a calendar again."""
+def calendars_scope(prog) -> str:
+    around = dataclasses.replace(prog, items=(), stamp=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), version="")
+    code = files_digest(*(Path(module.__file__) for module in (ical, programme_module, vtimezone)))
+    return digest(repr(around), code)
 
-    def __init__(self, path: Path, prog) -> None:
-        self.path = path
-        self.prog = prog
-        # the programme without its events, its build time and its version (not in a calendar)
-        around = dataclasses.replace(prog, items=(), stamp=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), version="")
-        code = b"".join(Path(module.__file__).read_bytes() for module in (ical, programme_module, vtimezone))
-        self.around = hashlib.sha256(repr(around).encode() + code).hexdigest()
-        try:
-            kept = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            kept = {}
-        self.kept = (
-            kept.get("events", {}) if isinstance(kept, dict) and kept.get("around") == self.around else {}
-        )
-        self.now: dict[str, str] = {}
 
-    def _key(self, item) -> str:
-        """The event, its UID (which depends on the other events: a talk placed twice) and its
-        releases' revision."""
-        prog = self.prog
-        return hashlib.sha256(repr((item, prog.uid(item), prog.revision(item))).encode()).hexdigest()
-
-    def unchanged(self, item, files: list[Path]) -> bool:
-        key = self._key(item)
-        name = files[0].name
-        self.now[name] = key
-        return self.kept.get(name) == key and all(path.is_file() for path in files)
-
-    def save(self) -> None:
-        """What this build made or found made (a read-only doctree folder: all made again)."""
-        with contextlib.suppress(OSError):
-            self.path.write_text(json.dumps({"around": self.around, "events": self.now}), encoding="utf-8")
+def calendar_fingerprint(prog, item) -> str:
+    """The event, its UID (which depends on the other events: a talk placed twice) and its
+    releases' revision."""
+    return digest(repr((item, prog.uid(item), prog.revision(item))))
 
 
 def write_sitemap(app: Sphinx, outdir: Path) -> None:
