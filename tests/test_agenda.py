@@ -5,7 +5,6 @@ update them. The script itself is tested in a real browser (test_browser.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from zoneinfo import ZoneInfo
@@ -208,37 +207,3 @@ def test_a_contribution_pages_star_is_what_a_contributor_page_may_hold():
         agenda.star_markup("u&", "My agenda", visible=False)
         == '<button class="agenda-star" value="u&amp;"></button>'
     )
-
-
-def test_an_export_that_passed_its_schema_is_not_checked_again_until_it_changes(tmp_path, monkeypatch):
-    """formats.write_all keeps the digests of the outputs that passed (with the schemas'): the
-    same bytes are not validated again; other bytes, or an output that failed, are."""
-    from sphinx_workshop_site.exports import formats
-
-    checked = []
-
-    def counting(fmt):
-        def check(data: bytes):
-            checked.append(fmt.filename)
-            return fmt.check(data)
-
-        return dataclasses.replace(fmt, check=check) if fmt.check else fmt
-
-    monkeypatch.setattr(formats, "FORMATS", tuple(map(counting, formats.FORMATS)))
-    passed, prog = tmp_path / "passed.json", programme()
-    assert formats.write_all(prog, tmp_path, passed=passed) == []
-    assert sorted(checked) == ["schedule.json", "schedule.xml"]
-    assert formats.write_all(prog, tmp_path, passed=passed) == [] and len(checked) == 2  # not again
-    assert formats.write_all(programme(rooms=("Room A", "Room C")), tmp_path, passed=passed) == []
-    assert len(checked) == 4  # other bytes: checked
-    # an output that fails is checked on every build until it passes
-    failing = tuple(
-        dataclasses.replace(f, check=lambda data, f=f: checked.append(f.filename) or [("broken", None)])
-        if f.check
-        else f
-        for f in formats.FORMATS
-    )
-    monkeypatch.setattr(formats, "FORMATS", failing)
-    for _ in range(2):
-        assert len(formats.write_all(prog, tmp_path, passed=passed)) == 2
-    assert len(checked) == 8

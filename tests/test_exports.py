@@ -3,6 +3,7 @@ OpenGraph, sitemap; stable identifiers across builds."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -16,6 +17,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_site, makefile_text, sphinx_build
+from sphinx_workshop_site.exports import formats
+from test_agenda import programme
 
 SCHEDULE = yaml.safe_load((ROOT / "program/schedule.yaml").read_text())
 SLOTS = sum(len(day["slots"]) for day in SCHEDULE["days"])
@@ -541,7 +544,6 @@ def test_an_export_that_fails_its_schema_fails_the_build_at_its_slot(build_root,
 
 
 def test_every_format_in_the_registry_is_written(site):
-    from sphinx_workshop_site.exports import formats
 
     for fmt in formats.FORMATS:
         assert (site.outdir / fmt.filename).stat().st_size > 500, fmt.filename
@@ -852,3 +854,35 @@ def test_a_contributions_calendar_is_made_again_only_when_its_event_changes(buil
     assert stampless(alpha.read_bytes()) == stampless(before[alpha][0])  # made again: the same event
     assert stampless(beta.read_bytes()) == stampless(before[beta][0])
     assert version() == first  # the same programme again: the same version
+
+
+def test_an_export_that_passed_its_schema_is_not_checked_again_until_it_changes(tmp_path, monkeypatch):
+    """formats.write_all keeps the digests of the outputs that passed (with the schemas'): the
+    same bytes are not validated again; other bytes, or an output that failed, are."""
+    checked = []
+
+    def counting(fmt):
+        def check(data: bytes):
+            checked.append(fmt.filename)
+            return fmt.check(data)
+
+        return dataclasses.replace(fmt, check=check) if fmt.check else fmt
+
+    monkeypatch.setattr(formats, "FORMATS", tuple(map(counting, formats.FORMATS)))
+    passed, prog = tmp_path / "passed.json", programme()
+    assert formats.write_all(prog, tmp_path, passed=passed) == []
+    assert sorted(checked) == ["schedule.json", "schedule.xml"]
+    assert formats.write_all(prog, tmp_path, passed=passed) == [] and len(checked) == 2  # not again
+    assert formats.write_all(programme(rooms=("Room A", "Room C")), tmp_path, passed=passed) == []
+    assert len(checked) == 4  # other bytes: checked
+    # an output that fails is checked on every build until it passes
+    failing = tuple(
+        dataclasses.replace(f, check=lambda data, f=f: checked.append(f.filename) or [("broken", None)])
+        if f.check
+        else f
+        for f in formats.FORMATS
+    )
+    monkeypatch.setattr(formats, "FORMATS", failing)
+    for _ in range(2):
+        assert len(formats.write_all(prog, tmp_path, passed=passed)) == 2
+    assert len(checked) == 8
