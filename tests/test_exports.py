@@ -544,7 +544,6 @@ def test_an_export_that_fails_its_schema_fails_the_build_at_its_slot(build_root,
 
 
 def test_every_format_in_the_registry_is_written(site):
-
     for fmt in formats.FORMATS:
         assert (site.outdir / fmt.filename).stat().st_size > 500, fmt.filename
 
