@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import inspect
 import os
@@ -97,12 +98,19 @@ class Build:
         return (self.outdir / name).read_text(encoding="utf-8")
 
 
-def sphinx_build(srcdir: Path, builder: str = "html", *extra: str) -> Build:
-    """Build as `make html` does: a separate sphinx-build process, warnings as errors."""
+def sphinx_build(srcdir: Path, builder: str = "html", *extra: str, process: bool = False) -> Build:
+    """Build as `make html` does (``python -m sphinx -W --keep-going -n``): Sphinx's own command
+    line, in this process when the extension it loads is this checkout's as it is (it is
+    imported already: a second of interpreter start and imports saved per build), else
+    (``process=True``, or a site whose ``_ext`` a test changed) in a new interpreter."""
     outdir = srcdir / "_build" / builder
+    argv = [*SPHINX_FLAGS, "-b", builder, *extra, str(srcdir), str(outdir)]
+    if not process and _extension_is_ours(srcdir):
+        returncode, output = _build_here(srcdir, argv)
+        return Build(srcdir, outdir, returncode, strip_colors(output))
     ext = srcdir / "_ext" if (srcdir / "_ext").is_dir() else ROOT / "_ext"  # test roots use ours
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-b", builder, *extra, str(srcdir), str(outdir)],
+        [sys.executable, "-m", "sphinx", *argv],
         capture_output=True,
         text=True,
         cwd=srcdir,
@@ -110,6 +118,47 @@ def sphinx_build(srcdir: Path, builder: str = "html", *extra: str) -> Build:
     )
     # Sphinx colours its output on CI (CI=true): compare plain text
     return Build(srcdir, outdir, proc.returncode, strip_colors(proc.stdout + proc.stderr))
+
+
+def _tree(ext: Path) -> frozenset[tuple[str, int, int]]:
+    """(path, size, modification time) of every file under ``ext`` but Python's caches."""
+    return frozenset(
+        (p.relative_to(ext).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in ext.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".egg-info")
+    )
+
+
+@functools.cache
+def _our_tree() -> frozenset[tuple[str, int, int]]:
+    return _tree(ROOT / "_ext")
+
+
+def _extension_is_ours(srcdir: Path) -> bool:
+    """The site loads this checkout's extension, unchanged (a copy keeps sizes and times), and
+    nothing else from its ``_ext``: what this process has imported is what it would load."""
+    ext = srcdir / "_ext"
+    return not ext.is_dir() or _tree(ext) == _our_tree()
+
+
+def _build_here(srcdir: Path, argv: list[str]) -> tuple[int, str]:
+    """``python -m sphinx argv`` run in this process, from ``srcdir``: (exit status, its standard
+    output then its standard error, as a new process's would be read). sys.path as it was after."""
+    import sphinx.cmd.build
+    import sphinx_workshop_site  # noqa: F401  (from this checkout, before a conf.py adds a copy's)
+
+    out, err, path, cwd = StringIO(), StringIO(), list(sys.path), os.getcwd()
+    try:
+        os.chdir(srcdir)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                returncode = sphinx.cmd.build.main(argv)
+            except SystemExit as exit:
+                returncode = exit.code if isinstance(exit.code, int) else 1
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = path
+    return returncode, out.getvalue() + err.getvalue()
 
 
 @pytest.fixture(scope="session")

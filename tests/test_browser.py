@@ -145,65 +145,97 @@ def browser():
         chromium.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_axe_finds_no_violation(served, browser, name, scheme):
+SCHEMES = ("light", "dark")
+# what a colour scheme changes (its CSS: colours only): axe's colour rules, in the dark scheme;
+# in the light one, every rule
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+@pytest.fixture(scope="module")
+def reader_sweep(served, browser) -> dict[tuple[str, str], dict]:
+    """Every page of PAGES as a reader reads it, in each colour scheme, in one tab per scheme
+    (a new tab costs Chromium about a second): the reader's programme as it shows most (every
+    event starred, the reader's time zone shown beside the venue's, what is on now and next
+    during the event). Per (scheme, page): the scheme shown, axe's violations and every address
+    the page asked for, until the network was idle (light) or axe was done (dark)."""
     from axe_playwright_python.sync_playwright import Axe
 
     base, outdir = served
-    # the reader's programme as it shows most: every event starred, the reader's time zone shown
-    # beside the venue's, what is on now and next during the event
-    context = reader_context(browser, color_scheme=scheme, timezone_id="America/New_York")
-    context.clock.set_fixed_time(DURING_THE_EVENT)
+    axe, seen = Axe(), {}
     stars = list(calendar_uids(outdir).values())
-    context.add_init_script(f"localStorage.setItem({STORE!r} + 'agenda', {json.dumps(json.dumps(stars))});")
-    context.add_init_script(f"localStorage.setItem({STORE!r} + 'tz', '1');")
-    page = context.new_page()
-    visit(page, base + PAGES[name])
-    assert page.evaluate("document.documentElement.dataset.theme") == scheme
-    if page.locator("script[src*='agenda.js']").count():  # its controls shown, in their state
-        page.wait_for_selector("html.agenda-on")
-    result = Axe().run(page)
-    context.close()
-    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]]
-    assert violations == []
+    for scheme in SCHEMES:
+        context = reader_context(browser, color_scheme=scheme, timezone_id="America/New_York")
+        context.clock.set_fixed_time(DURING_THE_EVENT)
+        context.add_init_script(
+            f"localStorage.setItem({STORE!r} + 'agenda', {json.dumps(json.dumps(stars))});"
+        )
+        context.add_init_script(f"localStorage.setItem({STORE!r} + 'tz', '1');")
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request, asked=requests: asked.append(request.url))
+        for name in sorted(PAGES):
+            requests.clear()
+            page.goto(base + PAGES[name], wait_until="networkidle" if scheme == "light" else "load")
+            page.evaluate(SETTLED)
+            if page.locator("script[src*='agenda.js']").count():  # its controls shown, in their state
+                page.wait_for_selector("html.agenda-on")
+            options = {"resultTypes": ["violations"]}
+            if scheme != "light":
+                options["runOnly"] = {"type": "rule", "values": COLOUR_RULES}
+            result = axe.run(page, options=options)
+            seen[scheme, name] = {
+                "theme": page.evaluate("document.documentElement.dataset.theme"),
+                "violations": [
+                    (v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]
+                ],
+                "requests": list(requests),
+            }
+        context.close()
+    return seen
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_axe_finds_no_violation(reader_sweep, name, scheme):
+    read = reader_sweep[scheme, name]
+    assert read["theme"] == scheme
+    assert read["violations"] == []
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_no_request_leaves_the_site(served, browser, name):
+def test_no_request_leaves_the_site(served, reader_sweep, name):
     base, _ = served
-    page = browser.new_page()
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.goto(base + PAGES[name], wait_until="networkidle")
-    page.close()
-    outside = [u for u in requests if not u.startswith(base) and not u.startswith("data:")]
-    assert requests and outside == []
+    for scheme in SCHEMES:
+        requests = reader_sweep[scheme, name]["requests"]
+        outside = [u for u in requests if not u.startswith(base) and not u.startswith("data:")]
+        assert requests and outside == [], scheme
 
 
-def test_math_is_rendered(served, browser):
+@pytest.fixture(scope="module")
+def math_talk(served, browser):
+    """The math talk's page, loaded and typeset (shared by the math tests)."""
     base, _ = served
     page = browser.new_page()
     visit(page, base + PAGES["talk"])
     page.wait_for_selector("mjx-container", timeout=15000)
-    text = page.inner_text("article")
-    assert page.locator("mjx-container").count() >= 3
-    assert "\\(" not in text and "\\[" not in text and "\\|" not in text
+    yield page
     page.close()
 
 
-def test_math_is_typeset_only_where_the_writer_put_math(served, browser):
+def test_math_is_rendered(math_talk):
+    text = math_talk.inner_text("article")
+    assert math_talk.locator("mjx-container").count() >= 3
+    assert "\\(" not in text and "\\[" not in text and "\\|" not in text
+
+
+def test_math_is_typeset_only_where_the_writer_put_math(served, math_talk):
     """A contributor's text that looks like math, in another page's sidebar or Previous/Next
     links, stays text: MathJax typesets the math nodes only."""
-    base, outdir = served
-    page = browser.new_page()
-    visit(page, base + PAGES["talk"])
-    page.wait_for_selector("mjx-container", timeout=15000)
+    _, outdir = served
     assert "SESSION EXPIRED" in (outdir / PAGES["talk"]).read_text(encoding="utf-8")  # listed there
-    assert page.locator("a[href*='evil.example']").count() == 0
-    assert page.locator("mjx-container:has-text('SESSION EXPIRED')").count() == 0
-    assert page.locator("article mjx-container").count() >= 3  # the page's own math still is
-    page.close()
+    assert math_talk.locator("a[href*='evil.example']").count() == 0
+    assert math_talk.locator("mjx-container:has-text('SESSION EXPIRED')").count() == 0
+    assert math_talk.locator("article mjx-container").count() >= 3  # the page's own math still is
 
 
 PHONE = {"width": 375, "height": 812}

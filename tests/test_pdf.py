@@ -913,6 +913,7 @@ def test_imprint_settings_and_front_pages_checked_one_line_each(tmp_path, monkey
     assert build.returncode == 0, build.output[-3000:]
     tex = (build.outdir / "lorainne24-proceedings.tex").read_text(encoding="utf-8")
     imprint = tex.split(r"\begin{workshopimprint}")[1].split(r"\end{workshopimprint}")[0]
+    imprint = imprint.replace(r"\sphinxhyphen{}", "-")  # Sphinx's hyphen, as in the text
     assert "ISBN 9783161484100" in imprint and "DOI" not in imprint
     assert (
         "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International (CC BY-NC-SA 4.0)" in imprint
@@ -920,6 +921,19 @@ def test_imprint_settings_and_front_pages_checked_one_line_each(tmp_path, monkey
     assert r"\href{https://creativecommons.org/licenses/by-nc-sa/4.0/}" in imprint
     assert imprint.rstrip().endswith("Built on 26 November 2024\\par")  # no git checkout: no version
     assert "\\workshopfrontmatter" not in tex and tex.count("\\workshopmainmatter") == 1  # no front pages
+
+
+def test_the_cover_is_escaped_before_the_latex_builder_starts():
+    """The cover, the imprint and the metadata are written at config-inited, before Sphinx's
+    LaTeX builder fills its escape table: in a new interpreter, TeX's specials are escaped."""
+    code = "from sphinx_workshop_site.book.front import tex; print(tex('R&D 100% #1 a_b'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
+    )
+    assert result.stdout.strip() == r"R\&D 100\% \#1 a\_b", result.stdout + result.stderr
 
 
 # --------------------------------------------------------------------------- citable (issue 25)

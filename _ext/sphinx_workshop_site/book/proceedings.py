@@ -290,7 +290,7 @@ class SourceMarkers(SphinxPostTransform):
         source = self.env.doc2path(docname, False)
         source = str(source) if SAFE_SOURCE.fullmatch(str(source)) else "(a file with an unusual name)"
         # an organizers' front page: verified as strictly as a contribution (texverify)
-        marker = FRONT_MARKER if docname in front_pages(self.app) else SOURCE_MARKER
+        marker = FRONT_MARKER if docname in front_pages(self.env._app) else SOURCE_MARKER
         return nodes.raw("", f"\n{marker}{source}\n", format="latex")
 
     def run(self, **kwargs) -> None:

@@ -21,8 +21,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from sphinx.util import texescape
 from sphinx.util.texescape import escape
 
+# Sphinx's escape() leaves text as it is until a LaTeX builder starts (its init() fills the
+# table), but the book's cover, imprint and metadata are written at config-inited, before: a
+# venue "R&D" reached LaTeX as "R&D". The table filled here, once, whatever runs first.
+texescape.init()
 RTL_MACRO = "workshopRL"  # texverify allows it in contributors' regions
 MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
 # Unicode's direction marks, embeddings and isolates: a mark (LRM, RLM) ends or starts a run here;
