@@ -42,14 +42,17 @@ $(STAMP): requirements.txt
 # On every core (pytest-xdist), a test file's tests together in one worker (their shared builds
 # are built once); one worker more than cores, as a quarter of a worker's time is spent waiting
 # (for Chromium, XeLaTeX in its jail, a server); PYTEST_ARGS='-n 0 -k …' for a quick serial run.
+# Python keeps its compiled modules even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE): each worker and each command a test runs would compile the tests
+# and the extension again (pytest's assertion rewriting, about 3 s of CPU per process).
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)' 2>/dev/null || echo auto)
 test: lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The inner loop: the tests not marked slow (tests/conftest.py marks every test that builds), on
 # every core; a build started by one of them fails it (WORKSHOP_FAST_TESTS=1). No lint.
 test-fast: $(STAMP)
-	WORKSHOP_FAST_TESTS=1 $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= WORKSHOP_FAST_TESTS=1 $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 # The project's own code (ruff lint and format); contributors' pages are checked by `make check`.
 lint: $(STAMP)

@@ -63,11 +63,13 @@ def require_tool(name: str, why: str) -> str:
 
 
 def copy_site(dest: Path) -> Path:
+    """A copy of the site's files (the extension's compiled modules too: the copy keeps each
+    source's time, so a command run in the copy need not compile them again)."""
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         src = ROOT / part
         if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(src, dest / part)
         else:
             shutil.copy2(src, dest / part)
     return dest

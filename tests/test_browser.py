@@ -43,6 +43,8 @@ PAGES = {
     "poster": "abstracts/board-poster.html",
     "agenda": "program/agenda.html",
 }
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
 MATH_TALK = """\
 ---
 speakers: [cohen]
@@ -153,44 +155,44 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 @pytest.fixture(scope="module")
 def reader_sweep(served, browser) -> dict[tuple[str, str], dict]:
-    """Every page of PAGES as a reader reads it, in each colour scheme, in one tab per scheme
-    (a new tab costs Chromium about a second): the reader's programme as it shows most (every
-    event starred, the reader's time zone shown beside the venue's, what is on now and next
-    during the event). Per (scheme, page): the scheme shown, axe's violations and every address
-    the page asked for, until the network was idle (light) or axe was done (dark)."""
+    """Every page of PAGES as a reader reads it, in each colour scheme, in one tab (a new tab
+    costs Chromium about a second): the reader's programme as it shows most (every event
+    starred, the reader's time zone shown beside the venue's, what is on now and next during the
+    event), in a desktop window. Per (scheme, page): the scheme shown, axe's violations, every
+    address the page asked for (until the network was idle, in the light scheme; until axe was
+    done, in the dark one), and (light) the icons it draws (ICONS)."""
     from axe_playwright_python.sync_playwright import Axe
 
     base, outdir = served
     axe, seen = Axe(), {}
     stars = list(calendar_uids(outdir).values())
+    context = reader_context(browser, viewport=DESKTOP, timezone_id="America/New_York")
+    context.clock.set_fixed_time(DURING_THE_EVENT)
+    context.add_init_script(f"localStorage.setItem({STORE!r} + 'agenda', {json.dumps(json.dumps(stars))});")
+    context.add_init_script(f"localStorage.setItem({STORE!r} + 'tz', '1');")
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request, asked=requests: asked.append(request.url))
     for scheme in SCHEMES:
-        context = reader_context(browser, color_scheme=scheme, timezone_id="America/New_York")
-        context.clock.set_fixed_time(DURING_THE_EVENT)
-        context.add_init_script(
-            f"localStorage.setItem({STORE!r} + 'agenda', {json.dumps(json.dumps(stars))});"
-        )
-        context.add_init_script(f"localStorage.setItem({STORE!r} + 'tz', '1');")
-        page = context.new_page()
-        requests: list[str] = []
-        page.on("request", lambda request, asked=requests: asked.append(request.url))
+        page.emulate_media(color_scheme=scheme)
         for name in sorted(PAGES):
             requests.clear()
             page.goto(base + PAGES[name], wait_until="networkidle" if scheme == "light" else "load")
             page.evaluate(SETTLED)
             if page.locator("script[src*='agenda.js']").count():  # its controls shown, in their state
                 page.wait_for_selector("html.agenda-on")
+            read = {"theme": page.evaluate("document.documentElement.dataset.theme")}
+            if scheme == "light":
+                read["icons"] = page.evaluate(ICONS)
             options = {"resultTypes": ["violations"]}
             if scheme != "light":
                 options["runOnly"] = {"type": "rule", "values": COLOUR_RULES}
             result = axe.run(page, options=options)
-            seen[scheme, name] = {
-                "theme": page.evaluate("document.documentElement.dataset.theme"),
-                "violations": [
-                    (v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]
-                ],
-                "requests": list(requests),
-            }
-        context.close()
+            read["violations"] = [
+                (v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]
+            ]
+            seen[scheme, name] = read | {"requests": list(requests)}
+    context.close()
     return seen
 
 
@@ -238,9 +240,6 @@ def test_math_is_typeset_only_where_the_writer_put_math(served, math_talk):
     assert math_talk.locator("article mjx-container").count() >= 3  # the page's own math still is
 
 
-PHONE = {"width": 375, "height": 812}
-
-
 def site_pages(outdir: Path) -> list[str]:
     """Every page of the built site (not the theme's own files)."""
     return sorted(
@@ -261,15 +260,17 @@ SCROLLED = "() => { window.scrollTo(1000, 0); return [window.scrollX, window.inn
 
 def phone_width_sweep(browser, base: str, pages: list[str], mobile: bool) -> dict[str, dict]:
     """Every page at 375 px, visited once: how far it scrolls sideways (window.scrollTo(1000, 0)
-    for real), its layout width, and on how many lines each field label is drawn."""
+    for real), its layout width, on how many lines each field label is drawn, and (the pages of
+    PAGES) the icons it draws (ICONS)."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=mobile, has_touch=mobile)
     page = context.new_page()
     seen = {}
     for name in pages:
         visit(page, base + name)
         labels = page.evaluate(LABELS)
+        icons = page.evaluate(ICONS) if name in PAGES.values() else None  # before scrolling
         scrolled, layout = page.evaluate(SCROLLED)
-        seen[name] = {"scrolled": scrolled, "layout": layout, "labels": labels}
+        seen[name] = {"scrolled": scrolled, "layout": layout, "labels": labels, "icons": icons}
     context.close()
     return seen
 
@@ -336,8 +337,8 @@ def test_screenshots_for_review(served, browser):
     base, _ = served
     SCREENS.mkdir(parents=True, exist_ok=True)
     for device, viewport in (
-        ("phone", {"width": 375, "height": 812}),
-        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", PHONE),
+        ("desktop", DESKTOP),
     ):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
@@ -735,22 +736,20 @@ CHROME_ICONS = {
 }
 
 
-@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"])
-def test_every_icon_is_drawn_from_the_served_icon_font(served, browser, viewport):
+@pytest.mark.parametrize("window", ["phone", "desktop"])
+def test_every_icon_is_drawn_from_the_served_icon_font(narrow_window, reader_sweep, window):
     """The theme's icon fonts are cut to the site's icons (site/icons.py): every icon of every
-    kind of page is drawn from them, none by a fallback font, none empty."""
-    base, _ = served
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
+    kind of page is drawn from them, none by a fallback font, none empty (375 px: the narrow
+    window's sweep; desktop: the reader's, light scheme)."""
     seen = set()
     for name in ("home", "programme", "talk", "speaker", "poster", "agenda"):
-        visit(page, base + PAGES[name])
-        found = page.evaluate(ICONS)
+        found = (
+            narrow_window[PAGES[name]]["icons"] if window == "phone" else reader_sweep["light", name]["icons"]
+        )
         assert found["loaded"] >= 1, name  # the page's own icons loaded the font
         bad = [icon for icon in found["drawn"] if not (icon["width"] > 0 and icon["ink"] and icon["own"])]
         assert found["drawn"] and bad == [], (name, bad)
         seen |= {icon["code"] for icon in found["drawn"]}
-    context.close()
     assert seen >= CHROME_ICONS, CHROME_ICONS - seen
 
 

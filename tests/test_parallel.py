@@ -65,8 +65,9 @@ def test_the_real_site_is_the_same_with_two_processes(tmp_path):
 
 @pytest.mark.slow
 def test_a_conference_with_poster_sessions_is_the_same_with_two_processes(tmp_path):
-    """60 contributions (talks, posters in sessions over two days and rooms), as make bench builds."""
-    serial, parallel, log = _serial_and_parallel(tmp_path, lambda dest: generate(dest, 60))
+    """32 contributions (6 talks, 26 posters in sessions over two days and two rooms), as make
+    bench builds: enough pages for the reading to be cut in chunks."""
+    serial, parallel, log = _serial_and_parallel(tmp_path, lambda dest: generate(dest, 32))
     assert _read_in_chunks(log), log
     _same(serial, parallel)
     assert "abstracts/poster-0003.ics" in serial and "abstracts/poster-0003.html" in serial
