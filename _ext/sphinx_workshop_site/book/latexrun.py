@@ -18,8 +18,9 @@ The book's ``.tex`` holds contributors' text and math. Three walls, in this orde
 
 Also: kpathsea's paranoid settings (no shell escape, no absolute paths or dot files), a time
 limit for the whole run (``PDF_TIMEOUT``, 300 s by default: the jail is stopped), and on failure
-LaTeX's own error line and the talk file it came from, not a 3,000-line log. A failed run leaves
-no PDF that looks current.
+LaTeX's own error line and the talk file it came from, not a 3,000-line log. A character that
+the font of its face has no glyph for stops the run after the pass that set it (each pass sets
+every page), naming the talk. A failed run leaves no PDF that looks current.
 """
 
 from __future__ import annotations
@@ -214,6 +215,8 @@ def typeset(latexdir: Path, name: str, timeout: float) -> tuple[int, int]:
                 )
             if returncode != 0:
                 return returncode, number
+            if _misses_a_glyph(latexdir / f"{name}.log"):  # each pass sets every page: it fails
+                return 0, number  # now, not after the cross-references settle (run() says why)
             current = _digest(latexdir, name)
             if number > 1 and current == previous:
                 return 0, number
@@ -297,6 +300,14 @@ def face_name(font: str) -> str:
     font = font.replace("\n", "").strip()
     name = font[1 : font.index("]")] if font.startswith("[") and "]" in font else re.split(r"[/:]", font)[0]
     return re.sub(r"\.(otf|ttf|ttc|pfb)$", "", name.rsplit("/", 1)[-1], flags=re.I) or "?"
+
+
+def _misses_a_glyph(log: Path) -> bool:
+    """The pass's log says a character was set in a face that has no glyph for it."""
+    try:
+        return "Missing character: There is no" in log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def missing_characters(log: str) -> list[tuple[str, str]]:
