@@ -150,7 +150,9 @@ def _build_here(srcdir: Path, argv: list[str]) -> tuple[int, str]:
     import sphinx_workshop_site  # noqa: F401  (from this checkout, before a conf.py adds a copy's)
 
     out, err, path, cwd = StringIO(), StringIO(), list(sys.path), os.getcwd()
+    no_color = os.environ.get("NO_COLOR")
     try:
+        os.environ["NO_COLOR"] = "1"  # as in a new process: no colours, no line erasing (CI=true)
         os.chdir(srcdir)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -160,6 +162,10 @@ def _build_here(srcdir: Path, argv: list[str]) -> tuple[int, str]:
     finally:
         os.chdir(cwd)
         sys.path[:] = path
+        if no_color is None:
+            del os.environ["NO_COLOR"]
+        else:
+            os.environ["NO_COLOR"] = no_color
     return returncode, out.getvalue() + err.getvalue()
 
 
