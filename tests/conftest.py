@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -125,9 +126,10 @@ def sphinx_build(srcdir: Path, builder: str = "html", *extra: str, process: bool
 def _tree(ext: Path) -> frozenset[tuple[str, int, int]]:
     """(path, size, modification time) of every file under ``ext`` but Python's caches."""
     return frozenset(
-        (p.relative_to(ext).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+        (p.relative_to(ext).as_posix(), stat.st_size, stat.st_mtime_ns)
         for p in ext.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".egg-info")
+        for stat in [p.stat()]
     )
 
 
@@ -149,23 +151,20 @@ def _build_here(srcdir: Path, argv: list[str]) -> tuple[int, str]:
     import sphinx.cmd.build
     import sphinx_workshop_site  # noqa: F401  (from this checkout, before a conf.py adds a copy's)
 
-    out, err, path, cwd = StringIO(), StringIO(), list(sys.path), os.getcwd()
-    no_color = os.environ.get("NO_COLOR")
-    try:
-        os.environ["NO_COLOR"] = "1"  # as in a new process: no colours, no line erasing (CI=true)
-        os.chdir(srcdir)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                returncode = sphinx.cmd.build.main(argv)
-            except SystemExit as exit:
-                returncode = exit.code if isinstance(exit.code, int) else 1
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = path
-        if no_color is None:
-            del os.environ["NO_COLOR"]
-        else:
-            os.environ["NO_COLOR"] = no_color
+    out, err, path = StringIO(), StringIO(), list(sys.path)
+    # as in a new process: no colours, no line erasing (Sphinx colours when CI=true)
+    with (
+        mock.patch.dict(os.environ, NO_COLOR="1"),
+        contextlib.chdir(srcdir),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            returncode = sphinx.cmd.build.main(argv)
+        except SystemExit as exit:
+            returncode = exit.code if isinstance(exit.code, int) else 1
+        finally:
+            sys.path[:] = path
     return returncode, out.getvalue() + err.getvalue()
 
 

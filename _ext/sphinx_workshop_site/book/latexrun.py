@@ -305,7 +305,7 @@ def face_name(font: str) -> str:
 def _misses_a_glyph(log: Path) -> bool:
     """The pass's log says a character was set in a face that has no glyph for it."""
     try:
-        return "Missing character: There is no" in log.read_text(encoding="utf-8", errors="replace")
+        return bool(missing_characters(log.read_text(encoding="utf-8", errors="replace")))
     except OSError:
         return False
 

@@ -100,8 +100,8 @@ class BookLayout(SphinxPostTransform):
     default_priority = 5  # before Sphinx turns footnotes into LaTeX footnotes
 
     def run(self, **kwargs) -> None:
-        # the application: env._app, as SphinxTransform.app gives it (deprecated in Sphinx 9)
-        ctx = ResolveContext(self.env._app, self.config.root_doc)
+        app = self.env._app  # what SphinxTransform.app gives (deprecated in Sphinx 9)
+        ctx = ResolveContext(app, self.config.root_doc)
         schedule = ctx.schedule()
         talks, posters = talk_order(ctx, schedule, "talk"), talk_order(ctx, schedule, "poster")
         book = Book(ctx, schedule, {tid: n for n, tid in enumerate(talks + posters, 1)})
@@ -115,9 +115,9 @@ class BookLayout(SphinxPostTransform):
         for node in list(self.document.findall(book_speakers)):
             node.replace_self(speakers(book))
         if parts:  # the book itself (its root holds the programme), not some other LaTeX document
-            completeness_report(self.env._app, book)
+            completeness_report(app, book)
             # the LaTeX writer copies the builder's context after this transform: the index's place
-            self.env._app.builder.context["printindex"] = index_latex(book.people) if book.people else ""
+            app.builder.context["printindex"] = index_latex(book.people) if book.people else ""
 
     def posters_after_talks(self, book: Book, posters: list[str]) -> None:
         """The posters, a part of their own after the talks (the site's toctree mixes them)."""
