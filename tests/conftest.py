@@ -112,15 +112,31 @@ def sphinx_build(srcdir: Path, builder: str = "html", *extra: str, process: bool
         returncode, output = _build_here(srcdir, argv)
         return Build(srcdir, outdir, returncode, strip_colors(output))
     ext = srcdir / "_ext" if (srcdir / "_ext").is_dir() else ROOT / "_ext"  # test roots use ours
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", *argv],
-        capture_output=True,
-        text=True,
-        cwd=srcdir,
-        env={**os.environ, "PYTHONPATH": str(ext), "NO_COLOR": "1"},
-    )
+    returncode, output = sphinx_process(srcdir, argv, env={"PYTHONPATH": str(ext)})
+    return Build(srcdir, outdir, returncode, output)
+
+
+def sphinx_process(
+    srcdir: Path, argv: list[str], *, env: dict[str, str], timeout: float | None = None, preexec_fn=None
+) -> tuple[int | None, str]:
+    """``python -m sphinx argv`` in a new interpreter, from ``srcdir``, with ``env`` added to this
+    process's environment: (its exit status, or None when ``timeout`` ran out; its standard output
+    then its standard error, without colours)."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "sphinx", *argv],
+            capture_output=True,
+            text=True,
+            cwd=srcdir,
+            env={**os.environ, "NO_COLOR": "1", **env},
+            timeout=timeout,
+            preexec_fn=preexec_fn,
+        )
+    except subprocess.TimeoutExpired as err:
+        output = err.stdout.decode(errors="replace") if isinstance(err.stdout, bytes) else err.stdout or ""
+        return None, strip_colors(output)
     # Sphinx colours its output on CI (CI=true): compare plain text
-    return Build(srcdir, outdir, proc.returncode, strip_colors(proc.stdout + proc.stderr))
+    return proc.returncode, strip_colors(proc.stdout + proc.stderr)
 
 
 def _tree(ext: Path) -> frozenset[tuple[str, int, int]]:

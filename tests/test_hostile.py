@@ -28,7 +28,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SPHINX_FLAGS, Batch, Build, copy_site, require_tool, strip_colors
+from conftest import ROOT, SPHINX_FLAGS, Batch, Build, copy_site, require_tool, sphinx_process
 from hostile_payloads import GROUPS, LATEX_PAYLOADS, SECRET_ENV, SECRET_FILE, Case, talk
 from lxml import etree
 from sphinx_workshop_site.cli import check_project
@@ -115,29 +115,15 @@ def build(root: Path, builder: str = "html", *extra: str, timeout: float = BUILD
     """sphinx-build as CI runs it (-W --keep-going -n), with a secret in its environment, under
     a time and a memory limit."""
     outdir = root / "_build" / builder
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1", SECRET_ENV: ENV_TOKEN}
-    command = [sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-b", builder, *extra, str(root), str(outdir)]
     start = children_cpu()
-    try:
-        proc = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            cwd=root,
-            env=env,
-            timeout=timeout,
-            preexec_fn=_limit_memory,
-        )
-    except subprocess.TimeoutExpired as err:
-        output = (
-            (err.stdout or b"").decode(errors="replace")
-            if isinstance(err.stdout, bytes)
-            else err.stdout or ""
-        )
-        return Result(root, outdir, None, strip_colors(output), children_cpu() - start)
-    return Result(
-        root, outdir, proc.returncode, strip_colors(proc.stdout + proc.stderr), children_cpu() - start
+    returncode, output = sphinx_process(
+        root,
+        [*SPHINX_FLAGS, "-b", builder, *extra, str(root), str(outdir)],
+        env={"PYTHONPATH": str(ROOT / "_ext"), SECRET_ENV: ENV_TOKEN},
+        timeout=timeout,
+        preexec_fn=_limit_memory,
     )
+    return Result(root, outdir, returncode, output, children_cpu() - start)
 
 
 # The classes built together: each case in files of its own (ids fm-, in-, sub-, js-, bib-, mj-,
