@@ -3,14 +3,19 @@ build with no further edit and carry nothing of this workshop."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import ROOT, require_tool, strip_colors
+from sphinx_workshop_site.edition import newsite
 
 # This workshop's words: none may reach another workshop's files, site or book.
 OURS = re.compile(r"lorainne|nancy|idmc|\b2024\b", re.I)
@@ -322,3 +327,100 @@ def test_the_cover_logo_is_the_editions_setting(tmp_path):
     assert warnings[0].startswith(
         f"conf.py:{line}: WARNING: workshop_cover_logo '_static/none.png': no such file"
     )
+
+
+# -- where the new site installs the extension from (requirements.txt's last line) ----------------
+
+
+class _Installed:
+    """A distribution of the extension as importlib.metadata reads it, installed from ``direct``."""
+
+    version = "2.0.0"
+
+    def __init__(self, direct: dict) -> None:
+        self.direct = direct
+
+    def read_text(self, name: str) -> str | None:
+        return json.dumps(self.direct) if name == "direct_url.json" else None
+
+
+def lyon_args(folder: Path) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    newsite.add_arguments(parser)
+    return parser.parse_args([str(folder), *LYON])
+
+
+def a_wheel(folder: Path) -> Path:
+    """A wheel of the extension's name and version that pip can read (metadata only)."""
+    wheel = folder / "sphinx_workshop_site-2.0.0-py3-none-any.whl"
+    info = "sphinx_workshop_site-2.0.0.dist-info"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(
+            f"{info}/METADATA", "Metadata-Version: 2.1\nName: sphinx-workshop-site\nVersion: 2.0.0\n"
+        )
+        archive.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        archive.writestr(f"{info}/RECORD", "")
+    return wheel
+
+
+@pytest.mark.slow  # pip reads the requirement
+def test_a_wheel_installed_from_this_machine_goes_with_the_new_site(tmp_path, monkeypatch):
+    """Its file:// path exists on no other machine (CI, the other organizers): the site carries the
+    wheel and installs it from there, wherever it is checked out."""
+    wheel = a_wheel(tmp_path)
+    installed = _Installed({"url": wheel.as_uri(), "archive_info": {}})
+    monkeypatch.setattr(newsite.metadata, "distribution", lambda name: installed)
+    site = tmp_path / "moved-elsewhere"
+    newsite.init_site(site, lyon_args(site))
+    wheel.unlink()  # another machine: only the site is there
+    last = (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert last == "./vendor/sphinx_workshop_site-2.0.0-py3-none-any.whl"
+    (site / "extension.txt").write_text(last + "\n", encoding="utf-8")
+    pip = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-deps",
+            "--no-index",
+            "-r",
+            "extension.txt",
+        ],
+        cwd=site,
+        capture_output=True,
+        text=True,
+    )
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    assert "Would install sphinx-workshop-site-2.0.0" in pip.stdout
+
+
+def test_a_source_folder_install_is_named_with_a_warning(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "clone of the extension"
+    installed = _Installed({"url": source.as_uri(), "dir_info": {}})
+    monkeypatch.setattr(newsite.metadata, "distribution", lambda name: installed)
+    assert newsite.init_command(lyon_args(tmp_path / "site")) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert "requirements.txt" in warnings[0] and str(source) in warnings[0] and "wheel" in warnings[0]
+    last = (tmp_path / "site/requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert last == f"sphinx-workshop-site @ {source.as_uri()}"
+    assert not (tmp_path / "site/vendor").exists()
+
+
+def test_every_tool_of_the_new_site_is_pinned_or_says_it_is_not(tmp_path, monkeypatch):
+    real_version = newsite.metadata.version
+
+    def version(name: str) -> str:
+        if name == "sphinx-autobuild":
+            raise newsite.metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(newsite.metadata, "version", version)
+    newsite.init_site(tmp_path / "site", lyon_args(tmp_path / "site"))
+    lines = (tmp_path / "site/requirements.txt").read_text(encoding="utf-8").splitlines()
+    tools = [line for line in lines if line and not line.startswith("#")][:-1]  # the extension last
+    assert {line.split("=")[0].split()[0] for line in tools} == set(newsite.SITE_REQUIREMENTS)
+    unpinned = [line for line in tools if "==" not in line]
+    assert unpinned == ["sphinx-autobuild  # not installed where init ran: pin the version you test with"]

@@ -20,8 +20,12 @@ import argparse
 import datetime as dt
 import json
 import re
+import shutil
 import sys
+import urllib.parse
+import urllib.request
 import zoneinfo
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -101,25 +105,54 @@ def one_line(value: str, option: str) -> str:
     return value
 
 
-def package_requirement() -> str:
+@dataclass
+class PackageSource:
+    """Where this extension was installed from, as a new site's requirements.txt installs it."""
+
+    requirement: str
+    wheel: Path | None = None  # a wheel on this machine: copied into the site (VENDOR), installed from there
+    warning: str | None = None
+
+
+VENDOR = "vendor"
+
+
+def package_source() -> PackageSource:
     """This extension as a requirement: where it was installed from (a Git or file URL, PEP 610),
-    else its name and version."""
+    else its name and version. A wheel file installed from this machine goes with the site (its
+    CI and the other organizers' machines have no such path); a source folder is named with a
+    warning."""
     try:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
-        return f"{DISTRIBUTION}=={__version__}"
+        return PackageSource(f"{DISTRIBUTION}=={__version__}")
     direct = dist.read_text("direct_url.json")
     if direct:
         info = json.loads(direct)
         vcs = info.get("vcs_info")
         if vcs:
-            return f"{DISTRIBUTION} @ {vcs['vcs']}+{info['url']}@{vcs['commit_id']}"
-        if not info.get("dir_info", {}).get("editable"):
-            return f"{DISTRIBUTION} @ {info['url']}"
-    return f"{DISTRIBUTION}=={dist.version}"
+            return PackageSource(f"{DISTRIBUTION} @ {vcs['vcs']}+{info['url']}@{vcs['commit_id']}")
+        url = info["url"]
+        if info.get("dir_info", {}).get("editable"):
+            return PackageSource(f"{DISTRIBUTION}=={dist.version}")
+        if url.startswith("file:"):
+            path = Path(urllib.request.url2pathname(urllib.parse.urlparse(url).path))
+            if path.suffix == ".whl" and path.is_file():
+                return PackageSource(f"./{VENDOR}/{path.name}", wheel=path)
+            return PackageSource(
+                f"{DISTRIBUTION} @ {url}",
+                warning=(
+                    f"requirements.txt installs {DISTRIBUTION} from {path}, a folder of this machine "
+                    "only: for CI and the other organizers, replace its last line with a Git URL "
+                    f"(git+https://…@<commit>) or a version from a package index, or install the "
+                    "extension from a wheel (pip wheel) before init, which puts it in the site"
+                ),
+            )
+        return PackageSource(f"{DISTRIBUTION} @ {url}")
+    return PackageSource(f"{DISTRIBUTION}=={dist.version}")
 
 
-def requirements() -> str:
+def requirements(package: PackageSource) -> str:
     lines = [
         "# The site's tools, pinned to the versions `python -m sphinx_workshop_site init` ran with, and the",
         "# workshop extension itself. `make html` installs them into .venv.",
@@ -128,8 +161,8 @@ def requirements() -> str:
         try:
             lines.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
-            lines.append(name)
-    lines.append(package_requirement())
+            lines.append(f"{name}  # not installed where init ran: pin the version you test with")
+    lines.append(package.requirement)
     return "\n".join(lines) + "\n"
 
 
@@ -178,8 +211,9 @@ def fill(template: str, values: dict[str, str]) -> str:
     return FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-def init_site(root: Path, args: argparse.Namespace) -> list[Path]:
-    """Write the new site into ``root`` (missing or empty); the files written, in order."""
+def init_site(root: Path, args: argparse.Namespace, package: PackageSource | None = None) -> list[Path]:
+    """Write the new site into ``root`` (missing or empty), with ``package`` (by default, where
+    this extension was installed from) in its requirements; the files written, in order."""
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise InitError(
             f"{root} is not an empty folder: init writes a new site into a new or empty folder only"
@@ -192,14 +226,18 @@ def init_site(root: Path, args: argparse.Namespace) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(fill((TEMPLATES / template).read_text(encoding="utf-8"), values), encoding="utf-8")
         written.append(path)
+    package = package or package_source()
     extra = {
         "program/schedule.schema.json": json.dumps(schedule_json_schema(), indent=2, ensure_ascii=False)
         + "\n",
-        "requirements.txt": requirements(),
+        "requirements.txt": requirements(package),
     }
     for target, text in extra.items():
         (root / target).write_text(text, encoding="utf-8")
         written.append(root / target)
+    if package.wheel:
+        (root / VENDOR).mkdir()
+        written.append(Path(shutil.copy2(package.wheel, root / VENDOR / package.wheel.name)))
     return written
 
 
@@ -221,8 +259,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def init_command(args: argparse.Namespace) -> int:
     root = args.folder.resolve()
+    package = package_source()
     try:
-        written = init_site(root, args)
+        written = init_site(root, args, package)
     except InitError as err:
         print(f"error: {err}; nothing was written", file=sys.stderr)
         return 2
@@ -230,4 +269,6 @@ def init_command(args: argparse.Namespace) -> int:
         print(f"wrote {path.relative_to(root).as_posix()}")
     where = "" if root == Path.cwd().resolve() else f"cd {args.folder} && "
     print(f"Next: {where}make html (the site), make pdf (the book); conf.py's first block names the edition.")
+    if package.warning:
+        print(f"warning: {package.warning}", file=sys.stderr)
     return 0
