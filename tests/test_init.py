@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, require_tool, strip_colors
+from conftest import ROOT, require_tool, sphinx_build, strip_colors
 from sphinx_workshop_site.edition import newsite
 
 # This workshop's words: none may reach another workshop's files, site or book.
@@ -424,3 +424,51 @@ def test_every_tool_of_the_new_site_is_pinned_or_says_it_is_not(tmp_path, monkey
     assert {line.split("=")[0].split()[0] for line in tools} == set(newsite.SITE_REQUIREMENTS)
     unpinned = [line for line in tools if "==" not in line]
     assert unpinned == ["sphinx-autobuild  # not installed where init ran: pin the version you test with"]
+
+
+def test_what_is_deleted_since_the_last_build_leaves_the_site(tmp_path):
+    """Sphinx never removes a page it wrote: the example talk and speaker an organizer deletes
+    stayed in _build/html, and on the published site, with the talk's calendar and citation files."""
+    site = init_lyon(tmp_path)
+    (site / "abstracts/compilers.md").write_text(SECOND_TALK, encoding="utf-8")
+    (site / "abstracts/tensor-trains.md").write_text(POSTER, encoding="utf-8")
+    (site / "speakers/grace-hopper.md").write_text(SPEAKER, encoding="utf-8")
+    schedule = site / "program/schedule.yaml"
+    example = "      - time: 09:30-10:30\n        talk: example-talk\n"
+    schedule.write_text(
+        schedule.read_text(encoding="utf-8").replace(example, SCHEDULE_SLOTS), encoding="utf-8"
+    )
+    first = sphinx_build(site)
+    assert first.returncode == 0, first.output
+    html = site / "_build/html"
+
+    def named_after_the_examples() -> list[str]:
+        return sorted(
+            p.relative_to(html).as_posix()
+            for p in html.rglob("*")
+            if p.is_file()
+            and ("example-talk" in p.name or "jane-doe" in p.name)
+            and ".doctrees" not in p.parts  # Sphinx's own (make html keeps them in _build/doctrees)
+        )
+
+    example_files = named_after_the_examples()
+    pages = {f"abstracts/example-talk.{ext}" for ext in ("html", "ics", "bib", "ris", "json")}
+    assert pages | {"speakers/jane-doe.html"} <= set(example_files), example_files
+    assert (html / "abstracts/compilers.ics").is_file()
+
+    # the example talk and its speaker deleted; the second talk out of the programme, its page kept
+    for name in ("abstracts/example-talk.md", "abstracts/example-talk.bib", "speakers/jane-doe.md"):
+        (site / name).unlink()
+    (site / "abstracts/compilers.md").write_text(
+        SECOND_TALK.replace("jane-doe", "grace-hopper"), encoding="utf-8"
+    )
+    slots = SCHEDULE_SLOTS.replace("      - time: 09:30-10:30\n        talk: example-talk\n", "").replace(
+        "        talk: compilers\n", "        title: A talk to be announced\n"
+    )
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace(SCHEDULE_SLOTS, slots), encoding="utf-8")
+    second = sphinx_build(site)
+    assert second.returncode == 0, second.output
+    assert named_after_the_examples() == []
+    assert not (html / "abstracts/compilers.ics").exists()  # in no slot: no calendar
+    assert (html / "abstracts/compilers.html").is_file() and (html / "abstracts/compilers.bib").is_file()
+    assert (html / "program.ics").is_file() and (html / "speakers/grace-hopper.html").is_file()

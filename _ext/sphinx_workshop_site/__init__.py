@@ -15,6 +15,7 @@ from .diagnostics import setup_diagnostics
 from .domain import WorkshopDomain
 from .edition.checks import setup_edition
 from .exports.citing import setup_citing
+from .exports.leftovers import setup_leftovers
 from .exports.publish import setup_publish
 from .gate.mathpage import setup_mathpage
 from .gate.memory import setup_memory
@@ -68,6 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_proceedings(app)
     setup_publish(app)
     setup_citing(app)  # after publish: its tags follow the page's head metadata
+    setup_leftovers(app)
     setup_theme(app)
     setup_icons(app)  # the theme's icon fonts cut to the icons the written pages show
     setup_edition(app)

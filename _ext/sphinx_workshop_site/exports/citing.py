@@ -137,7 +137,7 @@ def contribution(app: Sphinx, tid: str) -> Contribution | None:
     )
 
 
-def _files(app: Sphinx, pagename: str) -> tuple[Path, str]:
+def citation_files(app: Sphinx, pagename: str) -> tuple[Path, str]:
     """Where the page's citation files go (the page's path without its suffix, in the output) and
     the stem a link from the page to them uses."""
     uri = app.builder.get_target_uri(pagename)
@@ -176,11 +176,11 @@ def page_citation(app: Sphinx, pagename: str, templatename: str, context: dict, 
         for name, value in citation.scholar_tags(entry)
     )
     context["metatags"] = context.get("metatags", "") + tags
-    path, link_stem = _files(app, pagename)
+    path, link_stem = citation_files(app, pagename)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.with_name(path.name + ".bib").write_text(citation.bibtex(entry), encoding="utf-8")
-    path.with_name(path.name + ".ris").write_bytes(citation.ris(entry).encode("utf-8"))
-    path.with_name(path.name + ".json").write_text(citation.csl_json(entry), encoding="utf-8")
+    texts = {"bib": citation.bibtex(entry), "ris": citation.ris(entry), "json": citation.csl_json(entry)}
+    for ext in CITE_FILES:
+        path.with_name(f"{path.name}.{ext}").write_bytes(texts[ext].encode("utf-8"))
     context["body"] = context.get("body", "") + cite_block(entry, link_stem)
 
 

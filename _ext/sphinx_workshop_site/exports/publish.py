@@ -71,6 +71,10 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     events = [(item, [item.talk] if item.talk else [p.id for p in item.posters]) for item in prog.items]
     events = [(item, [outdir / talk_ics(cid, talks_dir) for cid in cids]) for item, cids in events if cids]
     (outdir / talks_dir).mkdir(parents=True, exist_ok=True)
+    wanted = {path for _item, paths in events for path in paths} | {outdir / EXPORT_FILES["ics"]}
+    for old in (outdir / talks_dir).glob("*.ics"):  # of a contribution in no slot now, or gone
+        if old not in wanted:
+            old.unlink()
     made = Fingerprints(Path(app.doctreedir) / CALENDARS_MADE, calendars_scope(prog))
     changed = []
     for item, paths in events:
