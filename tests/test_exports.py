@@ -76,6 +76,25 @@ def test_ics_has_one_event_per_slot_in_paris_time(site):
     assert "IDMC" in str(almeida["location"]) and "Main room" in str(almeida["location"])
 
 
+def test_a_calendar_event_says_where_to_go_with_the_postal_address():
+    """A calendar has one place field, which map apps look up: the room and venue, then the
+    postal address (the schedule's address:), unless the venue already says it."""
+    from sphinx_workshop_site.exports import ical
+
+    prog = programme()
+
+    def locations(**changes) -> set[str]:
+        changed = dataclasses.replace(prog, **changes)
+        return {str(e["location"]) for e in icalendar.Calendar.from_ical(ical.ics(changed)).walk("VEVENT")}
+
+    street = "46 allée d'Italie, 69007 Lyon, France"
+    with_address = locations(address=street)
+    assert f"{prog.venue}, Room A, {street}" in with_address
+    assert all(place.endswith(street) for place in with_address)
+    assert locations(address=prog.venue.upper()) == locations()  # said once
+    assert not any(street in place for place in locations())
+
+
 def test_the_programme_calendar_can_be_subscribed_to(site):
     cal = calendar(site)
     assert str(cal["name"]) == str(cal["x-wr-calname"]) == "LoRAINNe'24 programme"

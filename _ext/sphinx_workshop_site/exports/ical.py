@@ -58,7 +58,7 @@ def ics(programme: Programme, items: tuple[Item, ...] | None = None, name: str |
         event.add("dtend", programme.end(item))
         event.add("summary", _ical_value(item.shown_title))
         event.add("description", _ical_value(describe_item(item), multiline=True))
-        event.add("location", _ical_value(programme.location(item)))
+        event.add("location", _ical_value(programme.calendar_location(item)))
         event.add("url", item.url)
         event.add("categories", [item.kind])
         event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")

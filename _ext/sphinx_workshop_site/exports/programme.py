@@ -247,6 +247,14 @@ class Programme:
         room = one_line(self.schedule.room_of(item.slot) or "")
         return f"{self.venue}, {room}" if room else self.venue
 
+    def calendar_location(self, item: Item) -> str:
+        """The place as a calendar shows it and a map app looks it up (one field in iCalendar):
+        the location, then the postal address unless the venue already says it."""
+        where = self.location(item)
+        if self.address and self.address.casefold() not in self.venue.casefold():
+            return f"{where}, {self.address}"
+        return where
+
     # ----------------------------------------------------------------------- identity
 
     @functools.cached_property
