@@ -607,11 +607,21 @@ def test_make_all_links_the_pdf_from_every_page_and_html_keeps_it(book):
     assert make(book, "html").returncode == 0
     assert not any(html_links_pdf(book).values())  # no PDF, no link
     aside.rename(pdf)
-    assert make(book, "html").returncode == 0  # the PDF appeared: every page is rewritten with the link
+    # a talk edited since the book was typeset: the site links the older book, and says so
+    edited = book / "abstracts/specials.md"
+    os.utime(edited, (pdf.stat().st_mtime + 10,) * 2)
+    result = make(book, "html")
+    assert result.returncode == 0  # the PDF appeared: every page is rewritten with the link
     assert all(html_links_pdf(book).values()), html_links_pdf(book)
+    notes = [line for line in result.stdout.splitlines() if line.startswith("note: the site links")]
+    assert notes == [
+        f"note: the site links {Path(PDF).name}, typeset before abstracts/specials.md changed: "
+        "make pdf (or make all) to publish them together"
+    ]
     result = make(book, "all")
     assert result.returncode == 0, result.stdout[-2000:]
     assert all(html_links_pdf(book).values())
+    assert "note: the site links" not in result.stdout  # typeset (or found current) just before
     assert "Download the proceedings" in (book / "_build/html/program/index.html").read_text()
     assert (book / "_build/html/lorainne24-proceedings.pdf").is_file()
 

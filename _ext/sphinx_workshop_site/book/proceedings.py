@@ -19,6 +19,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import series_name
@@ -49,6 +50,8 @@ PREAMBLE = r"""
 \setcounter{secnumdepth}{-1}% talks carry their contribution number themselves
 \usepackage{workshopbook}
 """
+
+logger = logging.getLogger(__name__)
 
 
 def typographic(text: str) -> str:
@@ -372,6 +375,37 @@ def pdf_appeared_or_went(app: Sphinx, env, added, changed, removed) -> list[str]
     return sorted(env.found_docs)
 
 
+def changed_since_the_pdf(app: Sphinx, pdf: Path) -> list[str]:
+    """The book's sources (the talks', posters' and speakers' pages and files, the schedule, the
+    book's root) changed since ``pdf`` was typeset, relative to the project."""
+    config, srcdir = app.config, Path(app.srcdir)
+    built = pdf.stat().st_mtime
+    folders = [srcdir / config.workshop_talks_dir, srcdir / config.workshop_speakers_dir]
+    sources = [p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()]
+    sources += [srcdir / config.workshop_schedule]
+    if config.latex_documents:
+        sources += [Path(app.env.doc2path(config.latex_documents[0][0]))]
+    newer = [p for p in sources if p.is_file() and p.stat().st_mtime > built]
+    return sorted(p.relative_to(srcdir).as_posix() for p in newer)
+
+
+def note_an_older_pdf(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: the site links the PDF while it exists; say so when the book's sources
+    changed since it was typeset (a note: the site itself is right)."""
+    pdf = proceedings_pdf(app)
+    if exception is not None or pdf is None or app.builder.format != "html":
+        return
+    changed = changed_since_the_pdf(app, pdf)
+    if changed:
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        logger.info(
+            "note: the site links %s, typeset before %s changed: "
+            "make pdf (or make all) to publish them together",
+            pdf.name,
+            shown,
+        )
+
+
 def copy_proceedings(app: Sphinx, exception: Exception | None) -> None:
     pdf = proceedings_pdf(app)
     if exception is None and pdf is not None and app.builder.format == "html":
@@ -396,6 +430,7 @@ def setup_proceedings(app: Sphinx) -> None:
     app.connect("builder-inited", latex_epilog)
     app.connect("env-updated", late_metadata)
     app.connect("build-finished", copy_proceedings)
+    app.connect("build-finished", note_an_older_pdf)
     app.connect("build-finished", note_book_name)
     app.connect("html-page-context", proceedings_banner)
     app.connect("env-get-outdated", pdf_appeared_or_went)
