@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -860,3 +861,21 @@ def plain_text(node) -> str:
     if isinstance(node, nodes.footnote_reference | nodes.system_message | nodes.comment):
         return ""
     return "".join(plain_text(child) for child in node.children)
+
+
+def abstract_text(node) -> str:
+    """The prose of a page as plain text: the one text of a talk's abstract in its page's
+    description (``<meta name="description">``, OpenGraph, JSON-LD), the calendars, frab and
+    schedule.json. ``node`` is the page's section (what comes before its first subsection) or one
+    paragraph; each block is read by ``plain_text``."""
+    from docutils import nodes
+
+    from ..model.safetext import clean_text
+
+    if isinstance(node, nodes.section):
+        blocks = itertools.takewhile(lambda child: not isinstance(child, nodes.section), node.children[1:])
+    else:
+        blocks = [node]
+    read = nodes.paragraph | nodes.math_block | nodes.bullet_list | nodes.block_quote
+    texts = (plain_text(block).strip() for block in blocks if isinstance(block, read))
+    return clean_text("\n\n".join(text for text in texts if text))
