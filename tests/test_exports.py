@@ -794,15 +794,23 @@ speakers: [ada, bob]
 
 # Why $\\frac{a}{b}$ and $\\log n$ in $\\mathbb{R}^{n}$
 
-The beta abstract, with $\\sqrt{x}$.
+The beta abstract, with $\\sqrt{x}$, may not exist {footcite}`beta2011`.
+
+- for $W \\in \\mathbb{R}^{m \\times n}$;
+- and the rest.
+
+```{note}
+The slides will be online.
+```
 """
+BETA_BIB = "@article{beta2011, author = {Ada Lovelace}, title = {Beta}, journal = {J}, year = {2011}}\n"
 
 
 def test_math_in_a_title_reads_as_text_in_every_export(build_root):
     """'$\\frac{a}{b}$' in a talk title: 'a/b' in program.ics, the talk's own calendar,
     schedule.json, schedule.xml and the JSON-LD (one TeX-to-text, mathmacros.math_as_text),
     never 'fracab' nor raw TeX."""
-    app, warnings = build_root("schedule", {"abstracts/beta.md": MATH_TALK})
+    app, warnings = build_root("schedule", {"abstracts/beta.md": MATH_TALK, "abstracts/beta.bib": BETA_BIB})
     assert "WARNING" not in warnings, warnings
     wanted = "Why a/b and log n in ℝ^n"
     cal = icalendar.Calendar.from_ical((app.outdir / "program.ics").read_bytes())
@@ -815,7 +823,13 @@ def test_math_in_a_title_reads_as_text_in_every_export(build_root):
     assert wanted in [e["title"] for e in events]
     assert f"<title>{wanted}</title>" in (app.outdir / "schedule.xml").read_text(encoding="utf-8")
     event = _jsonld((app.outdir / "abstracts/beta.html").read_text(encoding="utf-8"))
-    assert event["name"] == wanted and "√(x)" in event["description"]
+    assert event["name"] == wanted
+    # the abstract as text (mathmacros.abstract_text): no space left by the citation, the list's
+    # items on their own lines, the math spaced, the note kept
+    assert event["description"] == (
+        "The beta abstract, with √(x), may not exist.\n\n• for W ∈ ℝ^(m × n);\n• and the rest.\n\n"
+        "The slides will be online."
+    )
     home = _jsonld((app.outdir / "index.html").read_text(encoding="utf-8"))
     assert wanted in [s["name"] for s in home["subEvent"]]
     for name in ("program.ics", "schedule.json", "schedule.xml", "abstracts/beta.html"):

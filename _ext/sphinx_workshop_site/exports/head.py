@@ -13,9 +13,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..domain import WorkshopDomain
-from ..gate.mathmacros import plain_text
+from ..gate.mathmacros import abstract_text, plain_text
 from ..model import schedule as model
-from ..model.safetext import clean_text, one_line
+from ..model.safetext import one_line
 from ..parallel import in_processes
 from ..site.pages import page_section, talk_id
 from . import cards, jsonld
@@ -47,17 +47,10 @@ def collect_texts(app: Sphinx, doctree: nodes.document) -> None:
     """doctree-read: each page's title and description, and a talk's abstract, as plain text."""
     docname = app.env.docname
     section = page_section(doctree)
-    abstract = []
-    if section is not None:
-        for child in section.children[1:]:
-            if isinstance(child, nodes.section):
-                break
-            if isinstance(child, nodes.paragraph | nodes.math_block | nodes.bullet_list | nodes.block_quote):
-                abstract.append(plain_text(child))
-    if not abstract:
+    text = abstract_text(section) if section is not None else ""
+    if not text:
         first = next(iter(doctree.findall(nodes.paragraph)), None)
-        abstract = [plain_text(first)] if first is not None else []
-    text = clean_text("\n\n".join(a.strip() for a in abstract if a.strip()))
+        text = abstract_text(first) if first is not None else ""
     if docname == app.config.root_doc and own_description(doctree):  # the site's own words
         text = own_description(doctree)
     # a setext title ("line one\nline two\n===") keeps its line break in the doctree

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -826,11 +827,64 @@ _NORM = re.compile("|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() e
 _GROUPED_SCRIPT = re.compile(r"([_^])\{([^{}]{2,})\}")
 
 
+# Symbols pylatexenc does not know (it would drop them: 'a \\ne b' read 'a b'), among the
+# commands texcheck allows without an argument.
+_MORE_SYMBOLS = {
+    "ne": "≠",
+    "iff": "⟺",
+    "implies": "⟹",
+    "impliedby": "⟸",
+    "gets": "←",
+    "owns": "∋",
+    "models": "⊨",
+    "ncong": "≇",
+    "nsim": "≁",
+    "land": "∧",
+    "lor": "∨",
+    "neg": "¬",
+    "bot": "⊥",
+    "colon": ":",
+    "bmod": "mod",
+    **{
+        name: name
+        for name in ("arg", "cot", "coth", "csc", "deg", "det", "dim", "gcd", "hom", "ker", "lg", "sec")
+    },
+    "Pr": "Pr",
+}
+# The one rule of spacing in math as text. The relations and binary operators math_as_text writes
+# for commands ('\\in' -> '∈', '\\times' -> '×') have one space on each side whatever the source
+# ('W\\in\\mathbb{R}' -> 'W ∈ ℝ', not 'W∈ℝ'; pylatexenc keeps a space after a command only
+# when a letter follows it), as TeX spaces them; an operator that is a sign (first, or after an
+# opening bracket, a comma, a script mark, a relation or another operator: '±1', 'f(·)', '90^∘')
+# has none after it. What the writer typed as characters ('a+b=c', 'x_(i=1)') keeps their spacing.
+RELATIONS = "∈∉∋∌≤≥≦≧⩽⩾≠≈≡≢∼≁≃≅≇∝≪≫⊂⊃⊆⊇⊊⊋⊄⊅⊈⊉≺≻⪯⪰≼≽⊥∥∦⊢⊣⊨≐≔≜≍⊏⊐⊑⊒≮≯≰≱→←↔⇒⇐⇔↦⟶⟵⟷⟹⟸⟺⟼↪↩"
+OPERATORS = "×·⋅±∓⊗⊕⊖⊙⊘∘∙∪∩∧∨∖⋆÷∗⊎⊓⊔⋄−"
+_INFIX = re.compile(f"[ ]*([{RELATIONS}{OPERATORS}])[ ]*")
+_BEFORE_A_SIGN = "([{,;:^_=<>" + RELATIONS + OPERATORS
+_CLOSING_MATH = ")]},;"
+
+
+def _spaced(text: str) -> str:
+    """``text`` (one line) with its relations and operators spaced by the rule above."""
+
+    def space(match: re.Match) -> str:
+        char, before = match.group(1), text[match.start() - 1] if match.start() else ""
+        last = match.end() == len(text) or text[match.end()] in _CLOSING_MATH
+        if char in OPERATORS and (not before or before in _BEFORE_A_SIGN):  # a sign
+            return (" " if match.group().startswith(" ") and before else "") + char
+        return ("" if not before or before in "([{" else " ") + char + ("" if last else " ")
+
+    return _INFIX.sub(space, text)
+
+
 @functools.cache
 def _latex_to_text():
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces="based-on-source")
+    symbols = [MacroTextSpec(name, text) for name, text in _MORE_SYMBOLS.items()]
+    context = get_default_latex_context_db()
+    context.add_context_category("workshop-symbols", macros=symbols, prepend=True)
+    return LatexNodes2Text(context, math_mode="text", strict_latex_spaces="based-on-source")
 
 
 @functools.lru_cache(maxsize=4096)  # a title's formula is read on every page that lists it
@@ -838,25 +892,121 @@ def math_as_text(formula: str) -> str:
     """A formula as readable text, where no math can be shown (the PDF outline's bookmarks, the
     titles and descriptions of the calendar, frab and JSON-LD exports, a link to a caption): the one
     TeX-to-text of the package. '\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)' -> '‖X − X̂‖_F ≤ (1+ϵ)',
-    '\\frac{a}{b}' -> 'a/b', '\\log n' -> 'log n'."""
+    '\\frac{a}{b}' -> 'a/b', '\\log n' -> 'log n', 'W\\in\\mathbb{R}^{m\\times n}' -> 'W ∈ ℝ^(m × n)'."""
     formula = _GROUPED_SCRIPT.sub(r"\1(\2)", _NORM.sub(lambda m: _NORMS[m.group()], formula))
     try:
         text = _latex_to_text().latex_to_text(formula)
     except Exception:  # a formula the checks accepted that pylatexenc cannot read: its letters
         text = re.sub(r"\\[A-Za-z]+|[{}]", "", formula)
-    return re.sub(r"\s+", " ", text.replace(" - ", " − ")).strip()
+    return _spaced(re.sub(r"\s+", " ", text.replace(" - ", " − ")).strip())
+
+
+# --------------------------------------------------------------------------- prose as text
+
+_MARK = object()  # a footnote or citation mark, a comment: left out, and the space before it
+_BREAK = object()  # a hard line break
+_CLOSING = ".,;:!?)]}…"  # no space before these where a mark was left out
+_BLANKS = re.compile(r"[ \t\r\n]+")  # a soft line break is a space (a no-break space is kept)
+
+
+def _pieces(node):
+    """The text of an inline node, in order: strings, _MARK and _BREAK."""
+    from docutils import nodes
+
+    if isinstance(node, nodes.Text):
+        yield str(node)
+    elif isinstance(node, nodes.math | nodes.math_block):
+        yield math_as_text(node.astext())
+    elif isinstance(node, nodes.raw):  # raw markup is never text; the gate lets only a hard break in
+        if node.get("format") == "html" and node.astext().strip() == "<br />":
+            yield _BREAK
+    elif isinstance(
+        node, nodes.footnote_reference | nodes.citation_reference | nodes.system_message | nodes.comment
+    ):
+        yield _MARK
+    else:
+        for child in node.children:
+            yield from _pieces(child)
+
+
+def _inline(node) -> str:
+    """A paragraph, a title, a name: one line but for its hard breaks; a left-out mark takes the
+    space before it away ('may not exist [1].' -> 'may not exist.')."""
+    lines, line, spaced = [], "", False
+    for piece in _pieces(node):
+        if piece is _MARK:
+            kept = line.rstrip()
+            spaced, line = spaced or kept != line, kept
+        elif piece is _BREAK:
+            lines.append(line)
+            line, spaced = "", False
+        elif piece:
+            if spaced and not piece[0].isspace() and piece[0] not in _CLOSING:
+                line += " "
+            line, spaced = line + piece, False
+    lines.append(line)
+    return "\n".join(_BLANKS.sub(" ", line).strip() for line in lines)
 
 
 def plain_text(node) -> str:
-    """A docutils node (a title, a name, a paragraph) as plain text, its math read by
-    ``math_as_text`` ('$\\frac{a}{b}$' -> 'a/b', never 'fracab' nor raw TeX); footnote marks,
-    comments and system messages left out."""
+    """A docutils node as plain text: the one doctree-to-text of the package (a title, a name, a
+    caption, the prose of an abstract). Its math is read by ``math_as_text`` ('$\\frac{a}{b}$' ->
+    'a/b', never 'fracab' nor raw TeX). A paragraph is one line (but for its hard breaks); blocks
+    are separated by an empty line; a list's items are each on their own line ('• ' or '1. '), an
+    admonition's title and text are paragraphs. Code, tables, figures, footnotes, comments, raw
+    markup and system messages are left out, and a footnote or citation mark with the space
+    before it."""
     from docutils import nodes
 
-    if isinstance(node, nodes.math | nodes.math_block):
-        return math_as_text(node.astext())
-    if isinstance(node, nodes.Text):
-        return str(node)
-    if isinstance(node, nodes.footnote_reference | nodes.system_message | nodes.comment):
-        return ""
-    return "".join(plain_text(child) for child in node.children)
+    if isinstance(node, nodes.bullet_list | nodes.enumerated_list):
+        if isinstance(node, nodes.enumerated_list):
+            start, prefix, suffix = node.get("start", 1), node.get("prefix", ""), node.get("suffix", ".")
+            marks = [f"{prefix}{start + i}{suffix}" for i in range(len(node.children))]
+        else:
+            marks = ["•"] * len(node.children)
+        return "\n".join(
+            mark + " " + _blocks(item.children, "\n") for mark, item in zip(marks, node.children, strict=True)
+        )
+    if isinstance(node, nodes.Text | nodes.TextElement | nodes.Inline):
+        return _inline(node)
+    return _blocks(
+        node.children, "\n" if isinstance(node, nodes.list_item | nodes.definition_list_item) else "\n\n"
+    )
+
+
+def _blocks(children, separator: str) -> str:
+    """The prose blocks among ``children``, each read by ``plain_text``; the others left out."""
+    from docutils import nodes
+
+    prose = (
+        nodes.paragraph,
+        nodes.title,
+        nodes.math_block,
+        nodes.bullet_list,
+        nodes.enumerated_list,
+        nodes.definition_list,
+        nodes.definition_list_item,
+        nodes.term,
+        nodes.definition,
+        nodes.block_quote,
+        nodes.Admonition,
+    )
+    texts = (plain_text(child).strip() for child in children if isinstance(child, prose))
+    return separator.join(text for text in texts if text)
+
+
+def abstract_text(node) -> str:
+    """The prose of a page as plain text: the one text of a talk's abstract in its page's
+    description (``<meta name="description">``, OpenGraph, JSON-LD), the calendars, frab and
+    schedule.json. ``node`` is the page's section (what comes before its first subsection, its
+    title left out) or one paragraph; read by ``plain_text``."""
+    from docutils import nodes
+
+    from ..model.safetext import clean_text
+
+    if isinstance(node, nodes.section):
+        blocks = itertools.takewhile(lambda child: not isinstance(child, nodes.section), node.children[1:])
+        text = _blocks(blocks, "\n\n")
+    else:
+        text = plain_text(node)
+    return clean_text(text)

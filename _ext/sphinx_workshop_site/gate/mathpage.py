@@ -39,7 +39,7 @@ from sphinx.transforms import SphinxTransform
 from ..model.errors import Problem
 from ..model.safetext import printable
 from .allowlist import EQUATION_LABEL, PageRules, node_line
-from .mathmacros import LABEL, REFERENCE, expand_page_macros, math_as_text
+from .mathmacros import LABEL, REFERENCE, expand_page_macros, plain_text
 from .texcheck import DISPLAY_ENVIRONMENTS
 
 # LaTeX references typed in the text, where Markdown prints them as they are.
@@ -369,16 +369,8 @@ class CaptionsWithMath(SphinxTransform):
 
 
 def readable(node: nodes.Element) -> str:
-    """A caption's text with its math in a readable text form."""
-    parts = []
-    for child in node.children:
-        if isinstance(child, nodes.math):
-            parts.append(math_as_text(child.astext()))
-        elif isinstance(child, nodes.Text):
-            parts.append(str(child))
-        elif isinstance(child, nodes.Element):
-            parts.append(readable(child))
-    return " ".join("".join(parts).split())
+    """A caption's text on one line, its math in a readable text form (mathmacros.plain_text)."""
+    return " ".join(plain_text(node).split())
 
 
 def setup_mathpage(app: Sphinx) -> None:
