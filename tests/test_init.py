@@ -115,6 +115,19 @@ def test_init_refuses_a_wrong_date_and_writes_nothing(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
+def test_the_new_sites_readme_and_requirements_name_the_extension(tmp_path):
+    """The new site's README and requirements.txt name the package that builds it (the import
+    name and the distribution), not a 'workshop' extension there is no such package for."""
+    site = init_lyon(tmp_path, "--no-example")
+    readme = " ".join((site / "README.md").read_text(encoding="utf-8").split())
+    assert "built by the Sphinx extension `sphinx_workshop_site` (package `sphinx-workshop-site`" in readme
+    assert "`workshop` extension" not in readme
+    head = (site / "requirements.txt").read_text(encoding="utf-8").split("\n")[:2]
+    assert "the Sphinx extension itself (sphinx-workshop-site)" in " ".join(h.lstrip("# ") for h in head), (
+        head
+    )
+
+
 def test_the_book_defaults_yield_to_conf_py(make_app, tmp_path):
     """The extension's book settings apply only where conf.py sets none (an organizer overrides)."""
     site = init_lyon(tmp_path, "--no-example")
