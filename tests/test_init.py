@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup
 from conftest import ROOT, require_tool, strip_colors
+from test_posters import fields
 
 # This workshop's words: none may reach another workshop's files, site or book.
 OURS = re.compile(r"lorainne|nancy|idmc|\b2024\b", re.I)
@@ -64,6 +66,7 @@ SCHEDULE_SLOTS = """\
         title: Poster session
         kind: poster
         posters: [tensor-trains]
+        room: Amphi B
 """
 
 
@@ -213,6 +216,19 @@ def test_a_new_workshop_builds_its_site_and_book(installed, tmp_path):
     programme = (site / "_build/html/program/index.html").read_text(encoding="utf-8")
     for words in ("Amphi A", "Amphi B", "Tensor networks for compilers", "Tensor trains on a board"):
         assert words in programme, words
+    # each page in one toctree: Sphinx says nothing of the lists (the home page's speakers, the
+    # contributions page's two lists)
+    for build in (pdf_build, html_build):
+        assert "multiple toctrees" not in build.stdout + build.stderr, strip_colors(
+            build.stdout + build.stderr
+        )
+    # the poster's slot, labelled as a talk's: the session's title said once, its room
+    poster_page = BeautifulSoup(
+        (site / "_build/html/abstracts/tensor-trains.html").read_text(), "html.parser"
+    )
+    assert fields(poster_page)["When"].startswith(
+        "Poster session: Thursday 3 June 2027, 11:00–12:00 (Europe/Paris), Amphi B, board 1 "
+    )
 
     pdf = site / "_build/pdf/ltd27-proceedings.pdf"
     book = subprocess.run(
@@ -229,6 +245,9 @@ def test_a_new_workshop_builds_its_site_and_book(installed, tmp_path):
         "An example talk",
         "Tensor networks for compilers",
         "Tensor trains on a board",
+        # the poster's session with its room, as a talk's slot ('When: …, Amphi A')
+        "Poster: Poster session, Thursday 3 June 2027, 11:00–12:00, Amphi B, board 1",
+        "When: Thursday 3 June 2027, 09:30–10:30, Amphi A",
     ):
         assert words in flat, words
     assert "Workshop on" not in flat  # the cover names the workshop as its organizers did

@@ -87,8 +87,9 @@ def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
     fields += field(label, talk_speakers(talk=tid, affiliation=True))
     if meta.authors:
         fields += field("Authors", *author_nodes(meta.authors))
-    # a poster's session, board and spotlight, or a talk's slot (slot_nodes)
-    fields += field("Poster session" if meta.is_poster else "When", talk_slot(talk=tid))
+    # a talk's slot, or a poster's session, board and spotlight (slot_nodes), labelled alike: the
+    # session's own title says it is one ('Poster session: Poster session: …' under its own label)
+    fields += field("When", talk_slot(talk=tid))
     if meta.keywords:
         fields += field("Keywords", nodes.Text(", ".join(meta.keywords)))
     shown: list[nodes.Node] = []
