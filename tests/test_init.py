@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from conftest import ROOT, require_tool, sphinx_build, strip_colors
 from sphinx_workshop_site.edition import newsite
+from test_posters import fields
 
 # This workshop's words: none may reach another workshop's files, site or book.
 OURS = re.compile(r"lorainne|nancy|idmc|\b2024\b", re.I)
@@ -69,6 +71,7 @@ SCHEDULE_SLOTS = """\
         title: Poster session
         kind: poster
         posters: [tensor-trains]
+        room: Amphi B
 """
 
 
@@ -118,6 +121,19 @@ def test_init_refuses_a_wrong_date_and_writes_nothing(tmp_path):
         "error: --start '3 June 2027' is not an ISO date (YYYY-MM-DD); nothing was written"
     )
     assert not (tmp_path / "site").exists()
+
+
+def test_the_new_sites_readme_and_requirements_name_the_extension(tmp_path):
+    """The new site's README and requirements.txt name the package that builds it (the import
+    name and the distribution), not a 'workshop' extension there is no such package for."""
+    site = init_lyon(tmp_path, "--no-example")
+    readme = " ".join((site / "README.md").read_text(encoding="utf-8").split())
+    assert "built by the Sphinx extension `sphinx_workshop_site` (package `sphinx-workshop-site`" in readme
+    assert "`workshop` extension" not in readme
+    head = (site / "requirements.txt").read_text(encoding="utf-8").split("\n")[:2]
+    assert "the Sphinx extension itself (sphinx-workshop-site)" in " ".join(h.lstrip("# ") for h in head), (
+        head
+    )
 
 
 def test_the_book_defaults_yield_to_conf_py(make_app, tmp_path):
@@ -205,6 +221,19 @@ def test_a_new_workshop_builds_its_site_and_book(installed, tmp_path):
     programme = (site / "_build/html/program/index.html").read_text(encoding="utf-8")
     for words in ("Amphi A", "Amphi B", "Tensor networks for compilers", "Tensor trains on a board"):
         assert words in programme, words
+    # each page in one toctree: Sphinx says nothing of the lists (the home page's speakers, the
+    # contributions page's two lists)
+    for build in (pdf_build, html_build):
+        assert "multiple toctrees" not in build.stdout + build.stderr, strip_colors(
+            build.stdout + build.stderr
+        )
+    # the poster's slot, labelled as a talk's: the session's title said once, its room
+    poster_page = BeautifulSoup(
+        (site / "_build/html/abstracts/tensor-trains.html").read_text(), "html.parser"
+    )
+    assert fields(poster_page)["When"].startswith(
+        "Poster session: Thursday 3 June 2027, 11:00–12:00 (Europe/Paris), Amphi B, board 1 "
+    )
 
     pdf = site / "_build/pdf/ltd27-proceedings.pdf"
     book = subprocess.run(
@@ -221,6 +250,9 @@ def test_a_new_workshop_builds_its_site_and_book(installed, tmp_path):
         "An example talk",
         "Tensor networks for compilers",
         "Tensor trains on a board",
+        # the poster's session with its room, as a talk's slot ('When: …, Amphi A')
+        "Poster: Poster session, Thursday 3 June 2027, 11:00–12:00, Amphi B, board 1",
+        "When: Thursday 3 June 2027, 09:30–10:30, Amphi A",
     ):
         assert words in flat, words
     assert "Workshop on" not in flat  # the cover names the workshop as its organizers did

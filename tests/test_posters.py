@@ -389,7 +389,10 @@ def test_poster_page_has_session_board_and_its_file(posters_site, tmp_path):
     meta = fields(one)
     assert meta["Presenter"] == "Bob Smith (Institute of Somewhere)"
     assert "ORCID 0000-0001-5109-3700" in meta["Authors"]
-    assert meta["Poster session"] == (
+    # labelled as a talk's slot is: the session's title says what it is ('Poster session: Poster
+    # session: …' when the label was 'Poster session')
+    assert "Poster session" not in meta
+    assert meta["When"] == (
         "Cocktail + posters: Tuesday 26 November 2024, 17:30–19:00 (Europe/Paris), Main room, board 2; "
         "spotlight 1 in Spotlight posters: Tuesday 26 November 2024, 17:15–17:20 (Europe/Paris), Main room"
         " · Add to calendar · My agenda"  # the star of its session (site/agenda.py)
@@ -620,8 +623,7 @@ def test_a_board_change_rewrites_the_posters_it_moves(make_app, tmp_path):
     out = Path(app.outdir)
     # p-two leaves board 1: p-one (not edited) moves from board 2 to 1, p-three from 3 to 2
     assert (
-        "board 1"
-        in fields(BeautifulSoup((out / "abstracts/p-one.html").read_text(), "html.parser"))["Poster session"]
+        "board 1" in fields(BeautifulSoup((out / "abstracts/p-one.html").read_text(), "html.parser"))["When"]
     )
     programme = BeautifulSoup((out / "program/index.html").read_text(), "html.parser")
     assert [flat(li).split(" · ")[0] for li in programme.select("ul.poster-session li")] == [
@@ -679,7 +681,7 @@ def test_parallel_rooms_show_a_poster_session_in_its_room(build_root):
     cells = row.find_all("td")
     assert flat(cells[1]) == "" and "Board 1 · Poster two" in flat(cells[2])  # Main room empty, Hall
     poster = BeautifulSoup((Path(app.outdir) / "abstracts/p-one.html").read_text(), "html.parser")
-    assert "17:30–19:00 (Europe/Paris), Hall, board 2" in fields(poster)["Poster session"]
+    assert "17:30–19:00 (Europe/Paris), Hall, board 2" in fields(poster)["When"]
 
 
 def test_removing_a_listed_poster_fails_this_build_and_the_next(tmp_path):

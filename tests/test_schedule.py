@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx_workshop_site.model.schedulefile import load_schedule
 
 GOOD = (Path(__file__).parent / "roots/test-schedule/program/schedule.yaml").read_text()
 
@@ -135,7 +136,12 @@ CASES = {
         7,
         "time '9h-9h30' is not a range: write HH:MM-HH:MM",
     ),
-    "impossible hour": ("time: 09:00-09:30", "time: 25:00-26:00", 7, "is not a range"),
+    "impossible hour": (
+        "time: 09:00-09:30",
+        "time: 25:00-26:00",
+        7,
+        "time '25:00-26:00' has an invalid hour (25:00): the 24-hour clock runs from 00:00 to 23:59 [workshop.time]",
+    ),
     "sexagesimal trap": ("time: 09:00-09:30", "time: 09:00", 7, "time '09:00' is not a range"),
     "non-ISO date": ("date: 2024-11-27", "date: 27/11/2024", 5, "date '27/11/2024' is not an ISO date"),
     "impossible date": ("date: 2024-11-27", "date: 2024-11-31", 5, "date '2024-11-31' does not exist"),
@@ -198,6 +204,35 @@ def test_validation_error(build_root, case):
     expected = f"program/schedule.yaml:{line}: WARNING: "
     assert any(w.startswith(expected) and message in w and "[workshop." in w for w in found), found
     assert "Traceback" not in warnings
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "problem"),
+    [
+        ("time: 09:30-10:30", "time: 09:30-24:00", 10, "time '09:30-24:00' has an invalid hour (24:00)"),
+        ("time: 09:30-10:30", "time: 9:60-10:30", 10, "time '9:60-10:30' has an invalid minute (9:60)"),
+        ("time: 09:30-10:30", "time: 9.30-10.30", 10, "time '9.30-10.30' is not a range: write HH:MM-HH:MM"),
+        (
+            "        title: Welcome coffee",
+            "        title: Welcome coffee\n        spotlights:\n          - {id: beta, time: 09:10-09:75}",
+            10,
+            "spotlight time '09:10-09:75' has an invalid minute (09:75)",
+        ),
+        (
+            "        title: Welcome coffee",
+            "        title: Welcome coffee\n        spotlights:\n          - {id: beta, time: 09:20-09:10}",
+            10,
+            "spotlight time '09:20-09:10' ends before it starts",
+        ),
+    ],
+)
+def test_a_wrong_time_says_what_is_wrong_in_one_line(old, new, line, problem):
+    """A time off the 24-hour clock names the hour or minute; anything else shows the form."""
+    assert old in GOOD
+    _loaded, problems = load_schedule(GOOD.replace(old, new, 1).encode(), "program/schedule.yaml")
+    said = [str(p) for p in problems]
+    assert len(said) == 1 and said[0].startswith(f"program/schedule.yaml:{line}: {problem}"), said
+    assert "\n" not in said[0], said
 
 
 @pytest.mark.parametrize(

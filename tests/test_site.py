@@ -45,6 +45,29 @@ def test_build_is_clean(site):
     assert "WARNING" not in site.output and "ERROR" not in site.output, site.output
 
 
+def test_each_page_has_one_place_in_the_navigation(site):
+    """The home page's speakers grid and the contributions page's lists add each page to the
+    navigation once, under its folder's index: Sphinx names no page 'referenced in multiple
+    toctrees', the sidebar lists the home page's sections only, a speaker sits under Speakers alone,
+    and the home page's Next is the programme (not the first speaker)."""
+    assert "multiple toctrees" not in site.output, site.output
+    home = BeautifulSoup(site.page("index.html"), "html.parser")
+    sections = [
+        a.get_text(strip=True)
+        for a in home.select("nav.bd-docs-nav ul:not(.bd-sidenav__home-link) > li.toctree-l1 > a")
+    ]
+    assert sections == ["Programme", "Contributions", "Speakers"]
+    assert home.select_one("a.right-next")["href"] == "program/index.html"
+    speakers = sorted(site.outdir.glob("speakers/*.html"))
+    assert len(speakers) > 2
+    for path in speakers:
+        nav = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("nav.bd-docs-nav")
+        current = [a.get_text(strip=True) for a in nav.select("li.toctree-l1.current > a")]
+        assert current == ["Speakers"], (path.name, current)
+        links = [a["href"] for a in nav.select("li > a")]
+        assert len(links) == len(set(links)), (path.name, links)
+
+
 def test_no_page_loads_anything_from_another_host(site):
     for page in site.outdir.rglob("*.html"):
         html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

@@ -37,9 +37,6 @@ from sphinx.util.docutils import SphinxDirective
 from ..gate.allowlist import position
 from ..gate.mathmacros import math_as_text, plain_text
 from ..gate.texverify import END_MARKER, MARKER, SAFE_SOURCE
-from ..model.schedule import (
-    format_date,
-)
 from ..site.contribution_nodes import talk_order
 from ..site.nodes import author_index
 from ..site.resolve import ResolveContext
@@ -262,17 +259,14 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
     slot = book.schedule.slot_of(tid) if book.schedule else None
     session = book.schedule.session_of(tid) if book.schedule and meta.is_poster else None
     if session is not None:
-        where = f"{session.title or 'Poster session'}, {format_date(session.date)}, {session.time_range}"
+        where = f"{session.title or 'Poster session'}, {book.when(session)}"
         if board := book.boards().get(tid):
             where += f", board {board}"
         line += raw(r"\textbf{Poster:} ")
         line += nodes.Text(where)
         line += raw(r"\par ")
     if slot is not None:
-        when = f"{format_date(slot.date)}, {slot.time_range}"
-        room = book.schedule.room_of(slot)
-        if room and not book.event_wide_room():
-            when += f", {room}"
+        when = book.when(slot)
         if slot.cancelled:  # the talk stays in the book, labelled
             when = f"Cancelled (was {when})"
         line += raw(r"\textbf{When:} ")

@@ -13,6 +13,8 @@ from ..model.contributions import schedule_boards
 from ..model.names import NameParts
 from ..model.schedule import (
     Schedule,
+    Slot,
+    format_date,
 )
 from ..site.contribution_nodes import title_nodes
 from ..site.resolve import ResolveContext
@@ -140,6 +142,13 @@ class Book:
 
     def event_wide_room(self) -> bool:
         return self.schedule is not None and len(self.schedule.rooms) <= 1
+
+    def when(self, slot: Slot) -> str:
+        """'Tuesday 26 November 2024, 14:15–15:15, Room B': a talk's slot or a poster session, as a
+        contribution's page says it; the room when the programme has more than one (the site's)."""
+        when = f"{format_date(slot.date)}, {slot.time_range}"
+        room = self.schedule.room_of(slot) if self.schedule else None
+        return f"{when}, {room}" if room and not self.event_wide_room() else when
 
 
 def label(number: int) -> str:

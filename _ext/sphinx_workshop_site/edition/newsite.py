@@ -155,7 +155,7 @@ def package_source() -> PackageSource:
 def requirements(package: PackageSource) -> str:
     lines = [
         "# The site's tools, pinned to the versions `python -m sphinx_workshop_site init` ran with, and the",
-        "# workshop extension itself. `make html` installs them into .venv.",
+        "# Sphinx extension itself (sphinx-workshop-site). `make html` installs them into .venv.",
     ]
     for name in SITE_REQUIREMENTS:
         try:

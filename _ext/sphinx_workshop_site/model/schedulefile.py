@@ -180,6 +180,18 @@ class _Collector:
         return ok
 
 
+def time_range_problem(text: str, example: str) -> str:
+    """What is wrong with ``text``, a time range parse_time_range refused, as the end of a message
+    after the quoted text: an hour or minute off the 24-hour clock ('25:00-26:00'), or the form."""
+    shape = re.fullmatch(r"(\d{1,2}:\d{2}) *[-–] *(\d{1,2}:\d{2})", str(text).strip())
+    for clock in shape.groups() if shape else ():
+        hour, minute = (int(n) for n in clock.split(":"))
+        if hour > 23 or minute > 59:
+            what = "hour" if hour > 23 else "minute"
+            return f"has an invalid {what} ({clock}): the 24-hour clock runs from 00:00 to 23:59"
+    return f"is not a range: write HH:MM-HH:MM, e.g. {example}"
+
+
 def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
     match = re.match(TIME_RANGE_PATTERN, text.strip())
     if not match:
@@ -407,7 +419,7 @@ def _load_slot(data, date: dt.date, rooms: list[str], out: _Collector) -> Slot |
     parsed = parse_time_range(time_text)
     if parsed is None:
         out.add(
-            f"time '{time_text}' is not a range: write HH:MM-HH:MM, e.g. 13:45-14:00",
+            f"time '{time_text}' {time_range_problem(time_text, '13:45-14:00')}",
             time_text.line,
             Problem.TIME,
         )
@@ -530,11 +542,12 @@ def _load_spotlights(data: LocMap, start: dt.time, end: dt.time, out: _Collector
             if time_text is not None:
                 time_range = parse_time_range(time_text)
                 if time_range is None or time_range[1] <= time_range[0]:
-                    out.add(
-                        f"spotlight time '{time_text}' is not a range: write HH:MM-HH:MM, e.g. 17:15-17:20",
-                        time_text.line,
-                        Problem.TIME,
+                    problem = (
+                        time_range_problem(time_text, "17:15-17:20")
+                        if time_range is None
+                        else "ends before it starts: the end must be after the start"
                     )
+                    out.add(f"spotlight time '{time_text}' {problem}", time_text.line, Problem.TIME)
                     continue
                 if time_range[0] < start or time_range[1] > end:
                     out.add(

@@ -7,13 +7,32 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
 
 from ..gate.allowlist import HARD_BREAK
 
 
+def list_toctree(directive: SphinxDirective, folder: str, docnames: list[str]) -> list[nodes.Node]:
+    """The toctree a list directive ({talk-list}, {speaker-list}) adds for the pages of ``folder``
+    it lists: each page has one parent, the folder's index (``speakers/index``) when the build
+    has that page (a list elsewhere, as the home page's speakers, links the pages but does not
+    parent them: one place in the sidebar, one previous and next), else the page with the list
+    (the book, whose root lists the talks); and a page adds a document once, whatever its lists
+    (the contributions page's list of every contribution after its toctree-only one)."""
+    env = directive.env
+    index = f"{folder}/index"
+    if env.docname != index and index in env.found_docs:
+        return []
+    present = {
+        d for toctree in directive.state.document.findall(addnodes.toctree) for d in toctree["includefiles"]
+    }
+    new = [d for d in docnames if d not in present]
+    return [hidden_toctree(env.docname, new)] if new else []
+
+
 def hidden_toctree(parent: str, docnames: list[str]) -> nodes.compound:
-    """The hidden toctree of a list directive ({talk-list}, {speaker-list}): the pages it lists, in
-    its order, in the sidebar and the book; no glob, so an edition with no page yet builds."""
+    """The hidden toctree of a list directive (list_toctree): the pages it lists, in its order, in
+    the sidebar and the book; no glob, so an edition with no page yet builds."""
     toctree = addnodes.toctree(
         parent=parent,
         entries=[(None, d) for d in docnames],
@@ -106,12 +125,13 @@ def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
 
 def reread_list_pages(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """env-get-outdated: a page added or removed changes the toctrees generated from the folders:
-    a talk or speaker page the talk lists' (they show speakers), a speaker page the speaker lists'."""
+    a talk or speaker page the talk lists' (they show speakers), a speaker page the speaker lists';
+    the folder's index too (which page parents the folder's pages: list_toctree)."""
     data = env.get_domain("workshop").data
     came_or_went = added | removed
 
     def touched(folder: str) -> bool:
-        return any(page_id_in(d, folder) for d in came_or_went)
+        return any(page_id_in(d, folder) or d == f"{folder}/index" for d in came_or_went)
 
     docs: set[str] = set()
     if touched(app.config.workshop_speakers_dir):

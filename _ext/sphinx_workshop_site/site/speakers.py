@@ -22,8 +22,8 @@ from .nodes import isolated, speaker_list, speaker_talks
 from .pages import (
     contributor_page,
     field,
-    hidden_toctree,
     insert_after_title,
+    list_toctree,
     page_id_in,
     source_name,
     speaker_id,
@@ -140,13 +140,14 @@ def resolve_speaker_list(ctx: ResolveContext, node: nodes.Element) -> list[nodes
 
 class SpeakerListDirective(SphinxDirective):
     """``{speaker-list}``: a grid of every speaker page, generated from front matter, and a hidden
-    toctree of those pages (no glob toctree: a site with no speaker yet builds)."""
+    toctree of those pages (no glob toctree: a site with no speaker yet builds) on the speakers'
+    index, their one parent (a grid on the home page links them only: pages.list_toctree)."""
 
     def run(self) -> list[nodes.Node]:
         folder = self.config.workshop_speakers_dir
         docs = sorted(d for d in self.env.found_docs if page_id_in(d, folder))
         self.env.get_domain("workshop").note_speaker_list(self.env.docname)
-        return [speaker_list(), hidden_toctree(self.env.docname, docs)]
+        return [speaker_list(), *list_toctree(self, folder, docs)]
 
 
 def setup_speakers(app: Sphinx) -> None:

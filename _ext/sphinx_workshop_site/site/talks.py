@@ -32,8 +32,8 @@ from .nodes import author_index, isolated, talk_list, talk_slot, talk_speakers, 
 from .pages import (
     contributor_page,
     field,
-    hidden_toctree,
     insert_after_title,
+    list_toctree,
     page_id_in,
     reread_list_pages,
     source_name,
@@ -87,8 +87,9 @@ def add_talk_meta(app: Sphinx, doctree: nodes.document) -> None:
     fields += field(label, talk_speakers(talk=tid, affiliation=True))
     if meta.authors:
         fields += field("Authors", *author_nodes(meta.authors))
-    # a poster's session, board and spotlight, or a talk's slot (slot_nodes)
-    fields += field("Poster session" if meta.is_poster else "When", talk_slot(talk=tid))
+    # a talk's slot, or a poster's session, board and spotlight (slot_nodes), labelled alike: the
+    # session's own title says it is one ('Poster session: Poster session: …' under its own label)
+    fields += field("When", talk_slot(talk=tid))
     if meta.keywords:
         fields += field("Keywords", nodes.Text(", ".join(meta.keywords)))
     shown: list[nodes.Node] = []
@@ -190,7 +191,8 @@ class TalkListDirective(SphinxDirective):
     """``{talk-list}``: every contribution page (talks and posters) in programme order, and a hidden
     toctree in that order (the sidebar and the PDF follow the programme). ``:toctree-only:`` leaves
     the list out; ``:type: talk`` or ``:type: poster`` lists one type and adds no toctree (a page
-    with a section per type has one ``{talk-list}`` with ``:toctree-only:`` for it)."""
+    with a section per type has one ``{talk-list}`` with ``:toctree-only:`` for it). The toctree is
+    the contributions index's (or the book root's), each page in it once (pages.list_toctree)."""
 
     option_spec = {
         "toctree-only": directives.flag,
@@ -212,10 +214,10 @@ class TalkListDirective(SphinxDirective):
         ordered = [t for t in programme_order(schedule) if t in talk_docs]
         ordered += sorted(set(talk_docs) - set(ordered))
         self.env.get_domain("workshop").note_talk_list(self.env.docname)
-        wrapper = hidden_toctree(self.env.docname, [talk_docs[t] for t in ordered])
+        toctree = list_toctree(self, self.config.workshop_talks_dir, [talk_docs[t] for t in ordered])
         if "toctree-only" in self.options:
-            return [wrapper]
-        return [talk_list(), wrapper]
+            return toctree
+        return [talk_list(), *toctree]
 
 
 def setup_talks(app: Sphinx) -> None:
