@@ -68,6 +68,20 @@ def test_each_page_has_one_place_in_the_navigation(site):
         assert len(links) == len(set(links)), (path.name, links)
 
 
+def test_every_sidebar_toggle_is_named_after_its_page(site):
+    """Also on the page whose children it opens (its link: "current reference internal"), where
+    the toggle had no name, or an earlier page's."""
+    toggles = 0
+    for path in sorted(site.outdir.glob("**/index.html")):
+        for toggle in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(
+            "nav.bd-docs-nav summary"
+        ):
+            link = toggle.parent.find_previous_sibling("a")
+            assert toggle.get("aria-label") == f"Pages under {link.get_text(strip=True)}", path
+            toggles += 1
+    assert toggles
+
+
 def test_no_page_loads_anything_from_another_host(site):
     for page in site.outdir.rglob("*.html"):
         html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
@@ -139,6 +153,11 @@ def test_full_sidebar_is_the_themes_tree_with_named_toggles(build_root):
     assert "Alpha talk" in nav.get_text(" ")  # every talk listed
     toggles = nav.select("summary")
     assert toggles and all(t.get("aria-label", "").startswith("Pages under ") for t in toggles)
+    # on the page whose children the toggle opens (its link is "current reference internal")
+    own = page(app, "abstracts/index.html").select_one(
+        "nav.bd-docs-nav li.current.active > details > summary"
+    )
+    assert own is not None and own.get("aria-label", "").startswith("Pages under ")
 
 
 def test_theme_assets_without_fontawesome_and_logo_in_a_landmark(build_root):

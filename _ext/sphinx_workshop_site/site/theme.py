@@ -15,7 +15,12 @@ from sphinx.config import Config
 from ..gate.mathmacros import plain_text
 
 TEMPLATES = Path(__file__).parent / "templates"
-SUMMARY = re.compile(r'(<a class="reference internal" href="[^"]*">(.*?)</a><details[^>]*>)<summary>', re.S)
+# a toggle right after its page's link (the page shown: class "current reference internal"); the
+# link's text never crosses another link's end (a toggle was named after an earlier page)
+SUMMARY = re.compile(
+    r'(<a class="(?:current )?reference internal" href="[^"]*">((?:(?!</a>).)*)</a><details[^>]*>)<summary>',
+    re.S,
+)
 SVG_TAG = re.compile(r"<svg\b[^>]*>", re.S)
 SVG_ATTRIBUTE = re.compile(r"""\b(width|height|viewBox)\s*=\s*["']([^"']*)["']""")
 NUMBER = r"\s*(\d+(?:\.\d+)?)\s*"
