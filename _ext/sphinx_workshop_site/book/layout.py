@@ -79,12 +79,6 @@ class BookSpeakersDirective(SphinxDirective):
         return [book_speakers()]
 
 
-def _ancestors(node: nodes.Node):
-    while node.parent is not None:
-        node = node.parent
-        yield node
-
-
 def _skip(self, node):  # pragma: no cover - filled by BookLayout, or dropped by other builders
     raise nodes.SkipNode
 
@@ -118,23 +112,9 @@ class BookLayout(SphinxPostTransform):
         for node in list(self.document.findall(book_speakers)):
             node.replace_self(speakers(book))
         if parts:  # the book itself (its root holds the programme), not some other LaTeX document
-            self.drop_empty_parts()
             completeness_report(app, book)
             # the LaTeX writer copies the builder's context after this transform: the index's place
             app.builder.context["printindex"] = index_latex(book.people) if book.people else ""
-
-    def drop_empty_parts(self) -> None:
-        """A part of the book's root with nothing in it (the abstracts and speakers of an edition
-        that announces its dates first) is left out, not printed as an empty chapter."""
-        for section in reversed(list(self.document.findall(nodes.section))):
-            if section.next_node(addnodes.start_of_file, ascend=False, descend=True) is not None:
-                continue
-            if any(isinstance(a, addnodes.start_of_file) for a in _ancestors(section)):
-                continue  # a talk's or front page's own section
-            body = section.children[1:]
-            shown = [c for c in body if c.astext().strip() or c.next_node(nodes.image, include_self=True)]
-            if not shown:
-                section.parent.remove(section)
 
     def posters_after_talks(self, book: Book, posters: list[str]) -> None:
         """The posters, a part of their own after the talks (the site's toctree mixes them)."""
