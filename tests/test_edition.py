@@ -534,6 +534,10 @@ def test_an_edition_with_no_talk_speaker_or_slot_yet_builds_its_book(announced):
     text = subprocess.run(["pdftotext", "-layout", str(book), "-"], capture_output=True, text=True).stdout
     assert text.count("The programme will be announced.") == len(CURRENT_SCHEDULE.days), text
     assert "has no slot yet (the book says 'The programme will be announced.')" in pdf.stdout + pdf.stderr
+    # no talk or speaker yet: no empty Abstracts or Speakers chapter, the programme kept
+    tex = next((root / "_build/latex").glob("*.tex")).read_text(encoding="utf-8")
+    chapters = re.findall(r"^\\chapter\{([^}]*)\}", tex, re.M)
+    assert chapters == ["Programme"], chapters
 
 
 def test_new_edition_says_how_many_files_it_archived(tmp_path):

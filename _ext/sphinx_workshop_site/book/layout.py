@@ -38,7 +38,7 @@ from ..gate.allowlist import position
 from ..gate.mathmacros import math_as_text, plain_text
 from ..gate.texverify import END_MARKER, MARKER, SAFE_SOURCE
 from ..site.contribution_nodes import talk_order
-from ..site.nodes import author_index
+from ..site.nodes import author_index, empty_book_list
 from ..site.resolve import ResolveContext
 from .completeness import completeness_report
 from .parts import (
@@ -79,6 +79,17 @@ class BookSpeakersDirective(SphinxDirective):
         return [book_speakers()]
 
 
+def _nothing_shown(node: nodes.Node) -> bool:
+    """A label, the marker of an empty list, or an empty toctree's wrapper."""
+    if isinstance(node, (nodes.target, empty_book_list)):
+        return True
+    return (
+        isinstance(node, nodes.compound)
+        and "toctree-wrapper" in node["classes"]
+        and all(_nothing_shown(c) or isinstance(c, addnodes.toctree) for c in node.children)
+    )
+
+
 def _skip(self, node):  # pragma: no cover - filled by BookLayout, or dropped by other builders
     raise nodes.SkipNode
 
@@ -110,11 +121,26 @@ class BookLayout(SphinxPostTransform):
         for node in parts:
             node.replace_self(programme(book))
         for node in list(self.document.findall(book_speakers)):
-            node.replace_self(speakers(book))
+            listed = speakers(book)
+            node.replace_self(listed if any(n.children for n in listed) else empty_book_list())
+        self.drop_empty_parts()
         if parts:  # the book itself (its root holds the programme), not some other LaTeX document
             completeness_report(app, book)
             # the LaTeX writer copies the builder's context after this transform: the index's place
             app.builder.context["printindex"] = index_latex(book.people) if book.people else ""
+
+    def drop_empty_parts(self) -> None:
+        """A part that holds only a list with nothing in it yet (the abstracts, the speakers of an
+        edition that announces its dates first) is left out, not printed as an empty chapter;
+        a part with anything else of the organizers' keeps it, without the marker."""
+        for marker in list(self.document.findall(empty_book_list)):
+            section = marker.parent
+            while section is not None and not isinstance(section, nodes.section):
+                section = section.parent
+            if section is not None and all(_nothing_shown(child) for child in section.children[1:]):
+                section.parent.remove(section)
+            elif marker.parent is not None:
+                marker.parent.remove(marker)
 
     def posters_after_talks(self, book: Book, posters: list[str]) -> None:
         """The posters, a part of their own after the talks (the site's toctree mixes them)."""

@@ -37,6 +37,11 @@ def _depart_inline(self, node: bidi_isolate) -> None:
     self.depart_inline(node)
 
 
+class empty_book_list(nodes.General, nodes.Element):
+    """Where a list the book prints (its contributions, its speakers) has nothing in it yet: the
+    book leaves out a part that holds nothing else (book/layout.py); no output writes it."""
+
+
 class LatePlaceholder(nodes.General, nodes.Element):
     """Base class: a document holding one of these is rewritten when what it shows changes."""
 
@@ -111,12 +116,12 @@ PLACEHOLDERS = (
 
 
 def _unresolved(self, node):  # pragma: no cover - always replaced at doctree-resolved
-    raise nodes.SkipNode
+    raise nodes.SkipNode  # (an empty_book_list the book kept: nothing)
 
 
 def setup_nodes(app) -> None:
     inline = {fmt: (_visit_inline, _depart_inline) for fmt in ("latex", "text", "man", "texinfo")}
     app.add_node(bidi_isolate, html=(_visit_bdi, _depart_bdi), **inline)
     handlers = {fmt: (_unresolved, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
-    for node_class in PLACEHOLDERS:
+    for node_class in (*PLACEHOLDERS, empty_book_list):  # the marker: written as nothing
         app.add_node(node_class, **handlers)

@@ -28,7 +28,7 @@ from .contribution_nodes import (
     talk_item,
     talk_order,
 )
-from .nodes import author_index, isolated, talk_list, talk_slot, talk_speakers, talk_title
+from .nodes import author_index, empty_book_list, isolated, talk_list, talk_slot, talk_speakers, talk_title
 from .pages import (
     contributor_page,
     field,
@@ -215,8 +215,8 @@ class TalkListDirective(SphinxDirective):
         ordered += sorted(set(talk_docs) - set(ordered))
         self.env.get_domain("workshop").note_talk_list(self.env.docname)
         toctree = list_toctree(self, self.config.workshop_talks_dir, [talk_docs[t] for t in ordered])
-        if "toctree-only" in self.options:
-            return toctree
+        if "toctree-only" in self.options:  # the book's: its part goes while it lists nothing
+            return toctree if ordered else [*toctree, empty_book_list()]
         return [talk_list(), *toctree]
 
 
