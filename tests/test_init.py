@@ -251,7 +251,7 @@ def test_a_new_workshop_builds_its_site_and_book(installed, tmp_path):
         "Tensor networks for compilers",
         "Tensor trains on a board",
         # the poster's session with its room, as a talk's slot ('When: …, Amphi A')
-        "Poster: Poster session, Thursday 3 June 2027, 11:00–12:00, Amphi B, board 1",
+        "When: Poster session: Thursday 3 June 2027, 11:00–12:00, Amphi B, board 1",
         "When: Thursday 3 June 2027, 09:30–10:30, Amphi A",
     ):
         assert words in flat, words

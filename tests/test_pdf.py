@@ -562,9 +562,10 @@ def test_posters_part_after_the_talks(book):
     assert len(posters) == 1 and posters[0].title.endswith(". Tensor trains on a poster board")
     text = pdftext(book / PDF)
     poster_page = next(
-        p for p in text.split("\f") if "Tensor trains on a poster board" in p and "Poster:" in p
+        p for p in text.split("\f") if "Tensor trains on a poster board" in p and "When: Cocktail" in p
     )
-    assert "Poster: Cocktail + posters, Tuesday 26 November 2024, 17:30–19:00, board 1" in poster_page
+    # labelled as on the site, and as a talk's slot
+    assert "When: Cocktail + posters: Tuesday 26 November 2024, 17:30–19:00, board 1" in poster_page
     programme = pdftext(book / PDF, "-layout")
     assert re.search(r"board 1\s+\d+\s+Tensor trains on a poster board", programme)
     index = text[text.rindex("Author index") :]

@@ -285,10 +285,11 @@ def talk_details(book: Book, tid: str) -> nodes.Element:
     slot = book.schedule.slot_of(tid) if book.schedule else None
     session = book.schedule.session_of(tid) if book.schedule and meta.is_poster else None
     if session is not None:
-        where = f"{session.title or 'Poster session'}, {book.when(session)}"
+        # the site's words (contribution_nodes.slot_nodes): 'When: <session>: <day, time, room>'
+        where = f"{session.title or 'Poster session'}: {book.when(session)}"
         if board := book.boards().get(tid):
             where += f", board {board}"
-        line += raw(r"\textbf{Poster:} ")
+        line += raw(r"\textbf{When:} ")
         line += nodes.Text(where)
         line += raw(r"\par ")
     if slot is not None:
