@@ -85,6 +85,10 @@ def test_math_in_an_abstract_reads_as_text():
         ("a\\times b", "a × b"),
         ("a \\ne b", "a ≠ b"),
         ("p \\implies q \\iff r", "p ⟹ q ⟺ r"),
+        # \pmod's word was dropped ('a ≡ b n')
+        ("a \\equiv b \\pmod{n}", "a ≡ b (mod n)"),
+        ("a\\equiv b\\pmod n", "a ≡ b (mod n)"),
+        ("a \\bmod n", "a mod n"),
         # a sign, not an operation: no space after it
         ("x = \\pm 1", "x = ±1"),
         ("2^{\\pm 1}", "2^(±1)"),

@@ -877,6 +877,10 @@ def _spaced(text: str) -> str:
     return _INFIX.sub(space, text)
 
 
+# '\\pmod{n}' or '\\pmod n' -> '(mod n)' (pylatexenc drops the word and keeps its argument)
+_PMOD = re.compile(r"\\pmod\s*(?:\{([^{}]*)\}|(\\[A-Za-z]+|\w))")
+
+
 @functools.cache
 def _latex_to_text():
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -894,6 +898,7 @@ def math_as_text(formula: str) -> str:
     TeX-to-text of the package. '\\|X - \\hat{X}\\|_F \\le (1+\\epsilon)' -> '‖X − X̂‖_F ≤ (1+ϵ)',
     '\\frac{a}{b}' -> 'a/b', '\\log n' -> 'log n', 'W\\in\\mathbb{R}^{m\\times n}' -> 'W ∈ ℝ^(m × n)'."""
     formula = _GROUPED_SCRIPT.sub(r"\1(\2)", _NORM.sub(lambda m: _NORMS[m.group()], formula))
+    formula = _PMOD.sub(lambda m: rf" (\mathrm{{mod}}\ {m.group(1) or m.group(2)})", formula)
     try:
         text = _latex_to_text().latex_to_text(formula)
     except Exception:  # a formula the checks accepted that pylatexenc cannot read: its letters
