@@ -59,6 +59,13 @@ $$
 \\min_{U,V} \\sum_{i,j} (A_{ij} - (UV^\\top)_{ij})^2
 $$
 
+and a numbered bound wider than a phone:
+
+$$
+\\|X_k - X_\\star\\|_F \\le \\rho^k \\|X_0 - X_\\star\\|_F + \\frac{C\\,\\sigma_{r+1}(X_\\star)}{1-\\rho}
++ \\sum_{i=1}^{n} \\alpha_i \\beta_i \\gamma_i \\delta_i
+$$ (eq:bound)
+
 ```{note}
 The slides will be online after the talk.
 ```
@@ -279,6 +286,17 @@ LABELS = (
     "  return [dt.textContent.trim(), lines.size]; })"
 )
 SCROLLED = "() => { window.scrollTo(1000, 0); return [window.scrollX, window.innerWidth]; }"
+# each display formula: (numbered, drawn inside its box) — a formula wider than the column must
+# scroll in its own box; one outside it is cut (the box hides its overflow) and out of reach
+DISPLAY_MATH = """() => [...document.querySelectorAll('div.math')].map(d => {
+  const outer = d.getBoundingClientRect(), m = d.querySelector('mjx-container');
+  if (!m) return [false, false];
+  const box = m.getBoundingClientRect(), f = m.querySelector('mjx-math').getBoundingClientRect();
+  const numbered = !!d.querySelector('.eqno, mjx-labels, mjx-mlabeledtr');
+  const placed = box.left >= outer.left - 1 && box.right <= outer.right + 1;
+  const reached = f.left >= box.left - 1 && (f.right <= box.right + 1 || m.scrollWidth > m.clientWidth);
+  return [numbered, placed && reached];
+})"""
 
 
 def phone_width_sweep(browser, base: str, pages: list[str], mobile: bool) -> dict[str, dict]:
@@ -292,8 +310,9 @@ def phone_width_sweep(browser, base: str, pages: list[str], mobile: bool) -> dic
         visit(page, base + name)
         labels = page.evaluate(LABELS)
         icons = page.evaluate(ICONS) if name in PAGES.values() else None  # before scrolling
+        math = page.evaluate(DISPLAY_MATH)
         scrolled, layout = page.evaluate(SCROLLED)
-        seen[name] = {"scrolled": scrolled, "layout": layout, "labels": labels, "icons": icons}
+        seen[name] = {"scrolled": scrolled, "layout": layout, "labels": labels, "icons": icons, "math": math}
     context.close()
     return seen
 
@@ -320,6 +339,14 @@ def test_no_page_scrolls_sideways_at_phone_width(served, browser, narrow_window,
         if s["scrolled"] or s["layout"] != PHONE["width"]
     }
     assert wide == {}
+
+
+def test_a_formula_wider_than_a_phone_scrolls_in_its_own_box(narrow_window):
+    """A numbered display (its number beside it) was cut on the left at 375 px, out of reach;
+    an unnumbered one scrolled."""
+    math = narrow_window[PAGES["talk"]]["math"]
+    assert [numbered for numbered, _inside in math] == [False, True]
+    assert all(inside for _numbered, inside in math), math
 
 
 def test_field_labels_never_break_inside_a_word(narrow_window):
