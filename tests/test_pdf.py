@@ -610,6 +610,8 @@ def test_make_all_links_the_pdf_from_every_page_and_html_keeps_it(book):
     aside.rename(pdf)
     # a talk edited since the book was typeset: the site links the older book, and says so
     edited = book / "abstracts/specials.md"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text + "\nA sentence added since.\n", encoding="utf-8")
     os.utime(edited, (pdf.stat().st_mtime + 10,) * 2)
     result = make(book, "html")
     assert result.returncode == 0  # the PDF appeared: every page is rewritten with the link
@@ -619,12 +621,47 @@ def test_make_all_links_the_pdf_from_every_page_and_html_keeps_it(book):
         f"note: the site links {Path(PDF).name}, typeset before abstracts/specials.md changed: "
         "make pdf (or make all) to publish them together"
     ]
+    edited.write_text(text, encoding="utf-8")  # as it was: the book's LaTeX is the same
     result = make(book, "all")
     assert result.returncode == 0, result.stdout[-2000:]
+    assert "it is up to date" in result.stdout  # not typeset again
     assert all(html_links_pdf(book).values())
-    assert "note: the site links" not in result.stdout  # typeset (or found current) just before
+    assert "note: the site links" not in result.stdout
     assert "Download the proceedings" in (book / "_build/html/program/index.html").read_text()
     assert (book / "_build/html/lorainne24-proceedings.pdf").is_file()
+
+
+def test_the_site_names_the_sources_changed_since_the_pdf(tmp_path):
+    """By their content, as the book recorded it: a file saved again unchanged is not one, a file
+    edited, added or gone is; without the record (an older PDF), a file modified after it is."""
+    from sphinx_workshop_site.book.sources import SOURCES_SUFFIX, book_sources, changed_since, write_record
+
+    for name, text in {
+        "abstracts/a.md": "A",
+        "abstracts/b.md": "B",
+        "abstracts/c.bib": "C",
+        "x.yaml": "X",
+    }.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    pdf = tmp_path / "_build/pdf/book.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF")
+
+    def sources():
+        return book_sources(tmp_path, ["abstracts", "speakers"], [tmp_path / "x.yaml"])
+
+    write_record(pdf.with_suffix(SOURCES_SUFFIX), tmp_path, sources())
+    later = pdf.stat().st_mtime + 10
+    (tmp_path / "abstracts/a.md").write_text("A", encoding="utf-8")  # saved again, unchanged
+    (tmp_path / "abstracts/b.md").write_text("B, edited", encoding="utf-8")
+    (tmp_path / "abstracts/c.bib").unlink()
+    (tmp_path / "abstracts/d.md").write_text("D", encoding="utf-8")
+    for name in ("abstracts/a.md", "abstracts/b.md", "abstracts/d.md"):
+        os.utime(tmp_path / name, (later, later))
+    assert changed_since(pdf, tmp_path, sources()) == ["abstracts/b.md", "abstracts/c.bib", "abstracts/d.md"]
+    pdf.with_suffix(SOURCES_SUFFIX).unlink()  # a PDF made before the record: by time
+    assert changed_since(pdf, tmp_path, sources()) == ["abstracts/a.md", "abstracts/b.md", "abstracts/d.md"]
 
 
 def test_make_pdf_without_tex_names_the_packages(tmp_path):

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pikepdf
 
-from ..exports.citation import copy_sidecars
+from ..exports.citation import SIDECARS, copy_sidecars
 from ..gate.texverify import CONTRIBUTOR_FOLDERS, END_MARKER, marked_source, verify_book
 from ..model.safetext import printable
 from . import xmp
@@ -126,7 +126,9 @@ def _digest(latexdir: Path, name: str) -> str:
 def inputs_digest(latexdir: Path, name: str) -> str:
     """The digest of everything TeX reads in the build folder (the book's .tex, styles, images;
     not TeX's own outputs): the same digest, the same book."""
-    skipped = {f"{name}{suffix}" for suffix in (*OUTPUTS, STAMP)} | {"latex.out"}
+    # TeX's outputs, and the files beside the book that TeX never reads (the page numbers are
+    # written after it ran: counted, the first run after a new book typeset it again)
+    skipped = {f"{name}{suffix}" for suffix in (*OUTPUTS, STAMP, *SIDECARS)} | {"latex.out"}
     digest = hashlib.sha256()
     for path in sorted(latexdir.rglob("*")):
         relative = path.relative_to(latexdir).as_posix()

@@ -35,6 +35,7 @@ from .front import book_identifiers, front_pages, imprint, setup_bookfront
 from .layout import setup_booklayout
 from .scripts import setup_scripts, tex_text
 from .settings import cover_logo
+from .sources import SOURCES_SUFFIX, book_sources, changed_since, write_record
 from .xmp import BookMetadata
 
 STY = Path(__file__).parent / "latex" / "workshopbook.sty"
@@ -344,6 +345,8 @@ def note_book_name(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.name == "latex" and app.config.latex_documents:
         name = Path(app.config.latex_documents[0][1]).stem
         (Path(app.outdir) / BOOK_NAME_FILE).write_text(name + "\n", encoding="utf-8")
+        # what the book is typeset from: the site names what changed since (sources.py)
+        write_record(Path(app.outdir) / f"{name}{SOURCES_SUFFIX}", Path(app.srcdir), the_books_sources(app))
         # `make pdf` runs no latexmk and no index program (latexrun): their files are not left
         # beside the book, where they would look like part of the toolchain
         for pattern in UNUSED_TOOLCHAIN_FILES:
@@ -375,18 +378,13 @@ def pdf_appeared_or_went(app: Sphinx, env, added, changed, removed) -> list[str]
     return sorted(env.found_docs)
 
 
-def changed_since_the_pdf(app: Sphinx, pdf: Path) -> list[str]:
-    """The book's sources (the talks', posters' and speakers' pages and files, the schedule, the
-    book's root) changed since ``pdf`` was typeset, relative to the project."""
+def the_books_sources(app: Sphinx) -> list[Path]:
+    """The talks', posters' and speakers' files, the schedule, the book's root."""
     config, srcdir = app.config, Path(app.srcdir)
-    built = pdf.stat().st_mtime
-    folders = [srcdir / config.workshop_talks_dir, srcdir / config.workshop_speakers_dir]
-    sources = [p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()]
-    sources += [srcdir / config.workshop_schedule]
+    files = [srcdir / config.workshop_schedule]
     if config.latex_documents:
-        sources += [Path(app.env.doc2path(config.latex_documents[0][0]))]
-    newer = [p for p in sources if p.is_file() and p.stat().st_mtime > built]
-    return sorted(p.relative_to(srcdir).as_posix() for p in newer)
+        files.append(Path(app.env.doc2path(config.latex_documents[0][0])))
+    return book_sources(srcdir, [config.workshop_talks_dir, config.workshop_speakers_dir], files)
 
 
 def note_an_older_pdf(app: Sphinx, exception: Exception | None) -> None:
@@ -395,7 +393,7 @@ def note_an_older_pdf(app: Sphinx, exception: Exception | None) -> None:
     pdf = proceedings_pdf(app)
     if exception is not None or pdf is None or app.builder.format != "html":
         return
-    changed = changed_since_the_pdf(app, pdf)
+    changed = changed_since(pdf, Path(app.srcdir), the_books_sources(app))
     if changed:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
         logger.info(

@@ -23,6 +23,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..book.sources import SOURCES_SUFFIX
 from ..model.names import index_name
 from ..model.safetext import clean_text, one_line
 
@@ -375,7 +376,7 @@ def pages_from_aux(aux: str) -> dict[str, int]:
 BIB_SUFFIX = ".bib"  # the book's @proceedings (written by the LaTeX build, beside the .tex)
 ZENODO_SUFFIX = ".zenodo.json"  # its Zenodo deposit record (idem)
 PAGES_SUFFIX = ".pages.json"  # {docname: first page}, from the .aux once TeX has run (latexrun)
-SIDECARS = (BIB_SUFFIX, ZENODO_SUFFIX, PAGES_SUFFIX)
+SIDECARS = (BIB_SUFFIX, ZENODO_SUFFIX, PAGES_SUFFIX, SOURCES_SUFFIX)  # and what it was typeset from
 
 
 def write_pages(latexdir: Path, name: str) -> None:
