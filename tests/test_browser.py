@@ -768,7 +768,7 @@ ICONS = """async () => {
   }
   return {loaded, drawn};
 }"""
-# search, the colour-mode switch (light, dark, auto), the sidebars' toggles (bars, list, outdent),
+# search, the colour-mode switch (light, dark, auto), the sidebars' toggles (bars, list),
 # the sidebar tree's chevron, Previous/Next, back to top, the note's icon (info-circle)
 CHROME_ICONS = {
     "f002",
@@ -777,7 +777,6 @@ CHROME_ICONS = {
     "f042",
     "f0c9",
     "f03a",
-    "f03b",
     "f078",
     "f104",
     "f105",

@@ -68,6 +68,18 @@ def test_each_page_has_one_place_in_the_navigation(site):
         assert len(links) == len(set(links)), (path.name, links)
 
 
+def test_one_search_field_on_every_page(site):
+    """The sidebar's: PyData's theme added a second one in a header strip over every page."""
+    for path in sorted(site.outdir.glob("**/*.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        if page.select_one("nav.bd-docs-nav") is None:
+            continue  # not a page of the site's layout
+        fields = page.select(".search-button-field")
+        assert len(fields) == 1 and fields[0].find_parent(class_="bd-sidebar-primary"), path
+        header = page.select_one("#pst-header")
+        assert header is None or (not header.get_text(strip=True) and not header.find("button")), path
+
+
 def test_every_sidebar_toggle_is_named_after_its_page(site):
     """Also on the page whose children it opens (its link: "current reference internal"), where
     the toggle had no name, or an earlier page's."""
@@ -230,7 +242,6 @@ CHROME_ICONS = [
     "fa-angle-left",
     "fa-angle-right",
     "fa-list",
-    "fa-outdent",
     "fa-arrow-up",
     "fa-xmark",
 ]

@@ -140,8 +140,18 @@ def add_templates(app: Sphinx, config: Config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
+def one_search_field(app: Sphinx, config: Config) -> None:
+    """sphinx-book-theme has no header above the page (its navbar items are empty, the search
+    field is in the sidebar), but PyData's theme (0.20) puts its search button in that header
+    whenever conf.py does not set ``navbar_persistent``: a second search field, in a strip of its
+    own over every page. Empty unless conf.py sets it."""
+    if config.html_theme == "sphinx_book_theme" and "navbar_persistent" not in config.html_theme_options:
+        config.html_theme_options = {**config.html_theme_options, "navbar_persistent": []}
+
+
 def setup_theme(app: Sphinx) -> None:
     app.connect("config-inited", add_templates)
+    app.connect("config-inited", one_search_field)
     # before the theme's handlers (priority 500), which render the sidebar with toctree()
     app.connect("html-page-context", sidebar_sections, priority=400)
     app.connect("html-page-context", escape_page_title, priority=900)  # after the theme's own handler
