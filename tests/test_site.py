@@ -68,6 +68,25 @@ def test_each_page_has_one_place_in_the_navigation(site):
         assert len(links) == len(set(links)), (path.name, links)
 
 
+def test_the_speakers_are_in_one_order_in_the_grid_the_sidebar_and_next(site):
+    """By family name (de Almeida under A), as the book lists them: the sidebar and Previous/Next
+    followed the files' names."""
+    index = BeautifulSoup(site.page("speakers/index.html"), "html.parser")
+    grid = [a["href"] for a in index.select("ul.speaker-grid li > p > strong a")]
+    assert len(grid) > 2 and grid[0] == "de-almeida.html", grid
+    sidebar = [
+        a["href"] for a in index.select("nav.bd-docs-nav li.toctree-l1.current > details > ul > li > a")
+    ]
+    assert sidebar == grid
+    chain, page = [], "speakers/index.html"
+    while (following := BeautifulSoup(site.page(page), "html.parser").select_one("a.right-next")) and (
+        "/" not in following["href"]  # still a speaker's page
+    ):
+        chain.append(following["href"])
+        page = f"speakers/{following['href']}"
+    assert chain == grid
+
+
 def test_one_search_field_on_every_page(site):
     """The sidebar's: PyData's theme added a second one in a header strip over every page."""
     for path in sorted(site.outdir.glob("**/*.html")):

@@ -12,13 +12,16 @@ from sphinx.util.docutils import SphinxDirective
 from ..gate.allowlist import HARD_BREAK
 
 
-def list_toctree(directive: SphinxDirective, folder: str, docnames: list[str]) -> list[nodes.Node]:
+def list_toctree(
+    directive: SphinxDirective, folder: str, docnames: list[str], order=None
+) -> list[nodes.Node]:
     """The toctree a list directive ({talk-list}, {speaker-list}) adds for the pages of ``folder``
     it lists: each page has one parent, the folder's index (``speakers/index``) when the build
     has that page (a list elsewhere, as the home page's speakers, links the pages but does not
     parent them: one place in the sidebar, one previous and next), else the page with the list
     (the book, whose root lists the talks); and a page adds a document once, whatever its lists
-    (the contributions page's list of every contribution after its toctree-only one)."""
+    (the contributions page's list of every contribution after its toctree-only one). ``order``
+    (a function of the docnames) orders the pages, as the list shows them."""
     env = directive.env
     index = f"{folder}/index"
     if env.docname != index and index in env.found_docs:
@@ -27,6 +30,8 @@ def list_toctree(directive: SphinxDirective, folder: str, docnames: list[str]) -
         d for toctree in directive.state.document.findall(addnodes.toctree) for d in toctree["includefiles"]
     }
     new = [d for d in docnames if d not in present]
+    if order is not None:  # only where the toctree is made (reading the pages costs)
+        new = order(new)
     return [hidden_toctree(env.docname, new)] if new else []
 
 
@@ -126,7 +131,8 @@ def contributor_page(app: Sphinx, doctree: nodes.document, kind: str):
 def reread_list_pages(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """env-get-outdated: a page added or removed changes the toctrees generated from the folders:
     a talk or speaker page the talk lists' (they show speakers), a speaker page the speaker lists';
-    the folder's index too (which page parents the folder's pages: list_toctree)."""
+    the folder's index too (which page parents the folder's pages: list_toctree). A speaker page
+    changed: the speaker lists' (their toctree follows the names: speakers.family_name_order)."""
     data = env.get_domain("workshop").data
     came_or_went = added | removed
 
@@ -138,4 +144,6 @@ def reread_list_pages(app: Sphinx, env, added: set[str], changed: set[str], remo
         docs = data["talk_list_docs"] | data["speaker_list_docs"]
     elif touched(app.config.workshop_talks_dir):
         docs = set(data["talk_list_docs"])
+    if any(page_id_in(d, app.config.workshop_speakers_dir) for d in changed):
+        docs |= data["speaker_list_docs"]  # their toctree is in the pages' name order
     return sorted(docs - removed)

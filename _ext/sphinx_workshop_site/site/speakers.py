@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -17,6 +19,7 @@ from ..gate.imagefile import contributor_image_problem
 from ..gate.mathmacros import plain_text
 from ..model import frontmatter
 from ..model.errors import Problem, WorkshopError
+from ..model.names import file_name
 from .contribution_nodes import linked_title, talk_item, talk_order
 from .nodes import isolated, speaker_list, speaker_talks
 from .pages import (
@@ -147,7 +150,32 @@ class SpeakerListDirective(SphinxDirective):
         folder = self.config.workshop_speakers_dir
         docs = sorted(d for d in self.env.found_docs if page_id_in(d, folder))
         self.env.get_domain("workshop").note_speaker_list(self.env.docname)
-        return [speaker_list(), *list_toctree(self, folder, docs)]
+        order = functools.partial(family_name_order, self.env)
+        return [speaker_list(), *list_toctree(self, folder, docs, order)]
+
+
+H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+
+
+def family_name_order(env, docnames: list[str]) -> list[str]:
+    """The speaker pages as the grid (resolve_speaker_list) and the book list them, by family
+    name (names.py), for the navigation (sidebar, previous and next): read from their files, as
+    the pages may not be read yet when the list is."""
+
+    def key(docname: str) -> tuple[str, str]:
+        try:
+            text = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ("", docname)
+        meta, _problems = frontmatter.read_speaker(docname.rsplit("/", 1)[-1], text, docname)
+        _start, end = frontmatter.front_matter_span(text) or (0, 0)
+        body = "\n".join(text.splitlines()[end:])
+        title = H1.search(body)
+        if title is None:
+            return ("", docname)
+        return (file_name(title.group(1), meta.parts).key, docname)
+
+    return sorted(docnames, key=key)
 
 
 def setup_speakers(app: Sphinx) -> None:
