@@ -277,6 +277,11 @@ MISTAKES = {  # file: (body, line of the problem in the file, message part)
         8,
         "LaTeX '\\eqref{eq:x}' in the text refers to no equation of this page",
     ),
+    "mm-eqref-typo": (
+        "$$\na = b\n$$ (eq:rate)\n\nAs \\eqref{eq:rat} shows.",
+        12,
+        "LaTeX '\\eqref{eq:rat}' in the text refers to no equation of this page (did you mean 'eq:rate'?)",
+    ),
     "mm-label": (
         "\\begin{equation}\na \\label{}\\input{/etc/passwd}}\n\\end{equation}",
         9,

@@ -236,11 +236,14 @@ def test_poster_files_shown_and_offered_and_unused_files_named(tmp_path):
         "---\ntype: poster\nspeakers: [bob]\nposter: p-three-extra-poster.png\n---\n\n# Extra\n\nText.\n"
     )
     (root / "abstracts/p-three-extra-poster.png").write_bytes(PNG)
+    (root / "abstracts/alpha-figure.png").write_bytes(PNG)  # a talk's: it has no 'poster:'
     build = sphinx_build(root)
     unused = [line for line in build.output.splitlines() if "is not used by the page" in line]
     assert unused == [
+        "abstracts/alpha.md:1: WARNING: abstracts/alpha-figure.png is not used by the page, so it is not "
+        "published: show it (![…](alpha-figure.png)), or delete it [workshop.file]",
         "abstracts/p-three.md:1: WARNING: abstracts/p-three-poster.png is not used by the page, so it is not "
-        "published: show it (![…](p-three-poster.png)), list it under 'poster:', or delete it [workshop.file]"
+        "published: show it (![…](p-three-poster.png)), list it under 'poster:', or delete it [workshop.file]",
     ], build.output
     shown = page(build, "abstracts/p-one.html")
     downloads = shown.select("a.poster-download")

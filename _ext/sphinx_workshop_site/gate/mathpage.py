@@ -220,9 +220,11 @@ def _text_references(document: nodes.document, rules: PageRules, labels: set[str
                 else "{ref}`label` for a section, figure or table, {eq}`label` for an equation"
             )
             shown = printable(label[:40])
+            close = difflib.get_close_matches(label, sorted(labels), n=1, cutoff=0.7)
+            hint = f" (did you mean '{printable(close[0][:40])}'?)" if close else ""
             rules.add(
-                f"LaTeX '\\{command}{{{shown}}}' in the text refers to no equation of this page, and is "
-                f"printed as it is: write {instead}",
+                f"LaTeX '\\{command}{{{shown}}}' in the text refers to no equation of this page{hint}, "
+                f"and is printed as it is: write {instead}",
                 node_line(text),
                 Problem.MATH,
                 needle=found.group(),

@@ -460,13 +460,14 @@ def _check_unused_files(shown: list[str], rules: PageRules, text: str) -> None:
     own = _own_files(*folder_listing(rules.srcdir / rules.folder), rules.page_id)
     if not own:
         return
-    listed = read_talk(rules.page_id, text, rules.file)[0].posters
-    used = {posixpath.normpath(posixpath.join(rules.folder, uri)) for uri in (*shown, *listed)}
+    meta = read_talk(rules.page_id, text, rules.file)[0]
+    used = {posixpath.normpath(posixpath.join(rules.folder, uri)) for uri in (*shown, *meta.posters)}
+    listing = ", list it under 'poster:'" if meta.is_poster else ""  # a talk has no 'poster:'
     for name in own:
         if f"{rules.folder}/{name}" not in used:
             rules.add(
                 f"{rules.folder}/{name} is not used by the page, so it is not published: show it "
-                f"(![…]({name})), list it under 'poster:', or delete it",
+                f"(![…]({name})){listing}, or delete it",
                 1,
                 Problem.FILE,
             )
