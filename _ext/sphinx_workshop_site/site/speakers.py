@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from pathlib import Path
 
 from docutils import nodes
@@ -20,6 +19,7 @@ from ..gate.mathmacros import plain_text
 from ..model import frontmatter
 from ..model.errors import Problem, WorkshopError
 from ..model.names import file_name
+from ..model.releases import page_title
 from .contribution_nodes import linked_title, talk_item, talk_order
 from .nodes import isolated, speaker_list, speaker_talks
 from .pages import (
@@ -154,9 +154,6 @@ class SpeakerListDirective(SphinxDirective):
         return [speaker_list(), *list_toctree(self, folder, docs, order)]
 
 
-H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
-
-
 def family_name_order(env, docnames: list[str]) -> list[str]:
     """The speaker pages as the grid (resolve_speaker_list) and the book list them, by family
     name (names.py), for the navigation (sidebar, previous and next): read from their files, as
@@ -168,12 +165,8 @@ def family_name_order(env, docnames: list[str]) -> list[str]:
         except OSError:
             return ("", docname)
         meta, _problems = frontmatter.read_speaker(docname.rsplit("/", 1)[-1], text, docname)
-        _start, end = frontmatter.front_matter_span(text) or (0, 0)
-        body = "\n".join(text.splitlines()[end:])
-        title = H1.search(body)
-        if title is None:
-            return ("", docname)
-        return (file_name(title.group(1), meta.parts).key, docname)
+        title = page_title(text)
+        return (file_name(title, meta.parts).key if title else "", docname)
 
     return sorted(docnames, key=key)
 
