@@ -35,19 +35,21 @@ def changed_since(pdf: Path, srcdir: Path, sources: list[Path]) -> list[str]:
     """The sources (relative to ``srcdir``) that differ from what ``pdf`` was typeset from, by
     its record (whose files are sources too: the book's root, which only its build knows); only
     the files modified after the PDF are read."""
-    try:
-        recorded = json.loads(pdf.with_suffix(SOURCES_SUFFIX).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        recorded = None
-    if not isinstance(recorded, dict):
-        recorded = None
+    recorded = _record(pdf.with_suffix(SOURCES_SUFFIX))
     current = {p.relative_to(srcdir).as_posix(): p for p in sources}
-    for rel in recorded or {}:
-        if rel not in current and (srcdir / rel).is_file():
-            current[rel] = srcdir / rel
+    current |= {rel: srcdir / rel for rel in recorded or {} if (srcdir / rel).is_file()}
     built = pdf.stat().st_mtime
     newer = {rel for rel, p in current.items() if p.stat().st_mtime > built}
     if recorded is None:
         return sorted(newer)
     changed = {rel for rel in newer if recorded.get(rel) != _digest(current[rel])}
     return sorted(changed | (set(recorded) - set(current)))
+
+
+def _record(path: Path) -> dict[str, str] | None:
+    """The digests ``write_record`` wrote, or None (no record, or not one)."""
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return recorded if isinstance(recorded, dict) else None
